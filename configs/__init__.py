@@ -1,0 +1,8 @@
+"""Municipality and region configs shipped with Stafett (one TOML file each)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+CONFIG_DIR = Path(__file__).resolve().parent
+DEMO_CONFIG = CONFIG_DIR / "demo.toml"

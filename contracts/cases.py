@@ -1,0 +1,230 @@
+"""The case and everything that happens in it: concerns, measures, consent, the stafettlogg."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from .base import Contract, Id, MunicipalityNumber, ShortText, Text
+from .enums import (
+    CaseStatus,
+    CloseReason,
+    ConcernKind,
+    EvaluationOutcome,
+    HandoverStatus,
+    InformationArea,
+    Level,
+    LogEntryKind,
+    MeetingKind,
+    ParticipationBasis,
+    ServiceType,
+)
+
+
+class Case(Contract):
+    """A case (sak): one child or pregnant person, followed through the levels by named services."""
+
+    id: Id
+    municipality_id: MunicipalityNumber
+    subject_id: Id
+    owner_unit_id: Id  # the unit that raised the concern and keeps the case at levels 0–1
+    level: Level
+    status: CaseStatus
+    opened_at: dt.datetime
+    relay_holder_id: Id | None = None  # the stafettholder
+    closed_at: dt.datetime | None = None
+    close_reason: CloseReason | None = None
+
+
+class Concern(Contract):
+    """An undring or bekymring: what was observed, by whom; the first one opens the case."""
+
+    id: Id
+    case_id: Id
+    unit_id: Id
+    raised_by: Id
+    kind: ConcernKind
+    observation: Text
+    observed_on: dt.date
+    recorded_at: dt.datetime
+
+
+class Evaluation(Contract):
+    """The evaluation of a measure; a measure can be evaluated several times."""
+
+    measure_id: Id
+    outcome: EvaluationOutcome
+    summary: Text
+    evaluated_by: Id
+    evaluated_at: dt.datetime
+    next_evaluation_date: dt.date | None = None  # set when the measure continues
+
+
+class Measure(Contract):
+    """A tiltak: goal, who is responsible, when it starts and when it is evaluated."""
+
+    id: Id
+    case_id: Id
+    title: ShortText
+    goal: Text
+    responsible_id: Id
+    unit_id: Id
+    start_date: dt.date
+    evaluation_date: dt.date
+    created_by: Id
+    created_at: dt.datetime
+    evaluations: list[Evaluation] = []
+    for_family: bool = False  # a home task: carried out by the family
+
+
+class LogEntry(Contract):
+    """One entry of the stafettlogg. Append-only: a correction is a new entry that names the old one."""
+
+    id: Id
+    case_id: Id
+    seq: int
+    kind: LogEntryKind
+    at: dt.datetime
+    author_id: Id | None  # None for entries the system writes
+    text: Text = ""
+    data: dict[str, Any] = {}
+    corrects: Id | None = None
+    shared_with_family: bool = True
+    corrected_by: Id | None = None  # filled when reading: the newest correction of this entry
+
+
+class ConsentGiver(Contract):
+    """One person whose consent is needed; ``given_at`` is None until they have given it."""
+
+    person_id: Id
+    as_role: str  # "guardian" | "youth" | "self" (the pregnant person, or an adult youth)
+    given_at: dt.datetime | None = None
+
+
+class Consent(Contract):
+    """Samtykke: who gives it, which units it covers, what may be shared, for what, and until when.
+
+    It is in force only when every required giver has given it, inside its period, and
+    until it is withdrawn; withdrawal by any one giver ends it at once.
+    """
+
+    id: Id
+    case_id: Id
+    givers: list[ConsentGiver]
+    unit_ids: list[Id]
+    categories: list[ShortText]
+    purpose: Text
+    area: InformationArea
+    valid_from: dt.date
+    valid_to: dt.date
+    recorded_by: Id
+    recorded_at: dt.datetime
+    withdrawn_at: dt.datetime | None = None
+    withdrawn_by: Id | None = None
+
+    def is_in_force(self, on: dt.datetime) -> bool:
+        """In force on a moment: inside its period and not withdrawn before it."""
+        if self.withdrawn_at is not None and self.withdrawn_at <= on:
+            return False
+        if any(g.given_at is None or g.given_at > on for g in self.givers):
+            return False
+        return self.valid_from <= on.date() <= self.valid_to
+
+
+class Participant(Contract):
+    """A unit that takes part in a case, and on which basis."""
+
+    case_id: Id
+    unit_id: Id
+    basis: ParticipationBasis
+    added_at: dt.datetime
+    added_by: Id | None = None
+
+
+class Handover(Contract):
+    """A hand-over of the baton: the receiver must accept before it takes effect."""
+
+    id: Id
+    case_id: Id
+    from_id: Id | None
+    to_id: Id
+    status: HandoverStatus
+    requested_at: dt.datetime
+    note: Text = ""
+    decided_at: dt.datetime | None = None
+
+
+class Meeting(Contract):
+    id: Id
+    municipality_id: MunicipalityNumber
+    kind: MeetingKind
+    starts_at: dt.datetime
+    case_id: Id | None = None  # None for an anonymous discussion
+    arena_id: Id | None = None
+    unit_ids: list[Id] = []
+    summary: Text = ""
+
+
+class Refusal(Contract):
+    """Why something is not allowed: a stable code for machines, a sentence for people (bokmål)."""
+
+    code: ShortText
+    message: Text
+
+
+class UnitInfo(Contract):
+    """The part of a unit a plugin needs to judge a rule."""
+
+    id: Id
+    service_type: ServiceType
+
+
+class CaseSnapshot(Contract):
+    """Everything a plugin may know about a case to judge a rule; no names, no free text."""
+
+    case: Case
+    owner_unit: UnitInfo
+    participants: list[Participant]
+    participant_units: list[UnitInfo]
+    consents_in_force: list[Consent]
+    meetings: list[Meeting]
+    open_measures: int
+    overdue_evaluations: int
+    subject_age_years: int | None  # None before birth
+    holder_unit_ids: list[Id] = []  # the units the stafettholder belongs to
+
+
+class TransitionContext(Contract):
+    """A requested level change, given to `check_transition`."""
+
+    snapshot: CaseSnapshot
+    from_level: Level
+    to_level: Level
+    actor_id: Id
+    unit_leader_informed: bool = False
+    guardians_informed: bool = False
+
+
+class RelayHolderContext(Contract):
+    """A proposed stafettholder for a case, given to `check_relay_holder`."""
+
+    snapshot: CaseSnapshot
+    candidate_id: Id
+    candidate_unit_ids: list[Id]
+    candidate_is_coordinator: bool
+    level: Level
+    is_handover: bool
+
+
+class CaseEvent(Contract):
+    """Something that happened in a case, told to `case_event` after it is committed."""
+
+    kind: LogEntryKind
+    municipality_id: MunicipalityNumber
+    case_id: Id
+    at: dt.datetime
+    actor_id: Id | None
+    level: Level
+    unit_ids: list[Id]  # the units taking part when it happened
+    entry_id: Id | None = None
+    data: dict[str, Any] = {}

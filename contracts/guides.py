@@ -1,0 +1,115 @@
+"""What plugins supply: action guides, tools, meeting arenas, the service directory, rules, indicators."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from .base import Contract, Id, MunicipalityNumber, ShortText, Text
+from .enums import Level, MeetingKind, ServiceType
+
+
+class GuideStep(Contract):
+    """A numbered step (trinn) of one level of an action guide, with the tools that belong to it."""
+
+    number: int
+    title: ShortText
+    description: Text = ""
+    responsible: str = ""  # who does it, in the guide's words ("ansatt", "leder", "stafettholder")
+    tool_ids: list[Id] = []
+
+
+class GuideLevel(Contract):
+    level: Level
+    title: ShortText
+    purpose: Text = ""
+    target_group: Text = ""
+    goal: Text = ""
+    steps: list[GuideStep] = []
+
+
+class ActionGuide(Contract):
+    """A handlingsveileder for one or more service types: every level 0–3, in order, with its steps."""
+
+    id: Id
+    title: ShortText
+    service_types: list[ServiceType]
+    levels: list[GuideLevel]
+    source: str = ""  # where the guide comes from, or that a detail is not known
+
+
+class ToolDefinition(Contract):
+    """A verktøy: a form whose fields are a JSON Schema (draft 2020-12) object schema."""
+
+    id: Id
+    title: ShortText
+    description: Text = ""
+    levels: list[Level] = []
+    form_schema: dict[str, Any] = {}
+    shared_with_family: bool = True  # whether a filled-in form is shown on Min side
+
+
+class MeetingArena(Contract):
+    """A standing møtearena with a mandate: who meets, for which levels, and whether anonymously."""
+
+    id: Id
+    name: ShortText
+    kind: MeetingKind
+    mandate: Text
+    levels: list[Level]
+    anonymous_allowed: bool = False
+    participants: list[str] = []  # roles or services that take part, in the arena's words
+    frequency: str = ""
+
+
+class ServiceDirectoryEntry(Contract):
+    """One entry of the tjenesteoversikt: a service and how to reach it."""
+
+    id: Id
+    name: ShortText
+    service_type: ServiceType
+    description: Text = ""
+    how_to_contact: Text = ""
+    phone: str | None = None
+    email: str | None = None
+    url: str | None = None
+    age_from: int | None = None
+    age_to: int | None = None
+
+
+class RelayHolderRule(Contract):
+    """A rule for the stafettholder at one level, told to people; enforced by `check_relay_holder`."""
+
+    level: Level
+    required: bool  # whether a case at this level must have a stafettholder
+    description: Text
+
+
+class CaseStatistics(Contract):
+    """Aggregate numbers for one municipality and period, handed to `indicators`; no person data."""
+
+    municipality_id: MunicipalityNumber
+    period_start: dt.date
+    period_end: dt.date
+    open_cases_by_level: dict[int, int]
+    cases_opened: int
+    cases_closed: int
+    cases_closed_by_reason: dict[str, int]
+    cases_with_relay_holder: int
+    measures_created: int
+    measures_evaluated_on_time: int
+    measures_evaluated_late: int
+    measures_overdue: int
+    consents_given: int
+    consents_withdrawn: int
+    family_comments: int
+
+
+class Indicator(Contract):
+    """A measurement of how the model is implemented, computed by a plugin from CaseStatistics."""
+
+    id: Id
+    title: ShortText
+    value: float
+    unit: str = ""  # "%", "dager", "antall"
+    description: Text = ""

@@ -1,0 +1,173 @@
+"""The hooks a Stafett plugin can implement.
+
+A plugin is a module or object with functions marked ``@hookimpl`` whose names are
+hook names below; it registers in the entry-point group ``stafett``. A municipality's
+config decides which installed plugins are on for it, and every hook is called only
+on the plugins enabled for the municipality in question.
+
+Hooks that collect (the default) return one value per plugin, and the caller merges
+them. Hooks marked ``firstresult`` stop at the first plugin that returns something
+other than ``None``. Plugins receive and return contract structs only: they never see
+the database, the session, or a person's name or free text unless a hook hands it over.
+"""
+
+from __future__ import annotations
+
+import pluggy
+
+from .cases import CaseEvent, CaseSnapshot, Refusal, RelayHolderContext, TransitionContext
+from .guides import (
+    ActionGuide,
+    CaseStatistics,
+    Indicator,
+    MeetingArena,
+    RelayHolderRule,
+    ServiceDirectoryEntry,
+    ToolDefinition,
+)
+from .people import Municipality
+
+PROJECT_NAME = "stafett"
+
+hookspec = pluggy.HookspecMarker(PROJECT_NAME)
+hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
+
+
+@hookspec
+def action_guides(municipality: Municipality) -> list[ActionGuide]:
+    """Return the action guides (handlingsveiledere) this plugin supplies for ``municipality``.
+
+    Called at start-up, once per municipality the plugin is enabled for; the results
+    are validated and cached for the life of the process.
+
+    :param municipality: the municipality the guides are for.
+    :returns: guides; each covers levels 0, 1, 2 and 3 in that order, and each step's
+        ``tool_ids`` names tools that some enabled plugin supplies. A guide that breaks
+        this stops start-up with the plugin's name.
+    """
+
+
+@hookspec
+def tools(municipality: Municipality) -> list[ToolDefinition]:
+    """Return the tools (verktøy: forms) this plugin supplies for ``municipality``.
+
+    Called at start-up, once per municipality the plugin is enabled for.
+
+    :param municipality: the municipality the tools are for.
+    :returns: tool definitions whose ``form_schema`` is a valid JSON Schema of type
+        ``object``; filled-in forms are validated against it. Tool ids are unique
+        across the enabled plugins.
+    """
+
+
+@hookspec
+def meeting_arenas(municipality: Municipality) -> list[MeetingArena]:
+    """Return the standing meeting arenas (møtearenaer) with their mandate.
+
+    Called at start-up, once per municipality the plugin is enabled for.
+
+    :param municipality: the municipality the arenas belong to.
+    :returns: arenas; ids are unique across the enabled plugins.
+    """
+
+
+@hookspec
+def services(municipality: Municipality) -> list[ServiceDirectoryEntry]:
+    """Return entries for the service directory (tjenesteoversikt).
+
+    Called at start-up, once per municipality the plugin is enabled for. The
+    municipality's config can add entries of its own beside these.
+
+    :param municipality: the municipality whose services are listed.
+    :returns: directory entries; ids are unique across the enabled plugins.
+    """
+
+
+@hookspec
+def relay_holder_rules(municipality: Municipality) -> list[RelayHolderRule]:
+    """Describe who may or must hold the baton (stafettholder) at each level.
+
+    Called at start-up, once per municipality. A rule with ``required=True`` makes a
+    stafettholder a condition for moving a case to that level, on top of the built-in
+    requirement at level 3. The descriptions are shown to employees beside the case.
+
+    :param municipality: the municipality the rules apply in.
+    :returns: rules, at most one per level per plugin.
+    """
+
+
+@hookspec
+def check_relay_holder(context: RelayHolderContext) -> list[Refusal]:
+    """Judge whether ``context.candidate_id`` may become stafettholder of a case.
+
+    Called when a stafettholder is assigned, when a hand-over is requested, and again
+    when the receiver accepts it. Built-in rules (same municipality, member of a unit
+    taking part in the case) are checked first and cannot be lifted by a plugin.
+
+    :param context: the case snapshot, the candidate and their units, the case level,
+        and whether this is a hand-over.
+    :returns: refusals that stop the assignment, or an empty list.
+    """
+
+
+@hookspec(firstresult=True)
+def suggest_relay_holder(snapshot: CaseSnapshot, candidates: dict[str, list[str]]) -> str | None:
+    """Suggest who should hold the baton of a case that has none.
+
+    Called when a case needs a stafettholder (for example on moving to a level whose
+    rule requires one) to pre-fill the choice; the first plugin that answers wins.
+
+    :param snapshot: the case.
+    :param candidates: employee ids per unit id, for the units taking part.
+    :returns: an employee id among the candidates, or ``None`` to leave it to others.
+    """
+
+
+@hookspec
+def check_transition(context: TransitionContext) -> list[Refusal]:
+    """Add conditions to a level change.
+
+    Called every time someone asks to move a case to another level, after the
+    built-in rules of the model are checked. A plugin can only add refusals: it cannot
+    lift a built-in one. All refusals from all plugins are shown together.
+
+    :param context: the case snapshot, the level it is on and the one asked for, and
+        what the person asking has declared (unit leader and guardians informed).
+    :returns: refusals that stop the change, or an empty list.
+    """
+
+
+@hookspec
+def case_event(event: CaseEvent) -> None:
+    """Be told that something happened in a case: for notifications, reminders, adapters' outboxes.
+
+    Called after the change is committed, once per stafettlogg entry written, on the
+    plugins enabled for the case's municipality. An exception is logged with the
+    plugin's name and does not undo the change: work that must not be lost belongs
+    in a transactional outbox, not in this hook.
+
+    :param event: the kind of entry, the case, its level and the units taking part.
+    """
+
+
+@hookspec
+def indicators(statistics: CaseStatistics) -> list[Indicator]:
+    """Compute indicators of how the model is working from aggregate numbers.
+
+    Called when an administrator asks for the indicators of a municipality and period.
+
+    :param statistics: counts for one municipality and period; no person data.
+    :returns: indicators; ids are unique across the enabled plugins.
+    """
+
+
+@hookspec
+def routes() -> list[object]:
+    """Return extra HTTP route handlers (Litestar handlers or routers), e.g. a FHIR facade.
+
+    Called once when the web application is built, on every plugin enabled for at
+    least one municipality of the deployment. Handlers must check access through the
+    core policy like every other route.
+
+    :returns: Litestar route handlers, controllers or routers.
+    """

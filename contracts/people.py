@@ -1,0 +1,95 @@
+"""Municipalities, units and the people a case is about or worked on by."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from .base import Contract, Id, MunicipalityNumber, ShortText
+from .enums import MunicipalRole, ServiceType, UnitRole
+
+
+class Municipality(Contract):
+    id: MunicipalityNumber
+    name: ShortText
+    region: str | None = None
+
+
+class Unit(Contract):
+    """A service unit (enhet): one kindergarten, school, health station, PPT office, ..."""
+
+    id: Id
+    municipality_id: MunicipalityNumber
+    name: ShortText
+    service_type: ServiceType
+    organization_number: str | None = None  # organisasjonsnummer, nine digits
+    active: bool = True
+
+
+class Child(Contract, tag="child"):
+    """A child or youth aged 0–23, the usual subject of a case."""
+
+    id: Id
+    municipality_id: MunicipalityNumber
+    given_name: ShortText
+    family_name: ShortText
+    birth_date: dt.date
+    national_id: str | None = None  # fødselsnummer or D-nummer
+
+
+class PregnantPerson(Contract, tag="pregnant"):
+    """A pregnant woman: a case can start before the child is born."""
+
+    id: Id
+    municipality_id: MunicipalityNumber
+    given_name: ShortText
+    family_name: ShortText
+    birth_date: dt.date
+    due_date: dt.date
+    national_id: str | None = None
+
+
+Subject = Child | PregnantPerson
+
+
+class Guardian(Contract):
+    """A parent or other guardian (foresatt)."""
+
+    id: Id
+    municipality_id: MunicipalityNumber
+    given_name: ShortText
+    family_name: ShortText
+    national_id: str | None = None
+    email: str | None = None
+    phone: str | None = None
+
+
+class Guardianship(Contract):
+    """Links a guardian to a child; only parental responsibility (foreldreansvar) lets them consent."""
+
+    child_id: Id
+    guardian_id: Id
+    parental_responsibility: bool
+
+
+class UnitMembership(Contract):
+    unit_id: Id
+    role: UnitRole = UnitRole.EMPLOYEE
+
+
+class Employee(Contract):
+    id: Id
+    municipality_id: MunicipalityNumber
+    given_name: ShortText
+    family_name: ShortText
+    email: str | None = None
+    title: str | None = None
+    memberships: list[UnitMembership] = []
+    municipal_roles: list[MunicipalRole] = []
+
+
+class BirthInfo(Contract):
+    """What a fødselsnummer or D-nummer tells: used by the school and FHIR adapters."""
+
+    birth_date: dt.date
+    is_d_number: bool
+    sex: str  # "female" | "male", from the individual number's parity

@@ -1,0 +1,123 @@
+"""The tamper-evident audit trail: one event per read or write of personal data, hash-chained per municipality.
+
+Each event's hash covers its fields and the previous event's hash, so changing or
+deleting any row breaks every later link; ``verify`` walks the chain and names the
+first row that does not fit. Appending locks the municipality's chain head, so the
+sequence has no gaps even with many writers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.ids import new_id
+from core.storage.models import AuditEventRow, AuditHeadRow
+
+GENESIS = "0" * 64
+HASHED_FIELDS = (
+    "id",
+    "municipality_id",
+    "seq",
+    "at",
+    "actor_id",
+    "actor_kind",
+    "on_behalf_of",
+    "action",
+    "case_id",
+    "subject_id",
+    "purpose",
+    "outcome",
+    "reason",
+)
+
+
+def event_hash(row: AuditEventRow, prev_hash: str) -> str:
+    fields = {name: getattr(row, name) for name in HASHED_FIELDS}
+    fields["at"] = row.at.astimezone(dt.UTC).isoformat()
+    canonical = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256((prev_hash + canonical).encode()).hexdigest()
+
+
+def ensure_chain(session: Session, municipality_id: str) -> None:
+    """Create the chain head of a municipality (at start-up, so appends only ever lock it)."""
+    if session.get(AuditHeadRow, municipality_id) is None:
+        session.add(AuditHeadRow(municipality_id=municipality_id, seq=0, hash=GENESIS))
+
+
+def append(
+    session: Session,
+    *,
+    municipality_id: str,
+    at: dt.datetime,
+    actor_id: str | None,
+    actor_kind: str,
+    on_behalf_of: str | None,
+    action: str,
+    purpose: str,
+    outcome: str,
+    reason: str = "",
+    case_id: str | None = None,
+    subject_id: str | None = None,
+) -> AuditEventRow:
+    head = session.get(AuditHeadRow, municipality_id, with_for_update=True)
+    if head is None:
+        raise LookupError(f"no audit chain for municipality {municipality_id}")
+    row = AuditEventRow(
+        id=new_id(),
+        municipality_id=municipality_id,
+        seq=head.seq + 1,
+        at=at,
+        actor_id=actor_id,
+        actor_kind=actor_kind,
+        on_behalf_of=on_behalf_of,
+        action=action,
+        case_id=case_id,
+        subject_id=subject_id,
+        purpose=purpose,
+        outcome=outcome,
+        reason=reason,
+        prev_hash=head.hash,
+    )
+    row.hash = event_hash(row, head.hash)
+    head.seq, head.hash = row.seq, row.hash
+    session.add(row)
+    session.flush()
+    return row
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    municipality_id: str
+    seq: int
+    event_id: str | None
+    problem: str
+
+    def __str__(self) -> str:
+        return f"kommune {self.municipality_id}, hendelse nr. {self.seq} ({self.event_id or '–'}): {self.problem}"
+
+
+def verify(session: Session, municipality_id: str) -> list[ChainProblem]:
+    """Walk one municipality's chain; every link that does not fit is reported."""
+    problems: list[ChainProblem] = []
+    prev_hash, expected_seq = GENESIS, 1
+    rows = session.scalars(
+        select(AuditEventRow).where(AuditEventRow.municipality_id == municipality_id).order_by(AuditEventRow.seq)
+    )
+    for row in rows:
+        if row.seq != expected_seq:
+            problems.append(ChainProblem(municipality_id, expected_seq, None, "hendelsen mangler (slettet?)"))
+        if row.prev_hash != prev_hash:
+            problems.append(ChainProblem(municipality_id, row.seq, row.id, "lenken til forrige hendelse er brutt"))
+        if event_hash(row, row.prev_hash) != row.hash:
+            problems.append(ChainProblem(municipality_id, row.seq, row.id, "innholdet er endret etter at det ble skrevet"))
+        prev_hash, expected_seq = row.hash, row.seq + 1
+    head = session.get(AuditHeadRow, municipality_id)
+    if head is not None and (head.seq != expected_seq - 1 or head.hash != prev_hash):
+        problems.append(ChainProblem(municipality_id, head.seq, None, "siste hendelse(r) mangler (slettet?)"))
+    return problems

@@ -1,0 +1,191 @@
+"""The ``stafett`` command line. Every fault is reported as a message that names it, never a traceback."""
+
+from __future__ import annotations
+
+import json
+import sys
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+import click
+
+from core.config import ConfigError, DeploymentConfig, default_config, load_config
+from core.errors import StafettError
+from core.pluginhost import PluginError, PluginHost
+
+config_option = click.option(
+    "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    help="Config file (TOML). Default: the demo municipality.",
+)
+
+
+def _reported(func):  # noqa: ANN001, ANN202 - a click callback
+    """Turn the errors users can cause into one clear line and exit status 1."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except (ConfigError, PluginError, StafettError, ValueError) as exc:
+            raise click.ClickException(str(exc)) from None
+
+    return wrapper
+
+
+def _config(path: Path | None) -> DeploymentConfig:
+    return load_config(path) if path else default_config()
+
+
+def _platform(path: Path | None, database_url: str | None = None):  # noqa: ANN202
+    from core.platform import Platform
+
+    return Platform.open(_config(path), database_url=database_url)
+
+
+@click.group()
+@click.version_option(package_name="stafett")
+def main() -> None:
+    """Stafett: the BTI platform (Bedre Tverrfaglig Innsats)."""
+
+
+@main.command()
+@config_option
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--no-demo", is_flag=True, help="Do not seed fictional demo data on an empty demo database.")
+@_reported
+def serve(config_path: Path | None, host: str, port: int, no_demo: bool) -> None:
+    """Start the web server. Without --config: SQLite in this folder, the demo municipality, demo data."""
+    import uvicorn
+
+    from core.app import create_app
+    from core.seed import is_seeded, seed
+
+    platform = _platform(config_path)
+    if config_path is None and not no_demo and not is_seeded(platform, platform.config.municipalities[0].id):
+        report = seed(platform)
+        click.echo(f"Demodata: {report.children} fiktive barn, {report.cases} saker, {report.employees} ansatte.")
+    click.echo(f"Stafett kjører på http://{host}:{port}/ ({platform.config.name}); Ctrl+C for å stoppe.")
+    uvicorn.run(create_app(platform), host=host, port=port, log_level="info")
+
+
+@main.group()
+def db() -> None:
+    """Database maintenance."""
+
+
+@db.command("upgrade")
+@config_option
+@_reported
+def db_upgrade(config_path: Path | None) -> None:
+    """Apply every migration (the platform also does this on start)."""
+    platform = _platform(config_path)
+    click.echo(f"Databasen er oppdatert til versjon {platform.database.current_revision()}.")
+
+
+@main.group()
+def demo() -> None:
+    """Fictional demo data."""
+
+
+@demo.command("seed")
+@config_option
+@click.option("--database-url", default=None, help="Overrides the config's database.")
+@click.option("--municipalities", type=int, default=None, help="How many of the config's municipalities to fill.")
+@click.option("--children", type=click.IntRange(1), default=40, show_default=True)
+@click.option("--cases", type=click.IntRange(0), default=12, show_default=True)
+@click.option("--log-entries", type=click.IntRange(1), default=8, show_default=True, help="Entries per case.")
+@click.option("--seed", "rng_seed", type=int, default=2012, show_default=True)
+@_reported
+def demo_seed(config_path: Path | None, database_url: str | None, **sizes: Any) -> None:
+    """Generate fictional children, guardians, employees and cases (synthetic fødselsnummer only)."""
+    from core.seed import seed
+
+    platform = _platform(config_path, database_url)
+    report = seed(platform, **sizes)
+    click.echo(
+        f"Laget {report.children} barn, {report.employees} ansatte, {report.cases} saker og "
+        f"{report.log_entries} loggføringer i kommune(ne) {', '.join(report.municipalities)}."
+    )
+
+
+@main.command("plugins")
+@config_option
+@_reported
+def plugins_command(config_path: Path | None) -> None:
+    """List installed plugins, their versions and hooks, and where each is enabled."""
+    from rich.console import Console
+    from rich.table import Table
+
+    config = _config(config_path)
+    host = PluginHost.load(config)
+    table = Table(title=f"Programtillegg – {config.name}")
+    for column in ("Navn", "Versjon", "Distribusjon", "Hooks", "På i kommune"):
+        table.add_column(column)
+    for plugin in host.installed():
+        enabled = [m.id + " " + m.name for m in config.municipalities if plugin.name in host.enabled(m.id)]
+        table.add_row(
+            plugin.name, plugin.version, plugin.distribution, ", ".join(plugin.hooks), "\n".join(enabled) or "–"
+        )
+    Console(width=max(120, Console().width)).print(table)
+
+
+@main.command("check-config")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@_reported
+def check_config(path: Path) -> None:
+    """Validate a config file and the plugins it enables; say exactly what is wrong."""
+    config = load_config(path)
+    PluginHost.load(config)
+    names = ", ".join(f"{m.name} ({m.id})" for m in config.municipalities)
+    click.echo(f"{path}: OK – {len(config.municipalities)} kommune(r): {names}")
+
+
+@main.group()
+def contracts() -> None:
+    """The public contract for plugins and integrators."""
+
+
+@contracts.command("schema")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None)
+def contracts_schema(output: Path | None) -> None:
+    """Write the JSON Schema of every contract type (to stdout, or to --output)."""
+    from contracts import CONTRACT_VERSION
+    from contracts.schema import json_schema
+
+    text = json.dumps(json_schema(CONTRACT_VERSION), indent=2, ensure_ascii=False) + "\n"
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"Skrev JSON Schema for kontrakt {CONTRACT_VERSION} til {output}.")
+
+
+@main.group()
+def audit() -> None:
+    """The audit trail."""
+
+
+@audit.command("verify")
+@config_option
+@click.option("--database-url", default=None)
+@_reported
+def audit_verify(config_path: Path | None, database_url: str | None) -> None:
+    """Check every municipality's hash chain; names each event that was changed or removed."""
+    from core import audit as trail
+
+    platform = _platform(config_path, database_url)
+    problems = []
+    with platform.database.session() as session:
+        for municipality_id in platform.municipality_ids():
+            problems += trail.verify(session, municipality_id)
+    if problems:
+        for problem in problems:
+            click.echo(f"FEIL: {problem}", err=True)
+        raise SystemExit(1)
+    click.echo("Revisjonssporet er helt: ingen hendelser er endret eller slettet.")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,107 @@
+"""The level model (nivå 0–3) as an explicit state machine with the model's built-in rules.
+
+Moves up go one level at a time, so no level's work is skipped; moves down and closing
+are always possible while the case is open. Plugins add conditions through
+``check_transition``; the rules here are checked first and cannot be lifted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from contracts import CaseStatus, Level, MeetingKind, ParticipationBasis, Refusal, TransitionContext
+
+LEVEL_NAMES = {
+    Level.CLARIFY: "nivå 0 – avklar undring",
+    Level.INTERNAL: "nivå 1 – intern innsats",
+    Level.COLLABORATE_TWO: "nivå 2 – samarbeid to",
+    Level.COLLABORATE_MANY: "nivå 3 – samarbeid flere",
+}
+
+
+def parse_level(value: object) -> Level:
+    """Turn user input into a Level, or raise ValueError naming the allowed values."""
+    try:
+        return Level(int(value))  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        raise ValueError(f"Ukjent nivå «{value}». Gyldige nivåer er 0, 1, 2 og 3.") from None
+
+
+def builtin_refusals(
+    ctx: TransitionContext,
+    *,
+    unit_names: Mapping[str, str],
+    required_holder_levels: set[Level] = frozenset(),  # type: ignore[assignment]
+) -> list[Refusal]:
+    """Every built-in rule the requested change breaks; empty when it is allowed."""
+    snap, target = ctx.snapshot, ctx.to_level
+    if snap.case.status is not CaseStatus.OPEN:
+        return [Refusal(code="case_closed", message="Saken er avsluttet og kan ikke endre nivå.")]
+    if target == ctx.from_level:
+        return [Refusal(code="same_level", message=f"Saken er allerede på {LEVEL_NAMES[target]}.")]
+    if target < ctx.from_level:
+        return []
+    if target > ctx.from_level + 1:
+        return [
+            Refusal(
+                code="skip_level",
+                message=f"Saken kan bare flyttes ett nivå opp om gangen: neste nivå er "
+                f"{LEVEL_NAMES[Level(ctx.from_level + 1)]}.",
+            )
+        ]
+    refusals: list[Refusal] = []
+    if target == Level.INTERNAL:
+        if not ctx.unit_leader_informed:
+            refusals.append(
+                Refusal(code="unit_leader_not_informed", message="Leder for enheten må være informert.")
+            )
+        if not ctx.guardians_informed:
+            refusals.append(
+                Refusal(code="guardians_not_informed", message="Foresatte må være informert.")
+            )
+    if target >= Level.COLLABORATE_TWO:
+        refusals += _consent_refusals(ctx, unit_names)
+    if target == Level.COLLABORATE_MANY:
+        if snap.case.relay_holder_id is None:
+            refusals.append(
+                Refusal(code="relay_holder_missing", message="Nivå 3 krever at saken har en stafettholder.")
+            )
+        if not any(m.kind is MeetingKind.COORDINATION for m in snap.meetings):
+            refusals.append(
+                Refusal(
+                    code="coordination_meeting_missing",
+                    message="Nivå 3 krever at et koordineringsmøte er avholdt eller avtalt.",
+                )
+            )
+    elif target in required_holder_levels and snap.case.relay_holder_id is None:
+        refusals.append(
+            Refusal(
+                code="relay_holder_missing",
+                message=f"Kommunens regler krever en stafettholder på {LEVEL_NAMES[target]}.",
+            )
+        )
+    return refusals
+
+
+def _consent_refusals(ctx: TransitionContext, unit_names: Mapping[str, str]) -> list[Refusal]:
+    """Level 2 and 3: another service takes part, and valid consent covers every one of them."""
+    snap = ctx.snapshot
+    others = [
+        p for p in snap.participants if p.unit_id != snap.case.owner_unit_id and p.basis is not ParticipationBasis.OWNER
+    ]
+    if not others:
+        return [
+            Refusal(
+                code="no_second_service",
+                message=f"{LEVEL_NAMES[ctx.to_level].capitalize()} krever at minst én tjeneste til deltar i saken.",
+            )
+        ]
+    covered = {unit for consent in snap.consents_in_force for unit in consent.unit_ids}
+    return [
+        Refusal(
+            code="consent_missing",
+            message=f"Det mangler gyldig samtykke fra foresatte som omfatter «{unit_names.get(p.unit_id, p.unit_id)}».",
+        )
+        for p in others
+        if p.basis is ParticipationBasis.CONSENT and p.unit_id not in covered
+    ]

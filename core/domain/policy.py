@@ -1,0 +1,191 @@
+"""The one access policy: who may read or write what, under taushetsplikt.
+
+Deny by default. Every service call of personal data asks ``decide`` and records the
+answer in the audit trail; nothing else in Stafett computes access. The rules:
+
+- nothing crosses municipalities;
+- an employee reaches a case through a unit: the unit that raised the concern, a unit
+  taking part under a consent in force that covers it, or child welfare under the duty
+  to report (the one path without consent);
+- a coordinator holding the baton reaches the case while some consent is in force;
+- guardians with parental responsibility, and the youth from the configured age, see
+  the family's view of their own case, comment, and give or withdraw consent;
+- administrators manage units and people but read no case; auditors read the audit trail.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from contracts import CaseStatus, MunicipalRole, ParticipationBasis, UnitRole
+
+
+class ActorKind(StrEnum):
+    EMPLOYEE = "employee"
+    GUARDIAN = "guardian"
+    YOUTH = "youth"  # the subject of a case, seeing their own case
+    SYSTEM = "system"  # CLI, import and seed jobs run by an operator
+    ANONYMOUS = "anonymous"
+
+
+class Action(StrEnum):
+    OPEN_CASE = "case.open"
+    READ_CASE = "case.read"
+    WRITE_CASE = "case.write"
+    CHANGE_LEVEL = "case.change_level"
+    MANAGE_PARTICIPANTS = "case.participants"
+    MANAGE_RELAY_HOLDER = "case.relay_holder"
+    RECORD_CONSENT = "consent.record"
+    GIVE_CONSENT = "consent.give"
+    WITHDRAW_CONSENT = "consent.withdraw"
+    READ_FAMILY_VIEW = "case.read_family"
+    WRITE_FAMILY = "case.write_family"
+    REPORT_CHILD_WELFARE = "case.report_child_welfare"
+    READ_PERSON = "person.read"
+    WRITE_PERSON = "person.write"
+    MANAGE_UNITS = "unit.manage"
+    READ_AUDIT = "audit.read"
+
+
+EMPLOYEE_CASE_ACTIONS = frozenset(
+    {
+        Action.READ_CASE,
+        Action.WRITE_CASE,
+        Action.CHANGE_LEVEL,
+        Action.MANAGE_PARTICIPANTS,
+        Action.MANAGE_RELAY_HOLDER,
+        Action.RECORD_CONSENT,
+        Action.WITHDRAW_CONSENT,
+        Action.REPORT_CHILD_WELFARE,
+    }
+)
+FAMILY_ACTIONS = frozenset(
+    {Action.READ_FAMILY_VIEW, Action.WRITE_FAMILY, Action.GIVE_CONSENT, Action.WITHDRAW_CONSENT}
+)
+READ_ONLY_ON_CLOSED = frozenset({Action.READ_CASE, Action.READ_FAMILY_VIEW})
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is asking, as established by login: their municipality, units and roles."""
+
+    kind: ActorKind
+    municipality_id: str
+    id: str | None = None
+    unit_roles: Mapping[str, UnitRole] = field(default_factory=dict)
+    municipal_roles: frozenset[MunicipalRole] = frozenset()
+    on_behalf_of: str | None = None
+
+    @classmethod
+    def system(cls, municipality_id: str, *, operator: str = "cli") -> Actor:
+        return cls(kind=ActorKind.SYSTEM, municipality_id=municipality_id, id=None, on_behalf_of=operator)
+
+    def is_leader_of(self, unit_id: str) -> bool:
+        return self.unit_roles.get(unit_id) is UnitRole.UNIT_LEADER
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    """What the policy needs to know about one case, gathered by the service layer."""
+
+    case_id: str
+    municipality_id: str
+    subject_id: str
+    owner_unit_id: str
+    status: CaseStatus
+    relay_holder_id: str | None
+    participants: Mapping[str, ParticipationBasis]  # unit id -> basis, current participants only
+    consented_units: frozenset[str]  # units covered by a consent in force now
+    family_ids: frozenset[str]  # guardians with parental responsibility, and the youth when old enough
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    basis: str  # why it is allowed ("owner_unit", "consent", "report_duty", "guardian", ...) or refused
+    reason: str = ""  # the refusal in bokmål
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+def _deny(basis: str, reason: str) -> Decision:
+    return Decision(False, basis, reason)
+
+
+def decide(
+    actor: Actor,
+    action: Action,
+    *,
+    municipality_id: str,
+    case: CaseFacts | None = None,
+    unit_id: str | None = None,
+) -> Decision:
+    """Allow or refuse ``action`` by ``actor``; refuses anything not explicitly allowed."""
+    if actor.municipality_id != municipality_id or (case and case.municipality_id != municipality_id):
+        return _deny("other_municipality", "Opplysningene tilhører en annen kommune.")
+    if actor.kind is ActorKind.SYSTEM:
+        return Decision(True, "system")
+    if case is not None:
+        if case.status is not CaseStatus.OPEN and action not in READ_ONLY_ON_CLOSED:
+            return _deny("case_closed", "Saken er avsluttet; den kan leses, men ikke endres.")
+        return _decide_case(actor, action, case)
+    return _decide_directory(actor, action, unit_id)
+
+
+def _decide_case(actor: Actor, action: Action, case: CaseFacts) -> Decision:
+    if actor.kind in (ActorKind.GUARDIAN, ActorKind.YOUTH):
+        if action in FAMILY_ACTIONS and actor.id in case.family_ids:
+            return Decision(True, "family")
+        return _deny("not_family", "Du har ikke tilgang til denne saken.")
+    if actor.kind is not ActorKind.EMPLOYEE or action not in EMPLOYEE_CASE_ACTIONS:
+        return _deny("no_rule", "Handlingen er ikke tillatt.")
+    basis = employee_basis(actor, case)
+    if basis is None:
+        return _deny(
+            "taushetsplikt",
+            "Du har ikke tilgang: enheten din deltar ikke i saken med samtykke eller annet rettslig grunnlag.",
+        )
+    return Decision(True, basis)
+
+
+def employee_basis(actor: Actor, case: CaseFacts) -> str | None:
+    """The legal basis on which an employee reaches a case, or None under taushetsplikt."""
+    units = set(actor.unit_roles)
+    if case.owner_unit_id in units:
+        return "owner_unit"
+    for unit in units & set(case.participants):
+        basis = case.participants[unit]
+        if basis is ParticipationBasis.REPORT_DUTY:
+            return "report_duty"
+        if basis is ParticipationBasis.CONSENT and unit in case.consented_units:
+            return "consent"
+    if (
+        MunicipalRole.COORDINATOR in actor.municipal_roles
+        and case.relay_holder_id == actor.id
+        and case.consented_units
+    ):
+        return "coordinator_holder"
+    return None
+
+
+def _decide_directory(actor: Actor, action: Action, unit_id: str | None) -> Decision:
+    """Actions outside a case: opening one, people, units, the audit trail."""
+    if actor.kind is not ActorKind.EMPLOYEE:
+        return _deny("no_rule", "Handlingen er ikke tillatt.")
+    roles = actor.municipal_roles
+    if action is Action.OPEN_CASE:
+        if unit_id is not None and unit_id in actor.unit_roles:
+            return Decision(True, "unit_member")
+        return _deny("not_unit_member", "Du kan bare registrere undring for en enhet du arbeider i.")
+    if action in (Action.READ_PERSON, Action.WRITE_PERSON):
+        if actor.unit_roles or MunicipalRole.ADMINISTRATOR in roles:
+            return Decision(True, "employee")
+        return _deny("no_unit", "Du må tilhøre en enhet for å slå opp personer.")
+    if action is Action.MANAGE_UNITS and MunicipalRole.ADMINISTRATOR in roles:
+        return Decision(True, "administrator")
+    if action is Action.READ_AUDIT and MunicipalRole.AUDITOR in roles:
+        return Decision(True, "auditor")
+    return _deny("no_rule", "Handlingen er ikke tillatt.")

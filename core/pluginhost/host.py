@@ -1,0 +1,150 @@
+"""The plugin host: one pluggy manager per municipality, validated at start-up, then cached."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
+
+import msgspec
+import pluggy
+
+from contracts import Municipality, ServiceDirectoryEntry
+
+from . import discovery, probe, static
+from .calling import SHAPE_ERRORS, call, coerce, ordered_impls
+from .discovery import Candidate, InstalledPlugin
+from .errors import PluginError
+from .municipality import MunicipalityPlugins
+
+
+class MunicipalityConfigLike(Protocol):
+    """The part of ``core.config.MunicipalityConfig`` the host reads."""
+
+    id: str
+    name: str
+    region: str | None
+    plugins: Sequence[str]
+    services: Sequence[Any]
+
+
+class DeploymentConfigLike(Protocol):
+    municipalities: Sequence[MunicipalityConfigLike]
+
+
+class PluginHost:
+    """All installed plugins, and for each municipality a manager with only the plugins it enabled.
+
+    Nothing crosses municipalities: a plugin enabled in one is never called for another.
+    ``load`` refuses to start (``PluginError``) when an enabled plugin is unknown, cannot be
+    imported, breaks the contract, or fails on a synthetic probe case.
+    """
+
+    def __init__(
+        self,
+        candidates: dict[str, Candidate],
+        municipalities: dict[str, MunicipalityPlugins],
+        routes: list[object],
+    ) -> None:
+        self._candidates = candidates
+        self._municipalities = municipalities
+        self._routes = routes
+
+    @classmethod
+    def load(cls, config: DeploymentConfigLike, *, extra: Mapping[str, object] | None = None) -> PluginHost:
+        """Discover plugins (entry points plus ``extra``), build and validate every municipality."""
+        candidates = discovery.discover(extra)
+        municipalities: dict[str, MunicipalityPlugins] = {}
+        route_impls: dict[str, Any] = {}
+        for mc in config.municipalities:
+            mp, pm = _build(mc, candidates)
+            municipalities[mp.municipality.id] = mp
+            for impl in ordered_impls(pm, "routes"):
+                route_impls.setdefault(impl.plugin_name, impl)
+        return cls(candidates, municipalities, _routes(route_impls))
+
+    def installed(self) -> list[InstalledPlugin]:
+        """Every discovered plugin with its distribution, version and the hooks it implements."""
+        out = []
+        for name, c in sorted(self._candidates.items()):
+            try:
+                hooks = discovery.implemented_hooks(name, c.load())
+                out.append(InstalledPlugin(name, c.version, c.distribution, hooks))
+            except PluginError as exc:
+                out.append(InstalledPlugin(name, c.version, c.distribution, (), error=exc.fault))
+        return out
+
+    def municipality_ids(self) -> list[str]:
+        return list(self._municipalities)
+
+    def enabled(self, municipality_id: str) -> list[str]:
+        """The plugins enabled for a municipality, in the config's order."""
+        return list(self.for_municipality(municipality_id).plugin_names)
+
+    def for_municipality(self, municipality_id: str) -> MunicipalityPlugins:
+        try:
+            return self._municipalities[municipality_id]
+        except KeyError:
+            known = ", ".join(self._municipalities) or "ingen"
+            raise KeyError(
+                f"Kommune «{municipality_id}» er ikke satt opp (kjente kommuner: {known})"
+            ) from None
+
+    def all_routes(self) -> list[object]:
+        """Extra HTTP routes of every plugin enabled for at least one municipality, each plugin once."""
+        return list(self._routes)
+
+
+def _municipality(mc: MunicipalityConfigLike) -> Municipality:
+    try:
+        raw = {"id": mc.id, "name": mc.name, "region": getattr(mc, "region", None)}
+        return msgspec.convert(raw, Municipality)
+    except msgspec.ValidationError as exc:
+        raise ValueError(f"Kommunen «{mc.id}» i konfigurasjonen er ugyldig: {exc}") from exc
+
+
+def _build(
+    mc: MunicipalityConfigLike, candidates: dict[str, Candidate]
+) -> tuple[MunicipalityPlugins, pluggy.PluginManager]:
+    municipality = _municipality(mc)
+    label = f"{municipality.id} {municipality.name}"
+    pm = discovery.new_manager()
+    names = list(dict.fromkeys(mc.plugins))
+    for name in names:  # registered in config order: pluggy calls the last (most specific) first
+        if name not in candidates:
+            installed = ", ".join(sorted(candidates)) or "ingen"
+            raise PluginError(
+                name,
+                "er slått på i konfigurasjonen, men er ikke installert "
+                f"(installerte programtillegg: {installed})",
+                municipality=label,
+            )
+        discovery.register(pm, name, candidates[name].load(), municipality=label)
+    results = static.collect(pm, municipality)
+    try:
+        config_services = [coerce(s, ServiceDirectoryEntry) for s in getattr(mc, "services", ())]
+    except SHAPE_ERRORS as exc:
+        raise ValueError(
+            f"Tjenesteoversikten for kommune {label} i konfigurasjonen er ugyldig: {exc}"
+        ) from exc
+    static.unique(
+        [(static.CONFIG, s.id) for s in config_services] + [(p, s.id) for p, s in reversed(results.services)],
+        "tjenesten",
+        municipality,
+    )
+    probe.probe(pm, municipality)
+    return MunicipalityPlugins(municipality, names, pm, results, config_services), pm
+
+
+def _routes(impls: dict[str, Any]) -> list[object]:
+    out: list[object] = []
+    for name, impl in impls.items():
+        try:
+            answer = call(impl)
+        except Exception as exc:
+            raise PluginError(name, f"hooken «routes» feilet: {type(exc).__name__}: {exc}") from exc
+        if answer is None:
+            continue
+        if not isinstance(answer, list | tuple):
+            raise PluginError(name, f"hooken «routes» må svare med en liste, ikke {type(answer).__name__}")
+        out.extend(answer)
+    return out

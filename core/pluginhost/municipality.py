@@ -1,0 +1,144 @@
+"""What the enabled plugins of one municipality supply, and the calls core makes on them at runtime."""
+
+from __future__ import annotations
+
+import logging
+
+import pluggy
+
+from contracts import (
+    ActionGuide,
+    CaseEvent,
+    CaseSnapshot,
+    CaseStatistics,
+    Indicator,
+    Level,
+    MeetingArena,
+    Municipality,
+    Refusal,
+    RelayHolderContext,
+    RelayHolderRule,
+    ServiceDirectoryEntry,
+    ServiceType,
+    ToolDefinition,
+    TransitionContext,
+)
+
+from . import forms
+from .calling import call, coerce, ordered_impls
+from .static import StaticResults
+
+log = logging.getLogger("stafett.plugins")
+
+
+def _failed(plugin: str) -> Refusal:
+    return Refusal(
+        code="plugin_error",
+        message=f"Regelen i programtillegget «{plugin}» feilet; endringen er stoppet.",
+    )
+
+
+class MunicipalityPlugins:
+    """One municipality's view of its plugins: cached static results and fail-closed rule calls.
+
+    Every list is in call order: the plugin enabled last (the most specific, e.g. the
+    municipality's own after the national baseline) comes first, so it wins in ``guide_for``
+    and ``suggest_relay_holder``.
+    """
+
+    def __init__(
+        self,
+        municipality: Municipality,
+        plugin_names: list[str],
+        pm: pluggy.PluginManager,
+        static: StaticResults,
+        config_services: list[ServiceDirectoryEntry],
+    ) -> None:
+        self.municipality = municipality
+        self.plugin_names = plugin_names
+        self._pm = pm
+        self.guides: list[ActionGuide] = [g for _, g in static.guides]
+        self.tools: dict[str, ToolDefinition] = {t.id: t for _, t in static.tools}
+        self.arenas: dict[str, MeetingArena] = {a.id: a for _, a in static.arenas}
+        self.services: list[ServiceDirectoryEntry] = [s for _, s in static.services] + config_services
+        self.relay_holder_rules: list[RelayHolderRule] = [r for _, r in static.rules]
+        self._validators = {t.id: forms.validator(t.form_schema) for t in self.tools.values()}
+
+    def __repr__(self) -> str:
+        return f"<MunicipalityPlugins {self.municipality.id} {self.plugin_names}>"
+
+    def guide_for(self, service_type: ServiceType | str) -> ActionGuide | None:
+        """The guide of the most specific plugin that covers ``service_type``, or None."""
+        wanted = ServiceType(service_type)
+        return next((g for g in self.guides if wanted in g.service_types), None)
+
+    def required_holder_levels(self) -> set[Level]:
+        """Levels where some plugin requires a stafettholder; core adds its own built-in level 3."""
+        return {r.level for r in self.relay_holder_rules if r.required}
+
+    def check_transition(self, ctx: TransitionContext) -> list[Refusal]:
+        """Every plugin's refusals for a level change; a failing rule refuses (fails closed)."""
+        return self._refusals("check_transition", ctx)
+
+    def check_relay_holder(self, ctx: RelayHolderContext) -> list[Refusal]:
+        """Every plugin's refusals for a proposed stafettholder; a failing rule refuses."""
+        return self._refusals("check_relay_holder", ctx)
+
+    def _refusals(self, hook: str, ctx: object) -> list[Refusal]:
+        out: list[Refusal] = []
+        for impl in ordered_impls(self._pm, hook):
+            try:
+                raw = call(impl, context=ctx)
+                out.extend(coerce(raw, list[Refusal]) if raw is not None else [])
+            except Exception:
+                log.exception("Programtillegget «%s» feilet i %s; endringen stoppes", impl.plugin_name, hook)
+                out.append(_failed(impl.plugin_name))
+        return out
+
+    def suggest_relay_holder(self, snapshot: CaseSnapshot, candidates: dict[str, list[str]]) -> str | None:
+        """The first suggestion that names one of the candidates; faulty answers are logged and skipped."""
+        allowed = {e for ids in candidates.values() for e in ids}
+        for impl in ordered_impls(self._pm, "suggest_relay_holder"):
+            try:
+                answer = call(impl, snapshot=snapshot, candidates=candidates)
+            except Exception:
+                log.exception("Programtillegget «%s» feilet i suggest_relay_holder", impl.plugin_name)
+                continue
+            if answer is None:
+                continue
+            if answer in allowed:
+                return answer
+            log.warning("Programtillegget «%s» foreslo en som ikke er kandidat: %r", impl.plugin_name, answer)
+        return None
+
+    def notify(self, event: CaseEvent) -> None:
+        """Tell every plugin about a committed event; a plugin's exception is logged, never raised."""
+        for impl in ordered_impls(self._pm, "case_event"):
+            try:
+                call(impl, event=event)
+            except Exception:
+                log.exception("Programtillegget «%s» feilet i case_event (%s)", impl.plugin_name, event.kind)
+
+    def indicators(self, stats: CaseStatistics) -> list[Indicator]:
+        """All plugins' indicators; a faulty plugin is logged and left out, a repeated id keeps the first."""
+        out: dict[str, Indicator] = {}
+        for impl in ordered_impls(self._pm, "indicators"):
+            try:
+                raw = call(impl, statistics=stats)
+                items = coerce(raw, list[Indicator]) if raw is not None else []
+            except Exception:
+                log.exception("Programtillegget «%s» feilet i indicators", impl.plugin_name)
+                continue
+            for item in items:
+                if item.id in out:
+                    log.warning("Indikatoren «%s» fra «%s» finnes fra før", item.id, impl.plugin_name)
+                    continue
+                out[item.id] = item
+        return list(out.values())
+
+    def validate_form(self, tool_id: str, data: dict) -> list[str]:
+        """Errors of a filled-in form, in bokmål with the field's title and path; empty when valid."""
+        v = self._validators.get(tool_id)
+        if v is None:
+            return [f"Verktøyet «{tool_id}» finnes ikke i {self.municipality.name}."]
+        return forms.errors(v, data)

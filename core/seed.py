@@ -1,0 +1,186 @@
+"""Fictional demo data, made through the same services (and the same audit) as real use.
+
+Every name is drawn from lists of common Norwegian first names and invented family
+names, and every fødselsnummer is a synthetic one (month + 80) that passes the checksum
+but can never belong to a real person. The same seed gives the same world.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+
+from contracts import (
+    InformationArea,
+    Level,
+    MeetingKind,
+    MunicipalRole,
+    ServiceType,
+    UnitMembership,
+    UnitRole,
+)
+from core.domain import national_id
+from core.domain.policy import Actor
+from core.platform import Platform
+from core.services.people import actor_for
+from core.storage import models as m
+
+GIVEN = (
+    "Emma Nora Olivia Ella Sofie Leah Frida Ingrid Sara Maja Astrid Selma Tiril Hedda Ada "
+    "Jakob Noah Emil Lucas Oskar Oliver Filip Aksel William Isak Henrik Magnus Theodor Johannes Even"
+).split()
+FAMILY = (
+    "Fjelltun Strandvik Myrhaug Bjerkås Lunde-Eide Solbakk Nordeng Granlid Havrevik Lia-Moen "
+    "Tjernsli Furuset Kvernvik Steinrud Vassbotn Brekkestø Lyngmo Åsheim Bekkevold Holtås"
+).split()
+OBSERVATIONS = (
+    "Virker trist og trekker seg fra leken de siste ukene.",
+    "Kommer ofte sent og uten matpakke.",
+    "Har hatt mye fravær denne måneden.",
+    "Sinne og uro i overgangssituasjoner.",
+    "Språket utvikler seg saktere enn forventet.",
+    "Sier at det er mye krangling hjemme.",
+)
+NOTES = (
+    "Samtale med foresatte: de kjenner seg igjen i beskrivelsen.",
+    "Lysglimt: deltok aktivt i samlingsstunden i dag.",
+    "Prøver ut fast voksen ved levering om morgenen.",
+    "Kort samtale med barnet om hvordan dagene oppleves.",
+    "Tiltaket ser ut til å virke; fortsetter til evaluering.",
+)
+OWNER_TYPES = (ServiceType.KINDERGARTEN, ServiceType.SCHOOL, ServiceType.HEALTH_STATION)
+
+
+@dataclass
+class SeedReport:
+    municipalities: list[str] = field(default_factory=list)
+    children: int = 0
+    employees: int = 0
+    cases: int = 0
+    log_entries: int = 0
+
+
+def is_seeded(platform: Platform, municipality_id: str) -> bool:
+    with platform.database.session() as session:
+        return bool(session.scalar(select(func.count(m.PersonRow.id)).where(m.PersonRow.municipality_id == municipality_id)))
+
+
+def seed(
+    platform: Platform,
+    *,
+    municipalities: int | None = None,
+    children: int = 40,
+    cases: int = 12,
+    log_entries: int = 8,
+    rng_seed: int = 2012,
+) -> SeedReport:
+    """Seed ``children`` and ``cases`` (each with about ``log_entries`` entries) in the first N municipalities."""
+    configured = platform.config.municipalities
+    count = len(configured) if municipalities is None else municipalities
+    if not 1 <= count <= len(configured):
+        raise ValueError(f"Konfigurasjonen har {len(configured)} kommune(r); kan ikke fylle {count}.")
+    if cases > children:
+        raise ValueError("Det kan ikke lages flere saker enn barn.")
+    report = SeedReport()
+    for index, mconf in enumerate(configured[:count]):
+        rng = random.Random(rng_seed + index)
+        _seed_municipality(platform, mconf.id, rng, children, cases, log_entries, report)
+        report.municipalities.append(mconf.id)
+    return report
+
+
+def _seed_municipality(
+    platform: Platform, mid: str, rng: random.Random, children: int, cases: int, entries: int, report: SeedReport
+) -> None:
+    system = Actor.system(mid, operator="demo-seed")
+    units = platform.municipality(mid).units
+    today = platform.clock().date()
+    staff: dict[str, list[str]] = {}
+    with platform.work(system, "demodata") as work:
+        for unit in units:
+            roles = (UnitRole.UNIT_LEADER, UnitRole.EMPLOYEE, UnitRole.EMPLOYEE)
+            staff[unit.id] = [
+                work.people.register_employee(
+                    given_name=rng.choice(GIVEN), family_name=rng.choice(FAMILY),
+                    title="Enhetsleder" if role is UnitRole.UNIT_LEADER else "Ansatt",
+                    email=None, memberships=[UnitMembership(unit_id=unit.id, role=role)],
+                ).id
+                for role in roles
+            ]
+        for role in (MunicipalRole.COORDINATOR, MunicipalRole.ADMINISTRATOR, MunicipalRole.AUDITOR):
+            work.people.register_employee(
+                given_name=rng.choice(GIVEN), family_name=rng.choice(FAMILY), municipal_roles=[role]
+            )
+        report.employees += 3 * len(units) + 3
+        subjects = []
+        for _ in range(children):
+            born = today - dt.timedelta(days=rng.randint(200, 17 * 365))
+            family_name = rng.choice(FAMILY)
+            child = work.people.register_child(
+                given_name=rng.choice(GIVEN), family_name=family_name,
+                national_id=national_id.generate(born, sex=rng.choice(("female", "male")), rng=rng),
+            )
+            for _ in range(rng.choice((1, 2, 2))):
+                work.people.register_guardian(
+                    given_name=rng.choice(GIVEN), family_name=family_name, child_id=child.id,
+                    national_id=national_id.generate(
+                        born - dt.timedelta(days=rng.randint(20 * 365, 40 * 365)),
+                        sex=rng.choice(("female", "male")), rng=rng,
+                    ),
+                )
+            subjects.append(child)
+        report.children += children
+    owners = [u for u in units if u.service_type in OWNER_TYPES]
+    helpers = {u.service_type: u.id for u in units}
+    for child in rng.sample(subjects, cases):
+        owner = rng.choice(owners)
+        _seed_case(platform, child.id, owner.id, staff, helpers, rng, entries, report)
+
+
+def _seed_case(
+    platform: Platform, child_id: str, owner_id: str, staff: dict[str, list[str]], helpers: dict[ServiceType, str],
+    rng: random.Random, entries: int, report: SeedReport,
+) -> None:
+    """One case through the levels the way the model runs: undring, measures, consent, collaboration."""
+    with platform.database.session() as session:
+        employee = actor_for(session, staff[owner_id][1])
+    target = rng.choices(list(Level), weights=(4, 4, 2, 1))[0]
+    today = platform.clock().date()
+    with platform.work(employee, "demodata") as work:
+        case = work.cases.open_case(subject_id=child_id, unit_id=owner_id, observation=rng.choice(OBSERVATIONS))
+        written = 1
+        if target >= Level.INTERNAL:
+            work.cases.change_level(case.id, Level.INTERNAL, unit_leader_informed=True, guardians_informed=True)
+            work.measures.create(
+                case.id, title="Fast voksen i overganger", goal="Tryggere start på dagen",
+                responsible_id=employee.id, start_date=today, evaluation_date=today + dt.timedelta(days=rng.randint(14, 60)),
+            )
+            work.relay_holder.assign(case.id, employee.id)
+            written += 3
+        if target >= Level.COLLABORATE_TWO:
+            partners = [helpers[ServiceType.PPT]] + ([helpers[ServiceType.FAMILY_SERVICE]] if target == 3 else [])
+            for unit_id in partners:
+                work.cases.add_participant(case.id, unit_id)
+            state = work.cases.state(case.id)
+            work.consents.request(
+                case.id, unit_ids=partners, categories=["observasjoner", "tiltak og evalueringer"],
+                purpose="Samarbeid om tiltak for barnet", area=InformationArea.GENERAL,
+                valid_from=today, valid_to=today + dt.timedelta(days=365),
+                given_on_paper_by=list(state.guardian_ids),
+            )
+            work.cases.change_level(case.id, Level.COLLABORATE_TWO)
+            written += len(partners) + 2
+        if target == Level.COLLABORATE_MANY:
+            work.meetings.schedule(
+                case.id, kind=MeetingKind.COORDINATION, starts_at=work.now + dt.timedelta(days=7),
+                summary="Koordineringsmøte med foresatte, PPT og familietjenesten.",
+            )
+            work.cases.change_level(case.id, Level.COLLABORATE_MANY)
+            written += 2
+        for _ in range(max(0, entries - written)):
+            work.log.add_note(case.id, rng.choice(NOTES), bright_moment=rng.random() < 0.15)
+        report.cases += 1
+        report.log_entries += max(entries, written)

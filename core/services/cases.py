@@ -1,0 +1,313 @@
+"""Opening a case from an undring, moving it between levels, closing it, and the services taking part."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from sqlalchemy import or_, select
+
+from contracts import (
+    Case,
+    CaseStatus,
+    CloseReason,
+    ConcernKind,
+    HandoverStatus,
+    Level,
+    LogEntryKind,
+    ParticipationBasis,
+    PersonKind,
+    ServiceType,
+    TransitionContext,
+)
+from core.domain import levels
+from core.domain.policy import Action, decide
+from core.errors import Conflict, InvalidInput, NotFound, RuleRefused
+from core.ids import new_id
+from core.services import mapping
+from core.services.relaylog import check_text
+from core.services.state import CaseState
+from core.storage import models as m
+
+if TYPE_CHECKING:
+    from core.platform import Work
+
+MAX_SUBJECT_AGE = 23
+
+
+class CaseService:
+    def __init__(self, work: Work) -> None:
+        self.work = work
+
+    def open_case(
+        self,
+        *,
+        subject_id: str,
+        unit_id: str,
+        observation: str,
+        observed_on: dt.date | None = None,
+        kind: ConcernKind = ConcernKind.WONDERING,
+        shared_with_family: bool = False,
+    ) -> Case:
+        """Register an undring: opens a case at level 0 owned by the employee's unit."""
+        work = self.work
+        work.authorize(Action.OPEN_CASE, unit_id=unit_id, subject_id=subject_id)
+        unit = self._unit(unit_id)
+        subject = work.session.get(m.PersonRow, subject_id)
+        if subject is None or subject.municipality_id != work.municipality_id or subject.kind not in (
+            PersonKind.CHILD,
+            PersonKind.PREGNANT,
+        ):
+            raise NotFound(f"Fant ikke barnet eller den gravide «{subject_id}».", code="subject_not_found")
+        self._check_target_group(subject)
+        observation = check_text(observation, "hva som er observert")
+        observed_on = observed_on or work.now.date()
+        if observed_on > work.now.date():
+            raise InvalidInput("Datoen for observasjonen kan ikke være fram i tid.", field="observed_on")
+        existing = work.session.scalar(
+            select(m.CaseRow.id)
+            .where(m.CaseRow.subject_id == subject_id, m.CaseRow.owner_unit_id == unit.id)
+            .where(m.CaseRow.status == CaseStatus.OPEN)
+        )
+        if existing:
+            raise Conflict(
+                f"Det finnes allerede en åpen sak for dette barnet i {unit.name}; legg undringen til den.",
+                code="case_exists",
+            )
+        row = m.CaseRow(
+            id=new_id(),
+            municipality_id=work.municipality_id,
+            subject_id=subject_id,
+            owner_unit_id=unit.id,
+            level=int(Level.CLARIFY),
+            status=str(CaseStatus.OPEN),
+            opened_at=work.now,
+        )
+        work.session.add(row)
+        work.session.add(
+            m.ParticipantRow(
+                case_id=row.id, unit_id=unit.id, basis=str(ParticipationBasis.OWNER), added_at=work.now,
+                added_by=work.actor.id,
+            )
+        )
+        work.session.flush()
+        state = CaseState(work, row.id, lock=True)
+        self._write_concern(state, unit.id, kind, observation, observed_on, shared_with_family)
+        return state.case
+
+    def add_concern(
+        self, case_id: str, *, observation: str, observed_on: dt.date | None = None,
+        kind: ConcernKind = ConcernKind.WONDERING, shared_with_family: bool = False,
+    ) -> Case:
+        state = CaseState(self.work, case_id, lock=True)
+        self.work.authorize(Action.WRITE_CASE, case=state.facts())
+        unit_id = self._acting_unit(state)
+        observation = check_text(observation, "hva som er observert")
+        self._write_concern(state, unit_id, kind, observation, observed_on or self.work.now.date(), shared_with_family)
+        return state.case
+
+    def get(self, case_id: str) -> Case:
+        state = CaseState(self.work, case_id)
+        self.work.authorize(Action.READ_CASE, case=state.facts())
+        return state.case
+
+    def state(self, case_id: str, action: Action = Action.READ_CASE) -> CaseState:
+        """The case with its participants and consents, after an audited access check."""
+        state = CaseState(self.work, case_id)
+        self.work.authorize(action, case=state.facts())
+        return state
+
+    def my_cases(self) -> list[Case]:
+        """Open cases the employee may see: stafettholder, own unit, or a unit taking part under consent.
+
+        Each case shown is audited as read; overdue evaluations first, then the nearest evaluation date.
+        """
+        work = self.work
+        units = list(work.actor.unit_roles)
+        candidates = work.session.scalars(
+            select(m.CaseRow)
+            .where(m.CaseRow.municipality_id == work.municipality_id, m.CaseRow.status == CaseStatus.OPEN)
+            .where(
+                or_(
+                    m.CaseRow.relay_holder_id == work.actor.id,
+                    m.CaseRow.owner_unit_id.in_(units),
+                    m.CaseRow.id.in_(
+                        select(m.ParticipantRow.case_id)
+                        .where(m.ParticipantRow.unit_id.in_(units))
+                        .where(m.ParticipantRow.removed_at.is_(None))
+                    ),
+                )
+            )
+        ).all()
+        visible: list[tuple[dt.date, Case]] = []
+        for row in candidates:
+            state = CaseState(work, row.id)
+            facts = state.facts()
+            if decide(work.actor, Action.READ_CASE, municipality_id=work.municipality_id, case=facts):
+                work.authorize(Action.READ_CASE, case=facts)
+                visible.append((self._next_evaluation(row.id), state.case))
+        visible.sort(key=lambda pair: (pair[0], pair[1].opened_at))
+        return [case for _, case in visible]
+
+    def change_level(
+        self,
+        case_id: str,
+        to_level: object,
+        *,
+        unit_leader_informed: bool = False,
+        guardians_informed: bool = False,
+        note: str = "",
+    ) -> Case:
+        """Move a case up or down; every rule that stops it is listed in the refusal."""
+        work = self.work
+        try:
+            target = levels.parse_level(to_level)
+        except ValueError as exc:
+            raise InvalidInput(str(exc), field="level", code="unknown_level") from None
+        state = CaseState(work, case_id, lock=True)
+        work.authorize(Action.CHANGE_LEVEL, case=state.facts())
+        ctx = TransitionContext(
+            snapshot=state.snapshot(),
+            from_level=Level(state.row.level),
+            to_level=target,
+            actor_id=work.actor.id or "system",
+            unit_leader_informed=unit_leader_informed,
+            guardians_informed=guardians_informed,
+        )
+        refusals = levels.builtin_refusals(
+            ctx, unit_names=state.unit_names(), required_holder_levels=work.plugins.required_holder_levels()
+        )
+        refusals += work.plugins.check_transition(ctx)
+        if refusals:
+            raise RuleRefused(refusals)
+        state.row.level = int(target)
+        work.log.write(
+            state,
+            LogEntryKind.LEVEL_CHANGED,
+            text=check_text(note, "notat", required=False),
+            data={
+                "from": int(ctx.from_level),
+                "to": int(target),
+                "unit_leader_informed": unit_leader_informed,
+                "guardians_informed": guardians_informed,
+            },
+        )
+        return mapping.case(state.row)
+
+    def close(self, case_id: str, reason: object, *, note: str = "") -> Case:
+        work = self.work
+        try:
+            close_reason = CloseReason(str(reason))
+        except ValueError:
+            allowed = ", ".join(r.value for r in CloseReason)
+            raise InvalidInput(f"Ukjent avslutningsgrunn «{reason}». Gyldige: {allowed}.", field="reason") from None
+        state = CaseState(work, case_id, lock=True)
+        work.authorize(Action.CHANGE_LEVEL, case=state.facts())
+        row = state.row
+        row.status, row.closed_at, row.close_reason = str(CaseStatus.CLOSED), work.now, str(close_reason)
+        for handover in work.session.scalars(
+            select(m.HandoverRow).where(m.HandoverRow.case_id == case_id, m.HandoverRow.status == HandoverStatus.PENDING)
+        ):
+            handover.status, handover.decided_at = str(HandoverStatus.CANCELLED), work.now
+        work.log.write(
+            state,
+            LogEntryKind.CASE_CLOSED,
+            text=check_text(note, "notat", required=False),
+            data={"reason": str(close_reason)},
+        )
+        return mapping.case(row)
+
+    def add_participant(
+        self, case_id: str, unit_id: str, *, basis: ParticipationBasis = ParticipationBasis.CONSENT
+    ) -> Case:
+        """Bring another service into the case. It reaches the case only under consent (or the duty to report)."""
+        work = self.work
+        state = CaseState(work, case_id, lock=True)
+        action = Action.REPORT_CHILD_WELFARE if basis is ParticipationBasis.REPORT_DUTY else Action.MANAGE_PARTICIPANTS
+        work.authorize(action, case=state.facts())
+        unit = self._unit(unit_id)
+        if basis is ParticipationBasis.OWNER:
+            raise InvalidInput("En tjeneste kan ikke legges til som eier av saken.", field="basis")
+        if basis is ParticipationBasis.REPORT_DUTY and unit.service_type != ServiceType.CHILD_WELFARE:
+            raise InvalidInput("Bare barneverntjenesten kan delta på grunnlag av opplysningsplikten.", field="basis")
+        existing = work.session.get(m.ParticipantRow, (case_id, unit_id))
+        if existing is not None and existing.removed_at is None:
+            raise Conflict(f"{unit.name} deltar allerede i saken.", code="already_participant")
+        if existing is None:
+            existing = m.ParticipantRow(case_id=case_id, unit_id=unit_id)
+            work.session.add(existing)
+        existing.basis, existing.added_at, existing.added_by, existing.removed_at = (
+            str(basis), work.now, work.actor.id, None,
+        )
+        work.session.flush()
+        state.refresh()
+        work.log.write(
+            state, LogEntryKind.PARTICIPANT_ADDED, text=unit.name, data={"unit_id": unit_id, "basis": str(basis)}
+        )
+        return state.case
+
+    def remove_participant(self, case_id: str, unit_id: str) -> Case:
+        work = self.work
+        state = CaseState(work, case_id, lock=True)
+        work.authorize(Action.MANAGE_PARTICIPANTS, case=state.facts())
+        row = work.session.get(m.ParticipantRow, (case_id, unit_id))
+        if row is None or row.removed_at is not None:
+            raise NotFound("Tjenesten deltar ikke i saken.", code="not_participant")
+        if row.basis == ParticipationBasis.OWNER:
+            raise InvalidInput("Enheten som eier saken, kan ikke fjernes.", field="unit_id")
+        row.removed_at = work.now
+        work.session.flush()
+        state.refresh()
+        work.log.write(state, LogEntryKind.PARTICIPANT_REMOVED, text=self._unit(unit_id).name, data={"unit_id": unit_id})
+        return state.case
+
+    def _write_concern(
+        self, state: CaseState, unit_id: str, kind: ConcernKind, observation: str, observed_on: dt.date, shared: bool
+    ) -> None:
+        work = self.work
+        concern = m.ConcernRow(
+            id=new_id(),
+            case_id=state.id,
+            unit_id=unit_id,
+            raised_by=work.actor.id,
+            kind=str(kind),
+            observation=observation,
+            observed_on=observed_on,
+            recorded_at=work.now,
+        )
+        work.session.add(concern)
+        work.log.write(
+            state,
+            LogEntryKind.CONCERN,
+            text=observation,
+            data={"concern_id": concern.id, "kind": str(kind), "observed_on": observed_on.isoformat()},
+            shared_with_family=shared,
+        )
+
+    def _unit(self, unit_id: str) -> m.UnitRow:
+        unit = self.work.session.get(m.UnitRow, unit_id)
+        if unit is None or unit.municipality_id != self.work.municipality_id or not unit.active:
+            raise NotFound(f"Fant ingen aktiv enhet «{unit_id}» i kommunen.", code="unit_not_found")
+        return unit
+
+    def _acting_unit(self, state: CaseState) -> str:
+        mine = set(self.work.actor.unit_roles)
+        for unit in [state.row.owner_unit_id, *(p.unit_id for p in state.participant_rows)]:
+            if unit in mine:
+                return unit
+        return state.row.owner_unit_id
+
+    def _check_target_group(self, subject: m.PersonRow) -> None:
+        if subject.kind == PersonKind.CHILD and subject.birth_date is not None:
+            from core.domain.national_id import age_on
+
+            if age_on(subject.birth_date, self.work.now.date()) > MAX_SUBJECT_AGE:
+                raise InvalidInput("Personen er over 23 år og utenfor BTI-målgruppen.", code="out_of_target_group")
+
+    def _next_evaluation(self, case_id: str) -> dt.date:
+        from sqlalchemy import func
+
+        date = self.work.session.scalar(
+            select(func.min(m.MeasureRow.next_evaluation_date)).where(m.MeasureRow.case_id == case_id)
+        )
+        return date or dt.date.max

@@ -1,0 +1,166 @@
+"""Samtykke: asked for by an employee, given digitally by each required giver (or recorded from paper), withdrawn at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+
+from contracts import Consent, InformationArea, LogEntryKind
+from core.domain.consent import check_period, required_givers
+from core.domain.policy import Action, ActorKind
+from core.errors import Conflict, InvalidInput, NotFound
+from core.ids import new_id
+from core.services.relaylog import check_text
+from core.services.state import CaseState
+from core.storage import models as m
+
+if TYPE_CHECKING:
+    from core.platform import Work
+
+
+class ConsentService:
+    def __init__(self, work: Work) -> None:
+        self.work = work
+
+    def request(
+        self,
+        case_id: str,
+        *,
+        unit_ids: list[str],
+        categories: list[str],
+        purpose: str,
+        area: InformationArea | str,
+        valid_from: dt.date,
+        valid_to: dt.date,
+        given_on_paper_by: list[str] = (),  # type: ignore[assignment]
+    ) -> Consent:
+        """Ask for consent to share with ``unit_ids``; those who signed a paper form are recorded as given."""
+        work = self.work
+        state = CaseState(work, case_id, lock=True)
+        work.authorize(Action.RECORD_CONSENT, case=state.facts())
+        try:
+            area = InformationArea(str(area))
+        except ValueError:
+            allowed = ", ".join(a.value for a in InformationArea)
+            raise InvalidInput(f"Ukjent område «{area}». Gyldige: {allowed}.", field="area") from None
+        try:
+            check_period(valid_from, valid_to, work.now.date())
+            givers = required_givers(state.subject_facts(), area, work.consent_ages)
+        except ValueError as exc:
+            raise InvalidInput(str(exc), field="valid_to", code="invalid_consent") from None
+        purpose = check_text(purpose, "formål")
+        categories = [check_text(c, "opplysninger som kan deles") for c in categories]
+        if not categories:
+            raise InvalidInput("Samtykket må si hvilke opplysninger som kan deles.", field="categories")
+        units = self._units(unit_ids)
+        required = {g.person_id for g in givers}
+        unknown = set(given_on_paper_by) - required
+        if unknown:
+            raise InvalidInput(
+                "Bare den som har rett til å samtykke, kan stå som giver: " + ", ".join(sorted(unknown)),
+                field="given_on_paper_by",
+            )
+        consent = m.ConsentRow(
+            id=new_id(), case_id=case_id, purpose=purpose, area=str(area), categories=categories,
+            valid_from=valid_from, valid_to=valid_to, recorded_by=work.actor.id, recorded_at=work.now,
+        )
+        work.session.add(consent)
+        work.session.flush()
+        for giver in givers:
+            given_at = work.now if giver.person_id in given_on_paper_by else None
+            work.session.add(
+                m.ConsentGiverRow(consent_id=consent.id, person_id=giver.person_id, as_role=giver.as_role, given_at=given_at)
+            )
+        work.session.add_all(m.ConsentUnitRow(consent_id=consent.id, unit_id=u.id) for u in units)
+        work.session.flush()
+        state.refresh()
+        if given_on_paper_by:
+            self._log_given(state, consent.id, list(given_on_paper_by), on_paper=True)
+        return self._one(state, consent.id)
+
+    def give(self, consent_id: str) -> Consent:
+        """The guardian or youth gives their consent digitally."""
+        work = self.work
+        consent = self._row(consent_id)
+        state = CaseState(work, consent.case_id, lock=True)
+        work.authorize(Action.GIVE_CONSENT, case=state.facts())
+        giver = work.session.get(m.ConsentGiverRow, (consent_id, work.actor.id))
+        if giver is None:
+            raise InvalidInput("Du er ikke blant dem som skal gi dette samtykket.", code="not_a_giver")
+        if consent.withdrawn_at is not None:
+            raise Conflict("Samtykket er trukket tilbake; be om et nytt.", code="consent_withdrawn")
+        if giver.given_at is not None:
+            raise Conflict("Du har allerede gitt dette samtykket.", code="already_given")
+        if consent.valid_to < work.now.date():
+            raise InvalidInput(f"Samtykket er utløpt: det gjaldt til {consent.valid_to}.", code="consent_expired")
+        giver.given_at = work.now
+        work.session.flush()
+        state.refresh()
+        self._log_given(state, consent_id, [work.actor.id], on_paper=False)
+        return self._one(state, consent_id)
+
+    def withdraw(self, consent_id: str, *, reason: str = "") -> Consent:
+        """Withdraw at once: every service the consent covered loses access in the same transaction."""
+        work = self.work
+        consent = self._row(consent_id)
+        state = CaseState(work, consent.case_id, lock=True)
+        work.authorize(Action.WITHDRAW_CONSENT, case=state.facts())
+        if work.actor.kind in (ActorKind.GUARDIAN, ActorKind.YOUTH) and work.session.get(
+            m.ConsentGiverRow, (consent_id, work.actor.id)
+        ) is None:
+            raise InvalidInput("Du kan bare trekke tilbake et samtykke du selv skal gi.", code="not_a_giver")
+        if consent.withdrawn_at is not None:
+            raise Conflict("Samtykket er allerede trukket tilbake.", code="already_withdrawn")
+        consent.withdrawn_at, consent.withdrawn_by = work.now, work.actor.id
+        work.session.flush()
+        state.refresh()
+        unit_ids = sorted(u for c in state.consents if c.id == consent_id for u in c.unit_ids)
+        work.log.write(
+            state,
+            LogEntryKind.CONSENT_WITHDRAWN,
+            text=check_text(reason, "begrunnelse", required=False),
+            data={"consent_id": consent_id, "unit_ids": unit_ids},
+        )
+        return self._one(state, consent_id)
+
+    def list(self, case_id: str) -> list[Consent]:
+        state = CaseState(self.work, case_id)
+        family = self.work.actor.kind in (ActorKind.GUARDIAN, ActorKind.YOUTH)
+        self.work.authorize(Action.READ_FAMILY_VIEW if family else Action.READ_CASE, case=state.facts())
+        return state.consents
+
+    def _log_given(self, state: CaseState, consent_id: str, giver_ids: list[str], *, on_paper: bool) -> None:
+        consent = self._one(state, consent_id)
+        self.work.log.write(
+            state,
+            LogEntryKind.CONSENT_GIVEN,
+            data={
+                "consent_id": consent_id,
+                "giver_ids": giver_ids,
+                "unit_ids": consent.unit_ids,
+                "in_force": consent.is_in_force(self.work.now),
+                "on_paper": on_paper,
+            },
+        )
+
+    def _row(self, consent_id: str) -> m.ConsentRow:
+        row = self.work.session.get(m.ConsentRow, consent_id)
+        if row is None:
+            raise NotFound(f"Fant ikke samtykket «{consent_id}».", code="consent_not_found")
+        return row
+
+    def _one(self, state: CaseState, consent_id: str) -> Consent:
+        return next(c for c in state.consents if c.id == consent_id)
+
+    def _units(self, unit_ids: list[str]) -> list[m.UnitRow]:
+        if not unit_ids:
+            raise InvalidInput("Samtykket må gjelde minst én tjeneste.", field="unit_ids")
+        rows = self.work.session.scalars(
+            select(m.UnitRow).where(m.UnitRow.id.in_(unit_ids), m.UnitRow.municipality_id == self.work.municipality_id)
+        ).all()
+        missing = set(unit_ids) - {r.id for r in rows}
+        if missing:
+            raise InvalidInput("Ukjente tjenester i samtykket: " + ", ".join(sorted(missing)), field="unit_ids")
+        return list(rows)

@@ -1,0 +1,68 @@
+"""Meetings in a case (samarbeids- og koordineringsmøter) and anonymous discussions in an arena."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from contracts import LogEntryKind, Meeting, MeetingKind
+from core.domain.policy import Action
+from core.errors import InvalidInput
+from core.ids import new_id
+from core.services import mapping
+from core.services.relaylog import check_text
+from core.services.state import CaseState
+from core.storage import models as m
+
+if TYPE_CHECKING:
+    from core.platform import Work
+
+
+class MeetingService:
+    def __init__(self, work: Work) -> None:
+        self.work = work
+
+    def schedule(
+        self,
+        case_id: str | None,
+        *,
+        kind: MeetingKind | str,
+        starts_at: dt.datetime,
+        arena_id: str | None = None,
+        unit_ids: list[str] = (),  # type: ignore[assignment]
+        summary: str = "",
+    ) -> Meeting:
+        """A meeting in a case, or without a case an anonymous discussion in an arena that allows it."""
+        work = self.work
+        try:
+            kind = MeetingKind(str(kind))
+        except ValueError:
+            allowed = ", ".join(k.value for k in MeetingKind)
+            raise InvalidInput(f"Ukjent møtetype «{kind}». Gyldige: {allowed}.", field="kind") from None
+        if starts_at.tzinfo is None:
+            raise InvalidInput("Møtetidspunktet må ha tidssone.", field="starts_at")
+        arena = work.plugins.arenas.get(arena_id) if arena_id else None
+        if arena_id and arena is None:
+            raise InvalidInput(f"Ukjent møtearena «{arena_id}».", field="arena_id")
+        state = None
+        if case_id is None:
+            if arena is None or not arena.anonymous_allowed:
+                raise InvalidInput("Et møte uten sak må holdes anonymt i en arena som tillater det.", field="arena_id")
+            work.authorize(Action.OPEN_CASE, unit_id=next(iter(work.actor.unit_roles), None))
+        else:
+            state = CaseState(work, case_id, lock=True)
+            work.authorize(Action.WRITE_CASE, case=state.facts())
+        row = m.MeetingRow(
+            id=new_id(), municipality_id=work.municipality_id, case_id=case_id, arena_id=arena_id, kind=str(kind),
+            starts_at=starts_at, summary=check_text(summary, "referat", required=False), created_by=work.actor.id,
+        )
+        work.session.add(row)
+        work.session.add_all(m.MeetingUnitRow(meeting_id=row.id, unit_id=u) for u in set(unit_ids))
+        work.session.flush()
+        if state is not None:
+            state.refresh()
+            work.log.write(
+                state, LogEntryKind.MEETING, text=row.summary,
+                data={"meeting_id": row.id, "kind": str(kind), "starts_at": starts_at.isoformat(), "arena_id": arena_id},
+            )
+        return mapping.meeting(row, sorted(set(unit_ids)))

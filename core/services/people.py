@@ -1,0 +1,180 @@
+"""Children, pregnant persons, guardians and employees: registered, looked up, and turned into actors."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from contracts import (
+    Child,
+    Employee,
+    Guardian,
+    MunicipalRole,
+    PersonKind,
+    PregnantPerson,
+    UnitMembership,
+    UnitRole,
+)
+from core.domain import national_id
+from core.domain.policy import Action, Actor, ActorKind
+from core.errors import Conflict, InvalidInput, NotFound
+from core.ids import new_id
+from core.services import mapping
+from core.storage import models as m
+
+if TYPE_CHECKING:
+    from core.platform import Work
+
+
+class PeopleService:
+    def __init__(self, work: Work) -> None:
+        self.work = work
+
+    def register_child(
+        self, *, given_name: str, family_name: str, birth_date: dt.date | None = None, national_id: str | None = None
+    ) -> Child:
+        """A child or youth 0–23; with a fødselsnummer or D-nummer the birth date comes from it."""
+        row = self._person(PersonKind.CHILD, given_name, family_name, national_id, birth_date)
+        return mapping.subject(row)  # type: ignore[return-value]
+
+    def register_pregnant(
+        self, *, given_name: str, family_name: str, due_date: dt.date, birth_date: dt.date | None = None,
+        national_id: str | None = None,
+    ) -> PregnantPerson:
+        row = self._person(PersonKind.PREGNANT, given_name, family_name, national_id, birth_date)
+        if due_date < self.work.now.date() - dt.timedelta(days=60):
+            raise InvalidInput("Termindatoen er for langt tilbake i tid.", field="due_date")
+        row.due_date = due_date
+        self.work.session.flush()
+        return mapping.subject(row)  # type: ignore[return-value]
+
+    def register_guardian(
+        self, *, given_name: str, family_name: str, child_id: str, parental_responsibility: bool = True,
+        national_id: str | None = None, email: str | None = None, phone: str | None = None,
+    ) -> Guardian:
+        row = self._person(PersonKind.GUARDIAN, given_name, family_name, national_id, None)
+        row.email, row.phone = email, phone
+        self.link_guardian(child_id=child_id, guardian_id=row.id, parental_responsibility=parental_responsibility)
+        return mapping.guardian(row)
+
+    def link_guardian(self, *, child_id: str, guardian_id: str, parental_responsibility: bool) -> None:
+        self.work.authorize(Action.WRITE_PERSON, subject_id=child_id)
+        child, guardian = self._get(child_id), self._get(guardian_id)
+        if child.kind != PersonKind.CHILD or guardian.kind != PersonKind.GUARDIAN:
+            raise InvalidInput("Bare en foresatt kan knyttes til et barn.", field="guardian_id")
+        link = self.work.session.get(m.GuardianshipRow, (child_id, guardian_id))
+        if link is None:
+            link = m.GuardianshipRow(child_id=child_id, guardian_id=guardian_id)
+            self.work.session.add(link)
+        link.parental_responsibility = parental_responsibility
+        self.work.session.flush()
+
+    def register_employee(
+        self, *, given_name: str, family_name: str, email: str | None = None, title: str | None = None,
+        memberships: list[UnitMembership] = (), municipal_roles: list[MunicipalRole] = (),  # type: ignore[assignment]
+    ) -> Employee:
+        work = self.work
+        row = self._person(PersonKind.EMPLOYEE, given_name, family_name, None, None)
+        row.email, row.title = email, title
+        for membership in memberships:
+            unit = work.session.get(m.UnitRow, membership.unit_id)
+            if unit is None or unit.municipality_id != work.municipality_id:
+                raise InvalidInput(f"Ukjent enhet «{membership.unit_id}».", field="memberships")
+            work.session.add(m.UnitMembershipRow(person_id=row.id, unit_id=unit.id, role=str(membership.role)))
+        work.session.add_all(m.MunicipalRoleRow(person_id=row.id, role=str(r)) for r in set(municipal_roles))
+        work.session.flush()
+        return self.employee(row.id)
+
+    def employee(self, person_id: str) -> Employee:
+        row = self._get(person_id)
+        memberships = self.work.session.scalars(
+            select(m.UnitMembershipRow).where(m.UnitMembershipRow.person_id == person_id).order_by(m.UnitMembershipRow.unit_id)
+        ).all()
+        roles = self.work.session.scalars(
+            select(m.MunicipalRoleRow).where(m.MunicipalRoleRow.person_id == person_id).order_by(m.MunicipalRoleRow.role)
+        ).all()
+        return mapping.employee(row, list(memberships), list(roles))
+
+    def find_by_national_id(self, number: str) -> Child | PregnantPerson:
+        """Look up the subject of a new undring by fødselsnummer; the look-up is audited."""
+        number = self._valid_national_id(number)
+        row = self.work.session.scalar(
+            select(m.PersonRow).where(
+                m.PersonRow.municipality_id == self.work.municipality_id, m.PersonRow.national_id == number
+            )
+        )
+        self.work.authorize(Action.READ_PERSON, subject_id=row.id if row else None)
+        if row is None or row.kind not in (PersonKind.CHILD, PersonKind.PREGNANT):
+            raise NotFound("Fant ingen registrert person med dette fødselsnummeret.", code="person_not_found")
+        return mapping.subject(row)
+
+    def _person(
+        self, kind: PersonKind, given_name: str, family_name: str, number: str | None, birth_date: dt.date | None
+    ) -> m.PersonRow:
+        work = self.work
+        work.authorize(Action.WRITE_PERSON)
+        given_name, family_name = (given_name or "").strip(), (family_name or "").strip()
+        if not given_name or not family_name:
+            raise InvalidInput("Fornavn og etternavn må fylles ut.", field="given_name")
+        if number:
+            number = self._valid_national_id(number)
+            born = national_id.validate(number, allow_synthetic=True).birth_date
+            if birth_date is not None and birth_date != born:
+                raise InvalidInput("Fødselsdatoen stemmer ikke med fødselsnummeret.", field="birth_date")
+            birth_date = born
+            if work.session.scalar(
+                select(m.PersonRow.id).where(
+                    m.PersonRow.municipality_id == work.municipality_id, m.PersonRow.national_id == number
+                )
+            ):
+                raise Conflict("En person med dette fødselsnummeret er allerede registrert.", code="person_exists")
+        if kind in (PersonKind.CHILD, PersonKind.PREGNANT) and birth_date is None:
+            raise InvalidInput("Fødselsdato eller fødselsnummer må oppgis.", field="birth_date")
+        if birth_date is not None and birth_date > work.now.date():
+            raise InvalidInput("Fødselsdatoen kan ikke være fram i tid.", field="birth_date")
+        row = m.PersonRow(
+            id=new_id(), municipality_id=work.municipality_id, kind=str(kind), given_name=given_name,
+            family_name=family_name, national_id=number or None, birth_date=birth_date, created_at=work.now,
+        )
+        work.session.add(row)
+        work.session.flush()
+        return row
+
+    def _valid_national_id(self, number: str) -> str:
+        allow = self.work.platform.municipality(self.work.municipality_id).allow_synthetic_national_ids
+        try:
+            national_id.validate(number, allow_synthetic=allow)
+        except national_id.InvalidNationalId as exc:
+            raise InvalidInput(str(exc), field="national_id", code="invalid_national_id") from None
+        return "".join(number.split())
+
+    def _get(self, person_id: str) -> m.PersonRow:
+        row = self.work.session.get(m.PersonRow, person_id)
+        if row is None or row.municipality_id != self.work.municipality_id:
+            raise NotFound(f"Fant ingen person «{person_id}».", code="person_not_found")
+        return row
+
+
+def actor_for(session: Session, person_id: str, *, on_behalf_of: str | None = None) -> Actor:
+    """The actor a logged-in person acts as: their municipality, units and roles, read from the database."""
+    person = session.get(m.PersonRow, person_id)
+    if person is None or not person.active:
+        raise NotFound(f"Fant ingen aktiv person «{person_id}».", code="person_not_found")
+    if person.kind == PersonKind.EMPLOYEE:
+        units = session.execute(
+            select(m.UnitMembershipRow.unit_id, m.UnitMembershipRow.role).where(m.UnitMembershipRow.person_id == person_id)
+        )
+        roles = session.scalars(select(m.MunicipalRoleRow.role).where(m.MunicipalRoleRow.person_id == person_id))
+        return Actor(
+            kind=ActorKind.EMPLOYEE,
+            municipality_id=person.municipality_id,
+            id=person.id,
+            unit_roles={unit: UnitRole(role) for unit, role in units},
+            municipal_roles=frozenset(MunicipalRole(r) for r in roles),
+            on_behalf_of=on_behalf_of,
+        )
+    kind = ActorKind.GUARDIAN if person.kind == PersonKind.GUARDIAN else ActorKind.YOUTH
+    return Actor(kind=kind, municipality_id=person.municipality_id, id=person.id, on_behalf_of=on_behalf_of)

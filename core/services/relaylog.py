@@ -1,0 +1,150 @@
+"""The stafettlogg: append-only entries tying the child, the measures, the services and the levels together.
+
+Nothing here updates or deletes an entry (the database refuses it too); a correction is
+a new entry that names the one it corrects, and readers see both.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import func, select
+
+from contracts import CaseEvent, Level, LogEntry, LogEntryKind
+from core.domain.policy import Action
+from core.errors import InvalidInput, NotFound
+from core.ids import new_id
+from core.services import mapping
+from core.services.state import CaseState
+from core.storage import models as m
+
+if TYPE_CHECKING:
+    from core.platform import Work
+
+MAX_TEXT = 20_000
+
+
+def check_text(text: str, field: str, *, required: bool = True) -> str:
+    text = (text or "").strip()
+    if required and not text:
+        raise InvalidInput(f"Feltet «{field}» kan ikke være tomt.", field=field)
+    if len(text) > MAX_TEXT:
+        raise InvalidInput(f"Feltet «{field}» er for langt (over {MAX_TEXT} tegn).", field=field)
+    return text
+
+
+class RelayLogService:
+    def __init__(self, work: Work) -> None:
+        self.work = work
+
+    def write(
+        self,
+        state: CaseState,
+        kind: LogEntryKind,
+        *,
+        text: str = "",
+        data: dict[str, Any] | None = None,
+        shared_with_family: bool = True,
+        corrects: str | None = None,
+        author_id: str | None = None,
+    ) -> LogEntry:
+        """Append an entry to a case the caller has locked and been authorized for; queues its event."""
+        work = self.work
+        seq = (work.session.scalar(select(func.max(m.LogEntryRow.seq)).where(m.LogEntryRow.case_id == state.id)) or 0) + 1
+        row = m.LogEntryRow(
+            id=new_id(),
+            case_id=state.id,
+            seq=seq,
+            kind=str(kind),
+            at=work.now,
+            author_id=author_id if author_id is not None else work.actor.id,
+            text=text,
+            data=data or {},
+            corrects=corrects,
+            shared_with_family=shared_with_family,
+        )
+        work.session.add(row)
+        work.session.flush()
+        state.refresh()
+        work.events.append(
+            CaseEvent(
+                kind=kind,
+                municipality_id=state.row.municipality_id,
+                case_id=state.id,
+                at=work.now,
+                actor_id=row.author_id,
+                level=Level(state.row.level),
+                unit_ids=sorted({state.row.owner_unit_id, *(p.unit_id for p in state.participant_rows)}),
+                entry_id=row.id,
+                data=row.data,
+            )
+        )
+        return mapping.log_entry(row)
+
+    def add_note(
+        self,
+        case_id: str,
+        text: str,
+        *,
+        shared_with_family: bool = True,
+        bright_moment: bool = False,
+        tool_id: str | None = None,
+        form: dict[str, Any] | None = None,
+    ) -> LogEntry:
+        """A note, a lysglimt, or a filled-in tool form (validated against the tool's schema)."""
+        state = CaseState(self.work, case_id, lock=True)
+        self.work.authorize(Action.WRITE_CASE, case=state.facts())
+        data: dict[str, Any] = {}
+        if tool_id is not None:
+            errors = self.work.plugins.validate_form(tool_id, form or {})
+            if errors:
+                raise InvalidInput("Skjemaet er ikke riktig utfylt: " + "; ".join(errors), field="form")
+            data = {"tool_id": tool_id, "form": form or {}}
+        text = check_text(text, "tekst", required=tool_id is None)
+        kind = LogEntryKind.BRIGHT_MOMENT if bright_moment else LogEntryKind.NOTE
+        return self.write(state, kind, text=text, data=data, shared_with_family=shared_with_family)
+
+    def correct(self, case_id: str, entry_id: str, text: str, *, reason: str) -> LogEntry:
+        """Correct an entry by writing a new one that points to it; only the author may correct."""
+        state = CaseState(self.work, case_id, lock=True)
+        self.work.authorize(Action.WRITE_CASE, case=state.facts())
+        original = self.work.session.get(m.LogEntryRow, entry_id)
+        if original is None or original.case_id != case_id:
+            raise NotFound(f"Fant ingen loggføring «{entry_id}» i denne saken.", code="entry_not_found")
+        if original.author_id is None or original.author_id != self.work.actor.id:
+            raise InvalidInput("Bare den som skrev loggføringen, kan rette den.", code="not_author")
+        text = check_text(text, "tekst")
+        reason = check_text(reason, "begrunnelse")
+        return self.write(
+            state,
+            LogEntryKind.CORRECTION,
+            text=text,
+            data={"reason": reason, "corrected_kind": original.kind},
+            shared_with_family=original.shared_with_family,
+            corrects=original.id,
+        )
+
+    def entries(self, case_id: str) -> list[LogEntry]:
+        """The whole log, for the employees who may see the case."""
+        state = CaseState(self.work, case_id)
+        self.work.authorize(Action.READ_CASE, case=state.facts())
+        return self._entries(case_id, family_only=False)
+
+    def family_entries(self, case_id: str) -> list[LogEntry]:
+        """The entries shared with the family, for guardians and the youth."""
+        state = CaseState(self.work, case_id)
+        self.work.authorize(Action.READ_FAMILY_VIEW, case=state.facts())
+        return self._entries(case_id, family_only=True)
+
+    def family_comment(self, case_id: str, text: str) -> LogEntry:
+        state = CaseState(self.work, case_id, lock=True)
+        self.work.authorize(Action.WRITE_FAMILY, case=state.facts())
+        return self.write(state, LogEntryKind.FAMILY_COMMENT, text=check_text(text, "kommentar"))
+
+    def _entries(self, case_id: str, *, family_only: bool) -> list[LogEntry]:
+        stmt = select(m.LogEntryRow).where(m.LogEntryRow.case_id == case_id).order_by(m.LogEntryRow.seq)
+        if family_only:
+            stmt = stmt.where(m.LogEntryRow.shared_with_family.is_(True))
+        rows = self.work.session.scalars(stmt).all()
+        newest_correction = {r.corrects: r.id for r in rows if r.corrects}
+        return [mapping.log_entry(r, newest_correction.get(r.id)) for r in rows]

@@ -1,0 +1,214 @@
+"""Loads one case with what the policy and the rules need to judge it: participants, consents, meetings."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from sqlalchemy import func, select
+
+from contracts import (
+    CaseSnapshot,
+    Consent,
+    Meeting,
+    Participant,
+    ParticipationBasis,
+    PersonKind,
+    ServiceType,
+    UnitInfo,
+)
+from core.domain.consent import SubjectFacts
+from core.domain.national_id import age_on
+from core.domain.policy import CaseFacts
+from core.errors import NotFound
+from core.services import mapping
+from core.storage import models as m
+
+if TYPE_CHECKING:
+    from core.platform import Work
+
+
+class CaseState:
+    """One case as seen inside a unit of work. Load with ``lock=True`` before writing to it."""
+
+    def __init__(self, work: Work, case_id: str, *, lock: bool = False) -> None:
+        self.work = work
+        stmt = select(m.CaseRow).where(m.CaseRow.id == case_id)
+        row = work.session.scalar(stmt.with_for_update() if lock else stmt)
+        if row is None:
+            raise NotFound(f"Fant ingen sak med id «{case_id}».", code="case_not_found")
+        self.row = row
+
+    @property
+    def id(self) -> str:
+        return self.row.id
+
+    @cached_property
+    def case(self):  # noqa: ANN201 - contracts.Case
+        return mapping.case(self.row)
+
+    @cached_property
+    def subject(self) -> m.PersonRow:
+        return self.work.session.get_one(m.PersonRow, self.row.subject_id)
+
+    @cached_property
+    def subject_age(self) -> int | None:
+        birth = self.subject.birth_date
+        return age_on(birth, self.work.now.date()) if birth else None
+
+    @cached_property
+    def guardian_ids(self) -> tuple[str, ...]:
+        """Guardians with parental responsibility: the ones who consent and see the family view."""
+        rows = self.work.session.scalars(
+            select(m.GuardianshipRow.guardian_id)
+            .where(m.GuardianshipRow.child_id == self.row.subject_id)
+            .where(m.GuardianshipRow.parental_responsibility.is_(True))
+            .order_by(m.GuardianshipRow.guardian_id)
+        )
+        return tuple(rows)
+
+    def subject_facts(self) -> SubjectFacts:
+        return SubjectFacts(
+            id=self.subject.id,
+            kind=PersonKind(self.subject.kind),
+            age=self.subject_age,
+            guardians_with_responsibility=self.guardian_ids,
+        )
+
+    @cached_property
+    def participant_rows(self) -> list[m.ParticipantRow]:
+        return list(
+            self.work.session.scalars(
+                select(m.ParticipantRow)
+                .where(m.ParticipantRow.case_id == self.row.id)
+                .where(m.ParticipantRow.removed_at.is_(None))
+                .order_by(m.ParticipantRow.added_at)
+            )
+        )
+
+    @cached_property
+    def participants(self) -> list[Participant]:
+        return [mapping.participant(p) for p in self.participant_rows]
+
+    @cached_property
+    def consents(self) -> list[Consent]:
+        return load_consents(self.work, self.row.id)
+
+    def consents_in_force(self) -> list[Consent]:
+        return [c for c in self.consents if c.is_in_force(self.work.now)]
+
+    @cached_property
+    def meetings(self) -> list[Meeting]:
+        rows = self.work.session.scalars(
+            select(m.MeetingRow).where(m.MeetingRow.case_id == self.row.id).order_by(m.MeetingRow.starts_at)
+        ).all()
+        units = _group(
+            self.work.session.execute(
+                select(m.MeetingUnitRow.meeting_id, m.MeetingUnitRow.unit_id).where(
+                    m.MeetingUnitRow.meeting_id.in_([r.id for r in rows])
+                )
+            )
+        )
+        return [mapping.meeting(r, units.get(r.id, [])) for r in rows]
+
+    def family_ids(self) -> frozenset[str]:
+        """Who sees the family's view: guardians with responsibility, and the subject when old enough."""
+        ids = set(self.guardian_ids)
+        ages = self.work.consent_ages
+        age = self.subject_age
+        if self.subject.kind == PersonKind.PREGNANT or (
+            age is not None and age >= min(ages.health, ages.child_welfare)
+        ):
+            ids.add(self.subject.id)
+        return frozenset(ids)
+
+    def facts(self) -> CaseFacts:
+        return CaseFacts(
+            case_id=self.row.id,
+            municipality_id=self.row.municipality_id,
+            subject_id=self.row.subject_id,
+            owner_unit_id=self.row.owner_unit_id,
+            status=self.case.status,
+            relay_holder_id=self.row.relay_holder_id,
+            participants={p.unit_id: ParticipationBasis(p.basis) for p in self.participant_rows},
+            consented_units=frozenset(u for c in self.consents_in_force() for u in c.unit_ids),
+            family_ids=self.family_ids(),
+        )
+
+    def refresh(self) -> None:
+        """Forget cached relations after a write inside the same unit of work."""
+        for name in ("case", "participant_rows", "participants", "consents", "meetings"):
+            self.__dict__.pop(name, None)
+
+    def unit_info(self, unit_id: str) -> UnitInfo:
+        unit = self.work.session.get_one(m.UnitRow, unit_id)
+        return UnitInfo(id=unit.id, service_type=ServiceType(unit.service_type))
+
+    def unit_names(self) -> dict[str, str]:
+        ids = {self.row.owner_unit_id, *(p.unit_id for p in self.participant_rows)}
+        rows = self.work.session.execute(select(m.UnitRow.id, m.UnitRow.name).where(m.UnitRow.id.in_(ids)))
+        return {unit_id: name for unit_id, name in rows}
+
+    def holder_unit_ids(self) -> list[str]:
+        if self.row.relay_holder_id is None:
+            return []
+        return unit_ids_of(self.work, self.row.relay_holder_id)
+
+    def snapshot(self) -> CaseSnapshot:
+        """The case as a plugin may see it: structure and dates, no names and no free text."""
+        today = self.work.now.date()
+        open_measures, overdue = self.work.session.execute(
+            select(
+                func.count(m.MeasureRow.id),
+                func.count(m.MeasureRow.id).filter(m.MeasureRow.next_evaluation_date < today),
+            )
+            .where(m.MeasureRow.case_id == self.row.id)
+            .where(m.MeasureRow.next_evaluation_date.is_not(None))
+        ).one()
+        return CaseSnapshot(
+            case=self.case,
+            owner_unit=self.unit_info(self.row.owner_unit_id),
+            participants=self.participants,
+            participant_units=[self.unit_info(p.unit_id) for p in self.participants],
+            consents_in_force=self.consents_in_force(),
+            meetings=self.meetings,
+            open_measures=open_measures,
+            overdue_evaluations=overdue,
+            subject_age_years=self.subject_age,
+            holder_unit_ids=self.holder_unit_ids(),
+        )
+
+
+def unit_ids_of(work: Work, person_id: str) -> list[str]:
+    return list(
+        work.session.scalars(
+            select(m.UnitMembershipRow.unit_id)
+            .where(m.UnitMembershipRow.person_id == person_id)
+            .order_by(m.UnitMembershipRow.unit_id)
+        )
+    )
+
+
+def load_consents(work: Work, case_id: str) -> list[Consent]:
+    rows = work.session.scalars(
+        select(m.ConsentRow).where(m.ConsentRow.case_id == case_id).order_by(m.ConsentRow.recorded_at)
+    ).all()
+    ids = [r.id for r in rows]
+    givers: dict[str, list[m.ConsentGiverRow]] = {}
+    for g in work.session.scalars(
+        select(m.ConsentGiverRow).where(m.ConsentGiverRow.consent_id.in_(ids)).order_by(m.ConsentGiverRow.person_id)
+    ):
+        givers.setdefault(g.consent_id, []).append(g)
+    units = _group(
+        work.session.execute(
+            select(m.ConsentUnitRow.consent_id, m.ConsentUnitRow.unit_id).where(m.ConsentUnitRow.consent_id.in_(ids))
+        )
+    )
+    return [mapping.consent(r, givers.get(r.id, []), units.get(r.id, [])) for r in rows]
+
+
+def _group(pairs) -> dict[str, list[str]]:  # noqa: ANN001 - a Result of (key, value) rows
+    out: dict[str, list[str]] = {}
+    for key, value in pairs:
+        out.setdefault(key, []).append(value)
+    return out

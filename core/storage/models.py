@@ -1,0 +1,303 @@
+"""The relational schema. Only core services touch these classes; plugins and adapters see contracts.
+
+Every personal-data row carries ``municipality_id`` (directly or through its case) so
+one deployment can hold a whole region without anything crossing municipalities.
+Sized for a country: about 1.2 million children, so every list a user opens is an
+index range (cases by unit and status, log by case and sequence, audit by case).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+ID = String(36)
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+JSONType = JSON().with_variant(JSONB(), "postgresql")
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Stores aware datetimes as UTC and always returns them aware (SQLite keeps no zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database; use an aware UTC datetime")
+        return value.astimezone(dt.UTC)
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class MunicipalityRow(Base):
+    __tablename__ = "municipality"
+    id: Mapped[str] = mapped_column(String(4), primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    region: Mapped[str | None] = mapped_column(String(300))
+
+
+class UnitRow(Base):
+    __tablename__ = "unit"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    municipality_id: Mapped[str] = mapped_column(ForeignKey("municipality.id"), index=True)
+    name: Mapped[str] = mapped_column(String(300))
+    service_type: Mapped[str] = mapped_column(String(32))
+    organization_number: Mapped[str | None] = mapped_column(String(9))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class PersonRow(Base):
+    """Children, pregnant persons, guardians and employees: one table, so any of them can author a log entry."""
+
+    __tablename__ = "person"
+    __table_args__ = (UniqueConstraint("municipality_id", "national_id"),)
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    municipality_id: Mapped[str] = mapped_column(ForeignKey("municipality.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    given_name: Mapped[str] = mapped_column(String(300))
+    family_name: Mapped[str] = mapped_column(String(300))
+    national_id: Mapped[str | None] = mapped_column(String(11))
+    birth_date: Mapped[dt.date | None] = mapped_column(Date)
+    due_date: Mapped[dt.date | None] = mapped_column(Date)
+    email: Mapped[str | None] = mapped_column(String(300))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    title: Mapped[str | None] = mapped_column(String(300))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class GuardianshipRow(Base):
+    __tablename__ = "guardianship"
+    child_id: Mapped[str] = mapped_column(ForeignKey("person.id"), primary_key=True)
+    guardian_id: Mapped[str] = mapped_column(ForeignKey("person.id"), primary_key=True, index=True)
+    parental_responsibility: Mapped[bool] = mapped_column(Boolean)
+
+
+class UnitMembershipRow(Base):
+    __tablename__ = "unit_membership"
+    person_id: Mapped[str] = mapped_column(ForeignKey("person.id"), primary_key=True)
+    unit_id: Mapped[str] = mapped_column(ForeignKey("unit.id"), primary_key=True, index=True)
+    role: Mapped[str] = mapped_column(String(32))
+
+
+class MunicipalRoleRow(Base):
+    __tablename__ = "municipal_role"
+    person_id: Mapped[str] = mapped_column(ForeignKey("person.id"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(32), primary_key=True)
+
+
+class CaseRow(Base):
+    __tablename__ = "case"
+    __table_args__ = (
+        Index("ix_case_unit_status", "owner_unit_id", "status"),
+        Index("ix_case_municipality_status", "municipality_id", "status"),
+    )
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    municipality_id: Mapped[str] = mapped_column(ForeignKey("municipality.id"))
+    subject_id: Mapped[str] = mapped_column(ForeignKey("person.id"), index=True)
+    owner_unit_id: Mapped[str] = mapped_column(ForeignKey("unit.id"))
+    level: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))
+    opened_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    relay_holder_id: Mapped[str | None] = mapped_column(ForeignKey("person.id"), index=True)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    close_reason: Mapped[str | None] = mapped_column(String(32))
+
+
+class ConcernRow(Base):
+    __tablename__ = "concern"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("case.id"), index=True)
+    unit_id: Mapped[str] = mapped_column(ForeignKey("unit.id"))
+    raised_by: Mapped[str] = mapped_column(ForeignKey("person.id"))
+    kind: Mapped[str] = mapped_column(String(32))
+    observation: Mapped[str] = mapped_column(Text)
+    observed_on: Mapped[dt.date] = mapped_column(Date)
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class MeasureRow(Base):
+    """A tiltak. ``next_evaluation_date`` is the one mutable column: None once it has ended."""
+
+    __tablename__ = "measure"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("case.id"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    goal: Mapped[str] = mapped_column(Text)
+    responsible_id: Mapped[str] = mapped_column(ForeignKey("person.id"), index=True)
+    unit_id: Mapped[str] = mapped_column(ForeignKey("unit.id"))
+    start_date: Mapped[dt.date] = mapped_column(Date)
+    evaluation_date: Mapped[dt.date] = mapped_column(Date)
+    next_evaluation_date: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    for_family: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_by: Mapped[str] = mapped_column(ForeignKey("person.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class EvaluationRow(Base):
+    __tablename__ = "measure_evaluation"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    measure_id: Mapped[str] = mapped_column(ForeignKey("measure.id"), index=True)
+    outcome: Mapped[str] = mapped_column(String(32))
+    summary: Mapped[str] = mapped_column(Text)
+    evaluated_by: Mapped[str] = mapped_column(ForeignKey("person.id"))
+    evaluated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    next_evaluation_date: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class LogEntryRow(Base):
+    """The stafettlogg. Append-only: triggers in the migration refuse UPDATE and DELETE."""
+
+    __tablename__ = "log_entry"
+    __table_args__ = (UniqueConstraint("case_id", "seq"),)
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("case.id"))
+    seq: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(32))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    author_id: Mapped[str | None] = mapped_column(ForeignKey("person.id"))
+    text: Mapped[str] = mapped_column(Text, default="")
+    data: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    corrects: Mapped[str | None] = mapped_column(ForeignKey("log_entry.id"), index=True)
+    shared_with_family: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class ConsentRow(Base):
+    """A samtykke. Only ``withdrawn_at``/``withdrawn_by`` are ever set after insert; the log keeps the story."""
+
+    __tablename__ = "consent"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("case.id"), index=True)
+    purpose: Mapped[str] = mapped_column(Text)
+    area: Mapped[str] = mapped_column(String(32))
+    categories: Mapped[list[str]] = mapped_column(JSONType)
+    valid_from: Mapped[dt.date] = mapped_column(Date)
+    valid_to: Mapped[dt.date] = mapped_column(Date)
+    recorded_by: Mapped[str] = mapped_column(ForeignKey("person.id"))
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_by: Mapped[str | None] = mapped_column(ForeignKey("person.id"))
+
+
+class ConsentGiverRow(Base):
+    __tablename__ = "consent_giver"
+    consent_id: Mapped[str] = mapped_column(ForeignKey("consent.id"), primary_key=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("person.id"), primary_key=True)
+    as_role: Mapped[str] = mapped_column(String(16))
+    given_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)  # None: still to sign
+
+
+class ConsentUnitRow(Base):
+    __tablename__ = "consent_unit"
+    consent_id: Mapped[str] = mapped_column(ForeignKey("consent.id"), primary_key=True)
+    unit_id: Mapped[str] = mapped_column(ForeignKey("unit.id"), primary_key=True, index=True)
+
+
+class ParticipantRow(Base):
+    __tablename__ = "participant"
+    case_id: Mapped[str] = mapped_column(ForeignKey("case.id"), primary_key=True)
+    unit_id: Mapped[str] = mapped_column(ForeignKey("unit.id"), primary_key=True, index=True)
+    basis: Mapped[str] = mapped_column(String(32))
+    added_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    added_by: Mapped[str | None] = mapped_column(ForeignKey("person.id"))
+    removed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class HandoverRow(Base):
+    __tablename__ = "handover"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("case.id"), index=True)
+    from_id: Mapped[str | None] = mapped_column(ForeignKey("person.id"))
+    to_id: Mapped[str] = mapped_column(ForeignKey("person.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(Text, default="")
+    requested_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class MeetingRow(Base):
+    __tablename__ = "meeting"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    municipality_id: Mapped[str] = mapped_column(ForeignKey("municipality.id"))
+    case_id: Mapped[str | None] = mapped_column(ForeignKey("case.id"), index=True)
+    arena_id: Mapped[str | None] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(32))
+    starts_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[str | None] = mapped_column(ForeignKey("person.id"))
+
+
+class MeetingUnitRow(Base):
+    __tablename__ = "meeting_unit"
+    meeting_id: Mapped[str] = mapped_column(ForeignKey("meeting.id"), primary_key=True)
+    unit_id: Mapped[str] = mapped_column(ForeignKey("unit.id"), primary_key=True)
+
+
+class AuditEventRow(Base):
+    """One audited read or write. Chained by hash per municipality; append-only like the log."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (
+        UniqueConstraint("municipality_id", "seq"),
+        Index("ix_audit_event_case_at", "case_id", "at"),
+    )
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    municipality_id: Mapped[str] = mapped_column(ForeignKey("municipality.id"))
+    seq: Mapped[int] = mapped_column(Integer)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    actor_id: Mapped[str | None] = mapped_column(String(64))
+    actor_kind: Mapped[str] = mapped_column(String(16))
+    on_behalf_of: Mapped[str | None] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(64))
+    case_id: Mapped[str | None] = mapped_column(String(36))
+    subject_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    purpose: Mapped[str] = mapped_column(String(300))
+    outcome: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditHeadRow(Base):
+    """The newest link of each municipality's audit chain; locked while a new event is appended."""
+
+    __tablename__ = "audit_head"
+    municipality_id: Mapped[str] = mapped_column(ForeignKey("municipality.id"), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+# MODELS COMPLETE

@@ -1,0 +1,169 @@
+"""Shared fixtures: a platform on a fresh database with a clock tests move, and a small fictional world.
+
+Everyone in the world is made up; fødselsnumre are synthetic (month + 80) from a seeded generator.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+
+import pytest
+
+from contracts import Case, Consent, MunicipalRole, UnitMembership, UnitRole
+from core.config import DeploymentConfig, default_config
+from core.domain import national_id
+from core.domain.policy import Actor
+from core.platform import Platform, Work
+from core.services.people import actor_for
+
+MUNICIPALITY = "9901"
+SCHOOL, PPT, CHILD_WELFARE, HEALTH = "fjordvik-skole", "ppt-fjordvik", "barnevern-fjordvik", "fjordvik-helsestasjon"
+
+
+@dataclass
+class Clock:
+    """The platform's clock; tests move it forward instead of sleeping."""
+
+    now: dt.datetime = dt.datetime(2025, 3, 3, 9, 0, tzinfo=dt.UTC)
+
+    def advance(self, **delta: float) -> None:
+        self.now += dt.timedelta(**delta)
+
+    def today(self) -> dt.date:
+        return self.now.date()
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def config() -> DeploymentConfig:
+    """The deployment config; a test module overrides this fixture to use another one."""
+    return default_config()
+
+
+@pytest.fixture
+def platform(config: DeploymentConfig, database_url: str, clock: Clock) -> Iterator[Platform]:
+    p = Platform.open(config, database_url=database_url, clock=lambda: clock.now)
+    try:
+        yield p
+    finally:
+        p.close()
+
+
+@dataclass
+class World:
+    """A child with two guardians with parental responsibility and one without, and the employees around it."""
+
+    platform: Platform
+    clock: Clock
+    child: str = ""
+    mother: str = ""
+    father: str = ""
+    stepfather: str = ""  # a guardian without parental responsibility
+    teacher: str = ""
+    leader: str = ""  # unit leader at the school
+    ppt: str = ""
+    child_welfare: str = ""
+    nurse: str = ""
+    coordinator: str = ""  # BTI coordinator, no unit
+    admin: str = ""
+    auditor: str = ""
+    rng: random.Random = field(default_factory=lambda: random.Random(1))
+
+    def actor(self, person_id: str) -> Actor:
+        with self.platform.database.session() as session:
+            return actor_for(session, person_id)
+
+    def as_(self, person_id: str, purpose: str = "test") -> AbstractContextManager[Work]:
+        return self.platform.work(self.actor(person_id), purpose)
+
+    def system(self, purpose: str = "seed") -> AbstractContextManager[Work]:
+        return self.platform.work(Actor.system(MUNICIPALITY), purpose)
+
+    def national_id(self, birth_date: dt.date) -> str:
+        return national_id.generate(birth_date, sex="female", rng=self.rng)
+
+    def add_child(self, birth_date: dt.date, *, guardians: tuple[str, ...] = ()) -> str:
+        with self.system() as w:
+            child = w.people.register_child(given_name="Test", family_name="Barn", birth_date=birth_date)
+            for guardian in guardians:
+                w.people.link_guardian(child_id=child.id, guardian_id=guardian, parental_responsibility=True)
+        return child.id
+
+    def aged(self, years: int) -> dt.date:
+        """A birth date that makes someone exactly ``years`` old today (their birthday was yesterday)."""
+        today = self.clock.today() - dt.timedelta(days=1)
+        return today.replace(year=today.year - years)
+
+    def open_case(self, subject_id: str | None = None) -> Case:
+        with self.as_(self.teacher, "undring") as w:
+            return w.cases.open_case(
+                subject_id=subject_id or self.child, unit_id=SCHOOL, observation="Virker trist i friminuttene."
+            )
+
+    def consent(
+        self, case_id: str, units: list[str], *, give: bool = True, area: str = "general", days: int = 365
+    ) -> Consent:
+        """The teacher asks for consent to share with ``units``; with ``give`` every required giver gives it."""
+        today = self.clock.today()
+        with self.as_(self.teacher, "samtykke") as w:
+            consent = w.consents.request(
+                case_id, unit_ids=units, categories=["observasjoner"], purpose="Samarbeid om barnet", area=area,
+                valid_from=today, valid_to=today + dt.timedelta(days=days),
+            )
+        for giver in consent.givers if give else ():
+            with self.as_(giver.person_id, "samtykke") as w:
+                consent = w.consents.give(consent.id)
+        return consent
+
+    def level_1(self, case_id: str) -> Case:
+        with self.as_(self.teacher, "nivå") as w:
+            return w.cases.change_level(case_id, 1, unit_leader_informed=True, guardians_informed=True)
+
+    def level_2(self, case_id: str, with_: str = PPT) -> Case:
+        """Level 1, then ``with_`` joins under consent and the teacher holds the baton, then level 2."""
+        self.level_1(case_id)
+        with self.as_(self.teacher, "samarbeid") as w:
+            w.cases.add_participant(case_id, with_)
+        self.consent(case_id, [with_])
+        with self.as_(self.teacher, "stafettholder") as w:
+            w.relay_holder.assign(case_id, self.teacher)
+            return w.cases.change_level(case_id, 2)
+
+
+@pytest.fixture
+def world(platform: Platform, clock: Clock) -> World:
+    world = World(platform, clock)
+    with world.system() as w:
+        people = w.people
+        world.child = people.register_child(
+            given_name="Ola", family_name="Fjord", national_id=world.national_id(dt.date(2018, 3, 4))
+        ).id
+        world.mother = people.register_guardian(given_name="Kari", family_name="Fjord", child_id=world.child).id
+        world.father = people.register_guardian(given_name="Per", family_name="Fjord", child_id=world.child).id
+        world.stepfather = people.register_guardian(
+            given_name="Nils", family_name="Vik", child_id=world.child, parental_responsibility=False
+        ).id
+
+        def employee(name: str, unit: str | None = None, role: UnitRole = UnitRole.EMPLOYEE, *roles: MunicipalRole) -> str:
+            memberships = [UnitMembership(unit_id=unit, role=role)] if unit else []
+            return people.register_employee(
+                given_name=name, family_name="Ansatt", memberships=memberships, municipal_roles=list(roles)
+            ).id
+
+        world.teacher = employee("Tina", SCHOOL)
+        world.leader = employee("Leo", SCHOOL, UnitRole.UNIT_LEADER)
+        world.ppt = employee("Pia", PPT)
+        world.child_welfare = employee("Bjørn", CHILD_WELFARE)
+        world.nurse = employee("Hege", HEALTH)
+        world.coordinator = employee("Kim", None, UnitRole.EMPLOYEE, MunicipalRole.COORDINATOR)
+        world.admin = employee("Ada", None, UnitRole.EMPLOYEE, MunicipalRole.ADMINISTRATOR)
+        world.auditor = employee("Rut", None, UnitRole.EMPLOYEE, MunicipalRole.AUDITOR)
+    return world
