@@ -47,7 +47,9 @@ def ready(state: State) -> dict[str, str]:
             connection.execute(text("SELECT 1"))
         revision = platform.database.current_revision()
     except Exception as exc:  # any database failure means: not ready
-        raise HTTPException(status_code=HTTP_503_SERVICE_UNAVAILABLE, detail=f"database unavailable: {exc}") from None
+        raise HTTPException(
+            status_code=HTTP_503_SERVICE_UNAVAILABLE, detail=f"database unavailable: {exc}"
+        ) from None
     head = platform.database.head_revision()
     if revision != head:
         raise HTTPException(

@@ -1,4 +1,4 @@
-"""The tamper-evident audit trail: one event per read or write of personal data, hash-chained per municipality.
+"""The tamper-evident audit trail: one event per read or write of personal data, chained per municipality.
 
 Each event's hash covers its fields and the previous event's hash, so changing or
 deleting any row breaks every later link; ``verify`` walks the chain and names the
@@ -99,7 +99,8 @@ class ChainProblem:
     problem: str
 
     def __str__(self) -> str:
-        return f"kommune {self.municipality_id}, hendelse nr. {self.seq} ({self.event_id or '–'}): {self.problem}"
+        event = self.event_id or "–"
+        return f"kommune {self.municipality_id}, hendelse nr. {self.seq} ({event}): {self.problem}"
 
 
 def verify(session: Session, municipality_id: str) -> list[ChainProblem]:
@@ -107,15 +108,21 @@ def verify(session: Session, municipality_id: str) -> list[ChainProblem]:
     problems: list[ChainProblem] = []
     prev_hash, expected_seq = GENESIS, 1
     rows = session.scalars(
-        select(AuditEventRow).where(AuditEventRow.municipality_id == municipality_id).order_by(AuditEventRow.seq)
+        select(AuditEventRow)
+        .where(AuditEventRow.municipality_id == municipality_id)
+        .order_by(AuditEventRow.seq)
     )
     for row in rows:
         if row.seq != expected_seq:
             problems.append(ChainProblem(municipality_id, expected_seq, None, "hendelsen mangler (slettet?)"))
         if row.prev_hash != prev_hash:
-            problems.append(ChainProblem(municipality_id, row.seq, row.id, "lenken til forrige hendelse er brutt"))
+            problems.append(
+                ChainProblem(municipality_id, row.seq, row.id, "lenken til forrige hendelse er brutt")
+            )
         if event_hash(row, row.prev_hash) != row.hash:
-            problems.append(ChainProblem(municipality_id, row.seq, row.id, "innholdet er endret etter at det ble skrevet"))
+            problems.append(
+                ChainProblem(municipality_id, row.seq, row.id, "innholdet er endret etter at det ble skrevet")
+            )
         prev_hash, expected_seq = row.hash, row.seq + 1
     head = session.get(AuditHeadRow, municipality_id)
     if head is not None and (head.seq != expected_seq - 1 or head.hash != prev_hash):

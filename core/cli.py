@@ -15,12 +15,15 @@ from core.errors import StafettError
 from core.pluginhost import PluginError, PluginHost
 
 config_option = click.option(
-    "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
     help="Config file (TOML). Default: the demo municipality.",
 )
 
 
-def _reported(func):  # noqa: ANN001, ANN202 - a click callback
+def _reported(func):
     """Turn the errors users can cause into one clear line and exit status 1."""
 
     @wraps(func)
@@ -37,7 +40,7 @@ def _config(path: Path | None) -> DeploymentConfig:
     return load_config(path) if path else default_config()
 
 
-def _platform(path: Path | None, database_url: str | None = None):  # noqa: ANN202
+def _platform(path: Path | None, database_url: str | None = None):
     from core.platform import Platform
 
     return Platform.open(_config(path), database_url=database_url)
@@ -65,7 +68,9 @@ def serve(config_path: Path | None, host: str, port: int, no_demo: bool) -> None
     platform = _platform(config_path)
     if config_path is None and not no_demo and not is_seeded(platform, platform.config.municipalities[0].id):
         report = seed(platform)
-        click.echo(f"Demodata: {report.children} fiktive barn, {report.cases} saker, {report.employees} ansatte.")
+        click.echo(
+            f"Demodata: {report.children} fiktive barn, {report.cases} saker, {report.employees} ansatte."
+        )
     click.echo(f"Stafett kjører på http://{host}:{port}/ ({platform.config.name}); Ctrl+C for å stoppe.")
     uvicorn.run(create_app(platform), host=host, port=port, log_level="info")
 
@@ -92,7 +97,9 @@ def demo() -> None:
 @demo.command("seed")
 @config_option
 @click.option("--database-url", default=None, help="Overrides the config's database.")
-@click.option("--municipalities", type=int, default=None, help="How many of the config's municipalities to fill.")
+@click.option(
+    "--municipalities", type=int, default=None, help="How many of the config's municipalities to fill."
+)
 @click.option("--children", type=click.IntRange(1), default=40, show_default=True)
 @click.option("--cases", type=click.IntRange(0), default=12, show_default=True)
 @click.option("--log-entries", type=click.IntRange(1), default=8, show_default=True, help="Entries per case.")
@@ -126,7 +133,11 @@ def plugins_command(config_path: Path | None) -> None:
     for plugin in host.installed():
         enabled = [m.id + " " + m.name for m in config.municipalities if plugin.name in host.enabled(m.id)]
         table.add_row(
-            plugin.name, plugin.version, plugin.distribution, ", ".join(plugin.hooks), "\n".join(enabled) or "–"
+            plugin.name,
+            plugin.version,
+            plugin.distribution,
+            ", ".join(plugin.hooks),
+            "\n".join(enabled) or "–",
         )
     Console(width=max(120, Console().width)).print(table)
 

@@ -24,9 +24,6 @@ from core.config import ConsentAges, DeploymentConfig, MunicipalityConfig
 from core.domain.policy import Action, Actor, CaseFacts, Decision, decide
 from core.errors import Forbidden
 from core.pluginhost import MunicipalityPlugins, PluginHost
-from core.storage.database import Database
-from core.storage.models import MunicipalityRow, UnitRow
-
 from core.services.cases import CaseService
 from core.services.consents import ConsentService
 from core.services.measures import MeasureService
@@ -34,6 +31,8 @@ from core.services.meetings import MeetingService
 from core.services.people import PeopleService
 from core.services.relay_holder import RelayHolderService
 from core.services.relaylog import RelayLogService
+from core.storage.database import Database
+from core.storage.models import MunicipalityRow, UnitRow
 
 log = logging.getLogger(__name__)
 DEFAULT_DATABASE_URL = "sqlite:///stafett.db"
@@ -87,7 +86,9 @@ class Platform:
                 for uconf in mconf.units:
                     unit = session.get(UnitRow, uconf.id) or UnitRow(id=uconf.id, municipality_id=mconf.id)
                     if unit.municipality_id != mconf.id:
-                        raise ValueError(f"Enheten «{uconf.id}» tilhører allerede kommune {unit.municipality_id}.")
+                        raise ValueError(
+                            f"Enheten «{uconf.id}» tilhører allerede kommune {unit.municipality_id}."
+                        )
                     unit.name, unit.service_type = uconf.name, str(uconf.service_type)
                     unit.organization_number, unit.active = uconf.organization_number, True
                     session.add(unit)
@@ -151,7 +152,9 @@ class Work:
         subject_id: str | None = None,
     ) -> Decision:
         """Ask the policy and audit the answer. A refusal is committed on its own, then raised."""
-        decision = decide(self.actor, action, municipality_id=self.municipality_id, case=case, unit_id=unit_id)
+        decision = decide(
+            self.actor, action, municipality_id=self.municipality_id, case=case, unit_id=unit_id
+        )
         case_id = case.case_id if case else None
         subject = subject_id or (case.subject_id if case else None)
         if not decision.allowed:

@@ -28,14 +28,60 @@ from core.platform import Platform
 from core.services.people import actor_for
 from core.storage import models as m
 
-GIVEN = (
-    "Emma Nora Olivia Ella Sofie Leah Frida Ingrid Sara Maja Astrid Selma Tiril Hedda Ada "
-    "Jakob Noah Emil Lucas Oskar Oliver Filip Aksel William Isak Henrik Magnus Theodor Johannes Even"
-).split()
-FAMILY = (
-    "Fjelltun Strandvik Myrhaug Bjerkås Lunde-Eide Solbakk Nordeng Granlid Havrevik Lia-Moen "
-    "Tjernsli Furuset Kvernvik Steinrud Vassbotn Brekkestø Lyngmo Åsheim Bekkevold Holtås"
-).split()
+GIVEN = [
+    "Emma",
+    "Nora",
+    "Olivia",
+    "Ella",
+    "Sofie",
+    "Leah",
+    "Frida",
+    "Ingrid",
+    "Sara",
+    "Maja",
+    "Astrid",
+    "Selma",
+    "Tiril",
+    "Hedda",
+    "Ada",
+    "Jakob",
+    "Noah",
+    "Emil",
+    "Lucas",
+    "Oskar",
+    "Oliver",
+    "Filip",
+    "Aksel",
+    "William",
+    "Isak",
+    "Henrik",
+    "Magnus",
+    "Theodor",
+    "Johannes",
+    "Even",
+]
+FAMILY = [
+    "Fjelltun",
+    "Strandvik",
+    "Myrhaug",
+    "Bjerkås",
+    "Lunde-Eide",
+    "Solbakk",
+    "Nordeng",
+    "Granlid",
+    "Havrevik",
+    "Lia-Moen",
+    "Tjernsli",
+    "Furuset",
+    "Kvernvik",
+    "Steinrud",
+    "Vassbotn",
+    "Brekkestø",
+    "Lyngmo",
+    "Åsheim",
+    "Bekkevold",
+    "Holtås",
+]
 OBSERVATIONS = (
     "Virker trist og trekker seg fra leken de siste ukene.",
     "Kommer ofte sent og uten matpakke.",
@@ -65,7 +111,11 @@ class SeedReport:
 
 def is_seeded(platform: Platform, municipality_id: str) -> bool:
     with platform.database.session() as session:
-        return bool(session.scalar(select(func.count(m.PersonRow.id)).where(m.PersonRow.municipality_id == municipality_id)))
+        return bool(
+            session.scalar(
+                select(func.count(m.PersonRow.id)).where(m.PersonRow.municipality_id == municipality_id)
+            )
+        )
 
 
 def seed(
@@ -77,7 +127,7 @@ def seed(
     log_entries: int = 8,
     rng_seed: int = 2012,
 ) -> SeedReport:
-    """Seed ``children`` and ``cases`` (each with about ``log_entries`` entries) in the first N municipalities."""
+    """Seed ``children`` and ``cases`` (about ``log_entries`` entries each) in the first N municipalities."""
     configured = platform.config.municipalities
     count = len(configured) if municipalities is None else municipalities
     if not 1 <= count <= len(configured):
@@ -93,7 +143,13 @@ def seed(
 
 
 def _seed_municipality(
-    platform: Platform, mid: str, rng: random.Random, children: int, cases: int, entries: int, report: SeedReport
+    platform: Platform,
+    mid: str,
+    rng: random.Random,
+    children: int,
+    cases: int,
+    entries: int,
+    report: SeedReport,
 ) -> None:
     system = Actor.system(mid, operator="demo-seed")
     units = platform.municipality(mid).units
@@ -104,9 +160,11 @@ def _seed_municipality(
             roles = (UnitRole.UNIT_LEADER, UnitRole.EMPLOYEE, UnitRole.EMPLOYEE)
             staff[unit.id] = [
                 work.people.register_employee(
-                    given_name=rng.choice(GIVEN), family_name=rng.choice(FAMILY),
+                    given_name=rng.choice(GIVEN),
+                    family_name=rng.choice(FAMILY),
                     title="Enhetsleder" if role is UnitRole.UNIT_LEADER else "Ansatt",
-                    email=None, memberships=[UnitMembership(unit_id=unit.id, role=role)],
+                    email=None,
+                    memberships=[UnitMembership(unit_id=unit.id, role=role)],
                 ).id
                 for role in roles
             ]
@@ -120,15 +178,19 @@ def _seed_municipality(
             born = today - dt.timedelta(days=rng.randint(200, 17 * 365))
             family_name = rng.choice(FAMILY)
             child = work.people.register_child(
-                given_name=rng.choice(GIVEN), family_name=family_name,
+                given_name=rng.choice(GIVEN),
+                family_name=family_name,
                 national_id=national_id.generate(born, sex=rng.choice(("female", "male")), rng=rng),
             )
             for _ in range(rng.choice((1, 2, 2))):
                 work.people.register_guardian(
-                    given_name=rng.choice(GIVEN), family_name=family_name, child_id=child.id,
+                    given_name=rng.choice(GIVEN),
+                    family_name=family_name,
+                    child_id=child.id,
                     national_id=national_id.generate(
                         born - dt.timedelta(days=rng.randint(20 * 365, 40 * 365)),
-                        sex=rng.choice(("female", "male")), rng=rng,
+                        sex=rng.choice(("female", "male")),
+                        rng=rng,
                     ),
                 )
             subjects.append(child)
@@ -141,8 +203,14 @@ def _seed_municipality(
 
 
 def _seed_case(
-    platform: Platform, child_id: str, owner_id: str, staff: dict[str, list[str]], helpers: dict[ServiceType, str],
-    rng: random.Random, entries: int, report: SeedReport,
+    platform: Platform,
+    child_id: str,
+    owner_id: str,
+    staff: dict[str, list[str]],
+    helpers: dict[ServiceType, str],
+    rng: random.Random,
+    entries: int,
+    report: SeedReport,
 ) -> None:
     """One case through the levels the way the model runs: undring, measures, consent, collaboration."""
     with platform.database.session() as session:
@@ -150,32 +218,48 @@ def _seed_case(
     target = rng.choices(list(Level), weights=(4, 4, 2, 1))[0]
     today = platform.clock().date()
     with platform.work(employee, "demodata") as work:
-        case = work.cases.open_case(subject_id=child_id, unit_id=owner_id, observation=rng.choice(OBSERVATIONS))
+        case = work.cases.open_case(
+            subject_id=child_id, unit_id=owner_id, observation=rng.choice(OBSERVATIONS)
+        )
         written = 1
         if target >= Level.INTERNAL:
-            work.cases.change_level(case.id, Level.INTERNAL, unit_leader_informed=True, guardians_informed=True)
+            work.cases.change_level(
+                case.id, Level.INTERNAL, unit_leader_informed=True, guardians_informed=True
+            )
             work.measures.create(
-                case.id, title="Fast voksen i overganger", goal="Tryggere start på dagen",
-                responsible_id=employee.id, start_date=today, evaluation_date=today + dt.timedelta(days=rng.randint(14, 60)),
+                case.id,
+                title="Fast voksen i overganger",
+                goal="Tryggere start på dagen",
+                responsible_id=employee.id,
+                start_date=today,
+                evaluation_date=today + dt.timedelta(days=rng.randint(14, 60)),
             )
             work.relay_holder.assign(case.id, employee.id)
             written += 3
         if target >= Level.COLLABORATE_TWO:
-            partners = [helpers[ServiceType.PPT]] + ([helpers[ServiceType.FAMILY_SERVICE]] if target == 3 else [])
+            partners = [helpers[ServiceType.PPT]] + (
+                [helpers[ServiceType.FAMILY_SERVICE]] if target == 3 else []
+            )
             for unit_id in partners:
                 work.cases.add_participant(case.id, unit_id)
             state = work.cases.state(case.id)
             work.consents.request(
-                case.id, unit_ids=partners, categories=["observasjoner", "tiltak og evalueringer"],
-                purpose="Samarbeid om tiltak for barnet", area=InformationArea.GENERAL,
-                valid_from=today, valid_to=today + dt.timedelta(days=365),
+                case.id,
+                unit_ids=partners,
+                categories=["observasjoner", "tiltak og evalueringer"],
+                purpose="Samarbeid om tiltak for barnet",
+                area=InformationArea.GENERAL,
+                valid_from=today,
+                valid_to=today + dt.timedelta(days=365),
                 given_on_paper_by=list(state.guardian_ids),
             )
             work.cases.change_level(case.id, Level.COLLABORATE_TWO)
             written += len(partners) + 2
         if target == Level.COLLABORATE_MANY:
             work.meetings.schedule(
-                case.id, kind=MeetingKind.COORDINATION, starts_at=work.now + dt.timedelta(days=7),
+                case.id,
+                kind=MeetingKind.COORDINATION,
+                starts_at=work.now + dt.timedelta(days=7),
                 summary="Koordineringsmøte med foresatte, PPT og familietjenesten.",
             )
             work.cases.change_level(case.id, Level.COLLABORATE_MANY)

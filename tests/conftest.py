@@ -21,7 +21,12 @@ from core.platform import Platform, Work
 from core.services.people import actor_for
 
 MUNICIPALITY = "9901"
-SCHOOL, PPT, CHILD_WELFARE, HEALTH = "fjordvik-skole", "ppt-fjordvik", "barnevern-fjordvik", "fjordvik-helsestasjon"
+SCHOOL, PPT, CHILD_WELFARE, HEALTH = (
+    "fjordvik-skole",
+    "ppt-fjordvik",
+    "barnevern-fjordvik",
+    "fjordvik-helsestasjon",
+)
 
 
 @dataclass
@@ -59,7 +64,7 @@ def platform(config: DeploymentConfig, database_url: str, clock: Clock) -> Itera
 
 @dataclass
 class World:
-    """A child with two guardians with parental responsibility and one without, and the employees around it."""
+    """A child, two guardians with parental responsibility and one without, and the employees around them."""
 
     platform: Platform
     clock: Clock
@@ -105,18 +110,25 @@ class World:
     def open_case(self, subject_id: str | None = None) -> Case:
         with self.as_(self.teacher, "undring") as w:
             return w.cases.open_case(
-                subject_id=subject_id or self.child, unit_id=SCHOOL, observation="Virker trist i friminuttene."
+                subject_id=subject_id or self.child,
+                unit_id=SCHOOL,
+                observation="Virker trist i friminuttene.",
             )
 
     def consent(
         self, case_id: str, units: list[str], *, give: bool = True, area: str = "general", days: int = 365
     ) -> Consent:
-        """The teacher asks for consent to share with ``units``; with ``give`` every required giver gives it."""
+        """The teacher asks for consent to share with ``units``; with ``give`` every giver gives it."""
         today = self.clock.today()
         with self.as_(self.teacher, "samtykke") as w:
             consent = w.consents.request(
-                case_id, unit_ids=units, categories=["observasjoner"], purpose="Samarbeid om barnet", area=area,
-                valid_from=today, valid_to=today + dt.timedelta(days=days),
+                case_id,
+                unit_ids=units,
+                categories=["observasjoner"],
+                purpose="Samarbeid om barnet",
+                area=area,
+                valid_from=today,
+                valid_to=today + dt.timedelta(days=days),
             )
         for giver in consent.givers if give else ():
             with self.as_(giver.person_id, "samtykke") as w:
@@ -146,16 +158,21 @@ def world(platform: Platform, clock: Clock) -> World:
         world.child = people.register_child(
             given_name="Ola", family_name="Fjord", national_id=world.national_id(dt.date(2018, 3, 4))
         ).id
-        world.mother = people.register_guardian(given_name="Kari", family_name="Fjord", child_id=world.child).id
-        world.father = people.register_guardian(given_name="Per", family_name="Fjord", child_id=world.child).id
+        world.mother = people.register_guardian(
+            given_name="Kari", family_name="Fjord", child_id=world.child
+        ).id
+        world.father = people.register_guardian(
+            given_name="Per", family_name="Fjord", child_id=world.child
+        ).id
         world.stepfather = people.register_guardian(
             given_name="Nils", family_name="Vik", child_id=world.child, parental_responsibility=False
         ).id
 
-        def employee(name: str, unit: str | None = None, role: UnitRole = UnitRole.EMPLOYEE, *roles: MunicipalRole) -> str:
+        def employee(name: str, unit: str | None, role: UnitRole | MunicipalRole = UnitRole.EMPLOYEE) -> str:
             memberships = [UnitMembership(unit_id=unit, role=role)] if unit else []
+            roles = [role] if isinstance(role, MunicipalRole) else []
             return people.register_employee(
-                given_name=name, family_name="Ansatt", memberships=memberships, municipal_roles=list(roles)
+                given_name=name, family_name="Ansatt", memberships=memberships, municipal_roles=roles
             ).id
 
         world.teacher = employee("Tina", SCHOOL)
@@ -163,7 +180,7 @@ def world(platform: Platform, clock: Clock) -> World:
         world.ppt = employee("Pia", PPT)
         world.child_welfare = employee("Bjørn", CHILD_WELFARE)
         world.nurse = employee("Hege", HEALTH)
-        world.coordinator = employee("Kim", None, UnitRole.EMPLOYEE, MunicipalRole.COORDINATOR)
-        world.admin = employee("Ada", None, UnitRole.EMPLOYEE, MunicipalRole.ADMINISTRATOR)
-        world.auditor = employee("Rut", None, UnitRole.EMPLOYEE, MunicipalRole.AUDITOR)
+        world.coordinator = employee("Kim", None, MunicipalRole.COORDINATOR)
+        world.admin = employee("Ada", None, MunicipalRole.ADMINISTRATOR)
+        world.auditor = employee("Rut", None, MunicipalRole.AUDITOR)
     return world

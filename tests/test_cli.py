@@ -1,4 +1,4 @@
-"""The stafett command as an operator uses it: seed, verify, list plugins, check configs, export the schema, serve."""
+"""The stafett command as an operator uses it: seed, verify, plugins, check-config, schema, serve."""
 
 from __future__ import annotations
 
@@ -79,8 +79,10 @@ def test_check_config_accepts_shipped_configs(run) -> None:
 
 def test_check_config_names_the_faulty_field(run, tmp_path: Path) -> None:
     bad = tmp_path / "bad.toml"
-    bad.write_text('name = "x"\n[[municipality]]\nid = "9901"\nname = "X"\nplugins = ["finnes-ikke"]\n'
-        '[[municipality.unit]]\nid = "x-skole"\nname = "X skole"\nservice_type = "skole"\n')
+    bad.write_text(
+        'name = "x"\n[[municipality]]\nid = "9901"\nname = "X"\nplugins = ["finnes-ikke"]\n'
+        '[[municipality.unit]]\nid = "x-skole"\nname = "X skole"\nservice_type = "skole"\n'
+    )
     result = run("check-config", str(bad))
     assert result.exit_code == 1
     assert "finnes-ikke" in result.output
@@ -95,7 +97,16 @@ def test_contracts_schema_is_json_schema_with_every_contract(run, tmp_path: Path
     assert run("contracts", "schema", "-o", str(out)).exit_code == 0
     schema = json.loads(out.read_text())
     assert schema["$schema"].endswith("2020-12/schema")
-    for name in ("Case", "Consent", "LogEntry", "Measure", "ActionGuide", "ToolDefinition", "CaseEvent", "Indicator"):
+    for name in (
+        "Case",
+        "Consent",
+        "LogEntry",
+        "Measure",
+        "ActionGuide",
+        "ToolDefinition",
+        "CaseEvent",
+        "Indicator",
+    ):
         assert name in schema["$defs"], name
     assert schema["$defs"]["Case"]["properties"]["level"] == {"$ref": "#/$defs/Level"}
     assert schema["$defs"]["Level"]["enum"] == [0, 1, 2, 3]
@@ -112,7 +123,11 @@ def test_serve_starts_the_embedded_default_with_demo_data(database_url: str, tmp
     env = {**os.environ, "STAFETT_DATABASE_URL": database_url}
     proc = subprocess.Popen(
         [sys.executable, "-m", "core.cli", "serve", "--port", str(port)],
-        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         deadline = time.monotonic() + 30
@@ -122,7 +137,9 @@ def test_serve_starts_the_embedded_default_with_demo_data(database_url: str, tmp
                 break
             except httpx.TransportError:
                 if proc.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError(proc.stdout.read() if proc.stdout else "server did not start") from None
+                    raise AssertionError(
+                        proc.stdout.read() if proc.stdout else "server did not start"
+                    ) from None
                 time.sleep(0.2)
         assert health.json() == {"status": "ok"}
         ready = httpx.get(f"http://127.0.0.1:{port}/ready", timeout=5)

@@ -1,4 +1,4 @@
-"""The level model (nivå 0–3): every built-in transition rule, allowed and refused, and a plugin's added rule."""
+"""The level model (nivå 0–3): each built-in transition rule, allowed and refused, and a plugin's rule."""
 
 from __future__ import annotations
 
@@ -7,7 +7,16 @@ import datetime as dt
 import msgspec
 import pytest
 
-from contracts import CaseStatus, CloseReason, Level, LogEntryKind, MeetingKind, Refusal, TransitionContext, hookimpl
+from contracts import (
+    CaseStatus,
+    CloseReason,
+    Level,
+    LogEntryKind,
+    MeetingKind,
+    Refusal,
+    TransitionContext,
+    hookimpl,
+)
 from core.config import default_config
 from core.errors import Forbidden, InvalidInput, RuleRefused
 from core.platform import Platform
@@ -31,8 +40,14 @@ def change(world: World, case_id: str, level: object, by: str | None = None, **i
 @pytest.mark.parametrize(
     ("leader", "guardians", "expected"),
     [
-        (False, False, {"unit_leader_not_informed": "Leder for enheten må være informert.",
-                        "guardians_not_informed": "Foresatte må være informert."}),
+        (
+            False,
+            False,
+            {
+                "unit_leader_not_informed": "Leder for enheten må være informert.",
+                "guardians_not_informed": "Foresatte må være informert.",
+            },
+        ),
         (True, False, {"guardians_not_informed": "Foresatte må være informert."}),
         (False, True, {"unit_leader_not_informed": "Leder for enheten må være informert."}),
     ],
@@ -49,7 +64,9 @@ def test_level_1_needs_unit_leader_and_guardians_informed(world: World, leader, 
 
 def test_level_1_allowed_when_both_are_informed_and_logged(world: World) -> None:
     case = world.open_case()
-    assert change(world, case.id, 1, unit_leader_informed=True, guardians_informed=True).level == Level.INTERNAL
+    assert (
+        change(world, case.id, 1, unit_leader_informed=True, guardians_informed=True).level == Level.INTERNAL
+    )
     with world.as_(world.teacher) as w:
         entry = w.log.entries(case.id)[-1]
     assert entry.kind == LogEntryKind.LEVEL_CHANGED
@@ -174,7 +191,9 @@ def test_level_2_refused_when_consent_is_withdrawn(world: World) -> None:
 
 def coordination_meeting(world: World, case_id: str) -> None:
     with world.as_(world.teacher, "møte") as w:
-        w.meetings.schedule(case_id, kind=MeetingKind.COORDINATION, starts_at=world.clock.now + dt.timedelta(days=7))
+        w.meetings.schedule(
+            case_id, kind=MeetingKind.COORDINATION, starts_at=world.clock.now + dt.timedelta(days=7)
+        )
 
 
 def test_level_3_needs_consent_for_every_service_and_a_coordination_meeting(world: World) -> None:
@@ -243,9 +262,17 @@ def test_close_with_each_reason(world: World, reason: CloseReason) -> None:
     case = world.open_case()
     with world.as_(world.teacher) as w:
         closed = w.cases.close(case.id, reason.value, note="Avsluttet")
-    assert (closed.status, closed.close_reason, closed.closed_at) == (CaseStatus.CLOSED, reason, world.clock.now)
+    assert (closed.status, closed.close_reason, closed.closed_at) == (
+        CaseStatus.CLOSED,
+        reason,
+        world.clock.now,
+    )
     last = _entries(world, case.id)[-1]
-    assert (last.kind, last.data, last.text) == (LogEntryKind.CASE_CLOSED, {"reason": reason.value}, "Avsluttet")
+    assert (last.kind, last.data, last.text) == (
+        LogEntryKind.CASE_CLOSED,
+        {"reason": reason.value},
+        "Avsluttet",
+    )
 
 
 def test_close_with_unknown_reason_is_refused(world: World) -> None:
@@ -295,8 +322,12 @@ class TestPluginRule:
 
     @pytest.fixture
     def platform(self, config, database_url: str, clock):
-        p = Platform.open(config, database_url=database_url, clock=lambda: clock.now,
-                          extra_plugins={"test-rule": ExtraLevelOneRule()})
+        p = Platform.open(
+            config,
+            database_url=database_url,
+            clock=lambda: clock.now,
+            extra_plugins={"test-rule": ExtraLevelOneRule()},
+        )
         yield p
         p.close()
 

@@ -56,9 +56,7 @@ def builtin_refusals(
                 Refusal(code="unit_leader_not_informed", message="Leder for enheten må være informert.")
             )
         if not ctx.guardians_informed:
-            refusals.append(
-                Refusal(code="guardians_not_informed", message="Foresatte må være informert.")
-            )
+            refusals.append(Refusal(code="guardians_not_informed", message="Foresatte må være informert."))
     if target >= Level.COLLABORATE_TWO:
         refusals += _consent_refusals(ctx, unit_names)
     if target == Level.COLLABORATE_MANY:
@@ -87,20 +85,24 @@ def _consent_refusals(ctx: TransitionContext, unit_names: Mapping[str, str]) -> 
     """Level 2 and 3: another service takes part, and valid consent covers every one of them."""
     snap = ctx.snapshot
     others = [
-        p for p in snap.participants if p.unit_id != snap.case.owner_unit_id and p.basis is not ParticipationBasis.OWNER
+        p
+        for p in snap.participants
+        if p.unit_id != snap.case.owner_unit_id and p.basis is not ParticipationBasis.OWNER
     ]
     if not others:
         return [
             Refusal(
                 code="no_second_service",
-                message=f"{LEVEL_NAMES[ctx.to_level].capitalize()} krever at minst én tjeneste til deltar i saken.",
+                message=f"{LEVEL_NAMES[ctx.to_level].capitalize()} krever at minst én tjeneste til "
+                "deltar i saken.",
             )
         ]
     covered = {unit for consent in snap.consents_in_force for unit in consent.unit_ids}
     return [
         Refusal(
             code="consent_missing",
-            message=f"Det mangler gyldig samtykke fra foresatte som omfatter «{unit_names.get(p.unit_id, p.unit_id)}».",
+            message="Det mangler gyldig samtykke fra foresatte som omfatter "
+            f"«{unit_names.get(p.unit_id, p.unit_id)}».",
         )
         for p in others
         if p.basis is ParticipationBasis.CONSENT and p.unit_id not in covered

@@ -146,7 +146,8 @@ def _decide_case(actor: Actor, action: Action, case: CaseFacts) -> Decision:
     if basis is None:
         return _deny(
             "taushetsplikt",
-            "Du har ikke tilgang: enheten din deltar ikke i saken med samtykke eller annet rettslig grunnlag.",
+            "Du har ikke tilgang: enheten din deltar ikke i saken med samtykke "
+            "eller annet rettslig grunnlag.",
         )
     return Decision(True, basis)
 

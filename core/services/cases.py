@@ -54,9 +54,14 @@ class CaseService:
         work.authorize(Action.OPEN_CASE, unit_id=unit_id, subject_id=subject_id)
         unit = self._unit(unit_id)
         subject = work.session.get(m.PersonRow, subject_id)
-        if subject is None or subject.municipality_id != work.municipality_id or subject.kind not in (
-            PersonKind.CHILD,
-            PersonKind.PREGNANT,
+        if (
+            subject is None
+            or subject.municipality_id != work.municipality_id
+            or subject.kind
+            not in (
+                PersonKind.CHILD,
+                PersonKind.PREGNANT,
+            )
         ):
             raise NotFound(f"Fant ikke barnet eller den gravide «{subject_id}».", code="subject_not_found")
         self._check_target_group(subject)
@@ -86,7 +91,10 @@ class CaseService:
         work.session.add(row)
         work.session.add(
             m.ParticipantRow(
-                case_id=row.id, unit_id=unit.id, basis=str(ParticipationBasis.OWNER), added_at=work.now,
+                case_id=row.id,
+                unit_id=unit.id,
+                basis=str(ParticipationBasis.OWNER),
+                added_at=work.now,
                 added_by=work.actor.id,
             )
         )
@@ -96,14 +104,21 @@ class CaseService:
         return state.case
 
     def add_concern(
-        self, case_id: str, *, observation: str, observed_on: dt.date | None = None,
-        kind: ConcernKind = ConcernKind.WONDERING, shared_with_family: bool = False,
+        self,
+        case_id: str,
+        *,
+        observation: str,
+        observed_on: dt.date | None = None,
+        kind: ConcernKind = ConcernKind.WONDERING,
+        shared_with_family: bool = False,
     ) -> Case:
         state = CaseState(self.work, case_id, lock=True)
         self.work.authorize(Action.WRITE_CASE, case=state.facts())
         unit_id = self._acting_unit(state)
         observation = check_text(observation, "hva som er observert")
-        self._write_concern(state, unit_id, kind, observation, observed_on or self.work.now.date(), shared_with_family)
+        self._write_concern(
+            state, unit_id, kind, observation, observed_on or self.work.now.date(), shared_with_family
+        )
         return state.case
 
     def get(self, case_id: str) -> Case:
@@ -200,13 +215,17 @@ class CaseService:
             close_reason = CloseReason(str(reason))
         except ValueError:
             allowed = ", ".join(r.value for r in CloseReason)
-            raise InvalidInput(f"Ukjent avslutningsgrunn «{reason}». Gyldige: {allowed}.", field="reason") from None
+            raise InvalidInput(
+                f"Ukjent avslutningsgrunn «{reason}». Gyldige: {allowed}.", field="reason"
+            ) from None
         state = CaseState(work, case_id, lock=True)
         work.authorize(Action.CHANGE_LEVEL, case=state.facts())
         row = state.row
         row.status, row.closed_at, row.close_reason = str(CaseStatus.CLOSED), work.now, str(close_reason)
         for handover in work.session.scalars(
-            select(m.HandoverRow).where(m.HandoverRow.case_id == case_id, m.HandoverRow.status == HandoverStatus.PENDING)
+            select(m.HandoverRow).where(
+                m.HandoverRow.case_id == case_id, m.HandoverRow.status == HandoverStatus.PENDING
+            )
         ):
             handover.status, handover.decided_at = str(HandoverStatus.CANCELLED), work.now
         work.log.write(
@@ -220,16 +239,22 @@ class CaseService:
     def add_participant(
         self, case_id: str, unit_id: str, *, basis: ParticipationBasis = ParticipationBasis.CONSENT
     ) -> Case:
-        """Bring another service into the case. It reaches the case only under consent (or the duty to report)."""
+        """Bring another service in; it reaches the case only under consent or the duty to report."""
         work = self.work
         state = CaseState(work, case_id, lock=True)
-        action = Action.REPORT_CHILD_WELFARE if basis is ParticipationBasis.REPORT_DUTY else Action.MANAGE_PARTICIPANTS
+        action = (
+            Action.REPORT_CHILD_WELFARE
+            if basis is ParticipationBasis.REPORT_DUTY
+            else Action.MANAGE_PARTICIPANTS
+        )
         work.authorize(action, case=state.facts())
         unit = self._unit(unit_id)
         if basis is ParticipationBasis.OWNER:
             raise InvalidInput("En tjeneste kan ikke legges til som eier av saken.", field="basis")
         if basis is ParticipationBasis.REPORT_DUTY and unit.service_type != ServiceType.CHILD_WELFARE:
-            raise InvalidInput("Bare barneverntjenesten kan delta på grunnlag av opplysningsplikten.", field="basis")
+            raise InvalidInput(
+                "Bare barneverntjenesten kan delta på grunnlag av opplysningsplikten.", field="basis"
+            )
         existing = work.session.get(m.ParticipantRow, (case_id, unit_id))
         if existing is not None and existing.removed_at is None:
             raise Conflict(f"{unit.name} deltar allerede i saken.", code="already_participant")
@@ -237,12 +262,18 @@ class CaseService:
             existing = m.ParticipantRow(case_id=case_id, unit_id=unit_id)
             work.session.add(existing)
         existing.basis, existing.added_at, existing.added_by, existing.removed_at = (
-            str(basis), work.now, work.actor.id, None,
+            str(basis),
+            work.now,
+            work.actor.id,
+            None,
         )
         work.session.flush()
         state.refresh()
         work.log.write(
-            state, LogEntryKind.PARTICIPANT_ADDED, text=unit.name, data={"unit_id": unit_id, "basis": str(basis)}
+            state,
+            LogEntryKind.PARTICIPANT_ADDED,
+            text=unit.name,
+            data={"unit_id": unit_id, "basis": str(basis)},
         )
         return state.case
 
@@ -258,11 +289,19 @@ class CaseService:
         row.removed_at = work.now
         work.session.flush()
         state.refresh()
-        work.log.write(state, LogEntryKind.PARTICIPANT_REMOVED, text=self._unit(unit_id).name, data={"unit_id": unit_id})
+        work.log.write(
+            state, LogEntryKind.PARTICIPANT_REMOVED, text=self._unit(unit_id).name, data={"unit_id": unit_id}
+        )
         return state.case
 
     def _write_concern(
-        self, state: CaseState, unit_id: str, kind: ConcernKind, observation: str, observed_on: dt.date, shared: bool
+        self,
+        state: CaseState,
+        unit_id: str,
+        kind: ConcernKind,
+        observation: str,
+        observed_on: dt.date,
+        shared: bool,
     ) -> None:
         work = self.work
         concern = m.ConcernRow(
@@ -302,7 +341,9 @@ class CaseService:
             from core.domain.national_id import age_on
 
             if age_on(subject.birth_date, self.work.now.date()) > MAX_SUBJECT_AGE:
-                raise InvalidInput("Personen er over 23 år og utenfor BTI-målgruppen.", code="out_of_target_group")
+                raise InvalidInput(
+                    "Personen er over 23 år og utenfor BTI-målgruppen.", code="out_of_target_group"
+                )
 
     def _next_evaluation(self, case_id: str) -> dt.date:
         from sqlalchemy import func

@@ -1,4 +1,4 @@
-"""Samtykke: asked for by an employee, given digitally by each required giver (or recorded from paper), withdrawn at once."""
+"""Samtykke: asked for by an employee, given by each required giver (digitally or on paper), withdrawn."""
 
 from __future__ import annotations
 
@@ -63,15 +63,24 @@ class ConsentService:
                 field="given_on_paper_by",
             )
         consent = m.ConsentRow(
-            id=new_id(), case_id=case_id, purpose=purpose, area=str(area), categories=categories,
-            valid_from=valid_from, valid_to=valid_to, recorded_by=work.actor.id, recorded_at=work.now,
+            id=new_id(),
+            case_id=case_id,
+            purpose=purpose,
+            area=str(area),
+            categories=categories,
+            valid_from=valid_from,
+            valid_to=valid_to,
+            recorded_by=work.actor.id,
+            recorded_at=work.now,
         )
         work.session.add(consent)
         work.session.flush()
         for giver in givers:
             given_at = work.now if giver.person_id in given_on_paper_by else None
             work.session.add(
-                m.ConsentGiverRow(consent_id=consent.id, person_id=giver.person_id, as_role=giver.as_role, given_at=given_at)
+                m.ConsentGiverRow(
+                    consent_id=consent.id, person_id=giver.person_id, as_role=giver.as_role, given_at=given_at
+                )
             )
         work.session.add_all(m.ConsentUnitRow(consent_id=consent.id, unit_id=u.id) for u in units)
         work.session.flush()
@@ -94,7 +103,9 @@ class ConsentService:
         if giver.given_at is not None:
             raise Conflict("Du har allerede gitt dette samtykket.", code="already_given")
         if consent.valid_to < work.now.date():
-            raise InvalidInput(f"Samtykket er utløpt: det gjaldt til {consent.valid_to}.", code="consent_expired")
+            raise InvalidInput(
+                f"Samtykket er utløpt: det gjaldt til {consent.valid_to}.", code="consent_expired"
+            )
         giver.given_at = work.now
         work.session.flush()
         state.refresh()
@@ -107,9 +118,10 @@ class ConsentService:
         consent = self._row(consent_id)
         state = CaseState(work, consent.case_id, lock=True)
         work.authorize(Action.WITHDRAW_CONSENT, case=state.facts())
-        if work.actor.kind in (ActorKind.GUARDIAN, ActorKind.YOUTH) and work.session.get(
-            m.ConsentGiverRow, (consent_id, work.actor.id)
-        ) is None:
+        if (
+            work.actor.kind in (ActorKind.GUARDIAN, ActorKind.YOUTH)
+            and work.session.get(m.ConsentGiverRow, (consent_id, work.actor.id)) is None
+        ):
             raise InvalidInput("Du kan bare trekke tilbake et samtykke du selv skal gi.", code="not_a_giver")
         if consent.withdrawn_at is not None:
             raise Conflict("Samtykket er allerede trukket tilbake.", code="already_withdrawn")
@@ -158,9 +170,13 @@ class ConsentService:
         if not unit_ids:
             raise InvalidInput("Samtykket må gjelde minst én tjeneste.", field="unit_ids")
         rows = self.work.session.scalars(
-            select(m.UnitRow).where(m.UnitRow.id.in_(unit_ids), m.UnitRow.municipality_id == self.work.municipality_id)
+            select(m.UnitRow).where(
+                m.UnitRow.id.in_(unit_ids), m.UnitRow.municipality_id == self.work.municipality_id
+            )
         ).all()
         missing = set(unit_ids) - {r.id for r in rows}
         if missing:
-            raise InvalidInput("Ukjente tjenester i samtykket: " + ", ".join(sorted(missing)), field="unit_ids")
+            raise InvalidInput(
+                "Ukjente tjenester i samtykket: " + ", ".join(sorted(missing)), field="unit_ids"
+            )
         return list(rows)

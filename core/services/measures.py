@@ -41,17 +41,37 @@ class MeasureService:
         work.authorize(Action.WRITE_CASE, case=state.facts())
         title, goal = check_text(title, "tiltak")[:300], check_text(goal, "mål")
         if evaluation_date < start_date:
-            raise InvalidInput("Evalueringsdatoen kan ikke være før tiltaket starter.", field="evaluation_date")
+            raise InvalidInput(
+                "Evalueringsdatoen kan ikke være før tiltaket starter.", field="evaluation_date"
+            )
         responsible = work.session.get(m.PersonRow, responsible_id)
         allowed = {PersonKind.GUARDIAN, PersonKind.EMPLOYEE} if for_family else {PersonKind.EMPLOYEE}
-        if responsible is None or responsible.municipality_id != work.municipality_id or responsible.kind not in allowed:
-            raise InvalidInput("Den ansvarlige må være en ansatt (eller en foresatt for hjemmelekse).", field="responsible_id")
+        if (
+            responsible is None
+            or responsible.municipality_id != work.municipality_id
+            or responsible.kind not in allowed
+        ):
+            raise InvalidInput(
+                "Den ansvarlige må være en ansatt (eller en foresatt for hjemmelekse).",
+                field="responsible_id",
+            )
         case_units = [state.row.owner_unit_id, *(p.unit_id for p in state.participant_rows)]
-        unit_id = next((u for u in unit_ids_of(work, responsible_id) if u in case_units), state.row.owner_unit_id)
+        unit_id = next(
+            (u for u in unit_ids_of(work, responsible_id) if u in case_units), state.row.owner_unit_id
+        )
         row = m.MeasureRow(
-            id=new_id(), case_id=case_id, title=title, goal=goal, responsible_id=responsible_id, unit_id=unit_id,
-            start_date=start_date, evaluation_date=evaluation_date, next_evaluation_date=evaluation_date,
-            for_family=for_family, created_by=work.actor.id, created_at=work.now,
+            id=new_id(),
+            case_id=case_id,
+            title=title,
+            goal=goal,
+            responsible_id=responsible_id,
+            unit_id=unit_id,
+            start_date=start_date,
+            evaluation_date=evaluation_date,
+            next_evaluation_date=evaluation_date,
+            for_family=for_family,
+            created_by=work.actor.id,
+            created_at=work.now,
         )
         work.session.add(row)
         work.session.flush()
@@ -89,8 +109,13 @@ class MeasureService:
             raise InvalidInput("Neste evaluering må være fram i tid.", field="next_evaluation_date")
         work.session.add(
             m.EvaluationRow(
-                id=new_id(), measure_id=measure_id, outcome=str(outcome), summary=check_text(summary, "evaluering"),
-                evaluated_by=work.actor.id, evaluated_at=work.now, next_evaluation_date=next_evaluation_date,
+                id=new_id(),
+                measure_id=measure_id,
+                outcome=str(outcome),
+                summary=check_text(summary, "evaluering"),
+                evaluated_by=work.actor.id,
+                evaluated_at=work.now,
+                next_evaluation_date=next_evaluation_date,
             )
         )
         due, row.next_evaluation_date = row.next_evaluation_date, next_evaluation_date

@@ -47,14 +47,22 @@ class MeetingService:
         state = None
         if case_id is None:
             if arena is None or not arena.anonymous_allowed:
-                raise InvalidInput("Et møte uten sak må holdes anonymt i en arena som tillater det.", field="arena_id")
+                raise InvalidInput(
+                    "Et møte uten sak må holdes anonymt i en arena som tillater det.", field="arena_id"
+                )
             work.authorize(Action.OPEN_CASE, unit_id=next(iter(work.actor.unit_roles), None))
         else:
             state = CaseState(work, case_id, lock=True)
             work.authorize(Action.WRITE_CASE, case=state.facts())
         row = m.MeetingRow(
-            id=new_id(), municipality_id=work.municipality_id, case_id=case_id, arena_id=arena_id, kind=str(kind),
-            starts_at=starts_at, summary=check_text(summary, "referat", required=False), created_by=work.actor.id,
+            id=new_id(),
+            municipality_id=work.municipality_id,
+            case_id=case_id,
+            arena_id=arena_id,
+            kind=str(kind),
+            starts_at=starts_at,
+            summary=check_text(summary, "referat", required=False),
+            created_by=work.actor.id,
         )
         work.session.add(row)
         work.session.add_all(m.MeetingUnitRow(meeting_id=row.id, unit_id=u) for u in set(unit_ids))
@@ -62,7 +70,14 @@ class MeetingService:
         if state is not None:
             state.refresh()
             work.log.write(
-                state, LogEntryKind.MEETING, text=row.summary,
-                data={"meeting_id": row.id, "kind": str(kind), "starts_at": starts_at.isoformat(), "arena_id": arena_id},
+                state,
+                LogEntryKind.MEETING,
+                text=row.summary,
+                data={
+                    "meeting_id": row.id,
+                    "kind": str(kind),
+                    "starts_at": starts_at.isoformat(),
+                    "arena_id": arena_id,
+                },
             )
         return mapping.meeting(row, sorted(set(unit_ids)))

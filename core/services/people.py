@@ -34,14 +34,24 @@ class PeopleService:
         self.work = work
 
     def register_child(
-        self, *, given_name: str, family_name: str, birth_date: dt.date | None = None, national_id: str | None = None
+        self,
+        *,
+        given_name: str,
+        family_name: str,
+        birth_date: dt.date | None = None,
+        national_id: str | None = None,
     ) -> Child:
         """A child or youth 0–23; with a fødselsnummer or D-nummer the birth date comes from it."""
         row = self._person(PersonKind.CHILD, given_name, family_name, national_id, birth_date)
         return mapping.subject(row)  # type: ignore[return-value]
 
     def register_pregnant(
-        self, *, given_name: str, family_name: str, due_date: dt.date, birth_date: dt.date | None = None,
+        self,
+        *,
+        given_name: str,
+        family_name: str,
+        due_date: dt.date,
+        birth_date: dt.date | None = None,
         national_id: str | None = None,
     ) -> PregnantPerson:
         row = self._person(PersonKind.PREGNANT, given_name, family_name, national_id, birth_date)
@@ -52,12 +62,21 @@ class PeopleService:
         return mapping.subject(row)  # type: ignore[return-value]
 
     def register_guardian(
-        self, *, given_name: str, family_name: str, child_id: str, parental_responsibility: bool = True,
-        national_id: str | None = None, email: str | None = None, phone: str | None = None,
+        self,
+        *,
+        given_name: str,
+        family_name: str,
+        child_id: str,
+        parental_responsibility: bool = True,
+        national_id: str | None = None,
+        email: str | None = None,
+        phone: str | None = None,
     ) -> Guardian:
         row = self._person(PersonKind.GUARDIAN, given_name, family_name, national_id, None)
         row.email, row.phone = email, phone
-        self.link_guardian(child_id=child_id, guardian_id=row.id, parental_responsibility=parental_responsibility)
+        self.link_guardian(
+            child_id=child_id, guardian_id=row.id, parental_responsibility=parental_responsibility
+        )
         return mapping.guardian(row)
 
     def link_guardian(self, *, child_id: str, guardian_id: str, parental_responsibility: bool) -> None:
@@ -73,8 +92,14 @@ class PeopleService:
         self.work.session.flush()
 
     def register_employee(
-        self, *, given_name: str, family_name: str, email: str | None = None, title: str | None = None,
-        memberships: list[UnitMembership] = (), municipal_roles: list[MunicipalRole] = (),  # type: ignore[assignment]
+        self,
+        *,
+        given_name: str,
+        family_name: str,
+        email: str | None = None,
+        title: str | None = None,
+        memberships: list[UnitMembership] = (),
+        municipal_roles: list[MunicipalRole] = (),  # type: ignore[assignment]
     ) -> Employee:
         work = self.work
         row = self._person(PersonKind.EMPLOYEE, given_name, family_name, None, None)
@@ -83,7 +108,9 @@ class PeopleService:
             unit = work.session.get(m.UnitRow, membership.unit_id)
             if unit is None or unit.municipality_id != work.municipality_id:
                 raise InvalidInput(f"Ukjent enhet «{membership.unit_id}».", field="memberships")
-            work.session.add(m.UnitMembershipRow(person_id=row.id, unit_id=unit.id, role=str(membership.role)))
+            work.session.add(
+                m.UnitMembershipRow(person_id=row.id, unit_id=unit.id, role=str(membership.role))
+            )
         work.session.add_all(m.MunicipalRoleRow(person_id=row.id, role=str(r)) for r in set(municipal_roles))
         work.session.flush()
         return self.employee(row.id)
@@ -91,10 +118,14 @@ class PeopleService:
     def employee(self, person_id: str) -> Employee:
         row = self._get(person_id)
         memberships = self.work.session.scalars(
-            select(m.UnitMembershipRow).where(m.UnitMembershipRow.person_id == person_id).order_by(m.UnitMembershipRow.unit_id)
+            select(m.UnitMembershipRow)
+            .where(m.UnitMembershipRow.person_id == person_id)
+            .order_by(m.UnitMembershipRow.unit_id)
         ).all()
         roles = self.work.session.scalars(
-            select(m.MunicipalRoleRow).where(m.MunicipalRoleRow.person_id == person_id).order_by(m.MunicipalRoleRow.role)
+            select(m.MunicipalRoleRow)
+            .where(m.MunicipalRoleRow.person_id == person_id)
+            .order_by(m.MunicipalRoleRow.role)
         ).all()
         return mapping.employee(row, list(memberships), list(roles))
 
@@ -112,7 +143,12 @@ class PeopleService:
         return mapping.subject(row)
 
     def _person(
-        self, kind: PersonKind, given_name: str, family_name: str, number: str | None, birth_date: dt.date | None
+        self,
+        kind: PersonKind,
+        given_name: str,
+        family_name: str,
+        number: str | None,
+        birth_date: dt.date | None,
     ) -> m.PersonRow:
         work = self.work
         work.authorize(Action.WRITE_PERSON)
@@ -130,14 +166,22 @@ class PeopleService:
                     m.PersonRow.municipality_id == work.municipality_id, m.PersonRow.national_id == number
                 )
             ):
-                raise Conflict("En person med dette fødselsnummeret er allerede registrert.", code="person_exists")
+                raise Conflict(
+                    "En person med dette fødselsnummeret er allerede registrert.", code="person_exists"
+                )
         if kind in (PersonKind.CHILD, PersonKind.PREGNANT) and birth_date is None:
             raise InvalidInput("Fødselsdato eller fødselsnummer må oppgis.", field="birth_date")
         if birth_date is not None and birth_date > work.now.date():
             raise InvalidInput("Fødselsdatoen kan ikke være fram i tid.", field="birth_date")
         row = m.PersonRow(
-            id=new_id(), municipality_id=work.municipality_id, kind=str(kind), given_name=given_name,
-            family_name=family_name, national_id=number or None, birth_date=birth_date, created_at=work.now,
+            id=new_id(),
+            municipality_id=work.municipality_id,
+            kind=str(kind),
+            given_name=given_name,
+            family_name=family_name,
+            national_id=number or None,
+            birth_date=birth_date,
+            created_at=work.now,
         )
         work.session.add(row)
         work.session.flush()
@@ -165,9 +209,13 @@ def actor_for(session: Session, person_id: str, *, on_behalf_of: str | None = No
         raise NotFound(f"Fant ingen aktiv person «{person_id}».", code="person_not_found")
     if person.kind == PersonKind.EMPLOYEE:
         units = session.execute(
-            select(m.UnitMembershipRow.unit_id, m.UnitMembershipRow.role).where(m.UnitMembershipRow.person_id == person_id)
+            select(m.UnitMembershipRow.unit_id, m.UnitMembershipRow.role).where(
+                m.UnitMembershipRow.person_id == person_id
+            )
         )
-        roles = session.scalars(select(m.MunicipalRoleRow.role).where(m.MunicipalRoleRow.person_id == person_id))
+        roles = session.scalars(
+            select(m.MunicipalRoleRow.role).where(m.MunicipalRoleRow.person_id == person_id)
+        )
         return Actor(
             kind=ActorKind.EMPLOYEE,
             municipality_id=person.municipality_id,

@@ -7,11 +7,21 @@ force). Plugins add rules per level through ``check_relay_holder``.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
-from contracts import Handover, HandoverStatus, Level, LogEntryKind, MunicipalRole, PersonKind, Refusal, RelayHolderContext
+from contracts import (
+    Handover,
+    HandoverStatus,
+    Level,
+    LogEntryKind,
+    MunicipalRole,
+    PersonKind,
+    Refusal,
+    RelayHolderContext,
+)
 from core.domain.policy import Action, Actor, ActorKind, employee_basis
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleRefused
 from core.ids import new_id
@@ -48,22 +58,33 @@ class RelayHolderService:
         work.authorize(Action.MANAGE_RELAY_HOLDER, case=state.facts())
         holder = state.row.relay_holder_id
         if holder is None:
-            raise Conflict("Saken har ingen stafettholder å overlevere fra; tildel en først.", code="no_relay_holder")
+            raise Conflict(
+                "Saken har ingen stafettholder å overlevere fra; tildel en først.", code="no_relay_holder"
+            )
         if work.actor.id != holder and not work.actor.is_leader_of(state.row.owner_unit_id):
-            raise InvalidInput("Bare stafettholderen eller leder for enheten kan overlevere stafetten.", code="not_holder")
+            raise InvalidInput(
+                "Bare stafettholderen eller leder for enheten kan overlevere stafetten.", code="not_holder"
+            )
         if to_id == holder:
             raise InvalidInput("Mottakeren er allerede stafettholder.", field="to_id")
         if self._pending(case_id) is not None:
             raise Conflict("Det finnes allerede en overlevering som venter på svar.", code="handover_pending")
         self._check_candidate(state, to_id, is_handover=True)
         row = m.HandoverRow(
-            id=new_id(), case_id=case_id, from_id=holder, to_id=to_id, status=str(HandoverStatus.PENDING),
-            note=check_text(note, "melding", required=False), requested_at=work.now,
+            id=new_id(),
+            case_id=case_id,
+            from_id=holder,
+            to_id=to_id,
+            status=str(HandoverStatus.PENDING),
+            note=check_text(note, "melding", required=False),
+            requested_at=work.now,
         )
         work.session.add(row)
         work.session.flush()
         work.log.write(
-            state, LogEntryKind.HANDOVER_REQUESTED, text=row.note,
+            state,
+            LogEntryKind.HANDOVER_REQUESTED,
+            text=row.note,
             data={"handover_id": row.id, "from_id": holder, "to_id": to_id},
         )
         return mapping.handover(row)
@@ -76,7 +97,9 @@ class RelayHolderService:
         state.row.relay_holder_id = row.to_id
         self.work.session.flush()
         self.work.log.write(
-            state, LogEntryKind.HANDOVER_ACCEPTED, data={"handover_id": row.id, "from_id": row.from_id, "to_id": row.to_id}
+            state,
+            LogEntryKind.HANDOVER_ACCEPTED,
+            data={"handover_id": row.id, "from_id": row.from_id, "to_id": row.to_id},
         )
         return mapping.handover(row)
 
@@ -85,7 +108,9 @@ class RelayHolderService:
         row.status, row.decided_at = str(HandoverStatus.DECLINED), self.work.now
         self.work.session.flush()
         self.work.log.write(
-            state, LogEntryKind.HANDOVER_DECLINED, text=check_text(reason, "begrunnelse", required=False),
+            state,
+            LogEntryKind.HANDOVER_DECLINED,
+            text=check_text(reason, "begrunnelse", required=False),
             data={"handover_id": row.id, "to_id": row.to_id},
         )
         return mapping.handover(row)
@@ -113,19 +138,27 @@ class RelayHolderService:
 
     def _pending(self, case_id: str) -> m.HandoverRow | None:
         return self.work.session.scalar(
-            select(m.HandoverRow).where(m.HandoverRow.case_id == case_id, m.HandoverRow.status == HandoverStatus.PENDING)
+            select(m.HandoverRow).where(
+                m.HandoverRow.case_id == case_id, m.HandoverRow.status == HandoverStatus.PENDING
+            )
         )
 
     def _check_candidate(self, state: CaseState, candidate_id: str, *, is_handover: bool) -> None:
         work = self.work
         person = work.session.get(m.PersonRow, candidate_id)
-        if person is None or person.kind != PersonKind.EMPLOYEE or person.municipality_id != work.municipality_id:
+        if (
+            person is None
+            or person.kind != PersonKind.EMPLOYEE
+            or person.municipality_id != work.municipality_id
+        ):
             raise InvalidInput("Stafettholderen må være en ansatt i kommunen.", field="employee_id")
         candidate = actor_for_employee(work, candidate_id)
         refusals: list[Refusal] = []
         if not person.active:
             refusals.append(Refusal(code="inactive", message="Den ansatte er ikke lenger aktiv."))
-        if employee_basis(candidate, state.facts()) is None:
+        # judged as if the candidate held the baton, so a coordinator qualifies while consent is in force
+        as_holder = dataclasses.replace(state.facts(), relay_holder_id=candidate_id)
+        if employee_basis(candidate, as_holder) is None:
             refusals.append(
                 Refusal(
                     code="no_access",

@@ -50,7 +50,10 @@ class RelayLogService:
     ) -> LogEntry:
         """Append an entry to a case the caller has locked and been authorized for; queues its event."""
         work = self.work
-        seq = (work.session.scalar(select(func.max(m.LogEntryRow.seq)).where(m.LogEntryRow.case_id == state.id)) or 0) + 1
+        seq = (
+            work.session.scalar(select(func.max(m.LogEntryRow.seq)).where(m.LogEntryRow.case_id == state.id))
+            or 0
+        ) + 1
         row = m.LogEntryRow(
             id=new_id(),
             case_id=state.id,

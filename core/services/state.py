@@ -44,7 +44,7 @@ class CaseState:
         return self.row.id
 
     @cached_property
-    def case(self):  # noqa: ANN201 - contracts.Case
+    def case(self):
         return mapping.case(self.row)
 
     @cached_property
@@ -196,18 +196,22 @@ def load_consents(work: Work, case_id: str) -> list[Consent]:
     ids = [r.id for r in rows]
     givers: dict[str, list[m.ConsentGiverRow]] = {}
     for g in work.session.scalars(
-        select(m.ConsentGiverRow).where(m.ConsentGiverRow.consent_id.in_(ids)).order_by(m.ConsentGiverRow.person_id)
+        select(m.ConsentGiverRow)
+        .where(m.ConsentGiverRow.consent_id.in_(ids))
+        .order_by(m.ConsentGiverRow.person_id)
     ):
         givers.setdefault(g.consent_id, []).append(g)
     units = _group(
         work.session.execute(
-            select(m.ConsentUnitRow.consent_id, m.ConsentUnitRow.unit_id).where(m.ConsentUnitRow.consent_id.in_(ids))
+            select(m.ConsentUnitRow.consent_id, m.ConsentUnitRow.unit_id).where(
+                m.ConsentUnitRow.consent_id.in_(ids)
+            )
         )
     )
     return [mapping.consent(r, givers.get(r.id, []), units.get(r.id, [])) for r in rows]
 
 
-def _group(pairs) -> dict[str, list[str]]:  # noqa: ANN001 - a Result of (key, value) rows
+def _group(pairs) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for key, value in pairs:
         out.setdefault(key, []).append(value)

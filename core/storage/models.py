@@ -80,7 +80,7 @@ class UnitRow(Base):
 
 
 class PersonRow(Base):
-    """Children, pregnant persons, guardians and employees: one table, so any of them can author a log entry."""
+    """Children, pregnant persons, guardians and employees in one table: any of them can author an entry."""
 
     __tablename__ = "person"
     __table_args__ = (UniqueConstraint("municipality_id", "national_id"),)
@@ -196,7 +196,7 @@ class LogEntryRow(Base):
 
 
 class ConsentRow(Base):
-    """A samtykke. Only ``withdrawn_at``/``withdrawn_by`` are ever set after insert; the log keeps the story."""
+    """A samtykke. Only ``withdrawn_at``/``withdrawn_by`` change after insert; the log keeps the story."""
 
     __tablename__ = "consent"
     id: Mapped[str] = mapped_column(ID, primary_key=True)
