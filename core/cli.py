@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from functools import wraps
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ config_option = click.option(
 )
 
 
-def _reported(func):
+def reported(func):
     """Turn the errors users can cause into one clear line and exit status 1."""
 
     @wraps(func)
@@ -36,17 +37,36 @@ def _reported(func):
     return wrapper
 
 
-def _config(path: Path | None) -> DeploymentConfig:
+def load_deployment(path: Path | None) -> DeploymentConfig:
     return load_config(path) if path else default_config()
 
 
-def _platform(path: Path | None, database_url: str | None = None):
+def open_platform(path: Path | None, database_url: str | None = None):
+    """The platform for a command: the config given (or the demo), its plugins, a migrated database."""
     from core.platform import Platform
 
-    return Platform.open(_config(path), database_url=database_url)
+    return Platform.open(load_deployment(path), database_url=database_url)
 
 
-@click.group()
+COMMANDS_GROUP = "stafett.commands"
+
+
+class StafettGroup(click.Group):
+    """The top-level group; adapters add their commands through the entry-point group ``stafett.commands``."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *(ep.name for ep in entry_points(group=COMMANDS_GROUP))})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        command = super().get_command(ctx, name)
+        if command is not None:
+            return command
+        for ep in entry_points(group=COMMANDS_GROUP, name=name):
+            return ep.load()
+        return None
+
+
+@click.group(cls=StafettGroup)
 @click.version_option(package_name="stafett")
 def main() -> None:
     """Stafett: the BTI platform (Bedre Tverrfaglig Innsats)."""
@@ -57,7 +77,7 @@ def main() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--no-demo", is_flag=True, help="Do not seed fictional demo data on an empty demo database.")
-@_reported
+@reported
 def serve(config_path: Path | None, host: str, port: int, no_demo: bool) -> None:
     """Start the web server. Without --config: SQLite in this folder, the demo municipality, demo data."""
     import uvicorn
@@ -65,7 +85,7 @@ def serve(config_path: Path | None, host: str, port: int, no_demo: bool) -> None
     from core.app import create_app
     from core.seed import is_seeded, seed
 
-    platform = _platform(config_path)
+    platform = open_platform(config_path)
     if config_path is None and not no_demo and not is_seeded(platform, platform.config.municipalities[0].id):
         report = seed(platform)
         click.echo(
@@ -82,10 +102,10 @@ def db() -> None:
 
 @db.command("upgrade")
 @config_option
-@_reported
+@reported
 def db_upgrade(config_path: Path | None) -> None:
     """Apply every migration (the platform also does this on start)."""
-    platform = _platform(config_path)
+    platform = open_platform(config_path)
     click.echo(f"Databasen er oppdatert til versjon {platform.database.current_revision()}.")
 
 
@@ -104,12 +124,12 @@ def demo() -> None:
 @click.option("--cases", type=click.IntRange(0), default=12, show_default=True)
 @click.option("--log-entries", type=click.IntRange(1), default=8, show_default=True, help="Entries per case.")
 @click.option("--seed", "rng_seed", type=int, default=2012, show_default=True)
-@_reported
+@reported
 def demo_seed(config_path: Path | None, database_url: str | None, **sizes: Any) -> None:
     """Generate fictional children, guardians, employees and cases (synthetic fødselsnummer only)."""
     from core.seed import seed
 
-    platform = _platform(config_path, database_url)
+    platform = open_platform(config_path, database_url)
     report = seed(platform, **sizes)
     click.echo(
         f"Laget {report.children} barn, {report.employees} ansatte, {report.cases} saker og "
@@ -119,13 +139,13 @@ def demo_seed(config_path: Path | None, database_url: str | None, **sizes: Any) 
 
 @main.command("plugins")
 @config_option
-@_reported
+@reported
 def plugins_command(config_path: Path | None) -> None:
     """List installed plugins, their versions and hooks, and where each is enabled."""
     from rich.console import Console
     from rich.table import Table
 
-    config = _config(config_path)
+    config = load_deployment(config_path)
     host = PluginHost.load(config)
     table = Table(title=f"Programtillegg – {config.name}")
     for column in ("Navn", "Versjon", "Distribusjon", "Hooks", "På i kommune"):
@@ -144,7 +164,7 @@ def plugins_command(config_path: Path | None) -> None:
 
 @main.command("check-config")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@_reported
+@reported
 def check_config(path: Path) -> None:
     """Validate a config file and the plugins it enables; say exactly what is wrong."""
     config = load_config(path)
@@ -181,12 +201,12 @@ def audit() -> None:
 @audit.command("verify")
 @config_option
 @click.option("--database-url", default=None)
-@_reported
+@reported
 def audit_verify(config_path: Path | None, database_url: str | None) -> None:
     """Check every municipality's hash chain; names each event that was changed or removed."""
     from core import audit as trail
 
-    platform = _platform(config_path, database_url)
+    platform = open_platform(config_path, database_url)
     problems = []
     with platform.database.session() as session:
         for municipality_id in platform.municipality_ids():

@@ -60,7 +60,7 @@ class Database:
     def session(self) -> orm.Session:
         return self._sessions()
 
-    def upgrade(self, revision: str = "head") -> None:
+    def upgrade(self, revision: str = "heads") -> None:
         """Migrate in one transaction on this engine (SQLite and PostgreSQL both do DDL in transactions)."""
         with self.engine.connect() as connection:
             if self.dialect != "sqlite":
@@ -82,14 +82,16 @@ class Database:
                 raw.execute("PRAGMA foreign_keys=ON")
 
     def current_revision(self) -> str | None:
+        """The applied revision(s), comma-separated when parallel branches are both applied."""
         with self.engine.connect() as connection:
-            return MigrationContext.configure(connection).get_current_revision()
+            heads = MigrationContext.configure(connection).get_current_heads()
+        return ",".join(sorted(heads)) or None
 
     def head_revision(self) -> str | None:
-        """The newest migration this code ships."""
+        """The newest migration(s) this code ships, in the same form as ``current_revision``."""
         from alembic.script import ScriptDirectory
 
-        return ScriptDirectory.from_config(alembic_config()).get_current_head()
+        return ",".join(sorted(ScriptDirectory.from_config(alembic_config()).get_heads())) or None
 
     def dispose(self) -> None:
         self.engine.dispose()
