@@ -25,7 +25,7 @@ from core.domain.policy import Action, decide
 from core.errors import Conflict, InvalidInput, NotFound, RuleRefused
 from core.ids import new_id
 from core.services import mapping
-from core.services.relaylog import check_text
+from core.services.inputs import check_text, parse_choice
 from core.services.state import CaseState
 from core.storage import models as m
 
@@ -211,13 +211,7 @@ class CaseService:
 
     def close(self, case_id: str, reason: object, *, note: str = "") -> Case:
         work = self.work
-        try:
-            close_reason = CloseReason(str(reason))
-        except ValueError:
-            allowed = ", ".join(r.value for r in CloseReason)
-            raise InvalidInput(
-                f"Ukjent avslutningsgrunn «{reason}». Gyldige: {allowed}.", field="reason"
-            ) from None
+        close_reason = parse_choice(CloseReason, reason, field="reason", label="avslutningsgrunn")
         state = CaseState(work, case_id, lock=True)
         work.authorize(Action.CHANGE_LEVEL, case=state.facts())
         row = state.row

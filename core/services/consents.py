@@ -12,7 +12,7 @@ from core.domain.consent import check_period, required_givers
 from core.domain.policy import Action, ActorKind
 from core.errors import Conflict, InvalidInput, NotFound
 from core.ids import new_id
-from core.services.relaylog import check_text
+from core.services.inputs import check_text, parse_choice
 from core.services.state import CaseState
 from core.storage import models as m
 
@@ -40,11 +40,7 @@ class ConsentService:
         work = self.work
         state = CaseState(work, case_id, lock=True)
         work.authorize(Action.RECORD_CONSENT, case=state.facts())
-        try:
-            area = InformationArea(str(area))
-        except ValueError:
-            allowed = ", ".join(a.value for a in InformationArea)
-            raise InvalidInput(f"Ukjent område «{area}». Gyldige: {allowed}.", field="area") from None
+        area = parse_choice(InformationArea, area, field="area", label="område")
         try:
             check_period(valid_from, valid_to, work.now.date())
             givers = required_givers(state.subject_facts(), area, work.consent_ages)

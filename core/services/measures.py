@@ -12,7 +12,7 @@ from core.domain.policy import Action, ActorKind
 from core.errors import InvalidInput, NotFound
 from core.ids import new_id
 from core.services import mapping
-from core.services.relaylog import check_text
+from core.services.inputs import check_text, parse_choice
 from core.services.state import CaseState, unit_ids_of
 from core.storage import models as m
 
@@ -98,11 +98,7 @@ class MeasureService:
             raise NotFound(f"Fant ikke tiltaket «{measure_id}».", code="measure_not_found")
         state = CaseState(work, row.case_id, lock=True)
         work.authorize(Action.WRITE_CASE, case=state.facts())
-        try:
-            outcome = EvaluationOutcome(str(outcome))
-        except ValueError:
-            allowed = ", ".join(o.value for o in EvaluationOutcome)
-            raise InvalidInput(f"Ukjent resultat «{outcome}». Gyldige: {allowed}.", field="outcome") from None
+        outcome = parse_choice(EvaluationOutcome, outcome, field="outcome", label="resultat")
         if row.next_evaluation_date is None:
             raise InvalidInput("Tiltaket er avsluttet og kan ikke evalueres igjen.", code="measure_ended")
         if next_evaluation_date is not None and next_evaluation_date <= work.now.date():

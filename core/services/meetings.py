@@ -10,7 +10,7 @@ from core.domain.policy import Action
 from core.errors import InvalidInput
 from core.ids import new_id
 from core.services import mapping
-from core.services.relaylog import check_text
+from core.services.inputs import check_text, parse_choice
 from core.services.state import CaseState
 from core.storage import models as m
 
@@ -34,11 +34,7 @@ class MeetingService:
     ) -> Meeting:
         """A meeting in a case, or without a case an anonymous discussion in an arena that allows it."""
         work = self.work
-        try:
-            kind = MeetingKind(str(kind))
-        except ValueError:
-            allowed = ", ".join(k.value for k in MeetingKind)
-            raise InvalidInput(f"Ukjent møtetype «{kind}». Gyldige: {allowed}.", field="kind") from None
+        kind = parse_choice(MeetingKind, kind, field="kind", label="møtetype")
         if starts_at.tzinfo is None:
             raise InvalidInput("Møtetidspunktet må ha tidssone.", field="starts_at")
         arena = work.plugins.arenas.get(arena_id) if arena_id else None

@@ -26,7 +26,7 @@ from core.domain.policy import Action, Actor, ActorKind, employee_basis
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleRefused
 from core.ids import new_id
 from core.services import mapping
-from core.services.relaylog import check_text
+from core.services.inputs import check_text
 from core.services.state import CaseState
 from core.storage import models as m
 

@@ -15,22 +15,12 @@ from core.domain.policy import Action
 from core.errors import InvalidInput, NotFound
 from core.ids import new_id
 from core.services import mapping
+from core.services.inputs import check_text
 from core.services.state import CaseState
 from core.storage import models as m
 
 if TYPE_CHECKING:
     from core.platform import Work
-
-MAX_TEXT = 20_000
-
-
-def check_text(text: str, field: str, *, required: bool = True) -> str:
-    text = (text or "").strip()
-    if required and not text:
-        raise InvalidInput(f"Feltet «{field}» kan ikke være tomt.", field=field)
-    if len(text) > MAX_TEXT:
-        raise InvalidInput(f"Feltet «{field}» er for langt (over {MAX_TEXT} tegn).", field=field)
-    return text
 
 
 class RelayLogService:
