@@ -53,6 +53,7 @@ from .guides import (
     ToolDefinition,
 )
 from .hookspecs import PROJECT_NAME, hookimpl, hookspec
+from .outbox import AuditRecord, CaseRecord, OutboxMessage, OutboxStatus
 from .people import (
     BirthInfo,
     Child,
@@ -72,9 +73,11 @@ __all__ = [
     "CONTRACT_VERSION",
     "PROJECT_NAME",
     "ActionGuide",
+    "AuditRecord",
     "BirthInfo",
     "Case",
     "CaseEvent",
+    "CaseRecord",
     "CaseSnapshot",
     "CaseStatistics",
     "CaseStatus",
@@ -105,6 +108,8 @@ __all__ = [
     "MeetingKind",
     "MunicipalRole",
     "Municipality",
+    "OutboxMessage",
+    "OutboxStatus",
     "Participant",
     "ParticipationBasis",
     "PersonKind",

@@ -25,6 +25,7 @@ from .guides import (
     ServiceDirectoryEntry,
     ToolDefinition,
 )
+from .outbox import OutboxMessage
 from .people import Municipality
 
 PROJECT_NAME = "stafett"
@@ -170,4 +171,19 @@ def routes() -> list[object]:
     core policy like every other route.
 
     :returns: Litestar route handlers, controllers or routers.
+    """
+
+
+@hookspec
+def outbox_changed(message: OutboxMessage) -> None:
+    """Be told that a delivery to another system was made, gave up, or was cancelled.
+
+    Called after the change is committed, on the plugins enabled for the message's
+    municipality: when a message is delivered, when it becomes dead (too many failed
+    tries; an operator must look), and when it is cancelled because the consent that
+    covered the receiving unit was withdrawn. Use it to alert operators; an exception is
+    logged with the plugin's name and changes nothing.
+
+    :param message: the outbox message in its new state, with ``last_error`` on failure.
+    :returns: nothing.
     """

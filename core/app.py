@@ -1,7 +1,7 @@
-"""The Litestar application. This issue's surface is operational: liveness and readiness.
+"""The Litestar application: the JSON API under /api/v1, the operator endpoints, plugin routes.
 
-The JSON API, the pages and the login flow are added on the same app; plugin routes
-(the ``routes`` hook) are mounted here too.
+Who is asking is established by the identity layer (core.auth: the built-in local realm or
+Keycloak, by config): its middleware sets ``request.user`` to a ``core.domain.policy.Actor``.
 """
 
 from __future__ import annotations
@@ -11,9 +11,14 @@ from typing import Any
 from litestar import Litestar, get
 from litestar.datastructures import State
 from litestar.exceptions import HTTPException
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.spec import Components
 from litestar.status_codes import HTTP_503_SERVICE_UNAVAILABLE
 from sqlalchemy import text
 
+from core.api import EXCEPTION_HANDLERS, api_router
+from core.api.problems import problem_spec
+from core.auth import AuthComponents, components
 from core.platform import Platform
 
 VERSION = "0.1.0"
@@ -28,7 +33,12 @@ def index(state: State) -> dict[str, Any]:
         "version": VERSION,
         "deployment": platform.config.name,
         "municipalities": [{"id": m.id, "name": m.name} for m in platform.config.municipalities],
-        "links": {"health": "/health", "ready": "/ready", "openapi": "/schema/openapi.json"},
+        "links": {
+            "health": "/health",
+            "ready": "/ready",
+            "openapi": "/schema/openapi.json",
+            "api": "/api/v1",
+        },
     }
 
 
@@ -38,7 +48,11 @@ def health() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@get("/ready", sync_to_thread=True)
+@get(
+    "/ready",
+    sync_to_thread=True,
+    responses={503: problem_spec("Databasen svarer ikke, eller skjemaet har en annen versjon enn koden.")},
+)
 def ready(state: State) -> dict[str, str]:
     """Readiness: the database answers and its schema is at the version this code expects."""
     platform: Platform = state.platform
@@ -58,9 +72,31 @@ def ready(state: State) -> dict[str, str]:
     return {"status": "ready", "schema": revision or ""}
 
 
-def create_app(platform: Platform) -> Litestar:
+def create_app(
+    platform: Platform, *, auth: AuthComponents | None = None, public_url: str | None = None
+) -> Litestar:
+    """The app; identity is core.auth's (local realm or Keycloak, by config) unless ``auth`` is given."""
+    auth = auth or components(platform, public_url=public_url)
     return Litestar(
-        route_handlers=[index, health, ready, *platform.plugins.all_routes()],
+        route_handlers=[
+            index,
+            health,
+            ready,
+            api_router(),
+            *auth.route_handlers,
+            *platform.plugins.all_routes(),
+        ],
+        middleware=list(auth.middleware),
+        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        openapi_config=OpenAPIConfig(
+            title="Stafett API",
+            version=VERSION,
+            description="Bedre Tverrfaglig Innsats: saker, stafettlogg, tiltak, samtykke. "
+            "Feil er RFC 9457 problem details (application/problem+json).",
+            path="/schema",
+            components=auth.security_components or Components(),
+            security=list(auth.security) if auth.security else None,
+        ),
         state=State({"platform": platform}),
         on_shutdown=[lambda: platform.close()],
     )

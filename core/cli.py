@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from functools import wraps
 from importlib.metadata import entry_points
@@ -92,7 +93,10 @@ def serve(config_path: Path | None, host: str, port: int, no_demo: bool) -> None
             f"Demodata: {report.children} fiktive barn, {report.cases} saker, {report.employees} ansatte."
         )
     click.echo(f"Stafett kjører på http://{host}:{port}/ ({platform.config.name}); Ctrl+C for å stoppe.")
-    uvicorn.run(create_app(platform), host=host, port=port, log_level="info")
+    # Behind a proxy the operator sets [auth] public_url or STAFETT_PUBLIC_URL; otherwise it is this socket.
+    configured = os.environ.get("STAFETT_PUBLIC_URL") or platform.config.auth.public_url
+    public_url = None if configured else f"http://{host}:{port}"
+    uvicorn.run(create_app(platform, public_url=public_url), host=host, port=port, log_level="info")
 
 
 @main.group()
@@ -137,11 +141,14 @@ def demo_seed(config_path: Path | None, database_url: str | None, **sizes: Any) 
     )
 
 
-@main.command("plugins")
+@main.group("plugins", invoke_without_command=True)
 @config_option
+@click.pass_context
 @reported
-def plugins_command(config_path: Path | None) -> None:
+def plugins_command(ctx: click.Context, config_path: Path | None) -> None:
     """List installed plugins, their versions and hooks, and where each is enabled."""
+    if ctx.invoked_subcommand is not None:
+        return
     from rich.console import Console
     from rich.table import Table
 
@@ -160,6 +167,57 @@ def plugins_command(config_path: Path | None) -> None:
             "\n".join(enabled) or "–",
         )
     Console(width=max(120, Console().width)).print(table)
+
+
+@plugins_command.command("new")
+@click.argument("name")
+@click.option(
+    "--path",
+    "parent",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Folder to write the plugin's project folder (stafett-NAME) into.",
+)
+@reported
+def plugins_new(name: str, parent: Path) -> None:
+    """Write a working plugin skeleton: pyproject, a documented hook, a passing test, README."""
+    from core.pluginkit import module_name, new_plugin
+
+    root = new_plugin(name, parent)
+    click.echo(f"Skrev programtillegget «{name}» i {root} (modul {module_name(name)}).")
+    click.echo(f"Neste steg: pip install -e '{root}[test]' && pytest {root}")
+
+
+@main.command("reminders")
+@config_option
+@click.option("--municipality", "municipality_id", default=None, help="Kommunenummer (default: all).")
+@click.option("--database-url", default=None, help="Overrides the config's database.")
+@reported
+def reminders_command(
+    config_path: Path | None, municipality_id: str | None, database_url: str | None
+) -> None:
+    """List due reminders: cases without the stafettholder their level requires, overdue evaluations.
+
+    Runs as the system, audited like any read. Delivering reminders (e-mail, task lists) is not built yet.
+    """
+    from core.domain.policy import Actor
+    from core.services.reminders import ReminderService
+
+    platform = open_platform(config_path, database_url)
+    try:
+        ids = [platform.municipality(municipality_id).id] if municipality_id else platform.municipality_ids()
+    except KeyError as exc:
+        raise click.ClickException(exc.args[0]) from None
+    for mid in ids:
+        with platform.work(Actor.system(mid, operator="cli reminders"), "påminnelser") as work:
+            due = ReminderService(work).due()
+        click.echo(f"{mid} {platform.municipality(mid).name}: {len(due)} påminnelse(r)")
+        for r in due:
+            measure = f" tiltak {r.measure_id}" if r.measure_id else ""
+            click.echo(
+                f"  sak {r.case_id} (nivå {int(r.level)}, enhet {r.owner_unit_id}){measure}: {r.message}"
+            )
 
 
 @main.command("check-config")

@@ -96,6 +96,14 @@ class ConsentAges(_Config):
         return getattr(self, InformationArea(area).value)
 
 
+class FhirEndpointConfig(_Config):
+    """A unit's FHIR journal: cases it takes part in under consent are delivered there (docs/fhir.md)."""
+
+    unit: Slug
+    url: Annotated[str, msgspec.Meta(pattern=r"^https?://[^\s]+$", max_length=300)]
+    token_env: Annotated[str, msgspec.Meta(pattern=r"^[A-Z][A-Z0-9_]*$")] | None = None  # bearer token
+
+
 class MunicipalityConfig(_Config):
     id: Kommunenummer
     name: Name
@@ -106,16 +114,30 @@ class MunicipalityConfig(_Config):
     allow_synthetic_national_ids: bool = False
     retention_years: Annotated[int, msgspec.Meta(ge=1)] = 10
     region: str | None = None
+    fhir_endpoints: list[FhirEndpointConfig] = msgspec.field(default_factory=list, name="fhir_endpoint")
+
+    def __post_init__(self) -> None:
+        units = {u.id for u in self.units}
+        for endpoint in self.fhir_endpoints:
+            if endpoint.unit not in units:
+                raise ValueError(f"fhir_endpoint: enheten «{endpoint.unit}» finnes ikke i kommunen")
+        if len({e.unit for e in self.fhir_endpoints}) != len(self.fhir_endpoints):
+            raise ValueError("fhir_endpoint: en enhet kan bare ha ett FHIR-endepunkt")
 
     def to_contract(self) -> Municipality:
         return Municipality(id=self.id, name=self.name, region=self.region)
 
 
 class AuthConfig(_Config):
+    """Who logs people in (docs/identity.md). Secrets come from the environment, never from the file:
+    STAFETT_KEYCLOAK_CLIENT_SECRET, STAFETT_SESSION_SECRET; STAFETT_PUBLIC_URL overrides public_url."""
+
     kind: Literal["local", "keycloak"] = "local"
-    server_url: str | None = None
+    server_url: str | None = None  # Keycloak's base URL (kind = "keycloak"); the local realm is served here
     realm: str = "stafett"
     client_id: str = "stafett"
+    public_url: str | None = None  # this app's base URL as browsers see it; default http://127.0.0.1:8000
+    leeway_seconds: Annotated[int, msgspec.Meta(ge=0, le=300)] = 10  # clock skew allowed on exp/iat
 
     def __post_init__(self) -> None:
         if self.kind == "keycloak" and not self.server_url:

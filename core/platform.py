@@ -14,23 +14,27 @@ import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cached_property
+from typing import NoReturn
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from contracts import CaseEvent
-from core import audit
+from core import audit, outbox
 from core.config import ConsentAges, DeploymentConfig, MunicipalityConfig
 from core.domain.policy import Action, Actor, CaseFacts, Decision, decide
 from core.errors import Forbidden
 from core.pluginhost import MunicipalityPlugins, PluginHost
+from core.services.access_log import AccessLogService
 from core.services.cases import CaseService
 from core.services.consents import ConsentService
+from core.services.directory import DirectoryService
 from core.services.measures import MeasureService
 from core.services.meetings import MeetingService
 from core.services.people import PeopleService
 from core.services.relay_holder import RelayHolderService
 from core.services.relaylog import RelayLogService
+from core.services.roster import RosterService
 from core.storage.database import Database
 from core.storage.models import MunicipalityRow, UnitRow
 
@@ -107,6 +111,7 @@ class Platform:
         unit = Work(self, session, actor, purpose)
         try:
             yield unit
+            cancelled = outbox.enqueue(unit)  # deliveries owed commit with the events, or not at all
             session.commit()
         except BaseException:
             session.rollback()
@@ -115,6 +120,7 @@ class Platform:
             session.close()
         for event in unit.events:
             self.plugins.for_municipality(event.municipality_id).notify(event)
+        outbox.notify(self, cancelled)
 
     def close(self) -> None:
         self.database.dispose()
@@ -155,17 +161,39 @@ class Work:
         decision = decide(
             self.actor, action, municipality_id=self.municipality_id, case=case, unit_id=unit_id
         )
-        case_id = case.case_id if case else None
-        subject = subject_id or (case.subject_id if case else None)
         if not decision.allowed:
-            self.session.rollback()
-            self._audit(action, decision, case_id, subject)
-            self.session.commit()
-            raise Forbidden(decision.reason, code=decision.basis)
-        self._audit(action, decision, case_id, subject)
+            self.refuse(action, decision, case=case, subject_id=subject_id)
+        self._audit(action, decision, case, subject_id)
         return decision
 
-    def _audit(self, action: Action, decision: Decision, case_id: str | None, subject_id: str | None) -> None:
+    def permits(self, action: Action, case: CaseFacts) -> bool:
+        """For lists: whether ``action`` is allowed on ``case``; audits the ones shown, skips the rest."""
+        decision = decide(self.actor, action, municipality_id=self.municipality_id, case=case)
+        if decision.allowed:
+            self._audit(action, decision, case, None)
+        return decision.allowed
+
+    def refuse(
+        self,
+        action: Action,
+        decision: Decision,
+        *,
+        case: CaseFacts | None = None,
+        subject_id: str | None = None,
+    ) -> NoReturn:
+        """Record a refusal on its own (anything pending is rolled back), commit it, and raise Forbidden.
+
+        The policy's refusals come here, and so do the few rules that depend on who exactly asks
+        (only the receiver answers a hand-over), so every refusal leaves one audit event.
+        """
+        self.session.rollback()
+        self._audit(action, decision, case, subject_id)
+        self.session.commit()
+        raise Forbidden(decision.reason, code=decision.basis)
+
+    def _audit(
+        self, action: Action, decision: Decision, case: CaseFacts | None, subject_id: str | None
+    ) -> None:
         audit.append(
             self.session,
             municipality_id=self.municipality_id,
@@ -177,8 +205,8 @@ class Work:
             purpose=self.purpose,
             outcome="allowed" if decision.allowed else "refused",
             reason=decision.basis if decision.allowed else f"{decision.basis}: {decision.reason}",
-            case_id=case_id,
-            subject_id=subject_id,
+            case_id=case.case_id if case else None,
+            subject_id=subject_id or (case.subject_id if case else None),
         )
 
     @cached_property
@@ -208,3 +236,15 @@ class Work:
     @cached_property
     def meetings(self) -> MeetingService:
         return MeetingService(self)
+
+    @cached_property
+    def roster(self) -> RosterService:
+        return RosterService(self)
+
+    @cached_property
+    def access_log(self) -> AccessLogService:
+        return AccessLogService(self)
+
+    @cached_property
+    def directory(self) -> DirectoryService:
+        return DirectoryService(self)

@@ -184,3 +184,50 @@ def world(platform: Platform, clock: Clock) -> World:
         world.admin = employee("Ada", None, MunicipalRole.ADMINISTRATOR)
         world.auditor = employee("Rut", None, MunicipalRole.AUDITOR)
     return world
+
+
+@pytest.fixture
+def stafett_database_url(database_url: str) -> str:
+    """The plugin-author fixtures of core.testing (stafett_platform, …) on this run's backend."""
+    return database_url
+
+
+from tests.api_support import api, app  # noqa: E402, F401  (API fixtures: the app and a client per person)
+
+
+@pytest.fixture
+def serve_app() -> Iterator:
+    """Factory: ``serve_app(make_app)`` runs ``make_app(base_url)`` under uvicorn on a free loopback port
+    in a thread and returns the base URL; servers stop after the test. Real HTTP, so an app that calls
+    itself (the local realm's token exchange) or a browser can reach it."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    servers: list[tuple[uvicorn.Server, threading.Thread]] = []
+
+    def start(make_app) -> str:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        base_url = f"http://127.0.0.1:{port}"
+        config = uvicorn.Config(make_app(base_url), host="127.0.0.1", port=port, log_level="warning")
+        server = uvicorn.Server(config)
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        deadline = time.monotonic() + 20
+        while not server.started:
+            if not thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError(f"the test server on {base_url} did not start")
+            time.sleep(0.02)
+        servers.append((server, thread))
+        return base_url
+
+    try:
+        yield start
+    finally:
+        for server, thread in servers:
+            server.should_exit = True
+            thread.join(timeout=10)

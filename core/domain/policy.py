@@ -10,7 +10,10 @@ answer in the audit trail; nothing else in Stafett computes access. The rules:
 - a coordinator holding the baton reaches the case while some consent is in force;
 - guardians with parental responsibility, and the youth from the configured age, see
   the family's view of their own case, comment, and give or withdraw consent;
-- administrators manage units and people but read no case; auditors read the audit trail.
+- administrators manage units and people but read no case; auditors read the audit trail;
+  BTI coordinators list the municipality's due reminders (case ids, levels, dates; no names);
+- a case is delivered to a unit's own system (a journal) only while that unit takes part under a
+  consent in force that covers it, whoever asks (the system included).
 """
 
 from __future__ import annotations
@@ -47,6 +50,8 @@ class Action(StrEnum):
     WRITE_PERSON = "person.write"
     MANAGE_UNITS = "unit.manage"
     READ_AUDIT = "audit.read"
+    READ_REMINDERS = "reminders.read"  # the municipality's due reminders: no names, no free text
+    SHARE_CASE = "case.share"  # deliver a case to a unit's own system (a journal), under consent
 
 
 EMPLOYEE_CASE_ACTIONS = frozenset(
@@ -126,6 +131,8 @@ def decide(
     """Allow or refuse ``action`` by ``actor``; refuses anything not explicitly allowed."""
     if actor.municipality_id != municipality_id or (case and case.municipality_id != municipality_id):
         return _deny("other_municipality", "Opplysningene tilhører en annen kommune.")
+    if action is Action.SHARE_CASE:
+        return _decide_share(case, unit_id)
     if actor.kind is ActorKind.SYSTEM:
         return Decision(True, "system")
     if case is not None:
@@ -172,6 +179,15 @@ def employee_basis(actor: Actor, case: CaseFacts) -> str | None:
     return None
 
 
+def _decide_share(case: CaseFacts | None, unit_id: str | None) -> Decision:
+    """A case leaves Stafett for a unit's system only while that unit takes part under a consent in force."""
+    if case is None or unit_id is None:
+        return _deny("no_rule", "Handlingen er ikke tillatt.")
+    if unit_id in case.consented_units and case.participants.get(unit_id) is not None:
+        return Decision(True, "consent")
+    return _deny("no_consent", "Ingen samtykke i kraft dekker deling med denne tjenesten.")
+
+
 def _decide_directory(actor: Actor, action: Action, unit_id: str | None) -> Decision:
     """Actions outside a case: opening one, people, units, the audit trail."""
     if actor.kind is not ActorKind.EMPLOYEE:
@@ -189,4 +205,6 @@ def _decide_directory(actor: Actor, action: Action, unit_id: str | None) -> Deci
         return Decision(True, "administrator")
     if action is Action.READ_AUDIT and MunicipalRole.AUDITOR in roles:
         return Decision(True, "auditor")
+    if action is Action.READ_REMINDERS and MunicipalRole.COORDINATOR in roles:
+        return Decision(True, "coordinator")
     return _deny("no_rule", "Handlingen er ikke tillatt.")

@@ -11,6 +11,7 @@ from contracts import (
     Case,
     CaseStatus,
     CloseReason,
+    Concern,
     ConcernKind,
     HandoverStatus,
     Level,
@@ -21,7 +22,7 @@ from contracts import (
     TransitionContext,
 )
 from core.domain import levels
-from core.domain.policy import Action, decide
+from core.domain.policy import Action
 from core.errors import Conflict, InvalidInput, NotFound, RuleRefused
 from core.ids import new_id
 from core.services import mapping
@@ -157,12 +158,39 @@ class CaseService:
         visible: list[tuple[dt.date, Case]] = []
         for row in candidates:
             state = CaseState(work, row.id)
-            facts = state.facts()
-            if decide(work.actor, Action.READ_CASE, municipality_id=work.municipality_id, case=facts):
-                work.authorize(Action.READ_CASE, case=facts)
+            if work.permits(Action.READ_CASE, state.facts()):
                 visible.append((self._next_evaluation(row.id), state.case))
         visible.sort(key=lambda pair: (pair[0], pair[1].opened_at))
         return [case for _, case in visible]
+
+    def concerns(self, case_id: str) -> list[Concern]:
+        """Every undring and bekymring of the case, oldest first."""
+        self.state(case_id)
+        rows = self.work.session.scalars(
+            select(m.ConcernRow)
+            .where(m.ConcernRow.case_id == case_id)
+            .order_by(m.ConcernRow.recorded_at, m.ConcernRow.id)
+        )
+        return [mapping.concern(r) for r in rows]
+
+    def family_cases(self) -> list[Case]:
+        """Cases whose family view the guardian or youth may see, newest first; each one audited as read."""
+        work = self.work
+        children = select(m.GuardianshipRow.child_id).where(
+            m.GuardianshipRow.guardian_id == work.actor.id,
+            m.GuardianshipRow.parental_responsibility.is_(True),
+        )
+        rows = work.session.scalars(
+            select(m.CaseRow)
+            .where(m.CaseRow.municipality_id == work.municipality_id)
+            .where(or_(m.CaseRow.subject_id == work.actor.id, m.CaseRow.subject_id.in_(children)))
+            .order_by(m.CaseRow.opened_at.desc(), m.CaseRow.id)
+        ).all()
+        visible = []
+        for row in rows:
+            if work.permits(Action.READ_FAMILY_VIEW, CaseState(work, row.id).facts()):
+                visible.append(mapping.case(row))
+        return visible
 
     def change_level(
         self,

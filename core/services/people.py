@@ -115,6 +115,13 @@ class PeopleService:
         work.session.flush()
         return self.employee(row.id)
 
+    def get_employee(self, person_id: str) -> Employee:
+        """An employee's units and roles, for a colleague choosing a stafettholder or a responsible."""
+        self.work.authorize(Action.READ_PERSON, subject_id=person_id)
+        if self._get(person_id).kind != PersonKind.EMPLOYEE:
+            raise NotFound(f"Fant ingen ansatt «{person_id}».", code="person_not_found")
+        return self.employee(person_id)
+
     def employee(self, person_id: str) -> Employee:
         row = self._get(person_id)
         memberships = self.work.session.scalars(

@@ -22,8 +22,8 @@ from contracts import (
     Refusal,
     RelayHolderContext,
 )
-from core.domain.policy import Action, Actor, ActorKind, employee_basis
-from core.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleRefused
+from core.domain.policy import Action, Actor, ActorKind, Decision, employee_basis
+from core.errors import Conflict, InvalidInput, NotFound, RuleRefused
 from core.ids import new_id
 from core.services import mapping
 from core.services.inputs import check_text
@@ -116,12 +116,17 @@ class RelayHolderService:
         return mapping.handover(row)
 
     def pending_for_me(self) -> list[Handover]:
+        """Offers waiting for me, in cases I can reach (each one shown is audited as a read)."""
         rows = self.work.session.scalars(
             select(m.HandoverRow)
             .where(m.HandoverRow.to_id == self.work.actor.id, m.HandoverRow.status == HandoverStatus.PENDING)
             .order_by(m.HandoverRow.requested_at)
-        )
-        return [mapping.handover(r) for r in rows]
+        ).all()
+        return [
+            mapping.handover(r)
+            for r in rows
+            if self.work.permits(Action.MANAGE_RELAY_HOLDER, CaseState(self.work, r.case_id).facts())
+        ]
 
     def _decide(self, handover_id: str) -> tuple[m.HandoverRow, CaseState]:
         work = self.work
@@ -129,9 +134,10 @@ class RelayHolderService:
         if row is None:
             raise NotFound(f"Fant ingen overlevering «{handover_id}».", code="handover_not_found")
         state = CaseState(work, row.case_id, lock=True)
-        work.authorize(Action.MANAGE_RELAY_HOLDER, case=state.facts())
         if work.actor.id != row.to_id:
-            raise Forbidden("Bare mottakeren kan svare på overleveringen.", code="not_receiver")
+            refusal = Decision(False, "not_receiver", "Bare mottakeren kan svare på overleveringen.")
+            work.refuse(Action.MANAGE_RELAY_HOLDER, refusal, case=state.facts())
+        work.authorize(Action.MANAGE_RELAY_HOLDER, case=state.facts())
         if row.status != HandoverStatus.PENDING:
             raise Conflict("Overleveringen er allerede besvart.", code="handover_decided")
         return row, state

@@ -301,3 +301,7 @@ class AuditHeadRow(Base):
 
 
 # MODELS COMPLETE
+
+import core.storage.auth_models  # noqa: E402, F401  (identity tables: signing keys, realm sessions)
+import core.storage.outbox_models  # noqa: E402  (the outbox: deliveries to units' journals)
+import core.storage.roster_models  # noqa: E402  (school roster: source ids, enrollments, classes)

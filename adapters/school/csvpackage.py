@@ -1,0 +1,269 @@
+"""OneRoster 1.2 CSV binding: a package (a folder or a .zip) read row by row into roster records.
+
+Every file is streamed with the csv module, so memory stays flat whatever the package's size.
+Format faults (a missing column, a value outside the vocabulary, a row with the wrong number
+of fields) are reported to the import with file and line; the import then refuses the package.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
+
+from adapters.school import vocabulary as v
+from core.services.roster import BirthDate, Enrollment, Group, Org, Role, RosterImport, User
+
+# file → (the columns Stafett reads that the specification requires, the optional ones it reads)
+FILES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "orgs": (("sourcedId", "name", "type"), ("status", "identifier", "parentSourcedId")),
+    "users": (
+        ("sourcedId", "enabledUser", "username", "givenName", "familyName"),
+        ("status", "userIds", "email", "phone", "sms", "agentSourcedIds", "preferredGivenName"),
+    ),
+    "roles": (("sourcedId", "userSourcedId", "roleType", "role", "orgSourcedId"), ("status",)),
+    "classes": (
+        ("sourcedId", "title", "courseSourcedId", "classType", "schoolSourcedId", "termSourcedIds"),
+        ("status",),
+    ),
+    "enrollments": (
+        ("sourcedId", "classSourcedId", "schoolSourcedId", "userSourcedId", "role"),
+        ("status", "primary"),
+    ),
+    "demographics": (("sourcedId",), ("status", "birthDate")),
+    "academicSessions": (("sourcedId", "title", "type", "startDate", "endDate", "schoolYear"), ("status",)),
+}
+READ_ORDER = ("orgs", "users", "roles", "classes", "enrollments", "demographics", "academicSessions")
+MODES = ("bulk", "delta", "absent")
+Progress = Callable[[str, int, int], None]
+
+
+class PackageError(ValueError):
+    """The package cannot be opened at all (no such path, not a zip, no manifest)."""
+
+
+class Package:
+    """The files of a package, from a folder or a zip archive, opened one at a time as text."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        if path.is_dir():
+            self._zip = None
+            self.names = {p.name for p in path.iterdir() if p.suffix == ".csv"}
+        elif path.is_file() and zipfile.is_zipfile(path):
+            self._zip = zipfile.ZipFile(path)
+            self.names = {Path(n).name for n in self._zip.namelist() if n.endswith(".csv")}
+        else:
+            raise PackageError(f"{path}: finner ingen mappe eller zip-fil med en OneRoster-pakke.")
+        if "manifest.csv" not in self.names:
+            raise PackageError(f"{path}: pakken mangler manifest.csv.")
+
+    def size(self, name: str) -> int:
+        if self._zip is None:
+            return (self.path / name).stat().st_size
+        return next(i.file_size for i in self._zip.infolist() if Path(i.filename).name == name)
+
+    @contextmanager
+    def open(self, name: str) -> Iterator[IO[str]]:
+        if self._zip is None:
+            with (self.path / name).open(encoding="utf-8-sig", newline="") as f:
+                yield f
+        else:
+            member = next(n for n in self._zip.namelist() if Path(n).name == name)
+            with self._zip.open(member) as raw:
+                yield io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+
+    def close(self) -> None:
+        if self._zip is not None:
+            self._zip.close()
+
+
+def read_manifest(package: Package, job_problem: Callable[[str, str], None]) -> tuple[dict[str, str], str]:
+    """The processing mode of every file we read, and the source system's name."""
+    with package.open("manifest.csv") as f:
+        rows = list(csv.reader(f))
+    if not rows or [c.strip() for c in rows[0][:2]] != ["propertyName", "value"]:
+        job_problem("manifest.csv:1", "overskriften må være «propertyName,value»")
+        return {}, ""
+    props = {r[0].strip(): r[1].strip() for r in rows[1:] if len(r) >= 2}
+    if props.get("oneroster.version") != v.ONEROSTER_VERSION:
+        found = props.get("oneroster.version", "")
+        job_problem("manifest.csv", f"oneroster.version er «{found}»; Stafett leser OneRoster 1.2")
+    modes = {}
+    for name in READ_ORDER:
+        mode = props.get(f"file.{name}", "absent")
+        if mode not in MODES:
+            job_problem("manifest.csv", f"file.{name} er «{mode}»; gyldige verdier: bulk, delta, absent")
+            mode = "absent"
+        present = f"{name}.csv" in package.names
+        if mode != "absent" and not present:
+            job_problem("manifest.csv", f"file.{name} er «{mode}», men {name}.csv finnes ikke i pakken")
+        if mode == "absent" and present:
+            job_problem(f"{name}.csv", f"filen finnes, men manifest.csv sier file.{name}=absent")
+        modes[name] = mode
+    return modes, props.get("source.systemName", "")
+
+
+def read_package(package: Package, modes: dict[str, str], job: RosterImport, progress: Progress) -> None:
+    """Stream every present file into ``job``."""
+    total = sum(package.size(f"{n}.csv") for n in READ_ORDER if modes.get(n, "absent") != "absent")
+    done = 0
+    for name in READ_ORDER:
+        if modes.get(name, "absent") == "absent":
+            continue
+        with package.open(f"{name}.csv") as f:
+            counted = _Counted(f, lambda n, base=done: progress("les", base + n, total))
+            _read_file(name, counted, job)
+            done += counted.bytes
+    progress("les", total, total)
+
+
+class _Counted:
+    """Iterates a text file's lines and reports how many bytes have gone by (for the progress bar)."""
+
+    def __init__(self, f: IO[str], report: Callable[[int], None]) -> None:
+        self.f, self.report, self.bytes, self._next = f, report, 0, 1 << 20
+
+    def __iter__(self) -> Iterator[str]:
+        for line in self.f:
+            self.bytes += len(line)
+            if self.bytes >= self._next:
+                self._next += 1 << 20
+                self.report(self.bytes)
+            yield line
+
+
+def _read_file(name: str, f: _Counted, job: RosterImport) -> None:
+    filename = f"{name}.csv"
+    reader = csv.reader(f)
+    header = next(reader, None)
+    if header is None:
+        job.problem(f"{filename}:1", "filen er tom; overskriftslinjen mangler")
+        return
+    columns = {c.strip(): i for i, c in enumerate(header)}
+    required, _optional = FILES[name]
+    missing = [c for c in required if c not in columns]
+    for column in missing:
+        job.problem(f"{filename}:1", f"den påkrevde kolonnen «{column}» mangler")
+    if missing:
+        return
+    width = len(header)
+    handle = ROW_READERS[name]
+    for row in reader:
+        origin = f"{filename}:{reader.line_num}"
+        if len(row) != width:
+            if row:
+                job.problem(origin, f"linjen har {len(row)} felt, overskriften {width}")
+            continue
+
+        def get(column: str, row: list[str] = row) -> str:
+            i = columns.get(column)
+            return row[i].strip() if i is not None else ""
+
+        try:
+            record = handle(origin, get)
+        except ValueError as exc:
+            job.problem(origin, str(exc))
+            continue
+        for item in record:
+            job.add(item)
+
+
+def _org(origin: str, get) -> list:
+    service_type = v.lookup(v.ORG_TYPES, get("type"), "type")
+    return [
+        Org(origin, get("sourcedId"), v.active(get("status")), get("name"), service_type, get("identifier"))
+    ]
+
+
+def _user(origin: str, get) -> list:
+    ids = v.user_ids(get("userIds"))
+    return [
+        User(
+            origin,
+            get("sourcedId"),
+            v.active(get("status")),
+            given_name=get("preferredGivenName") or get("givenName"),
+            family_name=get("familyName"),
+            national_id=v.national_id_of(ids),
+            email=get("email") or None,
+            phone=get("phone") or get("sms") or None,
+            agents=tuple(v.id_list(get("agentSourcedIds"))),
+        )
+    ]
+
+
+def _role(origin: str, get) -> list:
+    kind = v.lookup(v.ROLES, get("role"), "role")
+    v.lookup({"primary": 1, "secondary": 1}, get("roleType"), "roleType")
+    if kind is None:
+        return []
+    return [Role(origin, get("userSourcedId"), get("orgSourcedId"), kind, v.active(get("status")))]
+
+
+def _class(origin: str, get) -> list:
+    homeroom = v.lookup(v.CLASS_TYPES, get("classType"), "classType")
+    return [
+        Group(
+            origin,
+            get("sourcedId"),
+            v.active(get("status")),
+            get("schoolSourcedId"),
+            get("title"),
+            bool(homeroom),
+        )
+    ]
+
+
+def _enrollment(origin: str, get) -> list:
+    role = v.lookup(v.ENROLLMENT_ROLES, get("role"), "role")
+    if role is None:
+        return []
+    primary = v.boolean(get("primary"), "primary")
+    return [
+        Enrollment(
+            origin,
+            get("sourcedId"),
+            v.active(get("status")),
+            get("classSourcedId"),
+            get("userSourcedId"),
+            role,
+            primary,
+        )
+    ]
+
+
+def _demographics(origin: str, get) -> list:
+    if not get("birthDate") or not v.active(get("status")):
+        return []
+    return [BirthDate(origin, get("sourcedId"), _date(get("birthDate"), "birthDate"))]
+
+
+def _session(origin: str, get) -> list:
+    _date(get("startDate"), "startDate")
+    _date(get("endDate"), "endDate")
+    v.active(get("status"))
+    return []  # terms are read for their validity only: Stafett keeps no timetable
+
+
+def _date(text: str, field: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{field} «{text}» er ikke en dato på formen ÅÅÅÅ-MM-DD") from None
+
+
+ROW_READERS = {
+    "orgs": _org,
+    "users": _user,
+    "roles": _role,
+    "classes": _class,
+    "enrollments": _enrollment,
+    "demographics": _demographics,
+    "academicSessions": _session,
+}

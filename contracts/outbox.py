@@ -1,0 +1,79 @@
+"""Sharing a case with other systems under consent: the case as shared, and the outbox that carries it.
+
+Adapters (FHIR, school systems) receive a ``CaseRecord`` from core and turn it into their own
+format; core keeps no foreign types. An ``OutboxMessage`` is one delivery owed to one receiving
+unit's system, written in the same transaction as the case event that caused it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from .base import Contract, Id, MunicipalityNumber, ShortText, Text
+from .cases import Case, Concern, Consent, Handover, LogEntry, Measure, Meeting, Participant
+from .enums import LogEntryKind
+from .people import Child, Employee, Guardian, Guardianship, PregnantPerson, Unit
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"  # waiting for its first try, or for the next retry after a failure
+    DELIVERED = "delivered"
+    DEAD = "dead"  # failed too many times; an operator retries it with `stafett outbox retry`
+    CANCELLED = "cancelled"  # consent withdrawn or no longer covering the unit: nothing is sent
+
+
+class OutboxMessage(Contract):
+    """One delivery of a case to the system of a unit that takes part in it under consent."""
+
+    id: Id
+    municipality_id: MunicipalityNumber
+    case_id: Id
+    unit_id: Id  # the receiving unit (e.g. the health station)
+    channel: ShortText  # "fhir"
+    endpoint: ShortText  # the receiving system's base URL
+    event_kind: LogEntryKind
+    entry_id: Id | None
+    status: OutboxStatus
+    attempts: int
+    created_at: dt.datetime
+    next_attempt_at: dt.datetime
+    last_error: Text = ""
+    delivered_at: dt.datetime | None = None
+
+
+class AuditRecord(Contract):
+    """One audit event about a case, as an auditor may export it."""
+
+    id: Id
+    municipality_id: MunicipalityNumber
+    seq: int
+    at: dt.datetime
+    actor_id: str | None
+    actor_kind: ShortText
+    on_behalf_of: str | None
+    action: ShortText
+    purpose: Text
+    outcome: ShortText  # "allowed" | "refused"
+    reason: Text = ""
+    case_id: Id | None = None
+    subject_id: Id | None = None
+
+
+class CaseRecord(Contract):
+    """Everything about one case that may leave Stafett, read through the policy and audited."""
+
+    case: Case
+    subject: Child | PregnantPerson
+    guardians: list[Guardian]
+    guardianships: list[Guardianship]
+    units: list[Unit]  # the owner and every unit that has taken part
+    employees: list[Employee]  # the stafettholder, authors, responsible persons
+    participants: list[Participant]
+    consents: list[Consent]
+    concerns: list[Concern]
+    measures: list[Measure]
+    handovers: list[Handover]
+    meetings: list[Meeting]
+    log: list[LogEntry]
+    audit: list[AuditRecord] = []  # only for a caller who may read the audit trail

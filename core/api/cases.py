@@ -1,0 +1,200 @@
+"""A case and everything in it: undringer, levels, participants, the stafettholder, the stafettlogg,
+measures, consent, meetings, the action guide, and innsyn (who has read it)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from litestar import Controller
+from litestar.params import JSONBody
+
+from contracts import Case, Concern, Consent, Handover, LogEntry, Measure, Meeting, Participant
+from core.api.dependencies import Page, Pages, UoW
+from core.api.routes import IdPath, action, create, read, remove, replace
+from core.api.schemas import (
+    CaseIn,
+    CloseIn,
+    ConcernIn,
+    ConsentIn,
+    CorrectionIn,
+    HandoverIn,
+    LevelChangeIn,
+    MeasureIn,
+    NoteIn,
+    ParticipantIn,
+    RelayHolderIn,
+)
+from core.services.access_log import AccessEvent
+from core.services.directory import CaseGuide
+
+
+class CaseController(Controller):
+    path = "/cases"
+    tags: ClassVar[list[str]] = ["Saker"]
+
+    @read("/", purpose="case.list_mine")
+    def my_cases(self, uow: UoW, paging: Pages) -> Page[Case]:
+        """Open cases I may see (stafettholder, my unit, or my unit under consent); due evaluations first."""
+        with uow() as w:
+            return paging.page(w.cases.my_cases())
+
+    @create("/", purpose="case.open")
+    def open_case(self, data: JSONBody[CaseIn], uow: UoW) -> Case:
+        """Register an undring: opens a case at level 0, owned by one of my units."""
+        with uow() as w:
+            return w.cases.open_case(
+                subject_id=data.subject_id,
+                unit_id=data.unit_id,
+                observation=data.observation,
+                observed_on=data.observed_on,
+                kind=data.kind,
+                shared_with_family=data.shared_with_family,
+            )
+
+    @read("/{case_id:str}", purpose="case.read")
+    def get_case(self, case_id: IdPath, uow: UoW) -> Case:
+        with uow() as w:
+            return w.cases.get(case_id)
+
+    @action("/{case_id:str}/level", purpose="case.change_level")
+    def change_level(self, case_id: IdPath, data: JSONBody[LevelChangeIn], uow: UoW) -> Case:
+        """Move the case up one level or down; every rule that stops it is listed in ``refusals`` (409)."""
+        with uow() as w:
+            return w.cases.change_level(
+                case_id,
+                data.level,
+                unit_leader_informed=data.unit_leader_informed,
+                guardians_informed=data.guardians_informed,
+                note=data.note,
+            )
+
+    @action("/{case_id:str}/close", purpose="case.close")
+    def close(self, case_id: IdPath, data: JSONBody[CloseIn], uow: UoW) -> Case:
+        with uow() as w:
+            return w.cases.close(case_id, data.reason, note=data.note)
+
+    @read("/{case_id:str}/concerns", purpose="case.read_concerns")
+    def concerns(self, case_id: IdPath, uow: UoW, paging: Pages) -> Page[Concern]:
+        with uow() as w:
+            return paging.page(w.cases.concerns(case_id))
+
+    @create("/{case_id:str}/concerns", purpose="case.add_concern")
+    def add_concern(self, case_id: IdPath, data: JSONBody[ConcernIn], uow: UoW) -> Case:
+        with uow() as w:
+            return w.cases.add_concern(
+                case_id,
+                observation=data.observation,
+                observed_on=data.observed_on,
+                kind=data.kind,
+                shared_with_family=data.shared_with_family,
+            )
+
+    @read("/{case_id:str}/participants", purpose="case.read_participants")
+    def participants(self, case_id: IdPath, uow: UoW, paging: Pages) -> Page[Participant]:
+        with uow() as w:
+            return paging.page(w.cases.state(case_id).participants)
+
+    @create("/{case_id:str}/participants", purpose="case.add_participant")
+    def add_participant(self, case_id: IdPath, data: JSONBody[ParticipantIn], uow: UoW) -> Case:
+        """Bring in another service: under consent, or child welfare under the duty to report."""
+        with uow() as w:
+            return w.cases.add_participant(case_id, data.unit_id, basis=data.basis)
+
+    @remove("/{case_id:str}/participants/{unit_id:str}", purpose="case.remove_participant")
+    def remove_participant(self, case_id: IdPath, unit_id: IdPath, uow: UoW) -> Case:
+        with uow() as w:
+            return w.cases.remove_participant(case_id, unit_id)
+
+    @replace("/{case_id:str}/relay-holder", purpose="case.assign_relay_holder")
+    def assign_relay_holder(self, case_id: IdPath, data: JSONBody[RelayHolderIn], uow: UoW) -> Case:
+        """Give a case without a stafettholder its first one; after that the baton moves by hand-over."""
+        with uow() as w:
+            w.relay_holder.assign(case_id, data.employee_id)
+            return w.cases.get(case_id)
+
+    @create("/{case_id:str}/handovers", purpose="case.request_handover")
+    def request_handover(self, case_id: IdPath, data: JSONBody[HandoverIn], uow: UoW) -> Handover:
+        """Offer the baton to a colleague; it moves when they accept."""
+        with uow() as w:
+            return w.relay_holder.request_handover(case_id, data.to_id, note=data.note)
+
+    @read("/{case_id:str}/guide", purpose="case.read_guide")
+    def guide(self, case_id: IdPath, uow: UoW) -> CaseGuide:
+        """The action guide for the owning unit's service type at the case's level, with tools used so far."""
+        with uow() as w:
+            return w.directory.case_guide(case_id)
+
+    @read("/{case_id:str}/meetings", purpose="case.read_meetings")
+    def meetings(self, case_id: IdPath, uow: UoW, paging: Pages) -> Page[Meeting]:
+        with uow() as w:
+            return paging.page(w.cases.state(case_id).meetings)
+
+    @read("/{case_id:str}/log", purpose="case.read_log")
+    def log(self, case_id: IdPath, uow: UoW, paging: Pages) -> Page[LogEntry]:
+        """The whole stafettlogg, in order; a corrected entry names its newest correction."""
+        with uow() as w:
+            return paging.page(w.log.entries(case_id))
+
+    @create("/{case_id:str}/log", purpose="case.write_log")
+    def add_note(self, case_id: IdPath, data: JSONBody[NoteIn], uow: UoW) -> LogEntry:
+        """A note, a lysglimt (``bright_moment``), or a filled-in tool form (``tool_id`` + ``form``)."""
+        with uow() as w:
+            return w.log.add_note(
+                case_id,
+                data.text,
+                shared_with_family=data.shared_with_family,
+                bright_moment=data.bright_moment,
+                tool_id=data.tool_id,
+                form=data.form,
+            )
+
+    @create("/{case_id:str}/log/{entry_id:str}/corrections", purpose="case.correct_log")
+    def correct(self, case_id: IdPath, entry_id: IdPath, data: JSONBody[CorrectionIn], uow: UoW) -> LogEntry:
+        """Correct my own entry: a new entry that names it; the original stays."""
+        with uow() as w:
+            return w.log.correct(case_id, entry_id, data.text, reason=data.reason)
+
+    @read("/{case_id:str}/measures", purpose="case.read_measures")
+    def measures(self, case_id: IdPath, uow: UoW, paging: Pages) -> Page[Measure]:
+        with uow() as w:
+            return paging.page(w.measures.list(case_id))
+
+    @create("/{case_id:str}/measures", purpose="case.create_measure")
+    def create_measure(self, case_id: IdPath, data: JSONBody[MeasureIn], uow: UoW) -> Measure:
+        """A tiltak with goal, responsible and evaluation date; ``for_family`` makes it a home task."""
+        with uow() as w:
+            return w.measures.create(
+                case_id,
+                title=data.title,
+                goal=data.goal,
+                responsible_id=data.responsible_id,
+                start_date=data.start_date,
+                evaluation_date=data.evaluation_date,
+                for_family=data.for_family,
+            )
+
+    @read("/{case_id:str}/consents", purpose="case.read_consents")
+    def consents(self, case_id: IdPath, uow: UoW, paging: Pages) -> Page[Consent]:
+        with uow() as w:
+            return paging.page(w.consents.list(case_id))
+
+    @create("/{case_id:str}/consents", purpose="consent.request")
+    def request_consent(self, case_id: IdPath, data: JSONBody[ConsentIn], uow: UoW) -> Consent:
+        """Ask for consent to share with named services; givers who signed on paper are recorded as given."""
+        with uow() as w:
+            return w.consents.request(
+                case_id,
+                unit_ids=list(data.unit_ids),
+                categories=list(data.categories),
+                purpose=data.purpose,
+                area=data.area,
+                valid_from=data.valid_from,
+                valid_to=data.valid_to,
+                given_on_paper_by=list(data.given_on_paper_by),
+            )
+
+    @read("/{case_id:str}/access-log", purpose="case.innsyn")
+    def access_log(self, case_id: IdPath, uow: UoW, paging: Pages) -> Page[AccessEvent]:
+        """Innsyn for the family: who has read this case or looked up the child, when, and why."""
+        with uow() as w:
+            return paging.page(w.access_log.readers(case_id))

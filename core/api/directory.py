@@ -1,0 +1,60 @@
+"""The municipality and its units, and what its plugins offer: services, arenas, tools, guides."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from litestar import Controller
+
+from contracts import ActionGuide, MeetingArena, Municipality, ServiceDirectoryEntry, ToolDefinition, Unit
+from core.api.dependencies import Page, Pages, UoW
+from core.api.routes import IdPath, read
+
+
+class DirectoryController(Controller):
+    path = "/"
+    tags: ClassVar[list[str]] = ["Kommunen"]
+
+    @read("/municipality", purpose="municipality.read")
+    def municipality(self, uow: UoW) -> Municipality:
+        with uow() as w:
+            return w.directory.municipality()
+
+    @read("/units", purpose="unit.list")
+    def units(self, uow: UoW, paging: Pages) -> Page[Unit]:
+        with uow() as w:
+            return paging.page(w.directory.units())
+
+    @read("/units/{unit_id:str}", purpose="unit.read")
+    def unit(self, unit_id: IdPath, uow: UoW) -> Unit:
+        with uow() as w:
+            return w.directory.unit(unit_id)
+
+    @read("/services", purpose="services.list")
+    def services(self, uow: UoW, paging: Pages) -> Page[ServiceDirectoryEntry]:
+        """The tjenesteoversikt: the municipality's services and how to reach them."""
+        with uow() as w:
+            return paging.page(w.directory.services())
+
+    @read("/arenas", purpose="arenas.list")
+    def arenas(self, uow: UoW, paging: Pages) -> Page[MeetingArena]:
+        """The standing meeting arenas (møtearenaer) with their mandate."""
+        with uow() as w:
+            return paging.page(w.directory.arenas())
+
+    @read("/tools", purpose="tools.list")
+    def tools(self, uow: UoW, paging: Pages) -> Page[ToolDefinition]:
+        """The tools (verktøy): forms whose fields are JSON Schema; fill one in as a log note with tool_id."""
+        with uow() as w:
+            return paging.page(w.directory.tools())
+
+    @read("/tools/{tool_id:str}", purpose="tools.read")
+    def tool(self, tool_id: IdPath, uow: UoW) -> ToolDefinition:
+        with uow() as w:
+            return w.directory.tool(tool_id)
+
+    @read("/guides", purpose="guides.list")
+    def guides(self, uow: UoW, paging: Pages) -> Page[ActionGuide]:
+        """The action guides (handlingsveiledere) the municipality's plugins supply."""
+        with uow() as w:
+            return paging.page(w.directory.guides())

@@ -1,0 +1,67 @@
+"""The family's view (Min side): their cases, the shared log, measures and home tasks, consent,
+comments; and the auditor's check of the audit chain."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from litestar import Controller
+from litestar.params import JSONBody
+
+from contracts import Case, Consent, LogEntry, Measure
+from core.api.dependencies import Page, Pages, UoW
+from core.api.routes import IdPath, create, read
+from core.api.schemas import CommentIn
+from core.domain.policy import Action
+from core.services.access_log import AuditVerification
+
+
+class FamilyController(Controller):
+    path = "/family/cases"
+    tags: ClassVar[list[str]] = ["Familien"]
+
+    @read("/", purpose="family.list_cases")
+    def cases(self, uow: UoW, paging: Pages) -> Page[Case]:
+        """The cases of my children (or my own, as a youth) that I may follow."""
+        with uow() as w:
+            return paging.page(w.cases.family_cases())
+
+    @read("/{case_id:str}", purpose="family.read_case")
+    def case(self, case_id: IdPath, uow: UoW) -> Case:
+        with uow() as w:
+            return w.cases.state(case_id, Action.READ_FAMILY_VIEW).case
+
+    @read("/{case_id:str}/log", purpose="family.read_log")
+    def log(self, case_id: IdPath, uow: UoW, paging: Pages) -> Page[LogEntry]:
+        """The stafettlogg entries shared with the family."""
+        with uow() as w:
+            return paging.page(w.log.family_entries(case_id))
+
+    @read("/{case_id:str}/measures", purpose="family.read_measures")
+    def measures(self, case_id: IdPath, uow: UoW, paging: Pages) -> Page[Measure]:
+        """Measures and home tasks (``for_family``) with their evaluations."""
+        with uow() as w:
+            return paging.page(w.measures.list(case_id))
+
+    @read("/{case_id:str}/consents", purpose="family.read_consents")
+    def consents(self, case_id: IdPath, uow: UoW, paging: Pages) -> Page[Consent]:
+        """The consents asked for in the case, with who has given them; give or withdraw via /consents."""
+        with uow() as w:
+            return paging.page(w.consents.list(case_id))
+
+    @create("/{case_id:str}/comments", purpose="family.comment")
+    def comment(self, case_id: IdPath, data: JSONBody[CommentIn], uow: UoW) -> LogEntry:
+        """A comment from the family in the stafettlogg."""
+        with uow() as w:
+            return w.log.family_comment(case_id, data.text)
+
+
+class AuditController(Controller):
+    path = "/audit"
+    tags: ClassVar[list[str]] = ["Revisjon"]
+
+    @read("/verify", purpose="audit.verify")
+    def verify(self, uow: UoW) -> AuditVerification:
+        """Walk the municipality's hash chain (auditors); names every event changed or removed."""
+        with uow() as w:
+            return w.access_log.verify()

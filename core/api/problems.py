@@ -1,0 +1,174 @@
+"""RFC 9457 problem details: the one shape every error of the HTTP API has.
+
+Core errors (``core.errors``) carry their status, a stable code and a message in bokmål;
+Litestar's own errors (validation, unknown route, wrong method, no login) are given the same
+shape here, and anything unexpected becomes a 500 problem that names no internals.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import msgspec
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.openapi.datastructures import ResponseSpec
+
+from contracts import Refusal
+from core.errors import InvalidInput, RuleRefused, StafettError
+
+log = logging.getLogger("stafett.api")
+
+PROBLEM_JSON = "application/problem+json"
+TYPE_PREFIX = "urn:stafett:problem:"
+
+TITLES = {
+    400: "Ugyldig forespørsel",
+    401: "Ikke innlogget",
+    403: "Ingen tilgang",
+    404: "Finnes ikke",
+    405: "Metoden er ikke tillatt",
+    409: "Konflikt",
+    413: "Forespørselen er for stor",
+    415: "Ukjent innholdstype",
+    422: "Ugyldig innhold",
+    429: "For mange forespørsler",
+    500: "Intern feil",
+    503: "Tjenesten er ikke klar",
+}
+DETAILS = {
+    400: "Forespørselen er ikke gyldig.",
+    401: "Du må logge inn for å bruke Stafett.",
+    403: "Du har ikke tilgang.",
+    404: "Fant ikke det du ba om.",
+    405: "Metoden er ikke tillatt for denne adressen.",
+    413: "Forespørselen er for stor.",
+    415: "Innholdstypen støttes ikke; send JSON.",
+    500: "Det oppsto en uventet feil. Feilen er logget; prøv igjen senere.",
+}
+CODES = {
+    400: "invalid_request",
+    401: "not_authenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    500: "internal_error",
+    503: "not_ready",
+}
+
+
+class InvalidParam(msgspec.Struct, kw_only=True, frozen=True):
+    """One field that is wrong, and why (RFC 9457 §3 example extension ``invalid-params``)."""
+
+    name: str
+    reason: str
+
+
+class Problem(msgspec.Struct, kw_only=True, frozen=True, omit_defaults=True):
+    """An error, as RFC 9457 problem details; ``detail`` is the sentence a user reads (bokmål)."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    code: str
+    instance: str | None = None
+    refusals: list[Refusal] | None = None  # every rule that stopped a change (code ``rule_refused``)
+    invalid_params: list[InvalidParam] | None = msgspec.field(default=None, name="invalid-params")
+
+
+def problem(
+    request: Request,
+    status: int,
+    code: str,
+    detail: str,
+    *,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> Response[Problem]:
+    body = Problem(
+        type=f"{TYPE_PREFIX}{code}",
+        title=TITLES.get(status, "Feil"),
+        status=status,
+        detail=detail,
+        code=code,
+        instance=request.url.path,
+        **extra,
+    )
+    return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def stafett_error(request: Request, exc: StafettError) -> Response[Problem]:
+    extra: dict[str, Any] = {}
+    if isinstance(exc, RuleRefused):
+        extra["refusals"] = list(exc.refusals)
+    if isinstance(exc, InvalidInput) and exc.field:
+        extra["invalid_params"] = [InvalidParam(name=exc.field, reason=exc.message)]
+    return problem(request, exc.status, exc.code, exc.message, **extra)
+
+
+def http_error(request: Request, exc: HTTPException) -> Response[Problem]:
+    status = exc.status_code
+    headers = {k: v for k, v in (exc.headers or {}).items() if k.lower() in ("allow", "www-authenticate")}
+    if isinstance(exc, ValidationException):
+        return problem(
+            request,
+            400,
+            "invalid_request",
+            DETAILS[400] + " Se «invalid-params».",
+            invalid_params=_invalid_params(exc.extra),
+        )
+    if status == 503:  # /ready: the operator reads the reason
+        return problem(request, 503, "not_ready", str(exc.detail), headers=headers)
+    code = CODES.get(status, f"http_{status}")
+    detail = DETAILS.get(status, str(exc.detail))
+    if status == 405:
+        detail = f"Metoden {request.method} er ikke tillatt for {request.url.path}."
+    elif status == 404 and not request.url.path.startswith("/api/"):
+        detail = f"Fant ingen side på adressen {request.url.path}."
+    return problem(request, status, code, detail, headers=headers)
+
+
+def unexpected(request: Request, exc: Exception) -> Response[Problem]:
+    log.exception("Uventet feil ved %s %s", request.method, request.url.path, exc_info=exc)
+    return problem(request, 500, "internal_error", DETAILS[500])
+
+
+def _invalid_params(extra: Any) -> list[InvalidParam]:
+    """Litestar/msgspec validation messages as invalid-params: the field and msgspec's reason."""
+    out: list[InvalidParam] = []
+    for item in extra if isinstance(extra, list) else [extra] if extra else []:
+        if isinstance(item, dict):
+            name = str(item.get("key") or item.get("source") or "body")
+            out.append(InvalidParam(name=name, reason=str(item.get("message", ""))))
+        else:
+            out.append(InvalidParam(name="body", reason=str(item)))
+    return out or [InvalidParam(name="body", reason="Ugyldig innhold.")]
+
+
+EXCEPTION_HANDLERS = {StafettError: stafett_error, HTTPException: http_error, Exception: unexpected}
+
+
+def problem_spec(description: str) -> ResponseSpec:
+    return ResponseSpec(
+        data_container=Problem, generate_examples=False, description=description, media_type=PROBLEM_JSON
+    )
+
+
+COMMON = {
+    400: problem_spec(
+        "Ugyldig forespørsel: et felt, en parameter eller en header er feil (se invalid-params)."
+    ),
+    401: problem_spec("Ikke innlogget."),
+    403: problem_spec("Policyen avslo (taushetsplikt); avslaget er revisjonslogget."),
+    404: problem_spec("Finnes ikke (eller tilhører en annen kommune)."),
+}
+READ_RESPONSES: dict[int, ResponseSpec] = COMMON
+WRITE_RESPONSES: dict[int, ResponseSpec] = {
+    **COMMON,
+    409: problem_spec(
+        "Konflikt med sakens tilstand, eller en regel i modellen stopper endringen (se refusals)."
+    ),
+    422: problem_spec("Innholdet er gyldig JSON, men ikke gyldig i saken (for eksempel en utløpt periode)."),
+}

@@ -1,0 +1,192 @@
+"""Request bodies of the API: strict msgspec structs (unknown fields refused), one per kind of request.
+
+Responses are the contract structs themselves (``contracts``) or the few API-only shapes
+defined in the services; these bodies only carry what a caller may choose.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+import msgspec
+
+from contracts import (
+    CloseReason,
+    ConcernKind,
+    EvaluationOutcome,
+    InformationArea,
+    Level,
+    MeetingKind,
+    MunicipalRole,
+    ParticipationBasis,
+    UnitMembership,
+)
+from contracts.base import Id
+
+# No NUL characters: PostgreSQL text cannot store them, so they are refused at the door (400).
+Text = Annotated[str, msgspec.Meta(max_length=20_000, pattern=r"^[^\x00]*$")]
+ShortText = Annotated[str, msgspec.Meta(min_length=1, max_length=300, pattern=r"^[^\x00]*$")]
+NationalId = Annotated[
+    str, msgspec.Meta(min_length=11, max_length=13, description="fødselsnummer or D-nummer, 11 digits")
+]
+Email = Annotated[str, msgspec.Meta(max_length=300, pattern=r"^[^@\s]+@[^@\s]+$")]
+Phone = Annotated[str, msgspec.Meta(max_length=40, pattern=r"^\+?[0-9 ]{3,39}$")]
+ZonedDateTime = Annotated[dt.datetime, msgspec.Meta(tz=True)]
+IdList = Annotated[list[Id], msgspec.Meta(max_length=100)]
+
+
+class Body(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=True):
+    pass
+
+
+class ChildIn(Body):
+    """A child or youth 0–23; with a national id the birth date is read from it."""
+
+    given_name: ShortText
+    family_name: ShortText
+    birth_date: dt.date | None = None
+    national_id: NationalId | None = None
+
+
+class PregnantIn(Body):
+    given_name: ShortText
+    family_name: ShortText
+    due_date: dt.date
+    birth_date: dt.date | None = None
+    national_id: NationalId | None = None
+
+
+class LookupIn(Body):
+    """A look-up by fødselsnummer is sent in the body, so the number never lands in URLs or access logs."""
+
+    national_id: NationalId
+
+
+class GuardianIn(Body):
+    given_name: ShortText
+    family_name: ShortText
+    parental_responsibility: bool = True
+    national_id: NationalId | None = None
+    email: Email | None = None
+    phone: Phone | None = None
+
+
+class GuardianshipIn(Body):
+    parental_responsibility: bool
+
+
+class EmployeeIn(Body):
+    given_name: ShortText
+    family_name: ShortText
+    email: Email | None = None
+    title: Annotated[str, msgspec.Meta(max_length=300)] | None = None
+    memberships: Annotated[list[UnitMembership], msgspec.Meta(max_length=100)] = []
+    municipal_roles: list[MunicipalRole] = []
+
+
+class CaseIn(Body):
+    """An undring that opens a case at level 0, owned by ``unit_id`` (a unit the employee works in)."""
+
+    subject_id: Id
+    unit_id: Id
+    observation: Text
+    observed_on: dt.date | None = None
+    kind: ConcernKind = ConcernKind.WONDERING
+    shared_with_family: bool = False
+
+
+class ConcernIn(Body):
+    observation: Text
+    observed_on: dt.date | None = None
+    kind: ConcernKind = ConcernKind.WONDERING
+    shared_with_family: bool = False
+
+
+class LevelChangeIn(Body):
+    level: Level
+    unit_leader_informed: bool = False
+    guardians_informed: bool = False
+    note: Text = ""
+
+
+class CloseIn(Body):
+    reason: CloseReason
+    note: Text = ""
+
+
+class ParticipantIn(Body):
+    unit_id: Id
+    basis: ParticipationBasis = ParticipationBasis.CONSENT
+
+
+class MeasureIn(Body):
+    title: ShortText
+    goal: Text
+    responsible_id: Id
+    start_date: dt.date
+    evaluation_date: dt.date
+    for_family: bool = False  # a home task (hjemmelekse)
+
+
+class EvaluationIn(Body):
+    outcome: EvaluationOutcome
+    summary: Text
+    next_evaluation_date: dt.date | None = None  # set to continue the measure; none ends it
+
+
+class NoteIn(Body):
+    """A note, a lysglimt (``bright_moment``), or a filled-in tool form (``tool_id`` + ``form``)."""
+
+    text: Text = ""
+    shared_with_family: bool = True
+    bright_moment: bool = False
+    tool_id: Id | None = None
+    form: dict[str, Any] | None = None
+
+    def __post_init__(self) -> None:
+        if self.form is not None and "\\u0000" in msgspec.json.encode(self.form).decode():
+            raise ValueError("form: NUL-tegn er ikke tillatt")
+
+
+class CorrectionIn(Body):
+    text: Text
+    reason: Text
+
+
+class ConsentIn(Body):
+    unit_ids: IdList
+    categories: Annotated[list[ShortText], msgspec.Meta(max_length=50)]
+    purpose: Text
+    area: InformationArea
+    valid_from: dt.date
+    valid_to: dt.date
+    given_on_paper_by: IdList = []  # givers who signed a paper form
+
+
+class ReasonIn(Body):
+    reason: Text = ""
+
+
+class RelayHolderIn(Body):
+    employee_id: Id
+
+
+class HandoverIn(Body):
+    to_id: Id
+    note: Text = ""
+
+
+class MeetingIn(Body):
+    """A meeting in a case, or (without ``case_id``) an anonymous discussion in an arena that allows it."""
+
+    kind: MeetingKind
+    starts_at: ZonedDateTime
+    case_id: Id | None = None
+    arena_id: Id | None = None
+    unit_ids: IdList = []
+    summary: Text = ""
+
+
+class CommentIn(Body):
+    text: Text

@@ -1,0 +1,86 @@
+"""Acting on things a case holds: evaluating measures, giving and withdrawing consent, answering a
+hand-over, and holding meetings (also anonymous discussions without a case)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from litestar import Controller
+from litestar.params import JSONBody
+
+from contracts import Consent, Handover, Measure, Meeting
+from core.api.dependencies import Page, Pages, UoW
+from core.api.routes import IdPath, action, create, read
+from core.api.schemas import EvaluationIn, MeetingIn, ReasonIn
+
+
+class MeasureController(Controller):
+    path = "/measures"
+    tags: ClassVar[list[str]] = ["Tiltak"]
+
+    @create("/{measure_id:str}/evaluations", purpose="measure.evaluate")
+    def evaluate(self, measure_id: IdPath, data: JSONBody[EvaluationIn], uow: UoW) -> Measure:
+        """Evaluate a measure; a next date continues it, none ends it."""
+        with uow() as w:
+            return w.measures.evaluate(
+                measure_id,
+                outcome=data.outcome,
+                summary=data.summary,
+                next_evaluation_date=data.next_evaluation_date,
+            )
+
+
+class ConsentController(Controller):
+    path = "/consents"
+    tags: ClassVar[list[str]] = ["Samtykke"]
+
+    @action("/{consent_id:str}/give", purpose="consent.give")
+    def give(self, consent_id: IdPath, uow: UoW) -> Consent:
+        """The guardian or youth gives their consent digitally; it is in force when every giver has."""
+        with uow() as w:
+            return w.consents.give(consent_id)
+
+    @action("/{consent_id:str}/withdraw", purpose="consent.withdraw")
+    def withdraw(self, consent_id: IdPath, data: JSONBody[ReasonIn], uow: UoW) -> Consent:
+        """Withdraw at once: the services it covered lose access in the same transaction."""
+        with uow() as w:
+            return w.consents.withdraw(consent_id, reason=data.reason)
+
+
+class HandoverController(Controller):
+    path = "/handovers"
+    tags: ClassVar[list[str]] = ["Stafettholder"]
+
+    @read("/", purpose="handover.list_mine")
+    def pending(self, uow: UoW, paging: Pages) -> Page[Handover]:
+        """Hand-overs offered to me that wait for my answer."""
+        with uow() as w:
+            return paging.page(w.relay_holder.pending_for_me())
+
+    @action("/{handover_id:str}/accept", purpose="handover.accept")
+    def accept(self, handover_id: IdPath, uow: UoW) -> Handover:
+        with uow() as w:
+            return w.relay_holder.accept(handover_id)
+
+    @action("/{handover_id:str}/decline", purpose="handover.decline")
+    def decline(self, handover_id: IdPath, data: JSONBody[ReasonIn], uow: UoW) -> Handover:
+        with uow() as w:
+            return w.relay_holder.decline(handover_id, reason=data.reason)
+
+
+class MeetingController(Controller):
+    path = "/meetings"
+    tags: ClassVar[list[str]] = ["Møter"]
+
+    @create("/", purpose="meeting.schedule")
+    def schedule(self, data: JSONBody[MeetingIn], uow: UoW) -> Meeting:
+        """A meeting in a case, or without ``case_id`` an anonymous discussion in an arena that allows it."""
+        with uow() as w:
+            return w.meetings.schedule(
+                data.case_id,
+                kind=data.kind,
+                starts_at=data.starts_at,
+                arena_id=data.arena_id,
+                unit_ids=list(data.unit_ids),
+                summary=data.summary,
+            )

@@ -1,0 +1,171 @@
+"""The whole case as contracts, for adapters that export or share it (FHIR): one audited read per case.
+
+Adapters never touch the ORM; they ask for a ``CaseRecord`` here, after the policy has allowed
+the read (``case.read`` for people, ``case.share`` for a delivery to a unit's system), and map it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from sqlalchemy import or_, select
+
+from contracts import AuditRecord, CaseRecord, Guardianship, PersonKind
+from core.domain.policy import Action, ActorKind, decide
+from core.services import mapping
+from core.services.state import CaseState
+from core.storage import models as m
+
+if TYPE_CHECKING:
+    from core.platform import Work
+
+
+class RecordService:
+    def __init__(self, work: Work) -> None:
+        self.work = work
+
+    def case(self, case_id: str, *, include_audit: bool = False) -> CaseRecord:
+        """The case for a caller who may read it; the audit trail too if asked and they may read that."""
+        state = CaseState(self.work, case_id)
+        self.work.authorize(Action.READ_CASE, case=state.facts())
+        audit = self._audit(state) if include_audit else []
+        return self.load(state, audit)
+
+    def visible_case_ids(self) -> Iterator[str]:
+        """Ids of the municipality's cases (open and closed) the caller may read, oldest first.
+
+        Unaudited: it yields ids only; each case read after it is audited by ``case``.
+        """
+        work = self.work
+        stmt = select(m.CaseRow.id).where(m.CaseRow.municipality_id == work.municipality_id)
+        if work.actor.kind is not ActorKind.SYSTEM:
+            units = list(work.actor.unit_roles)
+            stmt = stmt.where(
+                or_(
+                    m.CaseRow.relay_holder_id == work.actor.id,
+                    m.CaseRow.owner_unit_id.in_(units),
+                    m.CaseRow.id.in_(
+                        select(m.ParticipantRow.case_id).where(m.ParticipantRow.unit_id.in_(units))
+                    ),
+                )
+            )
+        for case_id in work.session.scalars(stmt.order_by(m.CaseRow.opened_at, m.CaseRow.id)).all():
+            facts = CaseState(work, case_id).facts()
+            if decide(work.actor, Action.READ_CASE, municipality_id=work.municipality_id, case=facts):
+                yield case_id
+
+    def _audit(self, state: CaseState) -> list[AuditRecord]:
+        work = self.work
+        allowed = decide(work.actor, Action.READ_AUDIT, municipality_id=work.municipality_id)
+        if not allowed:
+            return []
+        work.authorize(Action.READ_AUDIT, subject_id=state.row.subject_id)
+        rows = work.session.scalars(
+            select(m.AuditEventRow).where(m.AuditEventRow.case_id == state.id).order_by(m.AuditEventRow.seq)
+        )
+        return [
+            AuditRecord(
+                id=r.id,
+                municipality_id=r.municipality_id,
+                seq=r.seq,
+                at=r.at,
+                actor_id=r.actor_id,
+                actor_kind=r.actor_kind,
+                on_behalf_of=r.on_behalf_of,
+                action=r.action,
+                purpose=r.purpose,
+                outcome=r.outcome,
+                reason=r.reason,
+                case_id=r.case_id,
+                subject_id=r.subject_id,
+            )
+            for r in rows
+        ]
+
+    def load(self, state: CaseState, audit: list[AuditRecord]) -> CaseRecord:
+        """Gather the record of a case the caller has already been authorized for."""
+        session, case_id = self.work.session, state.id
+        links = session.scalars(
+            select(m.GuardianshipRow).where(m.GuardianshipRow.child_id == state.row.subject_id)
+        ).all()
+        guardians = session.scalars(
+            select(m.PersonRow)
+            .where(m.PersonRow.id.in_([g.guardian_id for g in links]))
+            .order_by(m.PersonRow.id)
+        ).all()
+        all_participants = session.scalars(
+            select(m.ParticipantRow).where(m.ParticipantRow.case_id == case_id)
+        ).all()
+        unit_ids = {state.row.owner_unit_id, *(p.unit_id for p in all_participants)}
+        units = session.scalars(select(m.UnitRow).where(m.UnitRow.id.in_(unit_ids)).order_by(m.UnitRow.id))
+        concerns = session.scalars(
+            select(m.ConcernRow).where(m.ConcernRow.case_id == case_id).order_by(m.ConcernRow.recorded_at)
+        ).all()
+        measures = session.scalars(
+            select(m.MeasureRow).where(m.MeasureRow.case_id == case_id).order_by(m.MeasureRow.created_at)
+        ).all()
+        evaluations: dict[str, list[m.EvaluationRow]] = {}
+        for e in session.scalars(
+            select(m.EvaluationRow)
+            .where(m.EvaluationRow.measure_id.in_([r.id for r in measures]))
+            .order_by(m.EvaluationRow.evaluated_at, m.EvaluationRow.id)
+        ):
+            evaluations.setdefault(e.measure_id, []).append(e)
+        handovers = session.scalars(
+            select(m.HandoverRow).where(m.HandoverRow.case_id == case_id).order_by(m.HandoverRow.requested_at)
+        ).all()
+        log_rows = session.scalars(
+            select(m.LogEntryRow).where(m.LogEntryRow.case_id == case_id).order_by(m.LogEntryRow.seq)
+        ).all()
+        newest_correction = {r.corrects: r.id for r in log_rows if r.corrects}
+        employee_ids = {
+            state.row.relay_holder_id,
+            *(r.author_id for r in log_rows),
+            *(r.responsible_id for r in measures),
+            *(c.raised_by for c in concerns),
+            *(h.to_id for h in handovers),
+            *(h.from_id for h in handovers),
+        }
+        employees = session.scalars(
+            select(m.PersonRow)
+            .where(m.PersonRow.id.in_([i for i in employee_ids if i]))
+            .where(m.PersonRow.kind == PersonKind.EMPLOYEE)
+            .order_by(m.PersonRow.id)
+        ).all()
+        memberships: dict[str, list[m.UnitMembershipRow]] = {}
+        roles: dict[str, list[m.MunicipalRoleRow]] = {}
+        ids = [e.id for e in employees]
+        for r in session.scalars(
+            select(m.UnitMembershipRow)
+            .where(m.UnitMembershipRow.person_id.in_(ids))
+            .order_by(m.UnitMembershipRow.unit_id)
+        ):
+            memberships.setdefault(r.person_id, []).append(r)
+        for r in session.scalars(select(m.MunicipalRoleRow).where(m.MunicipalRoleRow.person_id.in_(ids))):
+            roles.setdefault(r.person_id, []).append(r)
+        return CaseRecord(
+            case=state.case,
+            subject=mapping.subject(state.subject),
+            guardians=[mapping.guardian(g) for g in guardians],
+            guardianships=[
+                Guardianship(
+                    child_id=g.child_id,
+                    guardian_id=g.guardian_id,
+                    parental_responsibility=g.parental_responsibility,
+                )
+                for g in sorted(links, key=lambda g: g.guardian_id)
+            ],
+            units=[mapping.unit(u) for u in units],
+            employees=[
+                mapping.employee(e, memberships.get(e.id, []), roles.get(e.id, [])) for e in employees
+            ],
+            participants=state.participants,
+            consents=state.consents,
+            concerns=[mapping.concern(c) for c in concerns],
+            measures=[mapping.measure(r, evaluations.get(r.id, [])) for r in measures],
+            handovers=[mapping.handover(h) for h in handovers],
+            meetings=state.meetings,
+            log=[mapping.log_entry(r, newest_correction.get(r.id)) for r in log_rows],
+            audit=audit,
+        )

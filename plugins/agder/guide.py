@@ -1,0 +1,196 @@
+"""BTI Agder's shared action guide: the model's four levels, with what BTI Agder emphasises at each.
+
+The emphasis follows what BTI Agder reported: a more thorough assessment of the uro on level 0
+with the undringsnotat, measures tried, evaluated and documented in one's own service before
+other services are brought in, the two arenas, and the stafettholder role. It uses the tools of
+``bti-standard`` (enable that first) and its own two.
+"""
+
+from __future__ import annotations
+
+from contracts import ActionGuide, GuideLevel, GuideStep, Level, ServiceType
+
+from .source import SOURCE
+
+GOAL = "Hensiktsmessig utvikling for barnet."
+
+
+def _step(number: int, title: str, description: str, responsible: str, *tools: str) -> GuideStep:
+    return GuideStep(
+        number=number, title=title, description=description, responsible=responsible, tool_ids=list(tools)
+    )
+
+
+LEVELS = [
+    GuideLevel(
+        level=Level.CLARIFY,
+        title="Nivå 0 – Avklar undring",
+        purpose="Avklare på egen enhet om det er grunn til bekymring, før saken tas videre til andre.",
+        target_group="Gravide, barn, unge og foreldre det er knyttet undring eller bekymring til.",
+        goal="Avklare om det skal følges opp med ekstra innsats.",
+        steps=[
+            _step(
+                1,
+                "Vurder uroen grundig med undringsnotat",
+                "Skriv ned hva du har sett og hørt, og skill observasjon fra tolkning. BTI Agder erfarte at "
+                "undringsnotatet gir grundigere vurderinger på enheten før saken går videre.",
+                "ansatt",
+                "undringsnotat",
+            ),
+            _step(
+                2,
+                "Ta opp uro med barnet",
+                "Den viktige samtalen: snakk med barnet på en måte som passer alder og modenhet. Øv gjerne "
+                "på forhånd med kolleger.",
+                "ansatt",
+                "samtale-barn",
+            ),
+            _step(
+                3,
+                "Ta opp uro med foreldrene",
+                "Del uroen med foreldrene tidlig, lytt til hvordan de ser det, og avtal veien videre.",
+                "ansatt",
+                "samtale-foreldre",
+            ),
+            _step(
+                4,
+                "Avklar med leder",
+                "Avklart: saken avsluttes. Trengs ekstra innsats: nivå 1. Ved mistanke om vold, overgrep "
+                "eller alvorlig omsorgssvikt gjelder opplysningsplikten til barneverntjenesten straks.",
+                "ansatt og leder",
+                "bekymringsmelding",
+            ),
+        ],
+    ),
+    GuideLevel(
+        level=Level.INTERNAL,
+        title="Nivå 1 – Intern innsats",
+        purpose="Prøve ut tiltak i egen tjeneste før andre hjelpetjenester kobles på.",
+        target_group="Barn, unge og foreldre med behov for oppfølging fra én tjeneste.",
+        goal=GOAL,
+        steps=[
+            _step(1, "Informer leder og foreldre", "Leder og foreldre er informert om saken.", "ansatt"),
+            _step(
+                2,
+                "Ta stafetten",
+                "En ansatt i enheten blir stafettholder og fører saken i stafettloggen.",
+                "leder",
+            ),
+            _step(
+                3,
+                "Konkretiser tiltak i egen tjeneste",
+                "Barnet og foreldrene er med på å velge tiltak. Hvert tiltak har mål, ansvarlig og dato for "
+                "evaluering.",
+                "stafettholder",
+                "tiltaksplan",
+            ),
+            _step(
+                4,
+                "Drøft i den tverrfaglige drøftingsarenaen ved behov",
+                "Løft saken dit, anonymt uten samtykke, for å få flere faglige blikk på hva som kan prøves.",
+                "stafettholder",
+                "agder-drofting",
+            ),
+            _step(
+                5,
+                "Evaluer og dokumenter",
+                "Evaluer til avtalt tid og skriv resultatet i stafettloggen. Er målet nådd, avsluttes saken; "
+                "hvis ikke, justeres tiltakene eller en annen tjeneste kobles på (nivå 2).",
+                "stafettholder",
+                "evaluering",
+            ),
+        ],
+    ),
+    GuideLevel(
+        level=Level.COLLABORATE_TWO,
+        title="Nivå 2 – Samarbeid to",
+        purpose="Enkelt tverrfaglig samarbeid, fortrinnsvis mellom to tjenester.",
+        target_group="Barn, unge og foreldre med behov for oppfølging fra to tjenester.",
+        goal=GOAL,
+        steps=[
+            _step(
+                1,
+                "Innhent samtykke",
+                "Foreldrene (og ungdommen, etter alder) samtykker til samarbeidet og til hva som deles.",
+                "stafettholder",
+                "samtykke",
+            ),
+            _step(
+                2,
+                "Finn riktig tjeneste",
+                "Bruk kommunens tjenesteoversikt for å finne og kontakte tjenesten som skal kobles på.",
+                "stafettholder",
+            ),
+            _step(
+                3,
+                "Samarbeidsmøte og felles tiltak",
+                "Tjenestene, barnet og foreldrene blir enige om mål og tiltak; stafettholderen fører dem i "
+                "stafettloggen.",
+                "stafettholder",
+                "motereferat",
+                "tiltaksplan",
+            ),
+            _step(
+                4,
+                "Evaluer og avklar veien videre",
+                "Evaluer sammen med familien: trapp ned til nivå 1, avslutt, eller gå til nivå 3.",
+                "stafettholder",
+                "evaluering",
+            ),
+        ],
+    ),
+    GuideLevel(
+        level=Level.COLLABORATE_MANY,
+        title="Nivå 3 – Samarbeid flere",
+        purpose="Helhetlige og koordinerte tjenester når familien får tiltak fra flere tjenester.",
+        target_group="Barn, unge og foreldre med samordnet innsats fra flere tjenester.",
+        goal=GOAL,
+        steps=[
+            _step(
+                1,
+                "Utvid samtykket",
+                "Samtykket omfatter alle tjenestene som skal være med.",
+                "stafettholder",
+                "samtykke",
+            ),
+            _step(
+                2,
+                "Tverrfaglig møte om familiens behov",
+                "I starten belyses familiens behov under ett, med representanter for tjenester til både barn "
+                "og voksne. Alle tjenestene som er involvert, inviteres.",
+                "stafettholder",
+                "motereferat",
+            ),
+            _step(
+                3,
+                "Samordnet tiltaksplan",
+                "Tjenestenes tiltak samles i én plan med ansvarlig og dato for evaluering.",
+                "stafettholder",
+                "tiltaksplan",
+            ),
+            _step(
+                4,
+                "Gi stafetten videre ved behov",
+                "Byttes stafettholder, skrives en overlevering; den gjelder når mottakeren har godtatt. "
+                "Får barnet individuell plan, overtar koordinatoren.",
+                "stafettholder",
+                "agder-overlevering",
+            ),
+            _step(
+                5,
+                "Evaluer jevnlig",
+                "Evaluer sammen med familien og trapp ned når behovet er mindre.",
+                "stafettholder",
+                "evaluering",
+            ),
+        ],
+    ),
+]
+
+GUIDE = ActionGuide(
+    id="agder",
+    title="BTI Agder – felles handlingsveileder",
+    service_types=list(ServiceType),
+    levels=LEVELS,
+    source=SOURCE,
+)

@@ -1,0 +1,97 @@
+"""The FHIR peer for the tests: Medplum's router and in-memory repository (tests/fhir_peer/server.mjs).
+
+The one place that installs its npm packages: ``ensure_installed`` runs ``npm ci`` into
+tests/fhir_peer/node_modules when the lock file changed (node and npm come from ./dev). The peer
+runs on loopback; ``stop`` and ``start`` take it down and bring it back on the same port.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import subprocess
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+
+
+def ensure_installed() -> None:
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if not node or not npm:
+        pytest.fail("node and npm are needed for the FHIR peer tests: ./dev test installs them (nodejs, npm)")
+    lock = HERE / "package-lock.json"
+    installed = HERE / "node_modules" / ".package-lock.json"
+    stamp = HERE / "node_modules" / ".stafett-lock"
+    if installed.exists() and stamp.exists() and stamp.read_text() == lock.read_text():
+        return
+    result = subprocess.run(
+        [npm, "ci", "--prefix", str(HERE), "--no-audit", "--no-fund", "--loglevel=error"],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+    )
+    if result.returncode:
+        pytest.fail(f"npm ci for the FHIR peer failed:\n{result.stdout}{result.stderr}")
+    stamp.write_text(lock.read_text())
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class FhirPeer:
+    def __init__(self) -> None:
+        self.port = _free_port()
+        self.process: subprocess.Popen[str] | None = None
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}/fhir/R4"
+
+    def start(self) -> None:
+        """Start with an empty repository (the in-memory store does not survive a restart)."""
+        self.process = subprocess.Popen(
+            ["node", str(HERE / "server.mjs"), str(self.port)],
+            cwd=HERE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            text=True,
+        )
+        line = self.process.stdout.readline() if self.process.stdout else ""
+        if not line.startswith("listening"):
+            self.stop()
+            raise RuntimeError(f"the FHIR peer did not start: {line}")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+    def get(self, path: str) -> dict:
+        with urllib.request.urlopen(f"{self.base}/{path}", timeout=10) as response:
+            return json.load(response)
+
+    def search(self, resource_type: str, **params: str) -> list[dict]:
+        query = "&".join(f"{k}={urllib.request.quote(v, safe=':|')}" for k, v in params.items())
+        bundle = self.get(f"{resource_type}?{query}&_count=1000")
+        return [e["resource"] for e in bundle.get("entry", [])]
+
+    def control(self, path: str, body: dict | None = None) -> dict:
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(f"http://127.0.0.1:{self.port}/$test/{path}", data=data)
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return json.load(response)
+
+    def misbehave(self, mode: str, count: int = 1) -> None:
+        self.control("misbehave", {"mode": mode, "count": count})
+
+    def received(self) -> int:
+        return self.control("received")["received"]

@@ -1,0 +1,255 @@
+"""Sharing under consent with a FHIR journal Stafett did not write: Medplum's router on loopback.
+
+The peer validates every resource it receives with Medplum's validateResource (FHIR R4 structure
+definitions and invariants) and refuses invalid ones, so every delivery below is also a check of
+the mapping by an independent validator.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import msgspec
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import select
+
+from adapters.fhir import mapping
+from adapters.fhir.delivery import FhirSender
+from contracts import OutboxStatus
+from core import outbox
+from core.cli import main
+from core.config import DeploymentConfig, FhirEndpointConfig, default_config
+from core.outbox import OutboxService, RetryPolicy
+from core.platform import Platform
+from core.storage.models import AuditEventRow
+from tests.conftest import HEALTH, World
+from tests.fhir_peer.peer import FhirPeer, ensure_installed
+
+
+@pytest.fixture(scope="session")
+def fhir_peer_installed() -> None:
+    ensure_installed()
+
+
+@pytest.fixture
+def peer(fhir_peer_installed: None) -> Iterator[FhirPeer]:
+    p = FhirPeer()
+    p.start()
+    try:
+        yield p
+    finally:
+        p.stop()
+
+
+@pytest.fixture
+def config(peer: FhirPeer) -> DeploymentConfig:
+    """The demo municipality, with the health station's journal at the peer."""
+    base = default_config()
+    municipality = msgspec.structs.replace(
+        base.municipalities[0], fhir_endpoints=[FhirEndpointConfig(unit=HEALTH, url=peer.base)]
+    )
+    return msgspec.structs.replace(base, municipalities=[municipality])
+
+
+@pytest.fixture
+def sender(platform: Platform) -> Iterator[FhirSender]:
+    s = FhirSender(platform, timeout=5)
+    yield s
+    s.close()
+
+
+def shared_case(world: World, days: int = 365) -> str:
+    """A case at level 1 with the health station taking part; the parents consent to sharing with it."""
+    case = world.open_case()
+    world.level_1(case.id)
+    with world.as_(world.teacher) as w:
+        w.cases.add_participant(case.id, HEALTH)
+    world.consent(case.id, [HEALTH], area="health", days=days)
+    return case.id
+
+
+def messages(world: World, status: str | None = None):
+    with world.system("drift") as w:
+        return OutboxService(w).list(status)
+
+
+def note(world: World, case_id: str, text: str) -> None:
+    with world.as_(world.teacher) as w:
+        w.log.add_note(case_id, text)
+
+
+def log_size(world: World, case_id: str) -> int:
+    with world.as_(world.teacher) as w:
+        return len(w.log.entries(case_id))
+
+
+def test_a_case_is_shared_once_consent_is_in_force_and_can_be_read_back(
+    world: World, peer: FhirPeer, sender: FhirSender, platform: Platform
+) -> None:
+    case_id = world.open_case().id
+    world.level_1(case_id)
+    with world.as_(world.teacher) as w:
+        w.cases.add_participant(case_id, HEALTH)
+    assert messages(world) == []  # taking part is not enough: no consent yet
+    world.consent(case_id, [HEALTH], area="health")
+    [pending] = messages(world, "pending")
+    assert (pending.unit_id, pending.event_kind.value) == (HEALTH, "consent_given")
+
+    [done] = outbox.run(platform, sender)
+    assert done.status is OutboxStatus.DELIVERED
+
+    [episode] = peer.search("EpisodeOfCare", identifier=f"urn:stafett:case|{case_id}")
+    [patient] = peer.search("Patient", _id=episode["patient"]["reference"].split("/")[1])
+    assert patient["name"][0]["given"] == ["Ola"]
+    assert patient["identifier"][0]["system"] == mapping.FNR
+    assert patient["meta"]["profile"] == [mapping.NO_BASIS + "Patient"]
+    guardians = peer.search("RelatedPerson", patient=f"Patient/{patient['id']}")
+    assert sorted(g["name"][0]["given"][0] for g in guardians) == ["Kari", "Nils", "Per"]
+    [consent] = peer.search("Consent", patient=f"Patient/{patient['id']}")
+    assert consent["status"] == "active"
+
+    note(world, case_id, "Helsesøster kommer på besøk torsdag.")
+    [done] = outbox.run(platform, sender)
+    assert done.status is OutboxStatus.DELIVERED
+    texts = [
+        c["payload"][0]["contentString"]
+        for c in peer.search("Communication", subject=f"Patient/{patient['id']}")
+    ]
+    assert "Helsesøster kommer på besøk torsdag." in texts
+    assert len(texts) == log_size(world, case_id)  # sent twice, stored once
+    assert len(peer.search("Patient", identifier=f"{mapping.FNR}|{patient['identifier'][0]['value']}")) == 1
+    with platform.database.session() as session:
+        outcomes = session.scalars(
+            select(AuditEventRow.outcome).where(
+                AuditEventRow.case_id == case_id, AuditEventRow.action == "case.share"
+            )
+        ).all()
+    assert outcomes.count("delivered") == 2 and outcomes.count("allowed") == 2  # consent checked, then sent
+
+
+def test_peer_down_for_a_while_then_every_event_arrives_exactly_once(
+    world: World, peer: FhirPeer, sender: FhirSender, platform: Platform
+) -> None:
+    peer.stop()
+    case_id = shared_case(world)
+    note(world, case_id, "Første notat mens journalen er nede.")
+    note(world, case_id, "Andre notat mens journalen er nede.")
+    assert len(messages(world, "pending")) == 3
+
+    failed = outbox.run(platform, sender)
+    assert [m.status for m in failed] == [OutboxStatus.PENDING] * 3
+    assert all("Fikk ikke kontakt" in m.last_error and m.attempts == 1 for m in failed)
+    assert outbox.run(platform, sender) == []  # backing off: nothing is due yet
+    world.clock.advance(seconds=31)
+    assert [m.attempts for m in outbox.run(platform, sender)] == [2, 2, 2]
+
+    peer.start()
+    world.clock.advance(minutes=1)
+    done = outbox.run(platform, sender)
+    assert [m.status for m in done] == [OutboxStatus.DELIVERED] * 3
+    assert outbox.run(platform, sender) == []
+    world.clock.advance(hours=7)
+    assert outbox.run(platform, sender) == []  # delivered messages are never sent again
+
+    [episode] = peer.search("EpisodeOfCare", identifier=f"urn:stafett:case|{case_id}")
+    patient = episode["patient"]["reference"]
+    assert len(peer.search("Patient", _id=patient.split("/")[1])) == 1
+    communications = peer.search("Communication", subject=patient)
+    identifiers = [c["identifier"][0]["value"] for c in communications]
+    assert len(identifiers) == len(set(identifiers)) == log_size(world, case_id)
+
+
+def test_withdrawn_consent_cancels_pending_deliveries_and_nothing_more_is_sent(
+    world: World, peer: FhirPeer, sender: FhirSender, platform: Platform
+) -> None:
+    case_id = shared_case(world)
+    outbox.run(platform, sender)
+    note(world, case_id, "Skrevet før samtykket ble trukket.")
+    [pending] = messages(world, "pending")
+    consent_id = next(c for c in world_consents(world, case_id)).id
+    with world.as_(world.mother, "trekk samtykke") as w:
+        w.consents.withdraw(consent_id, reason="Vi vil ikke dele mer")
+    [cancelled] = [m for m in messages(world) if m.id == pending.id]
+    assert cancelled.status is OutboxStatus.CANCELLED
+    assert "samtykke" in cancelled.last_error.lower()
+
+    received = peer.received()
+    note(world, case_id, "Skrevet etter at samtykket ble trukket.")
+    assert messages(world, "pending") == []
+    assert outbox.run(platform, sender) == []
+    assert peer.received() == received
+    texts = [c["payload"][0]["contentString"] for c in peer.search("Communication", _count="1000")]
+    assert not any("samtykket ble trukket" in t for t in texts)
+
+
+def world_consents(world: World, case_id: str):
+    with world.as_(world.teacher) as w:
+        return w.consents.list(case_id)
+
+
+def test_delivery_rechecks_consent_when_it_has_run_out(
+    world: World, peer: FhirPeer, sender: FhirSender, platform: Platform
+) -> None:
+    case_id = world.open_case().id
+    world.level_1(case_id)
+    with world.as_(world.teacher) as w:
+        w.cases.add_participant(case_id, HEALTH)
+    world.consent(case_id, [HEALTH], area="health", days=10)
+    world.clock.advance(days=11)  # the consent's period ends while the message waits
+    [done] = outbox.run(platform, sender)
+    assert done.status is OutboxStatus.CANCELLED
+    assert peer.search("EpisodeOfCare", identifier=f"urn:stafett:case|{case_id}") == []
+    with platform.database.session() as session:
+        refused = session.scalars(
+            select(AuditEventRow).where(AuditEventRow.case_id == case_id, AuditEventRow.outcome == "refused")
+        ).all()
+    assert [r.action for r in refused] == ["case.share"]
+
+
+def test_a_malformed_answer_is_recorded_retried_and_dead_lettered_without_stopping_the_worker(
+    world: World, peer: FhirPeer, sender: FhirSender, platform: Platform
+) -> None:
+    shared_case(world)
+    policy = RetryPolicy(max_attempts=2)
+    peer.misbehave("garbage", 1)
+    [first] = outbox.run(platform, sender, policy=policy)
+    assert first.status is OutboxStatus.PENDING
+    assert "uten gyldig JSON" in first.last_error
+
+    peer.misbehave("not-bundle", 1)
+    world.clock.advance(minutes=1)
+    [dead] = outbox.run(platform, sender, policy=policy)
+    assert dead.status is OutboxStatus.DEAD
+    assert "ikke med en Bundle" in dead.last_error
+
+    with world.system("drift") as w:
+        [retried] = OutboxService(w).retry()
+    assert retried.id == dead.id
+    [done] = outbox.run(platform, sender, policy=policy)
+    assert done.status is OutboxStatus.DELIVERED
+
+
+def test_outbox_command_lists_runs_and_retries(
+    world: World, peer: FhirPeer, database_url: str, tmp_path: Path
+) -> None:
+    shared_case(world, days=3650)  # the command runs on the real clock, years after the test clock
+    demo = Path(default_config().path).read_text(encoding="utf-8")
+    config = tmp_path / "stafett.toml"
+    config.write_text(
+        demo + f'\n[[municipality.fhir_endpoint]]\nunit = "{HEALTH}"\nurl = "{peer.base}"\n', encoding="utf-8"
+    )
+    args = ["--config", str(config), "--database-url", database_url]
+    runner = CliRunner()
+    listed = runner.invoke(main, ["outbox", *args, "--status", "pending"])
+    assert listed.exit_code == 0, listed.output
+    assert "1 melding(er)" in listed.output and "pending" in listed.output
+    peer.misbehave("error", 1)
+    ran = runner.invoke(main, ["outbox", *args, "run"])
+    assert ran.exit_code == 0, ran.output
+    assert "Leverte 0 av 1" in ran.output and "503" in ran.output
+    bad = runner.invoke(main, ["outbox", *args, "--status", "lost"])
+    assert bad.exit_code == 1 and "Ukjent status «lost»" in bad.output
+    retry = runner.invoke(main, ["outbox", *args, "retry", "no-such-id"])
+    assert retry.exit_code == 1 and "Fant ingen døde meldinger" in retry.output

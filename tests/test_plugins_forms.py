@@ -1,0 +1,73 @@
+"""Every tool form a municipality has is checked against its schema when it is written to the stafettlogg.
+
+Until the web pages exist, a form reaches the log through the service layer (``log.add_note`` with a
+``tool_id``); the JSON API calls the same service.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from configs import CONFIG_DIR
+from core.errors import InvalidInput
+
+VALID = {
+    "agder-drofting": {
+        "dato": "2025-03-03",
+        "anonym": True,
+        "problemstilling": "Eleven trekker seg unna i friminuttene.",
+        "rad": "Prøv faste roller i friminuttet og snakk med foreldrene.",
+        "videre": "fortsett-niva-1",
+    },
+    "agder-overlevering": {
+        "dato": "2025-03-03",
+        "grunn": "Overgang fra barnehage til skole.",
+        "tiltak_status": "Fast voksen ved oppstart virker; evalueres i april.",
+        "foreldre_informert": True,
+    },
+    "rakkestad-begreper": {"dato": "2025-03-03", "vurdering": "undring", "begrunnelse": "Virker trist."},
+}
+MUNICIPALITIES = [
+    ("demo.toml", "9901"),
+    ("agder.toml", "4204"),
+    ("agder.toml", "4206"),
+    ("rakkestad.toml", "3120"),
+]
+
+
+@pytest.mark.parametrize(("config", "municipality_id"), MUNICIPALITIES)
+def test_every_enabled_tool_refuses_a_form_that_breaks_its_schema(
+    stafett_municipality, config, municipality_id
+) -> None:
+    kommune = stafett_municipality(config=CONFIG_DIR / config, municipality_id=municipality_id)
+    case = kommune.open_case()
+    assert kommune.plugins.tools, "a municipality without tools would make this test pass vacuously"
+    for tool_id in kommune.plugins.tools:
+        with pytest.raises(InvalidInput, match="ukjent felt «hemmelig»"), kommune.system() as w:
+            w.log.add_note(case.id, "", tool_id=tool_id, form={"hemmelig": "x"})
+    with kommune.system() as w:
+        assert [e.kind for e in w.log.entries(case.id)] == ["concern"]  # nothing half-written
+
+
+@pytest.mark.parametrize(("config", "municipality_id"), MUNICIPALITIES)
+def test_the_regional_tools_accept_a_filled_in_form(stafett_municipality, config, municipality_id) -> None:
+    kommune = stafett_municipality(config=CONFIG_DIR / config, municipality_id=municipality_id)
+    case = kommune.open_case()
+    for tool_id, form in VALID.items():
+        with kommune.system() as w:
+            if tool_id in kommune.plugins.tools:
+                entry = w.log.add_note(case.id, "", tool_id=tool_id, form=form)
+                assert entry.data == {"tool_id": tool_id, "form": form}
+            else:  # a tool of a plugin the municipality has not enabled does not exist there
+                with pytest.raises(InvalidInput, match=f"Verktøyet «{tool_id}» finnes ikke"):
+                    w.log.add_note(case.id, "", tool_id=tool_id, form=form)
+
+
+def test_a_form_error_names_the_field_in_bokmal(stafett_municipality) -> None:
+    kommune = stafett_municipality(config=CONFIG_DIR / "agder.toml", municipality_id="4204")
+    case = kommune.open_case()
+    bad = VALID["agder-overlevering"] | {"foreldre_informert": False, "dato": "3. mars"}
+    with pytest.raises(InvalidInput) as error, kommune.system() as w:
+        w.log.add_note(case.id, "", tool_id="agder-overlevering", form=bad)
+    assert "«Dato» (dato): må være en dato (ÅÅÅÅ-MM-DD)" in error.value.message
+    assert "(foreldre_informert): må krysses av" in error.value.message
