@@ -111,7 +111,7 @@ class RestSource:
     def read(
         self, job: RosterImport, since: dt.datetime | None, progress: Callable[[str, int, int], None]
     ) -> dt.datetime | None:
-        """Stream every collection into ``job``; returns the newest dateLastModified seen (the next watermark)."""
+        """Stream every collection into ``job``; returns the newest dateLastModified seen (next watermark)."""
         newest = since
         count = 0
         for collection in COLLECTIONS:

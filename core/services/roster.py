@@ -372,7 +372,7 @@ class RosterImport:
             self.problems.append(Problem(origin, reason))
 
     def roles_complete_for(self, user: str) -> None:
-        """The user's roles in this import are all they have: in a delta, any other role of theirs has ended."""
+        """The user's roles in this import are all they have: in a delta, any other role has ended."""
         self._stage(ST_ROLE_OWNER, origin="", user_sid=user)
 
     def add(self, record: Org | User | Role | Group | Enrollment | BirthDate) -> None:
@@ -699,7 +699,7 @@ class RosterImport:
             self.session.execute(ST_SEEN.insert(), [{"kind": kind, "sid": sid} for sid in sids])
 
     def _write_person(self, subject_id: str) -> None:
-        """Note a write of this person's data; ``_authorize_pending`` asks the policy before the page is flushed."""
+        """Note a write of this person's data; ``_authorize_pending`` asks the policy before flushing."""
         self._to_authorize.add(subject_id)
 
     def _authorize_pending(self) -> None:

@@ -302,6 +302,10 @@ class AuditHeadRow(Base):
 
 # MODELS COMPLETE
 
-import core.storage.auth_models  # noqa: E402, F401  (identity tables: signing keys, realm sessions)
-import core.storage.outbox_models  # noqa: E402  (the outbox: deliveries to units' journals)
-import core.storage.roster_models  # noqa: E402  (school roster: source ids, enrollments, classes)
+# The tables of core's other parts live beside their code; importing them here puts every table on
+# Base.metadata, which Alembic compares against the migrations.
+from core.storage import (  # noqa: E402, F401
+    auth_models,  # identity: signing keys, realm sessions
+    outbox_models,  # the outbox: deliveries to units' journals
+    roster_models,  # school roster: source ids, enrollments, classes
+)
