@@ -256,6 +256,9 @@ ENDPOINTS = [
     Endpoint("GET", f"{A}/guides", fixed(f"{A}/guides"), "everyone"),
     Endpoint("GET", f"{A}/tools", fixed(f"{A}/tools"), "everyone"),
     Endpoint("GET", f"{A}/tools/{{tool_id}}", fixed(f"{A}/tools/undringsnotat"), "everyone"),
+    Endpoint("GET", f"{A}/relay-holder-rules", fixed(f"{A}/relay-holder-rules"), "everyone"),
+    # due reminders list case ids and dates of the whole municipality: BTI coordinators only
+    Endpoint("GET", f"{A}/reminders", fixed(f"{A}/reminders"), {COORDINATOR}),
     # people: employees with a unit and administrators; another municipality's people are not found
     Endpoint(
         "POST",

@@ -6,9 +6,18 @@ from typing import ClassVar
 
 from litestar import Controller
 
-from contracts import ActionGuide, MeetingArena, Municipality, ServiceDirectoryEntry, ToolDefinition, Unit
+from contracts import (
+    ActionGuide,
+    MeetingArena,
+    Municipality,
+    RelayHolderRule,
+    ServiceDirectoryEntry,
+    ToolDefinition,
+    Unit,
+)
 from core.api.dependencies import Page, Pages, UoW
 from core.api.routes import IdPath, read
+from core.services.reminders import Reminder, ReminderService
 
 
 class DirectoryController(Controller):
@@ -52,6 +61,18 @@ class DirectoryController(Controller):
     def tool(self, tool_id: IdPath, uow: UoW) -> ToolDefinition:
         with uow() as w:
             return w.directory.tool(tool_id)
+
+    @read("/relay-holder-rules", purpose="relay_holder_rules.list")
+    def relay_holder_rules(self, uow: UoW, paging: Pages) -> Page[RelayHolderRule]:
+        """Who may or must hold the baton (stafettholder) at each level, in the municipality's words."""
+        with uow() as w:
+            return paging.page(w.directory.relay_holder_rules())
+
+    @read("/reminders", purpose="reminders.list")
+    def reminders(self, uow: UoW, paging: Pages) -> Page[Reminder]:
+        """Due reminders (coordinators): cases missing a required stafettholder, overdue evaluations."""
+        with uow() as w:
+            return paging.page(ReminderService(w).due())
 
     @read("/guides", purpose="guides.list")
     def guides(self, uow: UoW, paging: Pages) -> Page[ActionGuide]:

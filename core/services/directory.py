@@ -18,6 +18,7 @@ from contracts import (
     Level,
     MeetingArena,
     Municipality,
+    RelayHolderRule,
     ServiceDirectoryEntry,
     ServiceType,
     ToolDefinition,
@@ -93,6 +94,9 @@ class DirectoryService:
         if tool is None:
             raise NotFound(f"Fant ikke verktøyet «{tool_id}».", code="tool_not_found")
         return tool
+
+    def relay_holder_rules(self) -> list[RelayHolderRule]:
+        return sorted(self.work.plugins.relay_holder_rules, key=lambda rule: rule.level)
 
     def guides(self) -> list[ActionGuide]:
         return list(self.work.plugins.guides)
