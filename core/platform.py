@@ -112,6 +112,7 @@ class Platform:
         try:
             yield unit
             cancelled = outbox.enqueue(unit)  # deliveries owed commit with the events, or not at all
+            unit.flush_audit()
             session.commit()
         except BaseException:
             session.rollback()
@@ -136,6 +137,7 @@ class Work:
         self.purpose = purpose
         self.now = platform.clock()
         self.events: list[CaseEvent] = []
+        self._audit_pending: list[dict] = []
 
     @property
     def municipality_id(self) -> str:
@@ -187,27 +189,38 @@ class Work:
         (only the receiver answers a hand-over), so every refusal leaves one audit event.
         """
         self.session.rollback()
+        self._audit_pending.clear()
         self._audit(action, decision, case, subject_id)
+        self.flush_audit()
         self.session.commit()
         raise Forbidden(decision.reason, code=decision.basis)
 
     def _audit(
         self, action: Action, decision: Decision, case: CaseFacts | None, subject_id: str | None
     ) -> None:
-        audit.append(
-            self.session,
-            municipality_id=self.municipality_id,
-            at=self.now,
-            actor_id=self.actor.id,
-            actor_kind=str(self.actor.kind),
-            on_behalf_of=self.actor.on_behalf_of,
-            action=str(action),
-            purpose=self.purpose,
-            outcome="allowed" if decision.allowed else "refused",
-            reason=decision.basis if decision.allowed else f"{decision.basis}: {decision.reason}",
-            case_id=case.case_id if case else None,
-            subject_id=subject_id or (case.subject_id if case else None),
+        """Queue an audit event; ``flush_audit`` chains the queue in just before commit."""
+        self._audit_pending.append(
+            dict(
+                municipality_id=self.municipality_id,
+                at=self.now,
+                actor_id=self.actor.id,
+                actor_kind=str(self.actor.kind),
+                on_behalf_of=self.actor.on_behalf_of,
+                action=str(action),
+                purpose=self.purpose,
+                outcome="allowed" if decision.allowed else "refused",
+                reason=decision.basis if decision.allowed else f"{decision.basis}: {decision.reason}",
+                case_id=case.case_id if case else None,
+                subject_id=subject_id or (case.subject_id if case else None),
+            )
         )
+
+    def flush_audit(self) -> None:
+        """Append the queued audit events to the chain. Done last in the transaction, so the chain head
+        of the municipality is locked only for the moment before commit, not for the whole request."""
+        for event in self._audit_pending:
+            audit.append(self.session, **event)
+        self._audit_pending.clear()
 
     @cached_property
     def people(self) -> PeopleService:

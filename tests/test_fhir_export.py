@@ -14,6 +14,8 @@ from tests.conftest import World
 
 def test_export_case_writes_a_valid_bundle(world: World, database_url: str, tmp_path: Path) -> None:
     case = world.open_case()
+    with world.as_(world.teacher, "lese loggen") as w:
+        w.log.entries(case.id)  # an audited read: the export carries it as an AuditEvent
     out = tmp_path / "sak.json"
     result = CliRunner().invoke(
         main, ["export", "fhir", "--database-url", database_url, "--case", case.id, "--output", str(out)]

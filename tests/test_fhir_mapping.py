@@ -90,6 +90,8 @@ def test_case_bundle_maps_every_part_of_the_case(world: World) -> None:
 
 def test_system_export_includes_the_audit_trail(world: World) -> None:
     case = world.open_case()
+    with world.as_(world.teacher, "lese saken") as w:
+        w.cases.get(case.id)  # an audited read, committed before the export
     bundle = export.case_bundle(world.platform, Actor.system(MUNICIPALITY), case.id)
     events = by_type(bundle)["AuditEvent"]
     assert any(e["subtype"][0]["code"] == "case.read" and e["outcome"] == "0" for e in events)
