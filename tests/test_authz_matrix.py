@@ -259,6 +259,10 @@ ENDPOINTS = [
     Endpoint("GET", f"{A}/relay-holder-rules", fixed(f"{A}/relay-holder-rules"), "everyone"),
     # due reminders list case ids and dates of the whole municipality: BTI coordinators only
     Endpoint("GET", f"{A}/reminders", fixed(f"{A}/reminders"), {COORDINATOR}),
+    # the outbox of deliveries to journals: administrators
+    Endpoint("GET", f"{A}/outbox", fixed(f"{A}/outbox"), {ADMIN}),
+    # no dead delivery in the scene: the policy lets the administrator through to a 404, others get 403
+    Endpoint("POST", f"{A}/outbox/{{message_id}}/retry", fixed(f"{A}/outbox/ukjent/retry"), set(), {ADMIN}),
     # people: employees with a unit and administrators; another municipality's people are not found
     Endpoint(
         "POST",

@@ -13,12 +13,15 @@ from pathlib import Path
 import msgspec
 import pytest
 from click.testing import CliRunner
+from litestar.testing import TestClient
 from sqlalchemy import select
 
 from adapters.fhir import mapping
 from adapters.fhir.delivery import FhirSender
 from contracts import OutboxStatus
 from core import outbox
+from core.app import create_app
+from core.auth import issue_token
 from core.cli import main
 from core.config import DeploymentConfig, FhirEndpointConfig, default_config
 from core.outbox import OutboxService, RetryPolicy
@@ -224,9 +227,16 @@ def test_a_malformed_answer_is_recorded_retried_and_dead_lettered_without_stoppi
     assert dead.status is OutboxStatus.DEAD
     assert "ikke med en Bundle" in dead.last_error
 
-    with world.system("drift") as w:
-        [retried] = OutboxService(w).retry()
-    assert retried.id == dead.id
+    # an administrator sees the dead delivery and its error through the API, and retries it there
+    base = "http://testserver.local"
+    with TestClient(create_app(platform, public_url=base), base_url=base) as client:
+        headers = {"Authorization": f"Bearer {issue_token(platform, world.admin, public_url=base)}"}
+        listed = client.get("/api/v1/outbox?status=dead", headers=headers)
+        assert listed.status_code == 200, listed.text
+        [shown] = listed.json()["items"]
+        assert shown["id"] == dead.id and "ikke med en Bundle" in shown["last_error"]
+        retried = client.post(f"/api/v1/outbox/{dead.id}/retry", headers=headers)
+        assert retried.status_code == 200 and retried.json()["status"] == "pending"
     [done] = outbox.run(platform, sender, policy=policy)
     assert done.status is OutboxStatus.DELIVERED
 

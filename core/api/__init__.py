@@ -13,6 +13,7 @@ from core.api.cases import CaseController
 from core.api.dependencies import DEPENDENCIES
 from core.api.directory import DirectoryController
 from core.api.family import AuditController, FamilyController
+from core.api.outbox import OutboxController
 from core.api.people import PeopleController
 from core.api.problems import EXCEPTION_HANDLERS
 from core.api.work import ConsentController, HandoverController, MeasureController, MeetingController
@@ -33,6 +34,7 @@ def api_router() -> Router:
             MeetingController,
             FamilyController,
             AuditController,
+            OutboxController,
         ],
         dependencies=DEPENDENCIES,
     )

@@ -32,13 +32,16 @@ class RecordService:
         audit = self._audit(state) if include_audit else []
         return self.load(state, audit)
 
-    def visible_case_ids(self) -> Iterator[str]:
-        """Ids of the municipality's cases (open and closed) the caller may read, oldest first.
+    def visible_case_ids(self, *, subject_id: str | None = None) -> Iterator[str]:
+        """Ids of the municipality's cases (open and closed) the caller may read, oldest first;
+        with ``subject_id`` only that child's or pregnant person's cases.
 
         Unaudited: it yields ids only; each case read after it is audited by ``case``.
         """
         work = self.work
         stmt = select(m.CaseRow.id).where(m.CaseRow.municipality_id == work.municipality_id)
+        if subject_id is not None:
+            stmt = stmt.where(m.CaseRow.subject_id == subject_id)
         if work.actor.kind is not ActorKind.SYSTEM:
             units = list(work.actor.unit_roles)
             stmt = stmt.where(
