@@ -224,24 +224,22 @@ ST_USER = _table(
     sa.Column("phone", sa.String),
 )
 ST_AGENT = _table("agent", sa.Column("user_sid", sa.String), sa.Column("agent_sid", sa.String))
-ST_ROLE = _table(
-    "role",
-    sa.Column("user_sid", sa.String),
-    sa.Column("org_sid", sa.String),
-    sa.Column("grp", sa.String),
-    sa.Column("leader", sa.Integer),
-    sa.Column("responsible", sa.Integer),
-    sa.Column("active", sa.Integer),
-)
-ST_ROLE_AGG = _table(
-    "role_agg",
-    sa.Column("user_sid", sa.String),
-    sa.Column("org_sid", sa.String),
-    sa.Column("grp", sa.String),
-    sa.Column("leader", sa.Integer),
-    sa.Column("responsible", sa.Integer),
-    sa.Column("active", sa.Integer),
-)
+
+
+def _role_columns() -> list[sa.Column]:
+    """A person's role at an org: staged per source row, then aggregated per (user, org, group)."""
+    return [
+        sa.Column("user_sid", sa.String),
+        sa.Column("org_sid", sa.String),
+        sa.Column("grp", sa.String),
+        sa.Column("leader", sa.Integer),
+        sa.Column("responsible", sa.Integer),
+        sa.Column("active", sa.Integer),
+    ]
+
+
+ST_ROLE = _table("role", *_role_columns())
+ST_ROLE_AGG = _table("role_agg", *_role_columns())
 ST_CLASS = _table(
     "class",
     sa.Column("sid", sa.String),
