@@ -32,12 +32,12 @@ def test_shipped_configs_enable_different_plugins() -> None:
 
     plugins = {m.id: m.plugins for m in load_config(AGDER).municipalities}
     assert plugins == {
-        KRISTIANSAND: ["bti-standard", "agder"],
+        KRISTIANSAND: ["bti-standard", "agder", "fhir"],
         LYNGDAL: ["bti-standard", "agder"],
         FARSUND: ["bti-standard", "agder", "farsund"],
     }
     assert load_config(RAKKESTAD).municipalities[0].plugins == ["bti-standard", "rakkestad"]
-    assert default_config().municipalities[0].plugins == ["bti-standard"]
+    assert default_config().municipalities[0].plugins == ["bti-standard", "fhir"]
 
 
 def test_each_municipality_of_a_region_sees_only_its_own_guides_arenas_and_rules(region) -> None:
