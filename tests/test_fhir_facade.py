@@ -1,10 +1,17 @@
-"""``/fhir/R4/`` read and search behind real tokens: the same policy and audit as the API."""
+"""``/fhir/R4/`` read and search on a served app with real local-realm tokens: the API's policy and audit.
+
+Every resource the facade returns is validated with fhir.resources' R4B models; one is also posted to
+Medplum's FHIR server (tests/fhir_peer), whose validateResource accepts it.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterator
+
+import httpx
 import pytest
-from litestar.testing import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from adapters.fhir import mapping
 from core.app import create_app
@@ -12,78 +19,234 @@ from core.auth import issue_token
 from core.storage import models as m
 from tests.conftest import PPT, World
 
-BASE = "http://testserver.local"
-FNR = "urn:oid:2.16.578.1.12.4.1.4.1"
+FHIR_JSON = "application/fhir+json"
 
 
 @pytest.fixture
-def client(world: World):
-    with TestClient(create_app(world.platform, public_url=BASE), base_url=BASE) as client:
+def base(world: World, serve_app) -> str:
+    return serve_app(lambda url: create_app(world.platform, public_url=url))
+
+
+@pytest.fixture
+def http(base: str) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=f"{base}/fhir/R4", timeout=20) as client:
         yield client
 
 
-def get(world: World, client: TestClient, person: str | None, path: str, **kwargs):
-    if person is None:
-        return client.get(f"/fhir/R4/{path}")
-    token = issue_token(world.platform, person, public_url=BASE, **kwargs)
-    return client.get(f"/fhir/R4/{path}", headers={"Authorization": f"Bearer {token}"})
+def get(
+    world: World, http: httpx.Client, base: str, person: str | None, path: str, **token
+) -> httpx.Response:
+    headers = {}
+    if person is not None:
+        headers["Authorization"] = f"Bearer {issue_token(world.platform, person, public_url=base, **token)}"
+    return http.get(path, headers=headers)
 
 
-def audited_reads(world: World, person: str) -> int:
+def ok(response: httpx.Response) -> dict:
+    """A 200 FHIR answer, validated as R4 (R4B models) resource by resource."""
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith(FHIR_JSON)
+    body = mapping.validate(response.json())
+    for entry in body.get("entry", []):
+        mapping.validate(entry["resource"])
+    return body
+
+
+def problem(response: httpx.Response, status: int) -> str:
+    """The diagnostics of an OperationOutcome with ``status``."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith(FHIR_JSON)
+    body = mapping.validate(response.json())
+    assert body["resourceType"] == "OperationOutcome"
+    return body["issue"][0]["diagnostics"]
+
+
+def ids(bundle: dict) -> list[str]:
+    assert bundle["resourceType"] == "Bundle" and bundle["type"] == "searchset"
+    return [e["resource"]["id"] for e in bundle["entry"]]
+
+
+def audit(world: World, person: str, action: str, outcome: str) -> list[m.AuditEventRow]:
     with world.platform.database.session() as session:
-        return session.scalar(
-            select(func.count()).where(
-                m.AuditEventRow.actor_id == person, m.AuditEventRow.action == "case.read"
+        return list(
+            session.scalars(
+                select(m.AuditEventRow).where(
+                    m.AuditEventRow.actor_id == person,
+                    m.AuditEventRow.action == action,
+                    m.AuditEventRow.outcome == outcome,
+                )
             )
         )
 
 
-def test_capability_statement_lists_the_types(world: World, client: TestClient) -> None:
-    response = client.get("/fhir/R4/metadata")
-    assert response.status_code == 200 and response.headers["content-type"].startswith(
-        "application/fhir+json"
-    )
-    body = mapping.validate(response.json())
-    assert {"Patient", "EpisodeOfCare", "Consent"} <= {r["type"] for r in body["rest"][0]["resource"]}
-
-
-def test_read_and_search_a_case_as_the_employee_who_may_see_it(world: World, client: TestClient) -> None:
-    case = world.open_case()
-    episode = get(world, client, world.teacher, f"EpisodeOfCare/{case.id}")
-    assert episode.status_code == 200, episode.text
-    assert mapping.validate(episode.json())["id"] == case.id
+def fnr(world: World, person: str) -> str:
     with world.platform.database.session() as session:
-        national_id = session.get(m.PersonRow, world.child).national_id
-    found = get(world, client, world.teacher, f"Patient?identifier={FNR}|{national_id}")
-    assert found.status_code == 200, found.text
-    bundle = found.json()
-    assert bundle["type"] == "searchset" and bundle["total"] == 1
-    assert mapping.validate(bundle["entry"][0]["resource"])["id"] == world.child
-    by_patient = get(world, client, world.teacher, f"EpisodeOfCare?patient=Patient/{world.child}").json()
-    assert [e["resource"]["id"] for e in by_patient["entry"]] == [case.id]
-    assert audited_reads(world, world.teacher) >= 3
+        return session.get_one(m.PersonRow, person).national_id
 
 
-def test_another_service_sees_nothing_without_consent_and_loses_it_on_withdrawal(
-    world: World, client: TestClient
-) -> None:
+def busy_case(world: World) -> str:
+    """A level 2 case with PPT under consent, the teacher as stafettholder and one measure."""
     case = world.open_case()
-    assert get(world, client, world.ppt, f"EpisodeOfCare/{case.id}").status_code == 404
     world.level_2(case.id, PPT)
-    assert get(world, client, world.ppt, f"EpisodeOfCare/{case.id}").status_code == 200
+    today = world.clock.today()
+    with world.as_(world.teacher) as w:
+        w.measures.create(
+            case.id,
+            title="Samtalegruppe",
+            goal="Ola trives i friminuttene",
+            responsible_id=world.teacher,
+            start_date=today,
+            evaluation_date=today + dt.timedelta(days=42),
+        )
+        w.log.add_note(case.id, "Snakket med kontaktlærer.")
+    return case.id
+
+
+def test_the_capability_statement_needs_no_login_and_lists_types_and_search_parameters(
+    http: httpx.Client,
+) -> None:
+    statement = ok(http.get("metadata"))
+    assert statement["resourceType"] == "CapabilityStatement" and statement["fhirVersion"] == "4.0.1"
+    resources = {r["type"]: r for r in statement["rest"][0]["resource"]}
+    assert set(resources) >= {"Patient", "RelatedPerson", "EpisodeOfCare", "Consent", "Goal", "AuditEvent"}
+    assert {p["name"] for p in resources["Consent"]["searchParam"]} == {
+        "_id",
+        "identifier",
+        "patient",
+        "episode-of-care",
+    }
+    assert {"subject", "patient"} <= {p["name"] for p in resources["Goal"]["searchParam"]}
+
+
+def test_the_employee_on_the_case_reads_and_searches_it_and_every_case_read_is_audited(
+    world: World, http: httpx.Client, base: str
+) -> None:
+    case_id = busy_case(world)
+    reads_before = len(audit(world, world.teacher, "case.read", "allowed"))
+
+    episode = ok(get(world, http, base, world.teacher, f"EpisodeOfCare/{case_id}"))
+    assert episode["patient"]["reference"] == f"Patient/{world.child}"
+    assert episode["careManager"]["reference"] == f"PractitionerRole/stafettholder.{case_id}"
+
+    whole = ok(get(world, http, base, world.teacher, f"Goal?episode-of-care=EpisodeOfCare/{case_id}"))
+    [goal_id] = ids(whole)
+    assert ok(get(world, http, base, world.teacher, f"Goal/{goal_id}"))["lifecycleStatus"] == "active"
+    consents = ok(get(world, http, base, world.teacher, f"Consent?patient=Patient/{world.child}"))
+    assert len(consents["entry"]) == 1 and consents["entry"][0]["resource"]["status"] == "active"
+    team = ok(get(world, http, base, world.teacher, f"CareTeam/team.{case_id}"))
+    assert {p["member"]["reference"] for p in team["participant"]} >= {"Organization/ppt-fjordvik"}
+    log = ok(get(world, http, base, world.teacher, f"Communication?subject={world.child}"))["entry"]
+    texts = [p.get("contentString", "") for e in log for p in e["resource"].get("payload", [])]
+    assert "Snakket med kontaktlærer." in texts
+    parents = ids(ok(get(world, http, base, world.teacher, f"RelatedPerson?patient={world.child}")))
+    assert len(parents) == 3  # mother, father, and the stepfather without parental responsibility
+
+    # the child found by fødselsnummer, the way a journal knows them
+    found = ok(
+        get(world, http, base, world.teacher, f"Patient?identifier={mapping.FNR}|{fnr(world, world.child)}")
+    )
+    assert ids(found) == [world.child] and found["total"] == 1
+    assert found["entry"][0]["fullUrl"] == f"{base}/fhir/R4/Patient/{world.child}"
+    assert ok(get(world, http, base, world.teacher, f"Patient/{world.child}"))["name"][0]["given"] == ["Ola"]
+
+    # units and colleagues without a case: the unit directory and the audited person look-up
+    assert ok(get(world, http, base, world.teacher, "Organization/ppt-fjordvik"))["name"]
+    colleague = ok(
+        get(world, http, base, world.teacher, f"Practitioner?identifier=urn:stafett:person|{world.ppt}")
+    )
+    assert ids(colleague) == [world.ppt]
+
+    assert len(audit(world, world.teacher, "case.read", "allowed")) - reads_before >= 8
+
+
+def test_an_unrelated_employee_is_refused_and_the_refusal_is_audited(
+    world: World, http: httpx.Client, base: str
+) -> None:
+    case_id = busy_case(world)
+    for path in (
+        f"EpisodeOfCare/{case_id}",
+        f"Patient/{world.child}",
+        f"Consent?patient=Patient/{world.child}",
+        f"Patient?identifier={mapping.FNR}|{fnr(world, world.child)}",
+    ):
+        assert "taushetsplikt" not in problem(get(world, http, base, world.nurse, path), 403).lower()
+    refusals = audit(world, world.nurse, "case.read", "refused")
+    assert len(refusals) == 4 and {r.case_id for r in refusals} == {case_id}
+    assert audit(world, world.nurse, "case.read", "allowed") == []
+    # a search that names no case only finds the cases the caller may read: none
+    assert ids(ok(get(world, http, base, world.nurse, "EpisodeOfCare"))) == []
+    # the family has its own view in the API; the full record is not theirs (refused, audited)
+    problem(get(world, http, base, world.mother, f"EpisodeOfCare/{case_id}"), 403)
+    assert len(audit(world, world.mother, "case.read", "refused")) == 1
+
+
+def test_ppt_loses_access_when_consent_is_withdrawn(world: World, http: httpx.Client, base: str) -> None:
+    case_id = busy_case(world)
+    assert ok(get(world, http, base, world.ppt, f"EpisodeOfCare/{case_id}"))["id"] == case_id
+    assert ids(ok(get(world, http, base, world.ppt, f"EpisodeOfCare?patient={world.child}"))) == [case_id]
     with world.as_(world.mother) as w:
-        for consent in w.consents.list(case.id):
+        for consent in w.consents.list(case_id):
             w.consents.withdraw(consent.id)
-    gone = get(world, client, world.ppt, f"EpisodeOfCare/{case.id}")
-    assert gone.status_code == 404 and gone.json()["resourceType"] == "OperationOutcome"
+    problem(get(world, http, base, world.ppt, f"EpisodeOfCare/{case_id}"), 403)
+    problem(get(world, http, base, world.ppt, f"Goal?patient={world.child}"), 403)
+    assert ids(ok(get(world, http, base, world.ppt, "EpisodeOfCare"))) == []
+    assert len(audit(world, world.ppt, "case.read", "refused")) == 2
 
 
-def test_errors_are_operation_outcomes(world: World, client: TestClient) -> None:
-    case = world.open_case()
-    assert get(world, client, None, f"EpisodeOfCare/{case.id}").status_code == 401
-    expired = get(world, client, world.teacher, f"EpisodeOfCare/{case.id}", lifetime=-3600)
-    assert expired.status_code == 401
-    unknown = get(world, client, world.teacher, "Observation/x")
-    assert unknown.status_code == 400 and unknown.json()["issue"][0]["code"] == "not-supported"
-    bad = get(world, client, world.teacher, "Patient?color=blue")
-    assert bad.status_code == 400 and "color" in bad.json()["issue"][0]["diagnostics"]
+def test_login_and_bad_requests_are_operation_outcomes(world: World, http: httpx.Client, base: str) -> None:
+    case_id = busy_case(world)
+    no_token = get(world, http, base, None, f"EpisodeOfCare/{case_id}")
+    assert "Innlogging" in problem(no_token, 401) and no_token.headers["www-authenticate"].startswith(
+        "Bearer"
+    )
+    problem(get(world, http, base, world.teacher, f"EpisodeOfCare/{case_id}", lifetime=-3600), 401)
+    forged = {
+        "Authorization": "Bearer " + issue_token(world.platform, world.teacher, public_url=base)[:-4] + "AAAA"
+    }
+    problem(http.get(f"EpisodeOfCare/{case_id}", headers=forged), 401)
+
+    teacher = world.teacher
+    assert "Observation" in problem(get(world, http, base, teacher, "Observation/x"), 400)
+    assert "color" in problem(get(world, http, base, teacher, "Patient?color=blue"), 400)
+    problem(get(world, http, base, teacher, "Organization?patient=x"), 400)  # not a parameter of units
+    problem(get(world, http, base, teacher, "Goal?patient=Practitioner/x"), 400)
+    problem(get(world, http, base, teacher, "Goal?_count=0"), 400)
+    problem(get(world, http, base, teacher, "Goal?_id=a&_id=b"), 400)
+    problem(
+        get(world, http, base, teacher, f"Patient?identifier={mapping.FNR}|123"), 400
+    )  # not a fødselsnummer
+    problem(get(world, http, base, teacher, "Practitioner"), 400)  # a whole staff list is not served
+    problem(get(world, http, base, teacher, "EpisodeOfCare/" + "x" * 300), 400)
+
+    problem(get(world, http, base, teacher, "EpisodeOfCare/ukjent"), 404)
+    problem(get(world, http, base, teacher, "Goal/goal.ukjent"), 404)
+    problem(get(world, http, base, teacher, "Goal/uten-prefiks"), 404)
+    assert ids(ok(get(world, http, base, teacher, "Patient?_id=ukjent"))) == []
+
+
+def test_an_independent_validator_accepts_what_the_facade_returns(
+    world: World, http: httpx.Client, base: str
+) -> None:
+    from tests.fhir_peer.peer import FhirPeer, ensure_installed
+
+    case_id = busy_case(world)
+    ensure_installed()
+    peer = FhirPeer()
+    peer.start()
+    try:
+        with httpx.Client(base_url=peer.base, timeout=20) as medplum:
+            for path in (
+                f"Patient/{world.child}",
+                f"EpisodeOfCare/{case_id}",
+                f"Consent?episode-of-care={case_id}",
+                f"Goal?episode-of-care={case_id}",
+            ):
+                body = ok(get(world, http, base, world.teacher, path))
+                for resource in [e["resource"] for e in body.get("entry", [])] or [body]:
+                    resource = {k: v for k, v in resource.items() if k != "id"}
+                    answer = medplum.post(
+                        resource["resourceType"], json=resource, headers={"Content-Type": FHIR_JSON}
+                    )
+                    assert answer.status_code == 201, (path, answer.text)
+    finally:
+        peer.stop()

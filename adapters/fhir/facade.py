@@ -1,9 +1,11 @@
 """``/fhir/R4/``: read and search the mapped resources, behind the same tokens, policy and audit as the API.
 
-A resource is found through the cases the caller may read (``RecordService``): every case it
-touches is an audited read, and a unit whose consent was withdrawn finds nothing more. Only
-employees reach cases (the family has its own view in the API). The facade is served only to
-people of municipalities that enable the ``fhir`` plugin.
+Mounted by the ``fhir`` plugin (``adapters.fhir.plugin``) through the ``routes`` hook. Unlike a
+municipal plugin, which imports ``contracts`` only, this adapter reads through core's public service
+layer: each request opens ``Platform.work`` for the logged-in actor (bearer token or session, set by
+core.auth's middleware) and ``adapters.fhir.search`` reads the cases with ``RecordService``, so the
+one policy decides and every case read is audited. Errors are OperationOutcomes with a 4xx status.
+Served only to people of municipalities that enable the ``fhir`` plugin.
 """
 
 from __future__ import annotations
@@ -12,42 +14,26 @@ from typing import Annotated, Any
 
 from litestar import Request, Response, Router, get
 from litestar.datastructures import State
+from litestar.exceptions import HTTPException
 from litestar.params import PathParameter
 
-from adapters.fhir import mapping
-from adapters.fhir.mapping import FNR as FNR_SYSTEM
+from adapters.fhir import search
+from adapters.fhir.search import Query, SearchError
 from core.errors import StafettError
-from core.platform import Platform, Work
-from core.services.record import RecordService
+from core.platform import Platform
 
 FHIR_JSON = "application/fhir+json"
 PURPOSE = "FHIR-oppslag"
 PLUGIN = "fhir"
-SEARCH_PARAMS = ("_id", "identifier", "patient", "_count")
-TYPES = (
-    "Patient",
-    "RelatedPerson",
-    "Organization",
-    "Practitioner",
-    "PractitionerRole",
-    "EpisodeOfCare",
-    "CareTeam",
-    "ServiceRequest",
-    "Consent",
-    "Goal",
-    "CarePlan",
-    "Task",
-    "Communication",
-    "Provenance",
-)
-MAX_COUNT = 200
-Segment = Annotated[str, PathParameter(pattern=r"^[A-Za-z0-9._:-]{1,64}$")]
+BASE = "/fhir/R4"
+Segment = Annotated[str, PathParameter(pattern=r"^[A-Za-z0-9.-]{1,200}$")]
+ISSUE_CODE = {400: "invalid", 401: "login", 403: "forbidden", 404: "not-found", 409: "conflict"}
 
 
 class FhirError(Exception):
-    def __init__(self, status: int, code: str, text: str) -> None:
+    def __init__(self, status: int, text: str, code: str | None = None) -> None:
         super().__init__(text)
-        self.status, self.code, self.text = status, code, text
+        self.status, self.text, self.code = status, text, code or ISSUE_CODE.get(status, "processing")
 
 
 def outcome(status: int, code: str, text: str) -> Response[dict[str, Any]]:
@@ -56,23 +42,37 @@ def outcome(status: int, code: str, text: str) -> Response[dict[str, Any]]:
         "resourceType": "OperationOutcome",
         "issue": [{"severity": "error", "code": code, "diagnostics": text}],
     }
-    return Response(body, status_code=status, media_type=FHIR_JSON)
+    headers = {"WWW-Authenticate": 'Bearer realm="stafett"'} if status == 401 else None
+    return Response(body, status_code=status, media_type=FHIR_JSON, headers=headers)
 
 
 def fhir(body: dict[str, Any]) -> Response[dict[str, Any]]:
     return Response(body, media_type=FHIR_JSON)
 
 
+def _http_error(_: Request, exc: HTTPException) -> Response[dict[str, Any]]:
+    """Litestar's own 4xx under /fhir/R4 (a malformed id in the path) as an OperationOutcome."""
+    status = exc.status_code if 400 <= exc.status_code < 500 else 400
+    return outcome(status, ISSUE_CODE.get(status, "invalid"), str(exc.detail))
+
+
 @get("/metadata", sync_to_thread=False, include_in_schema=False)
 def metadata(request: Request) -> Response[dict[str, Any]]:
     """The CapabilityStatement: which types can be read and searched, and with which parameters."""
-    base = str(request.base_url).rstrip("/") + "/fhir/R4"
-    searches = [{"name": "_id", "type": "token"}, {"name": "identifier", "type": "token"}]
+    base = str(request.base_url).rstrip("/") + BASE
+    docs = {
+        "_id": ("token", "Ressursens id."),
+        "identifier": ("token", "system|verdi: fødselsnummer/D-nummer (Patient), urn:stafett:<kind>."),
+        "patient": ("reference", "Ressursene i sakene om dette barnet (Patient/id)."),
+        "subject": ("reference", "Som patient."),
+        "episode-of-care": ("reference", "Ressursene i denne saken (EpisodeOfCare/id)."),
+    }
     return fhir(
         {
             "resourceType": "CapabilityStatement",
             "status": "active",
             "date": "2026-11-23",
+            "publisher": "Stafett",
             "kind": "instance",
             "fhirVersion": "4.0.1",
             "format": ["json"],
@@ -81,15 +81,30 @@ def metadata(request: Request) -> Response[dict[str, Any]]:
             "rest": [
                 {
                     "mode": "server",
-                    "security": {"service": [{"text": "OAuth2 bearer token (Keycloak)"}]},
+                    "documentation": "Lesing og søk. Samme tilgangsregler og revisjonsspor som Stafetts API.",
+                    "security": {
+                        "service": [
+                            {
+                                "coding": [
+                                    {
+                                        "system": "http://terminology.hl7.org/CodeSystem/restful-security-service",
+                                        "code": "OAuth",
+                                    }
+                                ],
+                                "text": "OAuth2 bearer-token (Keycloak)",
+                            }
+                        ]
+                    },
                     "resource": [
                         {
                             "type": t,
                             "interaction": [{"code": "read"}, {"code": "search-type"}],
-                            "searchParam": searches
-                            + ([] if t == "Patient" else [{"name": "patient", "type": "reference"}]),
+                            "searchParam": [
+                                {"name": p, "type": docs[p][0], "documentation": docs[p][1]}
+                                for p in search.search_params(t)
+                            ],
                         }
-                        for t in TYPES
+                        for t in search.TYPES
                     ],
                 }
             ],
@@ -102,25 +117,20 @@ def read(
     request: Request, state: State, resource_type: Segment, resource_id: Segment
 ) -> Response[dict[str, Any]]:
     try:
-        found = _search(request, state.platform, resource_type, {"_id": resource_id})
+        found = _answer(request, state.platform, resource_type, [("_id", resource_id)])
     except FhirError as error:
         return outcome(error.status, error.code, error.text)
     if not found:
-        return outcome(
-            404, "not-found", f"{resource_type}/{resource_id} finnes ikke, eller du har ikke tilgang."
-        )
+        return outcome(404, "not-found", f"{resource_type}/{resource_id} finnes ikke.")
     return fhir(found[0])
 
 
 @get("/{resource_type:str}", sync_to_thread=True, include_in_schema=False)
-def search(request: Request, state: State, resource_type: Segment) -> Response[dict[str, Any]]:
-    params = dict(request.query_params)
+def search_type(request: Request, state: State, resource_type: Segment) -> Response[dict[str, Any]]:
+    items = list(request.query_params.multi_items())
     try:
-        unknown = sorted(set(params) - set(SEARCH_PARAMS))
-        if unknown:
-            raise FhirError(400, "not-supported", f"Ukjente søkeparametre: {', '.join(unknown)}.")
-        count = _count(params.pop("_count", None))
-        found = _search(request, state.platform, resource_type, params)
+        found = _answer(request, state.platform, resource_type, items)
+        count = search.parse(resource_type, items).count
     except FhirError as error:
         return outcome(error.status, error.code, error.text)
     return fhir(
@@ -128,66 +138,40 @@ def search(request: Request, state: State, resource_type: Segment) -> Response[d
             "resourceType": "Bundle",
             "type": "searchset",
             "total": len(found),
-            "entry": [{"resource": r, "search": {"mode": "match"}} for r in found[:count]],
+            "link": [{"relation": "self", "url": str(request.url)}],
+            "entry": [
+                {
+                    "fullUrl": f"{str(request.base_url).rstrip('/')}{BASE}/{r['resourceType']}/{r['id']}",
+                    "resource": r,
+                    "search": {"mode": "match"},
+                }
+                for r in found[:count]
+            ],
         }
     )
 
 
-def _count(value: str | None) -> int:
-    if value is None:
-        return 50
-    if not value.isdigit() or not 0 < int(value) <= MAX_COUNT:
-        raise FhirError(400, "value", f"_count må være et heltall fra 1 til {MAX_COUNT}.")
-    return int(value)
-
-
-def _search(request: Request, platform: Platform, resource_type: str, params: dict[str, str]) -> list[dict]:
-    """Resources of one type matching the parameters, from the cases the caller may read."""
+def _answer(
+    request: Request, platform: Platform, resource_type: str, items: list[tuple[str, str]]
+) -> list[dict]:
+    """Authenticate, parse and search in one audited unit of work; every failure becomes a ``FhirError``."""
     actor = request.user
     if actor is None:
-        raise FhirError(401, "login", "Innlogging kreves (bearer-token).")
+        raise FhirError(401, "Innlogging kreves (Authorization: Bearer …).")
     if PLUGIN not in platform.plugins.enabled(actor.municipality_id):
-        raise FhirError(404, "not-found", "FHIR-tilgang er ikke slått på i denne kommunen.")
-    if resource_type not in TYPES:
-        raise FhirError(400, "not-supported", f"Ressurstypen «{resource_type}» støttes ikke her.")
+        raise FhirError(404, "FHIR-tilgang er ikke slått på i denne kommunen.", "not-supported")
     try:
+        query: Query = search.parse(resource_type, items)
         with platform.work(actor, PURPOSE) as work:
-            records = RecordService(work)
-            subject = _subject(work, params, resource_type)
-            matches: dict[tuple[str, str], dict] = {}
-            for case_id in list(records.visible_case_ids(subject_id=subject)):
-                for resource in mapping.resources(records.case(case_id), now=work.now):
-                    if resource["resourceType"] == resource_type and _matches(resource, params, subject):
-                        matches.setdefault((resource_type, resource["id"]), resource)
-            return list(matches.values())
-    except StafettError as error:
-        raise FhirError(
-            error.status, "forbidden" if error.status == 403 else "processing", error.message
-        ) from None
+            return search.find(work, query)
+    except SearchError as error:
+        raise FhirError(400, str(error), "not-supported") from None
+    except StafettError as error:  # a malformed value (422 in the API) is a bad search here: 400
+        raise FhirError(400 if error.status == 422 else error.status, error.message) from None
 
 
-def _subject(work: Work, params: dict[str, str], resource_type: str) -> str | None:
-    """The child the search is about, when the parameters name one (by id or by fødselsnummer)."""
-    patient = params.get("patient", "").removeprefix("Patient/")
-    if resource_type == "Patient":
-        patient = params.get("_id", patient)
-        system, _, value = params.get("identifier", "").partition("|")
-        if value and system == FNR_SYSTEM:
-            return work.people.find_by_national_id(value).id
-    return patient or None
-
-
-def _matches(resource: dict, params: dict[str, str], subject: str | None) -> bool:
-    if "_id" in params and resource["id"] != params["_id"]:
-        return False
-    if "identifier" in params:
-        system, _, value = params["identifier"].partition("|")
-        if not any(
-            i.get("value") == value and (not system or i.get("system") == system)
-            for i in resource.get("identifier", [])
-        ):
-            return False
-    return subject is None or resource["resourceType"] != "Patient" or resource["id"] == subject
-
-
-fhir_router = Router(path="/fhir/R4", route_handlers=[metadata, read, search])
+fhir_router = Router(
+    path=BASE,
+    route_handlers=[metadata, read, search_type],
+    exception_handlers={HTTPException: _http_error},
+)

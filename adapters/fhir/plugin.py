@@ -1,8 +1,10 @@
 """The ``fhir`` plugin: mounts the FHIR read facade (``/fhir/R4/``) through the ``routes`` hook.
 
-Unlike the municipal plugins, which import ``contracts`` only, this one belongs to an adapter: the
-facade it mounts reads through core's service layer (the one policy and the audit trail), which
-adapters may use. Enable it in a municipality's config to give that municipality FHIR access.
+Enable it in a municipality's ``plugins`` to give that municipality's people FHIR read access.
+This module itself imports ``contracts`` only, like every plugin; it returns the facade's router.
+The exception to "plugins import contracts only" is the facade it mounts (``adapters.fhir.facade``):
+it is adapter code and reads through core's public service layer (``core.platform``,
+``core.services.*``), so the one policy and the audit trail apply to every FHIR read.
 """
 
 from __future__ import annotations

@@ -58,6 +58,26 @@ class RecordService:
             if decide(work.actor, Action.READ_CASE, municipality_id=work.municipality_id, case=facts):
                 yield case_id
 
+    def case_ids_of(self, kind: str, entity_id: str) -> list[str]:
+        """Ids of the municipality's cases a subject (child or pregnant person), measure, consent,
+        hand-over, log entry or audit event belongs to, so an adapter can ask ``case`` for them and
+        the policy answers (a refusal is a 403, not a silent miss). Unaudited: ids only.
+        """
+        column = {
+            "subject": m.CaseRow.subject_id,
+            "measure": m.MeasureRow.id,
+            "consent": m.ConsentRow.id,
+            "handover": m.HandoverRow.id,
+            "log_entry": m.LogEntryRow.id,
+            "audit_event": m.AuditEventRow.id,
+        }[kind]
+        stmt = select(m.CaseRow.id).where(
+            m.CaseRow.municipality_id == self.work.municipality_id, column == entity_id
+        )
+        if column.class_ is not m.CaseRow:
+            stmt = stmt.join(column.class_, column.class_.case_id == m.CaseRow.id)
+        return list(self.work.session.scalars(stmt.order_by(m.CaseRow.opened_at, m.CaseRow.id)))
+
     def _audit(self, state: CaseState) -> list[AuditRecord]:
         work = self.work
         allowed = decide(work.actor, Action.READ_AUDIT, municipality_id=work.municipality_id)
