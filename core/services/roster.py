@@ -653,6 +653,7 @@ class RosterImport:
             with self.session.no_autoflush:  # a flush per lookup would cost more than the page's writes
                 yield rows
             done, last = done + len(rows), rows[-1].seq
+            self.session.flush()  # the page's writes first, so each audit append flushes only itself
             self._authorize_pending()
             self.session.flush()
             self.session.expunge_all()  # the identity map would otherwise hold every row of the import
@@ -674,6 +675,11 @@ class RosterImport:
             )
         )
         return {(row.kind, row.sourced_id): row for row in rows}
+
+    def _preload(self, model: type, column: sa.Column, ids: Sequence[str | None]) -> None:
+        """Load a page's link rows in one query, so the lookups row by row hit the identity map."""
+        if wanted := {i for i in ids if i}:
+            self.session.scalars(select(model).where(column.in_(wanted))).all()
 
     def _record(
         self,
@@ -873,6 +879,9 @@ class RosterImport:
             records = self._records("role", keys)
             people = self._records(PERSON_KINDS, [r.user_sid for r in page])
             orgs = self._records("org", [r.org_sid for r in page])
+            person_ids = [p.target_id for p in people.values()]
+            self._preload(SchoolEnrollmentRow, SchoolEnrollmentRow.person_id, person_ids)
+            self._preload(m.UnitMembershipRow, m.UnitMembershipRow.person_id, person_ids)
             seen = []
             for row, k in zip(page, keys, strict=True):
                 record = records.get(("role", k))
@@ -962,6 +971,7 @@ class RosterImport:
             if not pairs:
                 continue
             records = self._records("agent", list(pairs))
+            self._preload(m.GuardianshipRow, m.GuardianshipRow.child_id, [c for _, c, _, _ in pairs.values()])
             guardians = {g for _, _, _, g in pairs.values()}
             query = (
                 select(ST_ROLE_AGG.c.user_sid, func.max(ST_ROLE_AGG.c.responsible))
@@ -1042,6 +1052,7 @@ class RosterImport:
             people = self._records(("child", "employee"), [r.user_sid for r in page])
             seen = []
             created: dict[tuple[str, str], ClassMemberRow] = {}
+            self._preload(ClassMemberRow, ClassMemberRow.person_id, [p.target_id for p in people.values()])
             for row in page:
                 record = records.get(("enrollment", row.sid))
                 if not row.active:
