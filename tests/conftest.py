@@ -193,6 +193,8 @@ def stafett_database_url(database_url: str) -> str:
 
 
 from tests.api_support import api, app  # noqa: E402, F401  (API fixtures: the app and a client per person)
+from tests.browser import chromium, people, shots, site  # noqa: E402, F401  (page tests: one Chromium per session)
+from tests.plugin_kit import kit_plugin  # noqa: E402, F401  (a pip-installed `stafett plugins new` plugin)
 
 
 @pytest.fixture

@@ -1,75 +1,21 @@
 """The kit for plugin authors: `stafett plugins new` writes a plugin that pip installs, a config enables,
 the platform picks up, and whose own test passes with Stafett's pytest plugin.
 
-The generated plugin is installed into the running environment (the tox env or .venv) offline
-(`--no-build-isolation --no-index`, with setuptools from the test extras) under a unique name, and
-uninstalled afterwards.
+The ``kit_plugin`` fixture (tests/plugin_kit.py, shared with the API tests through conftest) installs
+the generated plugin into the running environment under a unique name and uninstalls it afterwards.
 """
 
 from __future__ import annotations
 
-import importlib
 import subprocess
 import sys
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from core.cli import main
-
-MUNICIPALITY = "9901"
-
-
-def pip(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "pip", *args, "--disable-pip-version-check", "-q"],
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-    )
-
-
-@pytest.fixture(scope="module")
-def kit_plugin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    """A plugin made by `stafett plugins new`, pip-installed for this module's tests."""
-    name = f"provekit{uuid.uuid4().hex[:8]}"
-    parent = tmp_path_factory.mktemp("kit")
-    result = CliRunner().invoke(main, ["plugins", "new", name, "--path", str(parent)])
-    assert result.exit_code == 0, result.output
-    root = parent / f"stafett-{name}"
-    installed = pip("install", "--no-build-isolation", "--no-deps", "--no-index", str(root))
-    assert installed.returncode == 0, installed.stdout + installed.stderr
-    importlib.invalidate_caches()
-    try:
-        yield name, root
-    finally:
-        pip("uninstall", "-y", f"stafett-{name}")
-        sys.modules.pop(f"stafett_{name}", None)
-        importlib.invalidate_caches()
-
-
-def write_config(tmp_path: Path, plugins: list[str]) -> Path:
-    path = tmp_path / "kommune.toml"
-    listed = ", ".join(f'"{p}"' for p in plugins)
-    path.write_text(
-        f"""name = "Prøvekommune"
-
-[[municipality]]
-id = "{MUNICIPALITY}"
-name = "Fjordvik kommune"
-plugins = [{listed}]
-
-[[municipality.unit]]
-id = "fjordvik-skole"
-name = "Fjordvik skole"
-service_type = "skole"
-""",
-        encoding="utf-8",
-    )
-    return path
+from tests.plugin_kit import write_config
 
 
 def test_new_writes_a_complete_skeleton(tmp_path: Path) -> None:
