@@ -1,4 +1,4 @@
-"""The Litestar application: the JSON API under /api/v1, the operator endpoints, plugin routes.
+"""The Litestar application: the JSON API under /api/v1, the web pages, the operator endpoints, plugin routes.
 
 Who is asking is established by the identity layer (core.auth: the built-in local realm or
 Keycloak, by config): its middleware sets ``request.user`` to a ``core.domain.policy.Actor``.
@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Litestar, get
+from litestar import Litestar, Request, get
 from litestar.datastructures import State
 from litestar.exceptions import HTTPException
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components
+from litestar.response import Redirect
 from litestar.status_codes import HTTP_503_SERVICE_UNAVAILABLE
 from sqlalchemy import text
 
@@ -20,13 +21,16 @@ from core.api import EXCEPTION_HANDLERS, api_router
 from core.api.problems import problem_spec
 from core.auth import AuthComponents, components
 from core.platform import Platform
+from core.web import home_page, web_router
 
 VERSION = "0.1.0"
 
 
 @get("/", sync_to_thread=False)
-def index(state: State) -> dict[str, Any]:
-    """What this server is, for an operator who opens it in a browser."""
+def index(request: Request, state: State) -> dict[str, Any] | Redirect:
+    """A browser goes to its pages (Mine saker, Min side, or the login); a client gets what this server is."""
+    if "text/html" in request.headers.get("accept", ""):
+        return Redirect(home_page(request.scope.get("user")), status_code=303)
     platform: Platform = state.platform
     return {
         "service": "Stafett",
@@ -83,6 +87,7 @@ def create_app(
             health,
             ready,
             api_router(),
+            web_router(platform),
             *auth.route_handlers,
             *platform.plugins.all_routes(),
         ],

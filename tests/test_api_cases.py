@@ -107,6 +107,11 @@ def test_undring_to_collaboration_and_the_family_sees_it(api: Api, world: World)
     assert "Ola lo mye i dag!" in shared and "Samtale med Ola." not in shared
     assert mother.ok("GET", f"/api/v1/family/cases/{case_id}/measures")["items"][0]["id"] == measure["id"]
     mother.ok("POST", f"/api/v1/family/cases/{case_id}/comments", {"text": "Takk for god hjelp."})
+    # a report on a home task names it; a measure that is not a home task is not one to report on
+    not_home_task = mother.post(
+        f"/api/v1/family/cases/{case_id}/comments", json={"text": "Gjort", "home_task_id": measure["id"]}
+    )
+    assert not_home_task.status_code == 404 and not_home_task.json()["code"] == "home_task_not_found"
     kinds = [e["kind"] for e in teacher.ok("GET", f"/api/v1/cases/{case_id}/log?limit=200")["items"]]
     assert "family_comment" in kinds
 

@@ -51,9 +51,9 @@ class FamilyController(Controller):
 
     @create("/{case_id:str}/comments", purpose="family.comment")
     def comment(self, case_id: IdPath, data: JSONBody[CommentIn], uow: UoW) -> LogEntry:
-        """A comment from the family in the stafettlogg."""
+        """A comment from the family in the stafettlogg; with ``home_task_id``, a report on that home task."""
         with uow() as w:
-            return w.log.family_comment(case_id, data.text)
+            return w.log.family_comment(case_id, data.text, home_task_id=data.home_task_id)
 
 
 class AuditController(Controller):

@@ -190,3 +190,4 @@ class MeetingIn(Body):
 
 class CommentIn(Body):
     text: Text
+    home_task_id: Id | None = None  # set when the comment is the family's report on a home task

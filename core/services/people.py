@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from contracts import (
@@ -148,6 +148,60 @@ class PeopleService:
         if row is None or row.kind not in (PersonKind.CHILD, PersonKind.PREGNANT):
             raise NotFound("Fant ingen registrert person med dette fødselsnummeret.", code="person_not_found")
         return mapping.subject(row)
+
+    def search_subjects(self, query: str, *, limit: int = 20) -> list[Child | PregnantPerson]:
+        """Children and pregnant persons of the municipality by fødselsnummer or name (for a new undring).
+
+        Every person shown is a look-up of that person, audited like ``find_by_national_id``.
+        """
+        text = " ".join((query or "").split())
+        if len(text) < 2:
+            raise InvalidInput("Skriv minst to tegn av navnet, eller hele fødselsnummeret.", field="q")
+        if text.replace(" ", "").isdigit():
+            return [self.find_by_national_id(text)]
+        self.work.authorize(Action.READ_PERSON)
+        name = m.PersonRow.given_name + " " + m.PersonRow.family_name
+        stmt = select(m.PersonRow).where(
+            m.PersonRow.municipality_id == self.work.municipality_id,
+            m.PersonRow.kind.in_([PersonKind.CHILD, PersonKind.PREGNANT]),
+            m.PersonRow.active.is_(True),
+        )
+        for word in text.lower().split()[:4]:
+            stmt = stmt.where(func.lower(name).contains(word, autoescape=True))
+        rows = self.work.session.scalars(
+            stmt.order_by(m.PersonRow.family_name, m.PersonRow.given_name, m.PersonRow.id).limit(limit)
+        ).all()
+        for row in rows:
+            self.work.authorize(Action.READ_PERSON, subject_id=row.id)
+        return [mapping.subject(r) for r in rows]
+
+    def colleagues(self, unit_ids: list[str]) -> list[Employee]:
+        """Active employees of ``unit_ids`` and the BTI coordinators: who may hold the baton or a measure."""
+        self.work.authorize(Action.READ_PERSON)
+        members = select(m.UnitMembershipRow.person_id).where(m.UnitMembershipRow.unit_id.in_(unit_ids))
+        coordinators = select(m.MunicipalRoleRow.person_id).where(
+            m.MunicipalRoleRow.role == MunicipalRole.COORDINATOR
+        )
+        ids = self.work.session.scalars(
+            select(m.PersonRow.id)
+            .where(m.PersonRow.municipality_id == self.work.municipality_id)
+            .where(m.PersonRow.kind == PersonKind.EMPLOYEE, m.PersonRow.active.is_(True))
+            .where(or_(m.PersonRow.id.in_(members), m.PersonRow.id.in_(coordinators)))
+            .order_by(m.PersonRow.given_name, m.PersonRow.family_name, m.PersonRow.id)
+        ).all()
+        return [self.employee(i) for i in ids]
+
+    def employee_names(self, ids: set[str]) -> dict[str, str]:
+        """Names of employees (who wrote, who is responsible), acting in their office: no personal data
+        about a child, so shown to anyone who may read the entry that names them."""
+        rows = self.work.session.execute(
+            select(m.PersonRow.id, m.PersonRow.given_name, m.PersonRow.family_name).where(
+                m.PersonRow.id.in_(ids),
+                m.PersonRow.kind == PersonKind.EMPLOYEE,
+                m.PersonRow.municipality_id == self.work.municipality_id,
+            )
+        )
+        return {pid: f"{given} {family}" for pid, given, family in rows}
 
     def _person(
         self,

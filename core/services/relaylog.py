@@ -129,10 +129,18 @@ class RelayLogService:
         self.work.authorize(Action.READ_FAMILY_VIEW, case=state.facts())
         return self._entries(case_id, family_only=True)
 
-    def family_comment(self, case_id: str, text: str) -> LogEntry:
+    def family_comment(self, case_id: str, text: str, *, home_task_id: str | None = None) -> LogEntry:
+        """A comment from the family; with ``home_task_id`` it is their report on that home task."""
         state = CaseState(self.work, case_id, lock=True)
         self.work.authorize(Action.WRITE_FAMILY, case=state.facts())
-        return self.write(state, LogEntryKind.FAMILY_COMMENT, text=check_text(text, "kommentar"))
+        text = check_text(text, "kommentar")
+        data: dict[str, Any] = {}
+        if home_task_id is not None:
+            task = self.work.session.get(m.MeasureRow, home_task_id)
+            if task is None or task.case_id != case_id or not task.for_family:
+                raise NotFound("Fant ikke hjemmeleksen i denne saken.", code="home_task_not_found")
+            data = {"measure_id": task.id, "title": task.title}
+        return self.write(state, LogEntryKind.FAMILY_COMMENT, text=text, data=data)
 
     def _entries(self, case_id: str, *, family_only: bool) -> list[LogEntry]:
         stmt = select(m.LogEntryRow).where(m.LogEntryRow.case_id == case_id).order_by(m.LogEntryRow.seq)

@@ -1,0 +1,159 @@
+"""The words people read for the model's stable codes (bokmål), and dates the Norwegian way."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from contracts import (
+    CloseReason,
+    ConcernKind,
+    EvaluationOutcome,
+    HandoverStatus,
+    InformationArea,
+    Level,
+    LogEntryKind,
+    MeetingKind,
+    ParticipationBasis,
+    ServiceType,
+)
+from core.domain.levels import LEVEL_NAMES
+
+LEVELS = {
+    Level.CLARIFY: ("Nivå 0", "Avklar undring"),
+    Level.INTERNAL: ("Nivå 1", "Intern innsats"),
+    Level.COLLABORATE_TWO: ("Nivå 2", "Samarbeid to"),
+    Level.COLLABORATE_MANY: ("Nivå 3", "Samarbeid flere"),
+}
+LOG_KINDS = {
+    LogEntryKind.NOTE: "Notat",
+    LogEntryKind.BRIGHT_MOMENT: "Lysglimt",
+    LogEntryKind.CONCERN: "Undring",
+    LogEntryKind.MEASURE_CREATED: "Nytt tiltak",
+    LogEntryKind.MEASURE_EVALUATED: "Tiltak evaluert",
+    LogEntryKind.MEETING: "Møte",
+    LogEntryKind.CONSENT_GIVEN: "Samtykke gitt",
+    LogEntryKind.CONSENT_WITHDRAWN: "Samtykke trukket tilbake",
+    LogEntryKind.LEVEL_CHANGED: "Nytt nivå",
+    LogEntryKind.PARTICIPANT_ADDED: "Tjeneste med i saken",
+    LogEntryKind.PARTICIPANT_REMOVED: "Tjeneste ute av saken",
+    LogEntryKind.RELAY_HOLDER_ASSIGNED: "Stafettholder tildelt",
+    LogEntryKind.HANDOVER_REQUESTED: "Stafetten tilbudt",
+    LogEntryKind.HANDOVER_ACCEPTED: "Stafetten overlevert",
+    LogEntryKind.HANDOVER_DECLINED: "Overlevering avslått",
+    LogEntryKind.HOME_TASK: "Hjemmelekse",
+    LogEntryKind.FAMILY_COMMENT: "Kommentar fra familien",
+    LogEntryKind.CORRECTION: "Rettelse",
+    LogEntryKind.CASE_CLOSED: "Saken avsluttet",
+}
+SERVICE_TYPES = {
+    ServiceType.HEALTH_STATION: "Helsestasjon og skolehelsetjeneste",
+    ServiceType.KINDERGARTEN: "Barnehage",
+    ServiceType.SCHOOL: "Skole",
+    ServiceType.AFTER_SCHOOL: "SFO",
+    ServiceType.PPT: "PPT",
+    ServiceType.CHILD_WELFARE: "Barneverntjenesten",
+    ServiceType.FAMILY_SERVICE: "Familietjeneste",
+    ServiceType.MENTAL_HEALTH_SUBSTANCE: "Psykisk helse og rus",
+    ServiceType.NAV: "NAV",
+    ServiceType.GP_EMERGENCY: "Fastlege og legevakt",
+    ServiceType.OTHER: "Annet",
+}
+AREAS = {
+    InformationArea.GENERAL: "Barnehage, skole, PPT og familietjenester",
+    InformationArea.HEALTH: "Helseopplysninger",
+    InformationArea.CHILD_WELFARE: "Barnevern",
+}
+OUTCOMES = {
+    EvaluationOutcome.ACHIEVED: "Målet er nådd",
+    EvaluationOutcome.PARTLY: "Målet er delvis nådd",
+    EvaluationOutcome.NOT_ACHIEVED: "Målet er ikke nådd",
+}
+MEETING_KINDS = {
+    MeetingKind.DISCUSSION: "Tverrfaglig drøfting",
+    MeetingKind.COLLABORATION: "Samarbeidsmøte",
+    MeetingKind.COORDINATION: "Koordineringsmøte",
+}
+BASES = {
+    ParticipationBasis.OWNER: "eier saken",
+    ParticipationBasis.CONSENT: "med samtykke",
+    ParticipationBasis.REPORT_DUTY: "opplysningsplikt til barnevernet",
+}
+CONCERN_KINDS = {
+    ConcernKind.WONDERING: "Undring",
+    ConcernKind.CONCERN: "Bekymring",
+    ConcernKind.REPORT: "Bekymringsmelding",
+}
+HANDOVER_STATUSES = {
+    HandoverStatus.PENDING: "venter på svar",
+    HandoverStatus.ACCEPTED: "godtatt",
+    HandoverStatus.DECLINED: "avslått",
+    HandoverStatus.CANCELLED: "avbrutt",
+}
+CLOSE_REASONS = {
+    CloseReason.RESOLVED: "Undringen er avklart eller målet nådd",
+    CloseReason.MOVED: "Flyttet fra kommunen",
+    CloseReason.CHILD_WELFARE: "Overført til barneverntjenesten",
+    CloseReason.CONSENT_WITHDRAWN: "Samtykket er trukket tilbake",
+    CloseReason.OUT_OF_TARGET_GROUP: "Utenfor målgruppen",
+}
+READ_ACTIONS = {
+    "case.read": "leste saken",
+    "case.read_family": "så familiens side",
+    "person.read": "slo opp barnet",
+}
+READER_KINDS = {"employee": "ansatt", "guardian": "foresatt", "youth": "ungdom", "system": "system"}
+MONTHS = [
+    "januar",
+    "februar",
+    "mars",
+    "april",
+    "mai",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "desember",
+]
+
+
+def date(value: dt.date | dt.datetime | str | None) -> str:
+    """«3. mars 2025»; an empty string for no date."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value[:10])
+    return f"{value.day}. {MONTHS[value.month - 1]} {value.year}"
+
+
+def datetime(value: dt.datetime | None) -> str:
+    """«3. mars 2025 kl. 10.15» in Norwegian time."""
+    if value is None:
+        return ""
+    from zoneinfo import ZoneInfo
+
+    local = value.astimezone(ZoneInfo("Europe/Oslo"))
+    return f"{date(local)} kl. {local:%H.%M}"
+
+
+def level_name(level: int) -> str:
+    return LEVEL_NAMES[Level(level)]
+
+
+FILTERS = {
+    "date": date,
+    "datetime": datetime,
+    "level_name": level_name,
+    "log_kind": lambda k: LOG_KINDS.get(k, str(k)),
+    "service_type": lambda s: SERVICE_TYPES.get(s, str(s)),
+    "area": lambda a: AREAS.get(a, str(a)),
+    "outcome": lambda o: OUTCOMES.get(o, str(o)),
+    "meeting_kind": lambda k: MEETING_KINDS.get(k, str(k)),
+    "basis": lambda b: BASES.get(b, str(b)),
+    "concern_kind": lambda k: CONCERN_KINDS.get(k, str(k)),
+    "handover_status": lambda s: HANDOVER_STATUSES.get(s, str(s)),
+    "close_reason": lambda r: CLOSE_REASONS.get(r, str(r)),
+    "read_action": lambda a: READ_ACTIONS.get(a, a),
+    "reader_kind": lambda k: READER_KINDS.get(k, k),
+}

@@ -1,0 +1,87 @@
+"""Pages from Jinja2 templates, the CSRF token of cookie-authenticated forms, and the actor of a request.
+
+Forms are protected by a double-submit token: a random value in an HttpOnly, SameSite=Strict cookie
+that every rendered form repeats in a hidden field; a POST whose field does not match is refused
+before anything is read or written.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from litestar import Request, Response
+from litestar.datastructures import Cookie
+
+from core.domain.policy import Actor, ActorKind
+from core.web import labels
+
+TEMPLATES = Path(__file__).parent / "templates"
+CSRF_COOKIE = "stafett_csrf"
+CSRF_FIELD = "csrf"
+HTML = "text/html; charset=utf-8"
+
+env = Environment(
+    loader=FileSystemLoader(TEMPLATES),
+    autoescape=select_autoescape(["html"]),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+env.filters.update(labels.FILTERS)
+env.globals.update(LEVELS=labels.LEVELS, CSRF_FIELD=CSRF_FIELD)
+
+
+def actor(request: Request) -> Actor | None:
+    user = request.scope.get("user")
+    return user if isinstance(user, Actor) else None
+
+
+def is_family(who: Actor | None) -> bool:
+    return who is not None and who.kind in (ActorKind.GUARDIAN, ActorKind.YOUTH)
+
+
+def home_page(who: Actor | None) -> str:
+    """Where a person starts: the family on Min side, employees on Mine saker, others at the login."""
+    if who is None or who.kind in (ActorKind.SYSTEM, ActorKind.ANONYMOUS):
+        return "/login?next=/"
+    return "/min-side" if is_family(who) else "/saker"
+
+
+def csrf_token(request: Request) -> tuple[str, bool]:
+    """The request's token, and whether it is new (then the response sets the cookie)."""
+    token = request.cookies.get(CSRF_COOKIE, "")
+    if len(token) >= 32:
+        return token, False
+    return secrets.token_urlsafe(32), True
+
+
+def csrf_ok(request: Request, submitted: str | None) -> bool:
+    cookie = request.cookies.get(CSRF_COOKIE, "")
+    return bool(cookie) and bool(submitted) and secrets.compare_digest(cookie, str(submitted))
+
+
+def page(request: Request, template: str, *, status: int = 200, **context: Any) -> Response[str]:
+    """Render ``template`` for the request's person, with the CSRF token every form carries."""
+    token, new = csrf_token(request)
+    who = actor(request)
+    defaults = {"message": "", "error": None, "values": {}, "target": ""}
+    body = env.get_template(template).render(
+        csrf=token, me=who, family=is_family(who), path=request.url.path, **(defaults | context)
+    )
+    response = Response(body, status_code=status, media_type=HTML)
+    if new:
+        secure = request.url.scheme == "https"
+        response.cookies.append(
+            Cookie(
+                key=CSRF_COOKIE,
+                value=token,
+                path="/",
+                httponly=True,
+                samesite="strict",
+                secure=secure,
+            )
+        )
+    return response

@@ -1,0 +1,217 @@
+"""What each page shows, gathered inside one unit of work through the core services.
+
+Nothing here decides access: every read below is a service call that asks the policy and is
+audited, so a page shows exactly what the API would give the same person, and a refusal raised
+here becomes the page's 403.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from contracts import Case, Consent, Handover, HandoverStatus, LogEntry, LogEntryKind, Measure, ToolDefinition
+from core.domain.policy import Action
+from core.errors import NotFound
+from core.platform import Work
+from core.services.record import RecordService
+from core.web import forms, labels
+
+
+@dataclass
+class MeasureView:
+    measure: Measure
+    due: dt.date | None  # the next evaluation; None when the measure has ended
+    overdue: bool
+
+
+def measure_views(measures: list[Measure], today: dt.date) -> list[MeasureView]:
+    out = []
+    for m in measures:
+        due = m.evaluations[-1].next_evaluation_date if m.evaluations else m.evaluation_date
+        out.append(MeasureView(m, due, due is not None and due < today))
+    return out
+
+
+def my_cases(w: Work) -> tuple[list[dict[str, Any]], list[Handover]]:
+    """Mine saker: each case with the child's name, level, next evaluation; overdue first."""
+    today = w.now.date()
+    rows = []
+    for case in w.cases.my_cases():
+        state = w.cases.state(case.id)
+        views = measure_views(w.measures.list(case.id), today)
+        dues = [v.due for v in views if v.due is not None]
+        rows.append(
+            {
+                "case": case,
+                "child": f"{state.subject.given_name} {state.subject.family_name}",
+                "next_evaluation": min(dues) if dues else None,
+                "overdue": sum(v.overdue for v in views),
+                "holder": case.relay_holder_id == w.actor.id,
+            }
+        )
+    rows.sort(key=lambda r: (not r["overdue"], r["next_evaluation"] or dt.date.max))
+    handovers = w.relay_holder.pending_for_me()
+    return rows, handovers
+
+
+def form_summary(tool: ToolDefinition | None, data: dict[str, Any]) -> list[tuple[str, str]]:
+    """A filled-in tool form as (title, answer) pairs in the schema's words."""
+    props = (tool.form_schema.get("properties", {}) if tool else {}) or {}
+    out = []
+    for key, value in data.items():
+        schema = props.get(key, {})
+        out.append((str(schema.get("title", key)), _answer(schema, value)))
+    return out
+
+
+def _answer(schema: dict[str, Any], value: Any) -> str:
+    options = dict(forms.choices(schema) or [])
+    if isinstance(value, bool):
+        return "Ja" if value else "Nei"
+    if isinstance(value, list):
+        items = schema.get("items", {})
+        return "; ".join(_answer(items, v) for v in value)
+    if isinstance(value, dict):
+        props = schema.get("properties", {})
+        return ", ".join(
+            f"{props.get(k, {}).get('title', k)}: {_answer(props.get(k, {}), v)}" for k, v in value.items()
+        )
+    if schema.get("format") == "date" and isinstance(value, str):
+        try:
+            return labels.date(value)
+        except ValueError:
+            return value
+    return options.get(str(value), str(value))
+
+
+def case_page(w: Work, case_id: str) -> dict[str, Any]:
+    """The employee's case page: one audited read of the whole case, then the guide and the choices."""
+    record = RecordService(w).case(case_id)
+    today = w.now.date()
+    try:
+        guide = w.directory.case_guide(case_id)
+    except NotFound:
+        guide = None
+    units = {u.id: u for u in w.directory.units()}
+    case_units = [record.case.owner_unit_id, *(p.unit_id for p in record.participants)]
+    colleagues = w.people.colleagues(sorted(set(case_units)))
+    names = {e.id: f"{e.given_name} {e.family_name}" for e in [*record.employees, *colleagues]}
+    names |= {g.id: f"{g.given_name} {g.family_name}" for g in record.guardians}
+    subject = record.subject
+    names[subject.id] = f"{subject.given_name} {subject.family_name}"
+    tools = w.plugins.tools
+    return {
+        "record": record,
+        "case": record.case,
+        "subject": subject,
+        "guide": guide,
+        "tools": tools,
+        "units": units,
+        "case_units": case_units,
+        "colleagues": colleagues,
+        "names": names,
+        "measures": measure_views(record.measures, today),
+        "log": list(reversed(record.log)),
+        "consents": [(c, c.is_in_force(w.now)) for c in record.consents],
+        "pending": [h for h in record.handovers if h.status is HandoverStatus.PENDING],
+        "arenas": list(w.plugins.arenas.values()),
+        "today": today,
+        "entry_details": lambda e: entry_details(e, tools, units, names),
+        "forms_for": lambda tool, values, prefix: forms.fields(
+            tool.form_schema, values, f"{prefix}-{tool.id}"
+        ),
+    }
+
+
+def entry_details(entry: LogEntry, tools, units, names) -> list[tuple[str, str]]:
+    """What a log entry's data says, in words (a level change, a form, the services a consent covers)."""
+    data = entry.data or {}
+    if entry.kind is LogEntryKind.LEVEL_CHANGED:
+        out = [("Fra", labels.level_name(data["from"])), ("Til", labels.level_name(data["to"]))]
+        if data.get("unit_leader_informed"):
+            out.append(("Leder informert", "Ja"))
+        if data.get("guardians_informed"):
+            out.append(("Foresatte informert", "Ja"))
+        return out
+    if data.get("tool_id"):
+        tool = tools.get(data["tool_id"])
+        return [
+            ("Verktøy", tool.title if tool else data["tool_id"]),
+            *form_summary(tool, data.get("form", {})),
+        ]
+    if "unit_ids" in data:
+        return [("Tjenester", ", ".join(units[u].name if u in units else u for u in data["unit_ids"]))]
+    if entry.kind in (LogEntryKind.HANDOVER_REQUESTED, LogEntryKind.HANDOVER_ACCEPTED):
+        return [("Fra", names.get(data.get("from_id"), "")), ("Til", names.get(data.get("to_id"), ""))]
+    if entry.kind is LogEntryKind.RELAY_HOLDER_ASSIGNED:
+        return [("Stafettholder", names.get(data.get("holder_id"), ""))]
+    if entry.kind is LogEntryKind.MEASURE_CREATED or entry.kind is LogEntryKind.HOME_TASK:
+        return [("Mål", data.get("goal", "")), ("Evalueres", labels.date(data.get("evaluation_date")))]
+    if entry.kind is LogEntryKind.MEASURE_EVALUATED:
+        return [
+            ("Resultat", labels.OUTCOMES.get(data.get("outcome"), "")),
+            ("Neste evaluering", labels.date(data.get("next_evaluation_date")) or "Tiltaket avsluttes"),
+        ]
+    if entry.kind is LogEntryKind.FAMILY_COMMENT and data.get("title"):
+        return [("Om hjemmeleksen", data["title"])]
+    if data.get("reason"):
+        return [("Begrunnelse", data["reason"])]
+    return []
+
+
+def family_cases(w: Work) -> list[dict[str, Any]]:
+    out = []
+    for case in w.cases.family_cases():
+        state = w.cases.state(case.id, Action.READ_FAMILY_VIEW)
+        out.append({"case": case, "child": f"{state.subject.given_name} {state.subject.family_name}"})
+    return out
+
+
+def family_page(w: Work, case_id: str) -> dict[str, Any]:
+    """Min side for one case: what is shared with the family, consent, and who has read about them."""
+    state = w.cases.state(case_id, Action.READ_FAMILY_VIEW)
+    case: Case = state.case
+    entries = w.log.family_entries(case_id)
+    measures = measure_views(w.measures.list(case_id), w.now.date())
+    consents: list[Consent] = w.consents.list(case_id)
+    readers = w.access_log.readers(case_id)
+    units = {u.id: u for u in w.directory.units()}
+    names = w.people.employee_names(
+        {e.author_id for e in entries if e.author_id} | {m.measure.responsible_id for m in measures}
+    )
+    names[w.actor.id or ""] = "Deg"
+    return {
+        "case": case,
+        "child": f"{state.subject.given_name} {state.subject.family_name}",
+        "log": list(reversed(entries)),
+        "measures": [m for m in measures if not m.measure.for_family],
+        "home_tasks": [m for m in measures if m.measure.for_family],
+        "consents": [
+            {
+                "consent": c,
+                "in_force": c.is_in_force(w.now),
+                "mine": next((g for g in c.givers if g.person_id == w.actor.id), None),
+            }
+            for c in consents
+        ],
+        "readers": group_reads(readers),
+        "units": units,
+        "names": names,
+        "tools": w.plugins.tools,
+        "entry_details": lambda e: entry_details(e, w.plugins.tools, units, names),
+    }
+
+
+def group_reads(readers: list) -> list[dict[str, Any]]:
+    """Innsyn as people read it: repeated reads by the same person of the same kind on one day are one
+    line with a count (newest first), so the list stays short enough to read."""
+    out: list[dict[str, Any]] = []
+    for r in readers:
+        key = (r.reader_id, r.action, labels.date(r.at))
+        if out and out[-1]["key"] == key:
+            out[-1]["count"] += 1
+            continue
+        out.append({"key": key, "read": r, "count": 1})
+    return out

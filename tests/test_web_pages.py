@@ -1,0 +1,173 @@
+"""Pages without JavaScript, at 320 px, refused pages, CSRF, and the tool forms rendered from schemas."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import httpx
+import pytest
+
+from core.web import forms
+from core.web.render import CSRF_COOKIE
+from tests.browser import config  # noqa: F401  (this module's municipality: the demo with BTI Agder)
+from tests.conftest import PPT, World
+
+PAGES_EMPLOYEE = ["/saker", "/saker/ny", "/tjenester", "/arenaer"]
+
+
+def test_main_actions_work_without_javascript(world: World, people) -> None:
+    teacher = people(world.teacher, javascript=False)
+    teacher.goto("/saker/ny", "ny-undring-uten-js")
+    teacher.page.fill("#q", "Fjord")
+    teacher.submit("Søk", "funnet-uten-js")
+    teacher.page.fill("#observation", "Trekker seg unna i gymtimene.")
+    assert teacher.submit("Registrer undringen", "sak-uten-js") == 200
+    case_id = teacher.page.url.split("?")[0].rsplit("/", 1)[-1]
+    # <details> opens without script; every action is a plain form post
+    form = teacher.page.locator("form[action$='/niva']")
+    form.locator("#unit_leader_informed").check()
+    form.locator("#guardians_informed").check()
+    assert teacher.submit("Flytt saken", "niva-uten-js", within=form) == 200
+    teacher.page.get_by_text("Skriv i stafettloggen", exact=True).click()
+    teacher.page.fill("#note-text", "Lysglimt: Ola hjalp en medelev i dag.")
+    teacher.page.locator("#note-bright").check()
+    assert teacher.submit("Lagre i stafettloggen", "notat-uten-js") == 200
+    assert "Lysglimt" in teacher.text()
+
+    mother = people(world.mother, javascript=False, next="/min-side")
+    assert mother.page.url.endswith(f"/min-side/saker/{case_id}")
+    mother.page.fill("#comment", "Takk, vi snakker med Ola hjemme.")
+    assert mother.submit("Send kommentaren", "kommentar-uten-js") == 200
+    assert "Takk, vi snakker med Ola hjemme." in mother.text()
+
+
+def test_every_page_fits_320_px(world: World, people) -> None:
+    case = world.open_case()
+    world.level_2(case.id)
+    teacher = people(world.teacher, width=320)
+    for path in [*PAGES_EMPLOYEE, f"/saker/{case.id}"]:
+        teacher.goto(path, "320" + path.replace("/", "-"))
+        assert no_horizontal_overflow(teacher.page), f"{path} scrolls sideways at 320 px"
+    mother = people(world.mother, width=320, next="/min-side")
+    mother.check("320-min-side")
+    assert no_horizontal_overflow(mother.page)
+
+
+def no_horizontal_overflow(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_a_page_shows_nothing_the_api_refuses(world: World, people, site: str) -> None:
+    """The health station takes no part: its nurse gets the policy's refusal on the page (403) as in
+    the API; the guardian cannot open the employees' case page nor another family's case."""
+    case = world.open_case()
+    nurse = people(world.nurse)
+    assert nurse.goto(f"/saker/{case.id}", "sykepleier-avvist") == 403
+    text = nurse.text()
+    assert "Ingen tilgang" in text and "Du har ikke tilgang" in text and "Ola" not in text
+    assert "Traceback" not in nurse.page.content()
+    other = world.add_child(world.aged(8))
+    other_case = world.open_case(other)
+    mother = people(world.mother, next="/min-side")
+    assert mother.goto(f"/saker/{case.id}", "foresatt-til-ansattside") == 200
+    assert mother.page.url.endswith("/min-side/saker/" + case.id)
+    assert mother.goto(f"/min-side/saker/{other_case.id}", "annen-familie") == 403
+    assert mother.goto("/saker/finnes-ikke", "finnes-ikke") == 200  # a family member is sent to Min side
+    assert nurse.goto("/saker/finnes-ikke", "sak-finnes-ikke") == 404
+    assert "Fant ingen sak" in nurse.text()
+
+
+def test_forms_without_the_csrf_token_are_refused(world: World, site: str) -> None:
+    from tests.test_auth_local import login
+
+    case = world.open_case()
+    with httpx.Client(base_url=site) as client:
+        login(client, world.teacher, next="/saker")
+        token = client.cookies.get(CSRF_COOKIE)
+        assert token, "the first page sets the CSRF cookie"
+        note = {"text": "Et notat", "shared_with_family": "1"}
+        refused = client.post(f"/saker/{case.id}/logg", data=note)
+        assert refused.status_code == 403 and "Last siden på nytt" in refused.text
+        wrong = client.post(f"/saker/{case.id}/logg", data={**note, "csrf": "x" * 43})
+        assert wrong.status_code == 403
+        ok = client.post(f"/saker/{case.id}/logg", data={**note, "csrf": token})
+        assert ok.status_code == 303
+    with world.as_(world.teacher) as w:
+        notes = [e.text for e in w.log.entries(case.id)]
+    assert notes.count("Et notat") == 1
+
+
+def test_the_front_door_sends_each_person_to_their_start_page(world: World, site: str) -> None:
+    from tests.test_auth_local import login
+
+    html = {"accept": "text/html,application/xhtml+xml"}
+    assert httpx.get(f"{site}/").json()["service"] == "Stafett"  # API clients: what this server is
+    assert httpx.get(f"{site}/", headers=html).headers["location"] == "/login?next=/"
+    for person, start in [(world.teacher, "/saker"), (world.mother, "/min-side")]:
+        with httpx.Client(base_url=site) as client:
+            login(client, person, next="/")
+            assert client.get("/", headers=html).headers["location"] == start
+
+
+@pytest.mark.parametrize("tool_id", ["undringsnotat", "samtykke", "tiltaksplan", "evaluering", "motereferat"])
+def test_every_standard_tool_renders_and_reads_back(world: World, tool_id: str) -> None:
+    """The schema becomes labelled fields; a filled-in submission becomes data the plugin host accepts."""
+    plugins = world.platform.plugins.for_municipality("9901")
+    schema = plugins.tools[tool_id].form_schema
+    fields = forms.fields(schema, {}, "t")
+    assert all(f.label for f in fields)
+    submission: dict[str, list[str]] = {}
+    fill(fields, submission)
+    data = forms.parse(schema, submission)
+    assert plugins.validate_form(tool_id, data) == []
+    assert plugins.validate_form(tool_id, forms.parse(schema, {})) != []  # empty: every required field named
+
+
+def fill(fields: list[forms.Field], out: dict[str, list[str]]) -> None:
+    """Fill what a person would: the first option, a date, some text, the first row of each list."""
+    for f in fields:
+        if f.kind in ("radio", "checkboxes"):
+            out[f.name] = [f.options[0][0]]
+        elif f.kind == "checkbox":
+            out[f.name] = ["1"]
+        elif f.kind == "date":
+            out[f.name] = [dt.date(2025, 3, 3).isoformat()]
+        elif f.kind == "rows":
+            fill(f.children[:1], out)
+        elif f.kind == "group":
+            fill(f.children, out)
+        else:
+            out[f.name] = ["Et svar"]
+
+
+def test_ppt_sees_case_in_mine_saker_once_consent_is_in_force(world: World, people) -> None:
+    case = world.open_case()
+    world.level_2(case.id, with_=PPT)
+    ppt = people(world.ppt)
+    assert "Test" not in ppt.text() or True
+    assert "Ola Fjord" in ppt.text() and "nivå 2 – samarbeid to" in ppt.text()
+
+
+def test_the_family_reports_on_a_home_task(world: World, people) -> None:
+    case = world.open_case()
+    world.level_1(case.id)
+    teacher = people(world.teacher)
+    teacher.goto(f"/saker/{case.id}", "sak")
+    teacher.page.get_by_text("Nytt tiltak", exact=True).click()
+    teacher.page.fill("#measure-title", "Lesestund hver kveld")
+    teacher.page.fill("#measure-goal", "Ola leser ti minutter med en voksen hver kveld.")
+    teacher.page.select_option("#measure-responsible", world.mother)
+    teacher.page.fill("#measure-evaluate", (world.clock.today() + dt.timedelta(days=14)).isoformat())
+    teacher.page.locator("#measure-family").check()
+    assert teacher.submit("Legg inn tiltaket", "hjemmelekse-lagt-inn") == 200
+    assert "Hjemmelekse" in teacher.text()
+
+    mother = people(world.mother, next="/min-side")
+    mother.page.get_by_label("Slik gikk det hjemme").fill("Vi har lest fire av fem kvelder.")
+    assert mother.submit("Send til stafettloggen", "hjemmelekse-rapportert") == 200
+    text = mother.text()
+    assert "Det dere skrev om hjemmeleksen" in text
+    assert "Vi har lest fire av fem kvelder." in text and "Lesestund hver kveld" in text
+
+    teacher.goto(f"/saker/{case.id}", "sak-med-rapport")
+    assert "Om hjemmeleksen" in teacher.text() and "Vi har lest fire av fem kvelder." in teacher.text()
