@@ -12,6 +12,7 @@ from litestar import Litestar, Request, get
 from litestar.datastructures import State
 from litestar.exceptions import HTTPException
 from litestar.openapi import OpenAPIConfig
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import Components
 from litestar.response import Redirect
 from litestar.status_codes import HTTP_503_SERVICE_UNAVAILABLE
@@ -26,11 +27,15 @@ from core.web import home_page, web_router
 VERSION = "0.1.0"
 
 
-@get("/", sync_to_thread=False)
-def index(request: Request, state: State) -> dict[str, Any] | Redirect:
+@get(
+    "/",
+    sync_to_thread=False,
+    responses={303: ResponseSpec(None, description="A browser (Accept: text/html) goes to its start page.")},
+)
+def index(request: Request, state: State) -> dict[str, Any]:
     """A browser goes to its pages (Mine saker, Min side, or the login); a client gets what this server is."""
     if "text/html" in request.headers.get("accept", ""):
-        return Redirect(home_page(request.scope.get("user")), status_code=303)
+        return Redirect(home_page(request.scope.get("user")), status_code=303)  # type: ignore[return-value]
     platform: Platform = state.platform
     return {
         "service": "Stafett",

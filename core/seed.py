@@ -260,6 +260,7 @@ def _seed_case(
                 case.id,
                 kind=MeetingKind.COORDINATION,
                 starts_at=work.now + dt.timedelta(days=7),
+                unit_ids=[case.owner_unit_id, *partners],  # every service in the case is invited
                 summary="Koordineringsmøte med foresatte, PPT og familietjenesten.",
             )
             work.cases.change_level(case.id, Level.COLLABORATE_MANY)

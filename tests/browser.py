@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import msgspec
 import pytest
 
 from core.app import create_app
@@ -52,11 +51,9 @@ def chromium():
 
 @pytest.fixture
 def config():
-    """The demo municipality with BTI Agder's plugin too, for its meeting arenas (one allows anonymous
-    discussion). A test module opts in by importing this fixture."""
-    base = default_config()
-    municipality = msgspec.structs.replace(base.municipalities[0], plugins=["bti-standard", "agder"])
-    return msgspec.structs.replace(base, municipalities=[municipality])
+    """The demo deployment as shipped (with BTI Agder's guide and arenas, one of which allows anonymous
+    discussion). A page-test module opts in by importing this fixture."""
+    return default_config()
 
 
 @pytest.fixture

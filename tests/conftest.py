@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 
+import msgspec
 import pytest
 
 from contracts import Case, Consent, MunicipalRole, UnitMembership, UnitRole
@@ -49,8 +50,11 @@ def clock() -> Clock:
 
 @pytest.fixture
 def config() -> DeploymentConfig:
-    """The deployment config; a test module overrides this fixture to use another one."""
-    return default_config()
+    """The demo deployment on the national baseline alone, so core rules are tested without regional
+    ones (each regional plugin has its own tests); a test module overrides this fixture to use another."""
+    base = default_config()
+    municipality = msgspec.structs.replace(base.municipalities[0], plugins=["bti-standard", "fhir"])
+    return msgspec.structs.replace(base, municipalities=[municipality])
 
 
 @pytest.fixture

@@ -56,7 +56,7 @@ def test_demo_config_has_every_service_type():
     assert config.database_url == "sqlite:///stafett.db"
     demo = config.municipality("9901")
     assert demo.name == "Fjordvik kommune" and demo.allow_synthetic_national_ids
-    assert demo.plugins == ["bti-standard", "fhir"]
+    assert demo.plugins == ["bti-standard", "agder", "fhir"]
     assert {unit.service_type for unit in demo.units} == set(ServiceType)
     assert demo.services and demo.consent_ages.for_area(InformationArea.CHILD_WELFARE) == 15
     assert demo.units[0].to_contract(demo.id).municipality_id == "9901"

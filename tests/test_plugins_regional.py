@@ -37,7 +37,7 @@ def test_shipped_configs_enable_different_plugins() -> None:
         FARSUND: ["bti-standard", "agder", "farsund"],
     }
     assert load_config(RAKKESTAD).municipalities[0].plugins == ["bti-standard", "rakkestad"]
-    assert default_config().municipalities[0].plugins == ["bti-standard", "fhir"]
+    assert default_config().municipalities[0].plugins == ["bti-standard", "agder", "fhir"]
 
 
 def test_each_municipality_of_a_region_sees_only_its_own_guides_arenas_and_rules(region) -> None:

@@ -326,17 +326,31 @@ class LocalRealm:
                             ],
                         )
                     )
+                # guardians whose child has a case come first, so a demo visitor finds a Min side with content
+                with_case = (
+                    select(m.GuardianshipRow.guardian_id)
+                    .join(m.CaseRow, m.CaseRow.subject_id == m.GuardianshipRow.child_id)
+                    .where(m.GuardianshipRow.parental_responsibility.is_(True))
+                )
+                has_case = people.id.in_(with_case)
                 guardians = session.execute(
-                    select(people.id, people.given_name, people.family_name)
+                    select(people.id, people.given_name, people.family_name, has_case.label("has_case"))
                     .where(
                         people.municipality_id == mid, people.kind == str(PersonKind.GUARDIAN), people.active
                     )
-                    .order_by(people.family_name, people.given_name)
+                    .order_by(has_case.desc(), people.family_name, people.given_name)
                     .limit(PERSONAS_PER_LIST)
                 ).all()
                 if guardians:
+                    label = " – barnet har en sak"
                     groups.append(
-                        ("Foresatte", [(r.id, f"{r.given_name} {r.family_name}") for r in guardians])
+                        (
+                            "Foresatte",
+                            [
+                                (r.id, f"{r.given_name} {r.family_name}{label if r.has_case else ''}")
+                                for r in guardians
+                            ],
+                        )
                     )
                 limit = youth_age(self.platform, mid)
                 born_before = today.replace(year=today.year - limit)
