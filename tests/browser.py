@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from core.app import create_app
 from core.config import default_config
@@ -114,8 +115,16 @@ class Person:
     def submit(self, button: str, name: str, *, within=None) -> int:
         """Click a submit button (by its text) and check the page that comes back."""
         scope = within or self.page
-        with self.page.expect_navigation():
-            scope.get_by_role("button", name=button, exact=True).click()
+        try:
+            with self.page.expect_navigation():
+                scope.get_by_role("button", name=button, exact=True).click()
+        except PlaywrightTimeout:
+            invalid = self.page.evaluate(
+                "[...document.querySelectorAll(':invalid')].map(e => e.id || e.name || e.tagName)"
+            )
+            raise AssertionError(
+                f"«{button}» on {self.page.url} did not load a page; fields the browser holds back: {invalid}"
+            ) from None
         self.check(name)
         return self.last_status
 

@@ -40,6 +40,16 @@ def test_main_actions_work_without_javascript(world: World, people) -> None:
     assert mother.submit("Send kommentaren", "kommentar-uten-js") == 200
     assert "Takk, vi snakker med Ola hjemme." in mother.text()
 
+    # closing the case asks why; the log stays and nothing more can be added
+    teacher.page.locator("summary", has_text="Avslutt saken").click()
+    teacher.page.get_by_label("Undringen er avklart eller målet nådd").check()
+    assert teacher.submit("Avslutt saken", "avsluttet-uten-js") == 200
+    assert "Saken er avsluttet" in teacher.text() and "Lysglimt" in teacher.text()
+    assert "Grunn\nUndringen er avklart eller målet nådd" in teacher.text()
+    assert teacher.page.locator("form[action$='/logg']").count() == 0
+    mother.goto(f"/min-side/saker/{case_id}", "avsluttet-min-side")
+    assert mother.page.locator("#comment").count() == 0
+
 
 def test_every_page_fits_320_px(world: World, people) -> None:
     case = world.open_case()

@@ -14,7 +14,7 @@ from litestar import Request, Response, get, post
 from litestar.exceptions import HTTPException
 from litestar.response import Redirect
 
-from contracts import ConcernKind, InformationArea, MeetingKind, ParticipationBasis
+from contracts import CloseReason, ConcernKind, InformationArea, MeetingKind, ParticipationBasis
 from core.api.routes import IdPath
 from core.errors import Forbidden, InvalidInput, StafettError
 from core.platform import Platform, Work
@@ -28,6 +28,7 @@ Form = dict[str, list[str]]
 DONE = {  # ?ok=… after a successful action: fixed words, never user data in the URL
     "opened": "Undringen er registrert. Saken er på nivå 0 – avklar undring.",
     "level": "Saken har fått nytt nivå.",
+    "closed": "Saken er avsluttet. Stafettloggen blir stående.",
     "measure": "Tiltaket er lagt inn.",
     "evaluated": "Evalueringen er lagret.",
     "participant": "Tjenesten er med i saken.",
@@ -303,6 +304,16 @@ async def endre_niva(request: Request, case_id: IdPath) -> Response:
     return await _act(request, case_id, "niva", "case.change_level", change, "level")
 
 
+@post("/saker/{case_id:str}/avslutt", before_request=employee_only)
+async def avslutt_sak(request: Request, case_id: IdPath) -> Response:
+    def close(w: Work, form: Form) -> None:
+        w.cases.close(
+            case_id, _choice(form, "reason", CloseReason, "hvorfor saken avsluttes"), note=_one(form, "note")
+        )
+
+    return await _act(request, case_id, "avslutt", "case.close", close, "closed")
+
+
 @post("/saker/{case_id:str}/tiltak", before_request=employee_only)
 async def nytt_tiltak(request: Request, case_id: IdPath) -> Response:
     def create(w: Work, form: Form) -> None:
@@ -545,6 +556,7 @@ HANDLERS = [
     anonym_drofting,
     sak,
     endre_niva,
+    avslutt_sak,
     nytt_tiltak,
     evaluer,
     ny_deltaker,

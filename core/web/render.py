@@ -31,7 +31,7 @@ env = Environment(
     lstrip_blocks=True,
 )
 env.filters.update(labels.FILTERS)
-env.globals.update(LEVELS=labels.LEVELS, CSRF_FIELD=CSRF_FIELD)
+env.globals.update(LEVELS=labels.LEVELS, CLOSE_REASONS=labels.CLOSE_REASONS, CSRF_FIELD=CSRF_FIELD)
 
 
 def actor(request: Request) -> Actor | None:

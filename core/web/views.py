@@ -156,6 +156,8 @@ def entry_details(entry: LogEntry, tools, units, names) -> list[tuple[str, str]]
         ]
     if entry.kind is LogEntryKind.FAMILY_COMMENT and data.get("title"):
         return [("Om hjemmeleksen", data["title"])]
+    if entry.kind is LogEntryKind.CASE_CLOSED:
+        return [("Grunn", labels.CLOSE_REASONS.get(data.get("reason"), str(data.get("reason", ""))))]
     if data.get("reason"):
         return [("Begrunnelse", data["reason"])]
     return []
