@@ -7,6 +7,7 @@ Screenshots go to ``test-output/screenshots/<backend>/<test>/`` (git-ignored). C
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -91,10 +92,17 @@ class Person:
             java_script_enabled=javascript,
             viewport={"width": width, "height": 900},
             locale="nb-NO",
+            reduced_motion="reduce",  # no sliding <details>: a click lands where the button is
         )
         self.page = self.context.new_page()
         self.last_status = 0
         self.page.on("response", self._remember)
+        self.refused: list[str] = []  # what the pages' Content-Security-Policy blocked
+        self.page.on("console", self._csp)
+
+    def _csp(self, message) -> None:
+        if "Content Security Policy" in message.text:
+            self.refused.append(message.text)
 
     def _remember(self, response) -> None:
         if response.request.resource_type == "document":
@@ -119,6 +127,7 @@ class Person:
             with self.page.expect_navigation():
                 scope.get_by_role("button", name=button, exact=True).click()
         except PlaywrightTimeout:
+            self.page.screenshot(path=str(self.shots.folder / f"{self.shots.count + 1:02d}-{name}-FEIL.png"))
             invalid = self.page.evaluate(
                 "[...document.querySelectorAll(':invalid')].map(e => e.id || e.name || e.tagName)"
             )
@@ -133,6 +142,7 @@ class Person:
         path = self.shots.folder / f"{self.shots.count:02d}-{name}.png"
         self.page.screenshot(path=str(path), full_page=True)
         self.shots.checked.append(self.page.url)
+        assert not self.refused, f"the page broke its own Content-Security-Policy: {self.refused}"
         if self.javascript:
             violations = axe(self.page)
             assert not violations, f"axe-core: WCAG 2.1 A/AA violations on {self.page.url}:\n" + "\n".join(
@@ -148,9 +158,14 @@ class Person:
         self.context.close()
 
 
+@functools.cache
+def _axe_source() -> str:
+    return AXE.read_text(encoding="utf-8")
+
+
 def axe(page) -> list[str]:
     """WCAG 2.1 A and AA violations axe-core finds on the page, one line per element."""
-    page.add_script_tag(path=str(AXE))
+    page.evaluate(_axe_source())  # evaluated by the browser's debugger protocol: the page's CSP stays on
     result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG)
     return [
         f"- {v['id']} ({v['impact']}): {v['help']} at {node['target']}: {node.get('failureSummary', '')}"

@@ -117,6 +117,9 @@ def test_the_front_door_sends_each_person_to_their_start_page(world: World, site
         with httpx.Client(base_url=site) as client:
             login(client, person, next="/")
             assert client.get("/", headers=html).headers["location"] == start
+            headers = client.get(start).headers
+            assert headers["cache-control"] == "no-store"  # nothing about a child left in a shared cache
+            assert "frame-ancestors 'none'" in headers["content-security-policy"]
 
 
 @pytest.mark.parametrize(

@@ -22,6 +22,16 @@ TEMPLATES = Path(__file__).parent / "templates"
 CSRF_COOKIE = "stafett_csrf"
 CSRF_FIELD = "csrf"
 HTML = "text/html; charset=utf-8"
+HEADERS = {
+    # pages carry personal data: no copy in the cache of a shared computer in a kindergarten or school
+    "Cache-Control": "no-store",
+    # our own files only (Designsystemet's icons are data: images), and never inside someone else's
+    # frame: a consent button must not be clickjacked
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; "
+    "form-action 'self'; base-uri 'none'; object-src 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
 
 env = Environment(
     loader=FileSystemLoader(TEMPLATES),
@@ -71,7 +81,7 @@ def page(request: Request, template: str, *, status: int = 200, **context: Any) 
     body = env.get_template(template).render(
         csrf=token, me=who, family=is_family(who), path=request.url.path, **(defaults | context)
     )
-    response = Response(body, status_code=status, media_type=HTML)
+    response = Response(body, status_code=status, media_type=HTML, headers=HEADERS)
     if new:
         secure = request.url.scheme == "https"
         response.cookies.append(
