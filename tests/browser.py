@@ -144,6 +144,8 @@ class Person:
         self.shots.checked.append(self.page.url)
         assert not self.refused, f"the page broke its own Content-Security-Policy: {self.refused}"
         if self.javascript:
+            astray = self.page.evaluate(LABEL_BESIDE_BOX)
+            assert not astray, f"labels pushed under their box on {self.page.url}: {astray}"
             violations = axe(self.page)
             assert not violations, f"axe-core: WCAG 2.1 A/AA violations on {self.page.url}:\n" + "\n".join(
                 violations
@@ -156,6 +158,15 @@ class Person:
 
     def close(self) -> None:
         self.context.close()
+
+
+# A check box or radio button whose label has wrapped onto the next line reads as belonging to the
+# option below it: each visible box must share a line with its own label.
+LABEL_BESIDE_BOX = """() => [...document.querySelectorAll('input[type=radio], input[type=checkbox]')]
+  .filter(box => box.labels.length && box.getClientRects().length)
+  .filter(box => { const b = box.getBoundingClientRect(), l = box.labels[0].getBoundingClientRect();
+                   return l.top >= b.bottom || l.bottom <= b.top; })
+  .map(box => box.id)"""
 
 
 @functools.cache

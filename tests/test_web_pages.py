@@ -202,3 +202,34 @@ def test_the_family_reports_on_a_home_task(world: World, people) -> None:
 
     teacher.goto(f"/saker/{case.id}", "sak-med-rapport")
     assert "Om hjemmeleksen" in teacher.text() and "Vi har lest fire av fem kvelder." in teacher.text()
+
+
+def test_a_child_not_in_the_register_is_registered_with_guardians_then_the_undring(
+    world: World, people
+) -> None:
+    number = world.national_id(dt.date(2021, 6, 1))
+    nurse = people(world.nurse)
+    nurse.goto("/saker/ny", "ny-undring")
+    nurse.page.fill("#q", number)
+    assert nurse.submit("Søk", "ikke-funnet") == 200
+    assert "Fant ingen som passer søket" in nurse.text()
+    assert nurse.page.input_value("#person-nin") == number  # the number searched for is carried over
+
+    # a bad guardian number refuses the whole registration: nothing of the child is written either
+    nurse.page.fill("#person-given", "Nora")
+    nurse.page.fill("#person-family", "Lien")
+    nurse.page.fill("#g1-given", "Lise")
+    nurse.page.fill("#g1-family", "Lien")
+    nurse.page.fill("#g1-nin", "12345678901")
+    assert nurse.submit("Registrer og gå videre", "registrering-avvist") == 422
+    assert "Foresatt 1: Kontrollsifferet stemmer ikke" in nurse.text()
+    with world.as_(world.nurse) as w:
+        assert w.people.search_subjects("Nora Lien") == []
+
+    nurse.page.fill("#g1-nin", world.national_id(dt.date(1990, 2, 2)))
+    assert nurse.submit("Registrer og gå videre", "registrert") == 200
+    assert "Nora Lien, født 1. juni 2021" in nurse.text()
+    nurse.page.fill("#observation", "Lite vektøkning siden forrige kontroll.")
+    assert nurse.submit("Registrer undringen", "sak") == 200
+    text = nurse.text()
+    assert "Nora Lien" in text and "Nivå 0" in text and "Foresatte: Lise Lien" in text

@@ -16,7 +16,7 @@ from litestar.response import Redirect
 
 from contracts import CloseReason, ConcernKind, InformationArea, MeetingKind, ParticipationBasis
 from core.api.routes import IdPath
-from core.errors import Forbidden, InvalidInput, StafettError
+from core.errors import Conflict, Forbidden, InvalidInput, NotFound, StafettError
 from core.platform import Platform, Work
 from core.web import forms, views
 from core.web.render import CSRF_FIELD, actor, csrf_ok, is_family, page
@@ -180,7 +180,11 @@ async def finn_barn(request: Request) -> Response:
     query = _one(form, "q")
 
     def search(w: Work) -> dict[str, Any]:
-        return _new_case_context(w, query, w.people.search_subjects(query))
+        try:
+            found = w.people.search_subjects(query)
+        except NotFound:  # a valid fødselsnummer nobody has registered: offer to register the child
+            found = []
+        return _new_case_context(w, query, found)
 
     try:
         context = await _run(request, "person.lookup", search)
@@ -188,6 +192,56 @@ async def finn_barn(request: Request) -> Response:
         context = await _run(request, "case.new_form", _new_case_context, query)
         return page(request, "ny_undring.html", values=form, error=exc, status=exc.status, **context)
     return page(request, "ny_undring.html", values=form, error=None, **context)
+
+
+GUARDIAN_ROWS = 2  # guardians registered with a new child; more can be added through the API
+
+
+@post("/saker/ny/registrer", before_request=employee_only)
+async def registrer_barn(request: Request) -> Response:
+    """A child (with up to two guardians) or a pregnant woman not yet in the register, in one
+    transaction; then step 2 of the undring with that person chosen."""
+    form = await _posted(request)
+
+    def register(w: Work) -> dict[str, Any]:
+        names = {"given_name": _one(form, "given_name"), "family_name": _one(form, "family_name")}
+        number = _one(form, "national_id") or None
+        born = _date(form, "birth_date", "Fødselsdato", required=False)
+        if _one(form, "kind") == "pregnant":
+            due = _date(form, "due_date", "Termin")
+            person = w.people.register_pregnant(**names, due_date=due, birth_date=born, national_id=number)
+        else:
+            person = w.people.register_child(**names, birth_date=born, national_id=number)
+            for i in range(1, GUARDIAN_ROWS + 1):
+                given, family = _one(form, f"g{i}_given_name"), _one(form, f"g{i}_family_name")
+                if not (given or family):
+                    continue
+                try:
+                    w.people.register_guardian(
+                        given_name=given,
+                        family_name=family,
+                        national_id=_one(form, f"g{i}_national_id") or None,
+                        child_id=person.id,
+                    )
+                except (InvalidInput, Conflict) as exc:  # say whose number or name it is
+                    raise type(exc)(f"Foresatt {i}: {exc.message}", code=exc.code, field=f"g{i}") from None
+        return _new_case_context(w, f"{person.given_name} {person.family_name}", [person])
+
+    try:
+        context = await _run(request, "person.register", register)
+    except StafettError as exc:
+        context = await _run(request, "case.new_form", _new_case_context, _one(form, "q"), [])
+        return page(
+            request,
+            "ny_undring.html",
+            values=form,
+            error=exc,
+            status=exc.status,
+            target="registrer",
+            **context,
+        )
+    message = "Personen er registrert. Beskriv nå hva du har observert."
+    return page(request, "ny_undring.html", values={}, error=None, message=message, **context)
 
 
 @post("/saker/ny", before_request=employee_only)
@@ -552,6 +606,7 @@ HANDLERS = [
     mine_saker,
     ny_undring,
     finn_barn,
+    registrer_barn,
     registrer_undring,
     anonym_drofting,
     sak,
