@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 import sqlalchemy as sa
 
 from contracts import LogEntryKind
-from core.errors import Forbidden, InvalidInput
+from core.errors import Forbidden, InvalidInput, NotFound
 from tests.conftest import World
 
 
@@ -107,6 +109,32 @@ def test_family_comment_is_written_by_the_guardian_and_seen_by_all(world: World)
         assert w.log.family_entries(case.id)[-1].text == "Hjemme går det bedre."
     with pytest.raises(InvalidInput), world.as_(world.father) as w:
         w.log.family_comment(case.id, "   ")
+    with pytest.raises(InvalidInput, match="ugyldig tegn"), world.as_(world.father) as w:
+        w.log.family_comment(case.id, "Hei\x00")  # a NUL byte, which PostgreSQL cannot store
+
+
+def test_a_home_task_report_names_the_task_and_only_a_home_task_of_the_case(world: World) -> None:
+    case, other = (
+        world.open_case(),
+        world.open_case(world.add_child(world.aged(8), guardians=(world.mother,))),
+    )
+    world.level_1(case.id)
+    with world.as_(world.teacher) as w:
+        due = world.clock.today() + dt.timedelta(days=14)
+        task = w.measures.create(
+            case.id, title="Lesestund", goal="Lese hver kveld", responsible_id=world.mother,
+            start_date=world.clock.today(), evaluation_date=due, for_family=True,
+        )  # fmt: skip
+        plain = w.measures.create(
+            case.id, title="Fast voksen", goal="Trygg start", responsible_id=world.teacher,
+            start_date=world.clock.today(), evaluation_date=due,
+        )  # fmt: skip
+    with world.as_(world.mother) as w:
+        report = w.log.family_comment(case.id, "Fire av fem kvelder.", home_task_id=task.id)
+        assert report.data == {"measure_id": task.id, "title": "Lesestund"}
+        for wrong_case, measure in ((case.id, plain.id), (other.id, task.id)):
+            with pytest.raises(NotFound):
+                w.log.family_comment(wrong_case, "Gjort", home_task_id=measure)
 
 
 def test_filled_tool_form_is_stored_with_the_entry(world: World) -> None:

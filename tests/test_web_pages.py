@@ -233,3 +233,49 @@ def test_a_child_not_in_the_register_is_registered_with_guardians_then_the_undri
     assert nurse.submit("Registrer undringen", "sak") == 200
     text = nurse.text()
     assert "Nora Lien" in text and "Nivå 0" in text and "Foresatte: Lise Lien" in text
+
+
+GARBAGE = ["", "x" * 30_000, "2025-13-45", "\x00", "<script>alert(1)</script>", "-1"]
+
+
+@pytest.mark.parametrize("garbage", GARBAGE, ids=["empty", "long", "bad-date", "nul", "script", "minus-one"])
+def test_every_form_answers_garbage_in_words_and_a_refusal_writes_nothing(
+    world: World, site: str, garbage: str
+) -> None:
+    """Every page action, sent the same nonsense in every field, either takes it (a free text may
+    well say "-1") or answers 4xx with a page in bokmål, never a 500; a refusal leaves the log as it was."""
+    from core.web.pages import HANDLERS
+    from tests.test_auth_local import login
+
+    case = world.open_case()
+
+    def log() -> list[str]:
+        with world.as_(world.teacher) as w:
+            return [e.id for e in w.log.entries(case.id)]
+
+    fields = [
+        "level", "title", "goal", "responsible_id", "start_date", "evaluation_date", "outcome", "summary",
+        "unit_id", "basis", "unit_ids", "categories", "purpose", "area", "valid_from", "valid_to",
+        "employee_id", "to_id", "answer", "reason", "text", "note", "kind", "starts_at", "arena_id",
+        "subject_id", "observation", "observed_on", "given_name", "family_name", "national_id",
+        "birth_date", "due_date", "g1_given_name", "q", "f.mal_for_barnet", "understood",
+    ]  # fmt: skip
+    routes = [r for h in HANDLERS if "POST" in h.http_methods for r in h.paths]
+    ids = {"case_id": case.id, "measure_id": "m1", "handover_id": "h1", "tool_id": "tiltaksplan",
+           "entry_id": "e1", "consent_id": "c1"}  # fmt: skip
+    for person in (world.teacher, world.mother):
+        with httpx.Client(base_url=site) as client:
+            login(client, person, next="/")
+            token = client.cookies.get(CSRF_COOKIE) or client.get("/saker").cookies.get(CSRF_COOKIE)
+            for route in routes:
+                path = route.replace(":str}", "}").format(**ids)
+                before = log()
+                answer = client.post(path, data={"csrf": token, **dict.fromkeys(fields, garbage)})
+                where = f"POST {path} with {garbage[:20]!r}"
+                assert answer.status_code < 500, where
+                if answer.status_code in (200, 303):  # taken (a note may say "-1"), or a search
+                    continue
+                assert answer.status_code in range(400, 500), where
+                assert answer.headers["content-type"].startswith("text/html"), where
+                assert 'lang="nb"' in answer.text and "Traceback" not in answer.text, where
+                assert log() == before, f"{where} was refused but wrote to the log"

@@ -18,6 +18,8 @@ def check_text(text: str, field: str, *, required: bool = True) -> str:
         raise InvalidInput(f"Feltet «{field}» kan ikke være tomt.", field=field)
     if len(text) > MAX_TEXT:
         raise InvalidInput(f"Feltet «{field}» er for langt (over {MAX_TEXT} tegn).", field=field)
+    if "\x00" in text:  # a NUL byte: no text has one, and PostgreSQL cannot store it
+        raise InvalidInput(f"Feltet «{field}» inneholder et ugyldig tegn.", field=field)
     return text
 
 

@@ -157,6 +157,8 @@ class PeopleService:
         text = " ".join((query or "").split())
         if len(text) < 2:
             raise InvalidInput("Skriv minst to tegn av navnet, eller hele fødselsnummeret.", field="q")
+        if len(text) > 100:
+            raise InvalidInput("Søket er for langt: skriv navnet eller fødselsnummeret.", field="q")
         if text.replace(" ", "").isdigit():
             return [self.find_by_national_id(text)]
         self.work.authorize(Action.READ_PERSON)

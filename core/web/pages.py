@@ -76,6 +76,8 @@ async def _posted(request: Request) -> Form:
     form = {key: [str(v) for v in data.getall(key)] for key in data}
     if not csrf_ok(request, (form.get(CSRF_FIELD) or [""])[0]):
         raise FormRefused(detail="Skjemaet er utløpt eller kom fra et annet nettsted. Last siden på nytt.")
+    if any("\x00" in v for values in form.values() for v in values):  # no field holds a NUL byte
+        raise InvalidInput("Skjemaet inneholder et ugyldig tegn. Skriv inn teksten på nytt.")
     return form
 
 
