@@ -142,6 +142,8 @@ class Person:
         path = self.shots.folder / f"{self.shots.count:02d}-{name}.png"
         self.page.screenshot(path=str(path), full_page=True)
         self.shots.checked.append(self.page.url)
+        # every page works without JavaScript because it has none: forms and links only
+        assert self.page.locator("script").count() == 0, f"{self.page.url} carries a script"
         assert not self.refused, f"the page broke its own Content-Security-Policy: {self.refused}"
         if self.javascript:
             astray = self.page.evaluate(LABEL_BESIDE_BOX)

@@ -223,6 +223,8 @@ def test_a_child_not_in_the_register_is_registered_with_guardians_then_the_undri
     nurse.page.fill("#g1-nin", "12345678901")
     assert nurse.submit("Registrer og gå videre", "registrering-avvist") == 422
     assert "Foresatt 1: Kontrollsifferet stemmer ikke" in nurse.text()
+    assert nurse.page.get_attribute("#g1-nin", "aria-invalid") == "true"  # the field, not only the form
+    assert "Kontrollsifferet" in nurse.page.inner_text("#g1-nin-error")
     with world.as_(world.nurse) as w:
         assert w.people.search_subjects("Nora Lien") == []
 

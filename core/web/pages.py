@@ -226,7 +226,8 @@ async def registrer_barn(request: Request) -> Response:
                         child_id=person.id,
                     )
                 except (InvalidInput, Conflict) as exc:  # say whose number or name it is
-                    raise type(exc)(f"Foresatt {i}: {exc.message}", code=exc.code, field=f"g{i}") from None
+                    field = f"g{i}_{exc.field}" if exc.field else None
+                    raise type(exc)(f"Foresatt {i}: {exc.message}", code=exc.code, field=field) from None
         return _new_case_context(w, f"{person.given_name} {person.family_name}", [person])
 
     try:
