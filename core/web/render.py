@@ -41,7 +41,9 @@ env = Environment(
     lstrip_blocks=True,
 )
 env.filters.update(labels.FILTERS)
-env.globals.update(LEVELS=labels.LEVELS, CLOSE_REASONS=labels.CLOSE_REASONS, CSRF_FIELD=CSRF_FIELD)
+env.globals.update(
+    LEVELS=labels.LEVELS, CLOSE_REASONS=labels.CLOSE_REASONS, AREAS=labels.AREAS, CSRF_FIELD=CSRF_FIELD
+)
 
 
 def actor(request: Request) -> Actor | None:
