@@ -26,9 +26,7 @@ from contracts import (
     Guardian,
     Handover,
     HandoverStatus,
-    Level,
     LogEntry,
-    LogEntryKind,
     Measure,
     Participant,
     ParticipationBasis,
@@ -36,6 +34,7 @@ from contracts import (
     Unit,
 )
 from contracts.outbox import AuditRecord
+from contracts.words import LEVEL_NAMES, LOG_ENTRY_KINDS
 
 FNR = "urn:oid:2.16.578.1.12.4.1.4.1"
 DNR = "urn:oid:2.16.578.1.12.4.1.4.2"
@@ -56,33 +55,7 @@ def code_system(name: str) -> str:
     return f"urn:stafett:CodeSystem:{name}"
 
 
-LEVEL_TEXT = {
-    Level.CLARIFY: "Nivå 0 – avklar undring",
-    Level.INTERNAL: "Nivå 1 – intern innsats",
-    Level.COLLABORATE_TWO: "Nivå 2 – samarbeid to",
-    Level.COLLABORATE_MANY: "Nivå 3 – samarbeid flere",
-}
-KIND_TEXT = {
-    LogEntryKind.NOTE: "Notat",
-    LogEntryKind.BRIGHT_MOMENT: "Lysglimt",
-    LogEntryKind.CONCERN: "Undring",
-    LogEntryKind.MEASURE_CREATED: "Tiltak opprettet",
-    LogEntryKind.MEASURE_EVALUATED: "Tiltak evaluert",
-    LogEntryKind.MEETING: "Møte",
-    LogEntryKind.CONSENT_GIVEN: "Samtykke gitt",
-    LogEntryKind.CONSENT_WITHDRAWN: "Samtykke trukket tilbake",
-    LogEntryKind.LEVEL_CHANGED: "Nytt nivå",
-    LogEntryKind.PARTICIPANT_ADDED: "Tjeneste lagt til",
-    LogEntryKind.PARTICIPANT_REMOVED: "Tjeneste fjernet",
-    LogEntryKind.RELAY_HOLDER_ASSIGNED: "Stafettholder tildelt",
-    LogEntryKind.HANDOVER_REQUESTED: "Overlevering bedt om",
-    LogEntryKind.HANDOVER_ACCEPTED: "Overlevering godtatt",
-    LogEntryKind.HANDOVER_DECLINED: "Overlevering avslått",
-    LogEntryKind.HOME_TASK: "Hjemmelekse",
-    LogEntryKind.FAMILY_COMMENT: "Kommentar fra familien",
-    LogEntryKind.CORRECTION: "Retting",
-    LogEntryKind.CASE_CLOSED: "Saken avsluttet",
-}
+LEVEL_TEXT = {level: name.capitalize() for level, name in LEVEL_NAMES.items()}  # "Nivå 2 – samarbeid to"
 TASK_STATUS = {
     HandoverStatus.PENDING: "requested",
     HandoverStatus.ACCEPTED: "completed",
@@ -483,14 +456,14 @@ def communication(record: CaseRecord, entry: LogEntry, guardian_ids: set[str]) -
         "category": [
             {
                 "coding": [{"system": code_system("log-entry-kind"), "code": str(entry.kind)}],
-                "text": KIND_TEXT[entry.kind],
+                "text": LOG_ENTRY_KINDS[entry.kind],
             }
         ],
         "subject": ref("Patient", record.case.subject_id),
         "about": [ref("EpisodeOfCare", record.case.id)],
         "sent": _ts(entry.at),
         "sender": _author(entry.author_id, record, guardian_ids),
-        "payload": [{"contentString": entry.text or KIND_TEXT[entry.kind]}],
+        "payload": [{"contentString": entry.text or LOG_ENTRY_KINDS[entry.kind]}],
     }
 
 

@@ -10,13 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from contracts import CaseStatus, Level, MeetingKind, ParticipationBasis, Refusal, TransitionContext
-
-LEVEL_NAMES = {
-    Level.CLARIFY: "nivå 0 – avklar undring",
-    Level.INTERNAL: "nivå 1 – intern innsats",
-    Level.COLLABORATE_TWO: "nivå 2 – samarbeid to",
-    Level.COLLABORATE_MANY: "nivå 3 – samarbeid flere",
-}
+from contracts.words import LEVEL_NAMES
 
 
 def parse_level(value: object) -> Level:

@@ -19,7 +19,7 @@ import msgspec
 from sqlalchemy import select
 
 from contracts import CaseStatus, Level
-from core.domain.levels import LEVEL_NAMES
+from contracts.words import LEVEL_NAMES
 from core.domain.policy import Action
 from core.storage import models as m
 

@@ -11,40 +11,13 @@ from contracts import (
     HandoverStatus,
     InformationArea,
     Level,
-    LogEntryKind,
     MeetingKind,
     ParticipationBasis,
     ServiceType,
 )
-from core.domain.levels import LEVEL_NAMES
+from contracts.words import LEVEL_NAMES, LEVEL_TITLES, LOG_ENTRY_KINDS
 
-LEVELS = {
-    Level.CLARIFY: ("Nivå 0", "Avklar undring"),
-    Level.INTERNAL: ("Nivå 1", "Intern innsats"),
-    Level.COLLABORATE_TWO: ("Nivå 2", "Samarbeid to"),
-    Level.COLLABORATE_MANY: ("Nivå 3", "Samarbeid flere"),
-}
-LOG_KINDS = {
-    LogEntryKind.NOTE: "Notat",
-    LogEntryKind.BRIGHT_MOMENT: "Lysglimt",
-    LogEntryKind.CONCERN: "Undring",
-    LogEntryKind.MEASURE_CREATED: "Nytt tiltak",
-    LogEntryKind.MEASURE_EVALUATED: "Tiltak evaluert",
-    LogEntryKind.MEETING: "Møte",
-    LogEntryKind.CONSENT_GIVEN: "Samtykke gitt",
-    LogEntryKind.CONSENT_WITHDRAWN: "Samtykke trukket tilbake",
-    LogEntryKind.LEVEL_CHANGED: "Nytt nivå",
-    LogEntryKind.PARTICIPANT_ADDED: "Tjeneste med i saken",
-    LogEntryKind.PARTICIPANT_REMOVED: "Tjeneste ute av saken",
-    LogEntryKind.RELAY_HOLDER_ASSIGNED: "Stafettholder tildelt",
-    LogEntryKind.HANDOVER_REQUESTED: "Stafetten tilbudt",
-    LogEntryKind.HANDOVER_ACCEPTED: "Stafetten overlevert",
-    LogEntryKind.HANDOVER_DECLINED: "Overlevering avslått",
-    LogEntryKind.HOME_TASK: "Hjemmelekse",
-    LogEntryKind.FAMILY_COMMENT: "Kommentar fra familien",
-    LogEntryKind.CORRECTION: "Rettelse",
-    LogEntryKind.CASE_CLOSED: "Saken avsluttet",
-}
+LEVELS = {level: (f"Nivå {int(level)}", title.capitalize()) for level, title in LEVEL_TITLES.items()}
 SERVICE_TYPES = {
     ServiceType.HEALTH_STATION: "Helsestasjon og skolehelsetjeneste",
     ServiceType.KINDERGARTEN: "Barnehage",
@@ -145,7 +118,7 @@ FILTERS = {
     "date": date,
     "datetime": datetime,
     "level_name": level_name,
-    "log_kind": lambda k: LOG_KINDS.get(k, str(k)),
+    "log_kind": lambda k: LOG_ENTRY_KINDS.get(k, str(k)),
     "service_type": lambda s: SERVICE_TYPES.get(s, str(s)),
     "area": lambda a: AREAS.get(a, str(a)),
     "outcome": lambda o: OUTCOMES.get(o, str(o)),

@@ -1,0 +1,35 @@
+"""The model's own words in bokmål for its stable codes: one place for the core's messages, the pages
+and the adapters' display texts, so a level or a log entry reads the same everywhere."""
+
+from __future__ import annotations
+
+from .enums import Level, LogEntryKind
+
+LEVEL_TITLES = {
+    Level.CLARIFY: "avklar undring",
+    Level.INTERNAL: "intern innsats",
+    Level.COLLABORATE_TWO: "samarbeid to",
+    Level.COLLABORATE_MANY: "samarbeid flere",
+}
+LEVEL_NAMES = {level: f"nivå {int(level)} – {title}" for level, title in LEVEL_TITLES.items()}
+LOG_ENTRY_KINDS = {
+    LogEntryKind.NOTE: "Notat",
+    LogEntryKind.BRIGHT_MOMENT: "Lysglimt",
+    LogEntryKind.CONCERN: "Undring",
+    LogEntryKind.MEASURE_CREATED: "Nytt tiltak",
+    LogEntryKind.MEASURE_EVALUATED: "Tiltak evaluert",
+    LogEntryKind.MEETING: "Møte",
+    LogEntryKind.CONSENT_GIVEN: "Samtykke gitt",
+    LogEntryKind.CONSENT_WITHDRAWN: "Samtykke trukket tilbake",
+    LogEntryKind.LEVEL_CHANGED: "Nytt nivå",
+    LogEntryKind.PARTICIPANT_ADDED: "Tjeneste med i saken",
+    LogEntryKind.PARTICIPANT_REMOVED: "Tjeneste ute av saken",
+    LogEntryKind.RELAY_HOLDER_ASSIGNED: "Stafettholder tildelt",
+    LogEntryKind.HANDOVER_REQUESTED: "Stafetten tilbudt",
+    LogEntryKind.HANDOVER_ACCEPTED: "Stafetten overlevert",
+    LogEntryKind.HANDOVER_DECLINED: "Overlevering avslått",
+    LogEntryKind.HOME_TASK: "Hjemmelekse",
+    LogEntryKind.FAMILY_COMMENT: "Kommentar fra familien",
+    LogEntryKind.CORRECTION: "Rettelse",
+    LogEntryKind.CASE_CLOSED: "Saken avsluttet",
+}
