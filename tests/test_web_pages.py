@@ -281,3 +281,26 @@ def test_every_form_answers_garbage_in_words_and_a_refusal_writes_nothing(
                 assert answer.headers["content-type"].startswith("text/html"), where
                 assert 'lang="nb"' in answer.text and "Traceback" not in answer.text, where
                 assert log() == before, f"{where} was refused but wrote to the log"
+
+
+def test_a_coordination_meeting_with_every_service_opens_level_three(world: World, people) -> None:
+    case = world.open_case()
+    world.level_2(case.id, with_=PPT)
+    teacher = people(world.teacher)
+    teacher.goto(f"/saker/{case.id}", "sak-niva-2")
+    assert "Neste møte\nIkke avtalt" in teacher.text()
+
+    teacher.page.locator("summary", has_text="Nytt møte").click()
+    teacher.page.select_option("#meeting-kind", "coordination")
+    teacher.page.select_option("#meeting-arena", "agder-koordinering")
+    starts = dt.datetime.combine(world.clock.today() + dt.timedelta(days=7), dt.time(9, 0))
+    teacher.page.fill("#meeting-when", starts.strftime("%Y-%m-%dT%H:%M"))
+    assert teacher.submit("Legg inn møtet", "koordineringsmote") == 200
+    text = teacher.text()
+    assert "10. mars 2025 kl. 09.00, koordineringsmøte" in text  # the next meeting, at the top
+    assert "med Fjordvik skole, PPT Fjordvik" in text  # every service in the case is invited
+
+    form = teacher.page.locator("form[action$='/niva']")
+    form.get_by_label("Nivå 3 – Samarbeid flere (opp)").check()
+    assert teacher.submit("Flytt saken", "sak-niva-3", within=form) == 200
+    assert "nivå 3 – samarbeid flere" in teacher.text()

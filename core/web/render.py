@@ -42,7 +42,11 @@ env = Environment(
 )
 env.filters.update(labels.FILTERS)
 env.globals.update(
-    LEVELS=labels.LEVELS, CLOSE_REASONS=labels.CLOSE_REASONS, AREAS=labels.AREAS, CSRF_FIELD=CSRF_FIELD
+    LEVELS=labels.LEVELS,
+    CLOSE_REASONS=labels.CLOSE_REASONS,
+    AREAS=labels.AREAS,
+    MEETING_KINDS=labels.MEETING_KINDS,
+    CSRF_FIELD=CSRF_FIELD,
 )
 
 

@@ -11,7 +11,17 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from contracts import Case, Consent, Handover, HandoverStatus, LogEntry, LogEntryKind, Measure, ToolDefinition
+from contracts import (
+    Case,
+    Consent,
+    Handover,
+    HandoverStatus,
+    LogEntry,
+    LogEntryKind,
+    Measure,
+    Meeting,
+    ToolDefinition,
+)
 from core.domain.policy import Action
 from core.errors import NotFound
 from core.platform import Work
@@ -116,13 +126,19 @@ def case_page(w: Work, case_id: str) -> dict[str, Any]:
         "log": list(reversed(record.log)),
         "consents": [(c, c.is_in_force(w.now)) for c in record.consents],
         "pending": [h for h in record.handovers if h.status is HandoverStatus.PENDING],
-        "arenas": list(w.plugins.arenas.values()),
+        "next_meeting": next_meeting(record.meetings, w.now),
+        "arena_options": [(a.id, a.name) for a in w.plugins.arenas.values()],
         "today": today,
         "entry_details": lambda e: entry_details(e, tools, units, names),
         "forms_for": lambda tool, values, prefix: forms.fields(
             tool.form_schema, values, f"{prefix}-{tool.id}"
         ),
     }
+
+
+def next_meeting(meetings: list[Meeting], now: dt.datetime) -> Meeting | None:
+    """The first meeting not yet begun: what the stafettholder prepares for."""
+    return min((m for m in meetings if m.starts_at >= now), key=lambda m: m.starts_at, default=None)
 
 
 def entry_details(entry: LogEntry, tools, units, names) -> list[tuple[str, str]]:
