@@ -304,3 +304,12 @@ def test_a_coordination_meeting_with_every_service_opens_level_three(world: Worl
     form.get_by_label("Nivå 3 – Samarbeid flere (opp)").check()
     assert teacher.submit("Flytt saken", "sak-niva-3", within=form) == 200
     assert "nivå 3 – samarbeid flere" in teacher.text()
+
+
+def test_someone_outside_the_services_is_told_why_they_cannot_register_an_undring(
+    world: World, people
+) -> None:
+    coordinator = people(world.coordinator)
+    coordinator.goto("/saker/ny", "koordinator-ny-undring")
+    assert "du kan ikke registrere en undring" in coordinator.text()
+    assert coordinator.page.locator("form[action='/saker/ny']").count() == 0
