@@ -1,4 +1,5 @@
-"""Benchmark: the API's throughput and latency with auth, policy and audit, beside a hello-world floor.
+"""Benchmark: the API's and the pages' throughput and latency with auth, policy and audit, beside a
+hello-world floor.
 
     .venv/bin/python -m bench.api                                   # SQLite file in a temporary folder
     .venv/bin/python -m bench.api --database-url postgresql://...   # an empty PostgreSQL database
@@ -166,7 +167,9 @@ def main() -> None:
                     "GET",
                     f"/api/v1/cases/{case_id}/log?limit={args.entries}",
                 ),
-                Scenario(
+                Scenario("the case page (HTML: the whole case, guide, tools)", "GET", f"/saker/{case_id}"),
+                Scenario("Mine saker (HTML)", "GET", "/saker"),
+                Scenario(  # last but one: it grows the case's log, which the reads above must not see
                     "append a log entry",
                     "POST",
                     f"/api/v1/cases/{case_id}/log",
@@ -174,12 +177,19 @@ def main() -> None:
                 ),
                 Scenario("list my cases", "GET", "/api/v1/cases"),
             ]
-            results = [
-                run_wrk(
-                    base_url, s, token, seconds=args.seconds, connections=args.connections, workdir=workdir
+            results = []
+            for s in scenarios:
+                results.append(
+                    run_wrk(
+                        base_url,
+                        s,
+                        token,
+                        seconds=args.seconds,
+                        connections=args.connections,
+                        workdir=workdir,
+                    )
                 )
-                for s in scenarios
-            ]
+                wait_until_idle(base_url)  # requests wrk left queued must not slow the next scenario
         finally:
             server.terminate()
             server.wait(timeout=20)
@@ -197,6 +207,17 @@ def wait_until_up(base_url: str, server: subprocess.Popen) -> None:
         except httpx.TransportError:
             time.sleep(0.2)
     sys.exit("the server did not start within 60 s")
+
+
+def wait_until_idle(base_url: str) -> None:
+    """Until /ready (a database round trip behind any queued writers) answers within 50 ms."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        started = time.monotonic()
+        httpx.get(base_url + "/ready", timeout=60)
+        if time.monotonic() - started < 0.05:
+            return
+    sys.exit("the server did not become idle within 120 s")
 
 
 def print_table(results: list[Result], database_url: str, args: argparse.Namespace) -> None:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from core.storage.models import AuditHeadRow
 from tests.api_support import Api
-from tests.conftest import PPT, World
+from tests.conftest import MUNICIPALITY, PPT, World
 
 PROBLEM = "application/problem+json"
 
@@ -131,3 +132,21 @@ def test_openapi_documents_every_operation_and_its_problems(api: Api) -> None:
             assert PROBLEM in op["responses"][code]["content"], (method, path, code)
         if method in ("post", "put", "delete"):
             assert {"409", "422"} <= codes, (method, path)
+
+
+def test_a_busy_database_answers_503_try_again_and_writes_nothing(api: Api, world: World) -> None:
+    """Someone holds the lock every write needs (the audit chain head) longer than a request waits:
+    the request is rolled back whole and answered 503 with Retry-After, not 500."""
+    case = world.open_case()
+    teacher = api.as_(world.teacher)
+    before = len(teacher.ok("GET", f"/api/v1/cases/{case.id}/log?limit=200")["items"])
+    with api.platform.database.session() as holder:
+        holder.get(AuditHeadRow, MUNICIPALITY, with_for_update=True)  # SQLite: the write lock itself
+        answer = teacher.post(
+            f"/api/v1/cases/{case.id}/log", json={"text": "Skrevet mens basen var opptatt."}
+        )
+        holder.rollback()
+    assert answer.status_code == 503 and answer.headers["content-type"] == PROBLEM
+    assert answer.headers["retry-after"] == "2" and answer.json()["code"] == "busy"
+    assert "ingenting ble lagret" in answer.json()["detail"]
+    assert len(teacher.ok("GET", f"/api/v1/cases/{case.id}/log?limit=200")["items"]) == before

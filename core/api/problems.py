@@ -17,6 +17,7 @@ from litestar.openapi.datastructures import ResponseSpec
 
 from contracts import Refusal
 from core.errors import InvalidInput, RuleRefused, StafettError
+from core.storage.database import is_busy
 
 log = logging.getLogger("stafett.api")
 
@@ -46,7 +47,9 @@ DETAILS = {
     413: "Forespørselen er for stor.",
     415: "Innholdstypen støttes ikke; send JSON.",
     500: "Det oppsto en uventet feil. Feilen er logget; prøv igjen senere.",
+    503: "Tjenesten har mye å gjøre akkurat nå, og ingenting ble lagret. Prøv igjen om litt.",
 }
+RETRY_AFTER = 2  # seconds: a busy database is usually free again within a request or two
 CODES = {
     400: "invalid_request",
     401: "not_authenticated",
@@ -131,6 +134,9 @@ def http_error(request: Request, exc: HTTPException) -> Response[Problem]:
 
 
 def unexpected(request: Request, exc: Exception) -> Response[Problem]:
+    if is_busy(exc):  # the transaction was rolled back whole: nothing was written, the client retries
+        log.warning("Databasen var opptatt ved %s %s: %s", request.method, request.url.path, exc)
+        return problem(request, 503, "busy", DETAILS[503], headers={"Retry-After": str(RETRY_AFTER)})
     log.exception("Uventet feil ved %s %s", request.method, request.url.path, exc_info=exc)
     return problem(request, 500, "internal_error", DETAILS[500])
 

@@ -171,7 +171,7 @@ def actor_from_claims(claims: Mapping[str, Any], platform: Platform) -> Actor:
     municipality and its configured units count. Family: realm role guardian or youth; which one
     the person is comes from the register (a guardian record or a child old enough).
     """
-    with platform.database.session() as session:
+    with platform.database.reader() as session:
         person = resolve_person(session, claims)
     roles = realm_roles(claims)
     municipality = person.municipality_id

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from contracts import (
     Case,
@@ -34,6 +35,16 @@ if TYPE_CHECKING:
     from core.platform import Work
 
 MAX_SUBJECT_AGE = 23
+
+
+@dataclass(frozen=True)
+class CaseOverview:
+    """One line of an employee's worklist (Mine saker)."""
+
+    case: Case
+    child_name: str
+    next_evaluation: dt.date | None  # the earliest evaluation due among the case's running measures
+    overdue: int  # evaluations past their date
 
 
 class CaseService:
@@ -138,6 +149,10 @@ class CaseService:
 
         Each case shown is audited as read; overdue evaluations first, then the nearest evaluation date.
         """
+        return [item.case for item in self.overview()]
+
+    def overview(self) -> list[CaseOverview]:
+        """``my_cases`` with what a worklist shows of each: the child's name and the evaluations due."""
         work = self.work
         units = list(work.actor.unit_roles)
         candidates = work.session.scalars(
@@ -155,13 +170,31 @@ class CaseService:
                 )
             )
         ).all()
-        visible: list[tuple[dt.date, Case]] = []
-        for row in candidates:
-            state = CaseState(work, row.id)
-            if work.permits(Action.READ_CASE, state.facts()):
-                visible.append((self._next_evaluation(row.id), state.case))
-        visible.sort(key=lambda pair: (pair[0], pair[1].opened_at))
-        return [case for _, case in visible]
+        visible = [s for s in CaseState.many(work, candidates) if work.permits(Action.READ_CASE, s.facts())]
+        today = work.now.date()
+        due = {
+            case_id: (first, overdue)
+            for case_id, first, overdue in work.session.execute(
+                select(
+                    m.MeasureRow.case_id,
+                    func.min(m.MeasureRow.next_evaluation_date),
+                    func.count(m.MeasureRow.id).filter(m.MeasureRow.next_evaluation_date < today),
+                )
+                .where(m.MeasureRow.case_id.in_([s.id for s in visible]))
+                .group_by(m.MeasureRow.case_id)
+            )
+        }
+        items = [
+            CaseOverview(
+                case=s.case,
+                child_name=f"{s.subject.given_name} {s.subject.family_name}",
+                next_evaluation=due.get(s.id, (None, 0))[0],
+                overdue=due.get(s.id, (None, 0))[1],
+            )
+            for s in visible
+        ]
+        items.sort(key=lambda i: (i.next_evaluation or dt.date.max, i.case.opened_at))
+        return items
 
     def concerns(self, case_id: str) -> list[Concern]:
         """Every undring and bekymring of the case, oldest first."""
@@ -186,11 +219,11 @@ class CaseService:
             .where(or_(m.CaseRow.subject_id == work.actor.id, m.CaseRow.subject_id.in_(children)))
             .order_by(m.CaseRow.opened_at.desc(), m.CaseRow.id)
         ).all()
-        visible = []
-        for row in rows:
-            if work.permits(Action.READ_FAMILY_VIEW, CaseState(work, row.id).facts()):
-                visible.append(mapping.case(row))
-        return visible
+        return [
+            state.case
+            for state in CaseState.many(work, rows)
+            if work.permits(Action.READ_FAMILY_VIEW, state.facts())
+        ]
 
     def change_level(
         self,
@@ -366,11 +399,3 @@ class CaseService:
                 raise InvalidInput(
                     "Personen er over 23 år og utenfor BTI-målgruppen.", code="out_of_target_group"
                 )
-
-    def _next_evaluation(self, case_id: str) -> dt.date:
-        from sqlalchemy import func
-
-        date = self.work.session.scalar(
-            select(func.min(m.MeasureRow.next_evaluation_date)).where(m.MeasureRow.case_id == case_id)
-        )
-        return date or dt.date.max

@@ -39,6 +39,40 @@ class CaseState:
             raise NotFound(f"Fant ingen sak med id «{case_id}».", code="case_not_found")
         self.row = row
 
+    @classmethod
+    def many(cls, work: Work, rows: list[m.CaseRow]) -> list[CaseState]:
+        """Read-only states of many cases with what the policy needs loaded in a few queries in all,
+        not a few per case (a list of cases asks the policy about each one)."""
+        states = []
+        for row in rows:
+            state = cls.__new__(cls)
+            state.work, state.row = work, row
+            states.append(state)
+        ids = [r.id for r in rows]
+        subject_ids = list({r.subject_id for r in rows})
+        work.session.scalars(select(m.PersonRow).where(m.PersonRow.id.in_(subject_ids))).all()  # identity map
+        guardians = _group(
+            work.session.execute(
+                select(m.GuardianshipRow.child_id, m.GuardianshipRow.guardian_id)
+                .where(m.GuardianshipRow.child_id.in_(subject_ids))
+                .where(m.GuardianshipRow.parental_responsibility.is_(True))
+                .order_by(m.GuardianshipRow.guardian_id)
+            )
+        )
+        participants: dict[str, list[m.ParticipantRow]] = {}
+        for p in work.session.scalars(
+            select(m.ParticipantRow)
+            .where(m.ParticipantRow.case_id.in_(ids), m.ParticipantRow.removed_at.is_(None))
+            .order_by(m.ParticipantRow.added_at)
+        ):
+            participants.setdefault(p.case_id, []).append(p)
+        consents = load_consents_of(work, ids)
+        for state in states:
+            state.__dict__["guardian_ids"] = tuple(guardians.get(state.row.subject_id, []))
+            state.__dict__["participant_rows"] = participants.get(state.id, [])
+            state.__dict__["consents"] = consents.get(state.id, [])
+        return states
+
     @property
     def id(self) -> str:
         return self.row.id
@@ -190,8 +224,15 @@ def unit_ids_of(work: Work, person_id: str) -> list[str]:
 
 
 def load_consents(work: Work, case_id: str) -> list[Consent]:
+    return load_consents_of(work, [case_id]).get(case_id, [])
+
+
+def load_consents_of(work: Work, case_ids: list[str]) -> dict[str, list[Consent]]:
+    """The consents of each case, oldest first, in three queries whatever the number of cases."""
     rows = work.session.scalars(
-        select(m.ConsentRow).where(m.ConsentRow.case_id == case_id).order_by(m.ConsentRow.recorded_at)
+        select(m.ConsentRow)
+        .where(m.ConsentRow.case_id.in_(case_ids))
+        .order_by(m.ConsentRow.recorded_at, m.ConsentRow.id)
     ).all()
     ids = [r.id for r in rows]
     givers: dict[str, list[m.ConsentGiverRow]] = {}
@@ -208,7 +249,10 @@ def load_consents(work: Work, case_id: str) -> list[Consent]:
             )
         )
     )
-    return [mapping.consent(r, givers.get(r.id, []), units.get(r.id, [])) for r in rows]
+    out: dict[str, list[Consent]] = {}
+    for r in rows:
+        out.setdefault(r.case_id, []).append(mapping.consent(r, givers.get(r.id, []), units.get(r.id, [])))
+    return out
 
 
 def _group(pairs) -> dict[str, list[str]]:

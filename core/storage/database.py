@@ -8,6 +8,8 @@ leaves an audit event), so SQLite transactions take the write lock up front with
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -18,7 +20,24 @@ from sqlalchemy import event, orm
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
-_SQLITE_PRAGMAS = ("foreign_keys=ON", "busy_timeout=5000", "synchronous=NORMAL")
+LOCK_WAIT_MS = 5000  # how long a transaction waits for a lock (SQLite's write lock, a PostgreSQL row)
+_SQLITE_PRAGMAS = ("foreign_keys=ON", f"busy_timeout={LOCK_WAIT_MS}", "synchronous=NORMAL")
+
+
+_BUSY_SQLSTATES = {"40001", "40P01", "55P03"}  # serialization failure, deadlock, lock not available
+
+
+def is_busy(exc: BaseException) -> bool:
+    """Whether a database error means "too busy right now, try again" rather than a fault of ours:
+    SQLite's write lock not free within ``busy_timeout``, or PostgreSQL giving up on a lock."""
+    if not isinstance(exc, sa.exc.OperationalError | sa.exc.DBAPIError):
+        return False
+    orig = exc.orig
+    if getattr(orig, "sqlstate", None) in _BUSY_SQLSTATES:
+        return True
+    return isinstance(exc, sa.exc.OperationalError) and any(
+        words in str(orig) for words in ("database is locked", "database is busy")
+    )
 
 
 def normalize_url(url: str) -> str:
@@ -54,11 +73,26 @@ class Database:
             self.engine = sa.create_engine(self.url, echo=echo)
             _configure_sqlite(self.engine, file_backed=_is_file(self.url))
         else:
-            self.engine = sa.create_engine(self.url, echo=echo, pool_pre_ping=True)
+            # a lock not granted within LOCK_WAIT gives up (55P03) instead of queueing for ever: the
+            # request is rolled back whole and answered 503 "try again", like SQLite's busy_timeout
+            self.engine = sa.create_engine(
+                self.url,
+                echo=echo,
+                pool_pre_ping=True,
+                connect_args={"options": f"-c lock_timeout={LOCK_WAIT_MS}"},
+            )
         self._sessions = orm.sessionmaker(self.engine, expire_on_commit=False)
+        self._readers = orm.sessionmaker(
+            self.engine.execution_options(stafett_read_only=True), expire_on_commit=False
+        )
 
     def session(self) -> orm.Session:
         return self._sessions()
+
+    def reader(self) -> orm.Session:
+        """A session that only reads (who a token's person is): on SQLite a deferred BEGIN, so it
+        takes no write lock and does not queue behind the writers."""
+        return self._readers()
 
     def upgrade(self, revision: str = "heads") -> None:
         """Migrate in one transaction on this engine (SQLite and PostgreSQL both do DDL in transactions)."""
@@ -120,7 +154,39 @@ def _configure_sqlite(engine: sa.Engine, *, file_backed: bool) -> None:
         finally:
             cursor.close()
 
+    # Writers of this process queue on a lock of ours before BEGIN IMMEDIATE: the next one starts the
+    # moment the last one ends, where SQLite's busy handler would have it sleep and poll (up to 100 ms
+    # a try), which under load costs more than the transactions themselves.
+    writers = threading.Lock()
+
     @event.listens_for(engine, "begin")
     def _on_begin(connection: sa.Connection) -> None:
-        if connection.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
+        options = connection.get_execution_options()
+        if options.get("isolation_level") == "AUTOCOMMIT":
+            return
+        if options.get("stafett_read_only"):
+            connection.exec_driver_sql("BEGIN")
+            return
+        if not writers.acquire(timeout=LOCK_WAIT_MS / 1000):
+            raise sa.exc.OperationalError(
+                "BEGIN IMMEDIATE", None, sqlite3.OperationalError("database is locked")
+            )
+        connection.info["stafett_writer"] = True
+        try:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            _release(connection.info)
+            raise
+
+    def _release(info: dict) -> None:
+        if info.pop("stafett_writer", False):
+            writers.release()
+
+    @event.listens_for(engine, "commit")
+    @event.listens_for(engine, "rollback")
+    def _on_end(connection: sa.Connection) -> None:
+        _release(connection.info)
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_connection, record) -> None:  # a connection returned mid-transaction
+        _release(record.info)

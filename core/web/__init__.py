@@ -17,8 +17,10 @@ from litestar.exceptions import HTTPException, NotAuthorizedException
 from litestar.response import Redirect
 from litestar.static_files import create_static_files_router
 
+from core.api.problems import DETAILS, RETRY_AFTER
 from core.errors import StafettError
 from core.platform import Platform
+from core.storage.database import is_busy
 from core.web.pages import HANDLERS, FormRefused
 from core.web.render import home_page, page
 
@@ -50,7 +52,13 @@ def _http_error(request: Request, exc: HTTPException) -> Response:
 
 
 def _crash(request: Request, exc: Exception) -> Response:
-    """An error of ours: logged with its trace for the operator, a plain apology on the page."""
+    """An error of ours: logged with its trace for the operator, a plain apology on the page. A busy
+    database is not one: the whole transaction was rolled back, so the person can simply try again."""
+    if is_busy(exc):
+        log.warning("Databasen var opptatt ved %s: %s", request.url.path, exc)
+        response = page(request, "feil.html", status=503, title="Prøv igjen om litt", message=DETAILS[503])
+        response.headers["Retry-After"] = str(RETRY_AFTER)
+        return response
     log.exception("Feil på siden %s", request.url.path, exc_info=exc)
     return page(request, "feil.html", status=500, title="Noe gikk galt", message=_MESSAGES[500])
 

@@ -5,6 +5,7 @@ so nothing needs JavaScript; a refusal re-shows the page with the rule's words a
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
@@ -113,6 +114,12 @@ def _choice(form: Form, name: str, enum: type, label: str) -> Any:
         raise InvalidInput(f"Velg {label}.", field=name) from None
 
 
+async def show(request: Request, template: str, **context: Any) -> Response:
+    """``page``, rendered off the event loop: a case page takes tens of milliseconds to render, and
+    the loop must meanwhile keep serving every other request."""
+    return await to_thread.run_sync(functools.partial(page, request, template, **context))
+
+
 def _done(path: str, code: str) -> Redirect:
     return Redirect(f"{path}?ok={code}", status_code=303)
 
@@ -154,7 +161,7 @@ async def family_only(request: Request) -> Response | None:
 @get("/saker", before_request=employee_only)
 async def mine_saker(request: Request) -> Response:
     rows, handovers = await _run(request, "case.list_mine", views.my_cases)
-    return page(request, "mine_saker.html", rows=rows, handovers=handovers, message=_message(request))
+    return await show(request, "mine_saker.html", rows=rows, handovers=handovers, message=_message(request))
 
 
 def _new_case_context(w: Work, query: str = "", found: list | None = None) -> dict[str, Any]:
@@ -172,7 +179,7 @@ def _new_case_context(w: Work, query: str = "", found: list | None = None) -> di
 @get("/saker/ny", before_request=employee_only)
 async def ny_undring(request: Request) -> Response:
     context = await _run(request, "case.new_form", _new_case_context)
-    return page(request, "ny_undring.html", values={}, error=None, **context)
+    return await show(request, "ny_undring.html", values={}, error=None, **context)
 
 
 @post("/saker/ny/sok", before_request=employee_only)
@@ -192,8 +199,8 @@ async def finn_barn(request: Request) -> Response:
         context = await _run(request, "person.lookup", search)
     except StafettError as exc:
         context = await _run(request, "case.new_form", _new_case_context, query)
-        return page(request, "ny_undring.html", values=form, error=exc, status=exc.status, **context)
-    return page(request, "ny_undring.html", values=form, error=None, **context)
+        return await show(request, "ny_undring.html", values=form, error=exc, status=exc.status, **context)
+    return await show(request, "ny_undring.html", values=form, error=None, **context)
 
 
 GUARDIAN_ROWS = 2  # guardians registered with a new child; more can be added through the API
@@ -234,7 +241,7 @@ async def registrer_barn(request: Request) -> Response:
         context = await _run(request, "person.register", register)
     except StafettError as exc:
         context = await _run(request, "case.new_form", _new_case_context, _one(form, "q"), [])
-        return page(
+        return await show(
             request,
             "ny_undring.html",
             values=form,
@@ -244,7 +251,7 @@ async def registrer_barn(request: Request) -> Response:
             **context,
         )
     message = "Personen er registrert. Beskriv nå hva du har observert."
-    return page(request, "ny_undring.html", values={}, error=None, message=message, **context)
+    return await show(request, "ny_undring.html", values={}, error=None, message=message, **context)
 
 
 @post("/saker/ny", before_request=employee_only)
@@ -269,7 +276,7 @@ async def registrer_undring(request: Request) -> Response:
         case_id = await _run(request, "case.open", open_case)
     except StafettError as exc:
         context = await _run(request, "case.new_form", _new_case_context)
-        return page(request, "ny_undring.html", values=form, error=exc, status=exc.status, **context)
+        return await show(request, "ny_undring.html", values=form, error=exc, status=exc.status, **context)
     return _done(f"/saker/{case_id}", "opened")
 
 
@@ -299,7 +306,7 @@ async def anonym_drofting(request: Request) -> Response:
     except StafettError as exc:
         error = exc
     context = await _run(request, "case.new_form", _new_case_context)
-    return page(
+    return await show(
         request,
         "ny_undring.html",
         values=form if error else {},
@@ -320,7 +327,7 @@ async def _case_page(
 ) -> Response:
     context = await _run(request, "case.read", views.case_page, case_id)
     status = error.status if error else 200
-    return page(
+    return await show(
         request,
         "sak.html",
         status=status,
@@ -520,7 +527,7 @@ async def tjenesteoversikt(request: Request) -> Response:
     def load(w: Work) -> dict[str, Any]:
         return {"services": w.directory.services(), "municipality": w.directory.municipality()}
 
-    return page(request, "tjenester.html", **(await _run(request, "services.list", load)))
+    return await show(request, "tjenester.html", **(await _run(request, "services.list", load)))
 
 
 @get("/arenaer", before_request=employee_only)
@@ -528,7 +535,7 @@ async def arenaer(request: Request) -> Response:
     def load(w: Work) -> dict[str, Any]:
         return {"arenas": w.directory.arenas(), "rules": w.directory.relay_holder_rules()}
 
-    return page(request, "arenaer.html", **(await _run(request, "arenas.list", load)))
+    return await show(request, "arenaer.html", **(await _run(request, "arenas.list", load)))
 
 
 # --- the family: Min side -------------------------------------------------------------------------
@@ -539,14 +546,14 @@ async def min_side(request: Request) -> Response:
     cases = await _run(request, "family.list_cases", views.family_cases)
     if len(cases) == 1:
         return Redirect(f"/min-side/saker/{cases[0]['case'].id}", status_code=303)
-    return page(request, "min_side.html", cases=cases)
+    return await show(request, "min_side.html", cases=cases)
 
 
 async def _family_page(
     request: Request, case_id: IdPath, *, error: StafettError | None = None, form: Form | None = None
 ) -> Response:
     context = await _run(request, "family.read_case", views.family_page, case_id)
-    return page(
+    return await show(
         request,
         "min_sak.html",
         status=error.status if error else 200,

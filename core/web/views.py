@@ -25,6 +25,7 @@ from contracts import (
 from core.domain.policy import Action
 from core.errors import NotFound
 from core.platform import Work
+from core.services.cases import CaseOverview
 from core.services.record import RecordService
 from core.web import forms, labels
 
@@ -44,26 +45,10 @@ def measure_views(measures: list[Measure], today: dt.date) -> list[MeasureView]:
     return out
 
 
-def my_cases(w: Work) -> tuple[list[dict[str, Any]], list[Handover]]:
-    """Mine saker: each case with the child's name, level, next evaluation; overdue first."""
-    today = w.now.date()
-    rows = []
-    for case in w.cases.my_cases():
-        state = w.cases.state(case.id)
-        views = measure_views(w.measures.list(case.id), today)
-        dues = [v.due for v in views if v.due is not None]
-        rows.append(
-            {
-                "case": case,
-                "child": f"{state.subject.given_name} {state.subject.family_name}",
-                "next_evaluation": min(dues) if dues else None,
-                "overdue": sum(v.overdue for v in views),
-                "holder": case.relay_holder_id == w.actor.id,
-            }
-        )
-    rows.sort(key=lambda r: (not r["overdue"], r["next_evaluation"] or dt.date.max))
-    handovers = w.relay_holder.pending_for_me()
-    return rows, handovers
+def my_cases(w: Work) -> tuple[list[CaseOverview], list[Handover]]:
+    """Mine saker: cases with overdue evaluations first, then by the next evaluation date."""
+    rows = sorted(w.cases.overview(), key=lambda r: (not r.overdue, r.next_evaluation or dt.date.max))
+    return rows, w.relay_holder.pending_for_me()
 
 
 def form_summary(tool: ToolDefinition | None, data: dict[str, Any]) -> list[tuple[str, str]]:
