@@ -91,7 +91,7 @@ def test_undring_to_level_two_handover_and_withdrawal(world: World, people, site
         family = people(guardian, next="/min-side")
         assert "Stafettloggen for Ola Fjord" in family.text()
         text = family.text()
-        assert "kan\nPPT Fjordvik" in text or "PPT Fjordvik" in text
+        assert "Samtykket betyr at Fjordvik skole og PPT Fjordvik kan dele disse opplysningene" in text
         assert (
             "Observasjoner fra skolen, Tiltak og evalueringer" in text and "Du kan trekke det tilbake" in text
         )
