@@ -313,3 +313,28 @@ def test_someone_outside_the_services_is_told_why_they_cannot_register_an_undrin
     coordinator.goto("/saker/ny", "koordinator-ny-undring")
     assert "du kan ikke registrere en undring" in coordinator.text()
     assert coordinator.page.locator("form[action='/saker/ny']").count() == 0
+
+
+def test_a_long_log_shows_the_newest_entries_first_and_all_on_request(world: World, people) -> None:
+    case = world.open_case()
+    with world.as_(world.teacher) as w:
+        for i in range(1, 56):
+            w.log.add_note(case.id, f"Notat nummer {i}.")
+    teacher = people(world.teacher)
+    teacher.goto(f"/saker/{case.id}", "lang-logg")
+    entries = teacher.page.locator("ol.timeline > li")
+    assert entries.count() == 50 and "Notat nummer 55." in entries.first.inner_text()
+    with teacher.page.expect_navigation():
+        teacher.page.get_by_role("link", name="Vis hele stafettloggen (56 oppføringer)").click()
+    teacher.check("hele-loggen")
+    assert entries.count() == 56 and "Virker trist i friminuttene." in entries.last.inner_text()
+
+    # correcting an entry keeps it, marks it, and links the two both ways
+    first = teacher.page.locator("#oppforing-2")
+    first.locator("summary", has_text="Rett oppføringen").click()
+    first.get_by_label("Riktig tekst").fill("Notat nummer 1, rettet.")
+    first.get_by_label("Hvorfor rettes den?").fill("Skrivefeil")
+    assert teacher.submit("Lagre rettelsen", "rettet", within=first) == 200
+    assert "Rettelsen er lagt i stafettloggen" in teacher.text()
+    newest = teacher.page.locator("ol.timeline > li").first
+    assert "Retter oppføring #2" in newest.inner_text() and "Notat nummer 1, rettet." in newest.inner_text()

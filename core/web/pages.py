@@ -325,7 +325,8 @@ async def _case_page(
     form: Form | None = None,
     target: str = "",
 ) -> Response:
-    context = await _run(request, "case.read", views.case_page, case_id)
+    whole_log = request.query_params.get("logg") == "alle"
+    context = await _run(request, "case.read", views.case_page, case_id, whole_log)
     status = error.status if error else 200
     return await show(
         request,

@@ -81,7 +81,10 @@ def _answer(schema: dict[str, Any], value: Any) -> str:
     return options.get(str(value), str(value))
 
 
-def case_page(w: Work, case_id: str) -> dict[str, Any]:
+LOG_PAGE = 50  # newest entries shown on the case page until the whole log is asked for
+
+
+def case_page(w: Work, case_id: str, whole_log: bool = False) -> dict[str, Any]:
     """The employee's case page: one audited read of the whole case, then the guide and the choices."""
     record = RecordService(w).case(case_id)
     today = w.now.date()
@@ -108,7 +111,9 @@ def case_page(w: Work, case_id: str) -> dict[str, Any]:
         "colleagues": colleagues,
         "names": names,
         "measures": measure_views(record.measures, today),
-        "log": list(reversed(record.log)),
+        "log": list(reversed(record.log))[: None if whole_log else LOG_PAGE],
+        "log_total": len(record.log),
+        "seq_of": {e.id: e.seq for e in record.log},
         "consents": [(c, c.is_in_force(w.now)) for c in record.consents],
         "pending": [h for h in record.handovers if h.status is HandoverStatus.PENDING],
         "next_meeting": next_meeting(record.meetings, w.now),
