@@ -75,6 +75,12 @@ _MESSAGES = {
 def web_router(platform: Platform) -> Router:
     """The pages and their static files; ``platform`` is read from ``app.state`` at request time."""
     del platform  # the app's state holds it, as for the API; the parameter keeps the mount explicit
+    if not DESIGNSYSTEMET.is_dir():
+        log.warning(
+            "Designsystemet-CSS mangler i %s: sidene vises uten stil. Kjør «npm ci --prefix %s».",
+            DESIGNSYSTEMET,
+            HERE,
+        )
     return Router(
         path="/",
         route_handlers=[
