@@ -115,7 +115,8 @@ def test_undring_to_level_two_handover_and_withdrawal(world: World, people, site
     teacher.submit("Tilby stafetten", "stafett-tilbudt")
     assert "har tilbudt stafetten til Pia Ansatt" in teacher.text()
     ppt.goto("/saker", "ppt-mine-saker")
-    assert "Stafetter som venter på deg" in ppt.text() and "Ola Fjord" in ppt.text()
+    assert "Stafetter som venter på deg" in ppt.text()
+    assert "Du er tilbudt stafetten i saken om Ola Fjord" in ppt.text()  # PPT may read the case
     ppt.goto(f"/saker/{case_id}", "ppt-sak")
     assert ppt.submit("Ta imot stafetten", "stafett-overlevert") == 200
     assert "Du har tatt imot stafetten" in ppt.text()
