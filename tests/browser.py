@@ -40,7 +40,7 @@ def chromium():
     if not CHROMIUM.exists():
         pytest.fail("Debian's chromium is missing: apt-get install chromium (./dev test does this)")
     if not AXE.exists():
-        pytest.fail("axe-core is missing: npm ci --prefix core/web (./dev test does this)")
+        pytest.fail("axe-core is missing: run ./dev test (or: cd core/web && npm ci)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

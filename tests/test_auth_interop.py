@@ -3,7 +3,7 @@ layout (tests/oidc_peer/server.js), started on loopback. Stafett runs with auth 
 pointing at it: a user logs in through the provider's own login and consent pages, the API answers
 /api/v1/me for them, and an expired, a wrongly signed and a wrong-audience token are refused.
 
-The peer's node_modules come from `npm ci --prefix tests/oidc_peer`, which `./dev test` runs.
+The peer's node_modules come from `npm ci` in tests/oidc_peer, which `./dev test` runs.
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ def peer(world: World) -> Iterator:
     """Factory: ``peer(redirect_uri)`` starts oidc-provider; returns its base URL (Keycloak's server_url)."""
     node = shutil.which("node")
     if node is None or not (PEER / "node_modules" / "oidc-provider").is_dir():
-        pytest.fail("oidc-provider is not installed: run ./dev test, or npm ci --prefix tests/oidc_peer")
+        pytest.fail("oidc-provider is not installed: run ./dev test (or: cd tests/oidc_peer && npm ci)")
     processes: list[subprocess.Popen] = []
     key = jwk.JWK.generate(kty="RSA", size=2048, kid="peer-key", alg="RS256", use="sig")
     profile = {"name": "Tina Ansatt", "preferred_username": "tina"}
