@@ -34,7 +34,6 @@ from core.services.meetings import MeetingService
 from core.services.people import PeopleService
 from core.services.relay_holder import RelayHolderService
 from core.services.relaylog import RelayLogService
-from core.services.roster import RosterService
 from core.storage.database import Database
 from core.storage.models import MunicipalityRow, UnitRow
 
@@ -249,10 +248,6 @@ class Work:
     @cached_property
     def meetings(self) -> MeetingService:
         return MeetingService(self)
-
-    @cached_property
-    def roster(self) -> RosterService:
-        return RosterService(self)
 
     @cached_property
     def access_log(self) -> AccessLogService:
