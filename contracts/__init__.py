@@ -53,7 +53,7 @@ from .guides import (
     ToolDefinition,
 )
 from .hookspecs import PROJECT_NAME, hookimpl, hookspec
-from .outbox import AuditRecord, CaseRecord, OutboxMessage, OutboxStatus
+from .outbox import AuditRecord, CaseRecord, OutboxChannel, OutboxMessage, OutboxStatus
 from .people import (
     BirthInfo,
     Child,
@@ -108,6 +108,7 @@ __all__ = [
     "MeetingKind",
     "MunicipalRole",
     "Municipality",
+    "OutboxChannel",
     "OutboxMessage",
     "OutboxStatus",
     "Participant",

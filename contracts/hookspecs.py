@@ -25,7 +25,7 @@ from .guides import (
     ServiceDirectoryEntry,
     ToolDefinition,
 )
-from .outbox import OutboxMessage
+from .outbox import OutboxChannel, OutboxMessage
 from .people import Municipality
 
 PROJECT_NAME = "stafett"
@@ -171,6 +171,20 @@ def routes() -> list[object]:
     core policy like every other route.
 
     :returns: Litestar route handlers, controllers or routers.
+    """
+
+
+@hookspec
+def outbox_channels(municipality: Municipality) -> list[OutboxChannel]:
+    """Return the delivery channels this plugin carries to units' own systems (e.g. FHIR journals).
+
+    Called once per municipality at start-up. A unit of that municipality uses a channel by
+    having a table ``[municipality.unit.adapters.<name>]`` in the config, which core validates
+    against the channel's ``config_schema`` (start-up fails on a bad or unclaimed table). The
+    outbox then queues a message for the unit whenever the policy allows sharing a case with it.
+
+    :param municipality: the municipality the channels are offered for.
+    :returns: channels; names are unique across the enabled plugins.
     """
 
 

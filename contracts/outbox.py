@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from typing import Annotated, Any
+
+import msgspec
 
 from .base import Contract, Id, MunicipalityNumber, ShortText, Text
 from .cases import Case, Concern, Consent, Handover, LogEntry, Measure, Meeting, Participant
@@ -40,6 +43,20 @@ class OutboxMessage(Contract):
     next_attempt_at: dt.datetime
     last_error: Text = ""
     delivered_at: dt.datetime | None = None
+
+
+class OutboxChannel(Contract):
+    """A way to deliver cases to units' own systems, supplied by a plugin (``outbox_channels``).
+
+    A unit opts in with a table ``[municipality.unit.adapters.<name>]`` in the config; core
+    validates that table against ``config_schema`` at start-up and records the value of its
+    ``endpoint_field`` on every message as the receiver's address.
+    """
+
+    name: Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9-]*$", max_length=16)]  # e.g. "fhir"
+    title: ShortText  # for messages, in bokmål: "FHIR-journal"
+    config_schema: dict[str, Any]  # JSON Schema (draft 2020-12) of a unit's table
+    endpoint_field: ShortText = "url"
 
 
 class AuditRecord(Contract):

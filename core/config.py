@@ -67,6 +67,9 @@ class UnitConfig(_Config):
     name: Name
     service_type: ServiceType
     organization_number: str | None = None
+    # per adapter, its raw table ([municipality.unit.adapters.<name>]), validated by the adapter's
+    # channel schema at start-up (core.pluginhost.channels): e.g. the unit's FHIR journal
+    adapters: dict[str, dict[str, Any]] = {}
 
     def __post_init__(self) -> None:
         if self.organization_number is not None and not valid_organization_number(self.organization_number):
@@ -96,14 +99,6 @@ class ConsentAges(_Config):
         return getattr(self, InformationArea(area).value)
 
 
-class FhirEndpointConfig(_Config):
-    """A unit's FHIR journal: cases it takes part in under consent are delivered there (docs/fhir.md)."""
-
-    unit: Slug
-    url: Annotated[str, msgspec.Meta(pattern=r"^https?://[^\s]+$", max_length=300)]
-    token_env: Annotated[str, msgspec.Meta(pattern=r"^[A-Z][A-Z0-9_]*$")] | None = None  # bearer token
-
-
 class MunicipalityConfig(_Config):
     id: Kommunenummer
     name: Name
@@ -114,15 +109,6 @@ class MunicipalityConfig(_Config):
     allow_synthetic_national_ids: bool = False
     retention_years: Annotated[int, msgspec.Meta(ge=1)] = 10
     region: str | None = None
-    fhir_endpoints: list[FhirEndpointConfig] = msgspec.field(default_factory=list, name="fhir_endpoint")
-
-    def __post_init__(self) -> None:
-        units = {u.id for u in self.units}
-        for endpoint in self.fhir_endpoints:
-            if endpoint.unit not in units:
-                raise ValueError(f"fhir_endpoint: enheten «{endpoint.unit}» finnes ikke i kommunen")
-        if len({e.unit for e in self.fhir_endpoints}) != len(self.fhir_endpoints):
-            raise ValueError("fhir_endpoint: en enhet kan bare ha ett FHIR-endepunkt")
 
     def to_contract(self) -> Municipality:
         return Municipality(id=self.id, name=self.name, region=self.region)

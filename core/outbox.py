@@ -1,5 +1,7 @@
-"""The transactional outbox: cases delivered to units' own systems (FHIR journals) under consent.
+"""The transactional outbox: cases delivered to units' own systems (e.g. FHIR journals) under consent.
 
+Core knows channels only by name: plugins supply them (``outbox_channels``), units opt in with a
+config table per channel, and the plugin host keeps the registry (``MunicipalityPlugins.outbox_endpoints``).
 ``enqueue`` runs inside the unit of work, before commit: for every case touched, each unit
 with a configured endpoint gets a pending message if the policy allows sharing with it
 (``case.share``: the unit takes part under a consent in force), and loses its pending ones if
@@ -24,11 +26,9 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select, update
 
 from contracts import CaseRecord, LogEntryKind, OutboxMessage, OutboxStatus
-from core import audit
 from core.domain.policy import Action, Actor, decide
 from core.errors import Forbidden, InvalidInput, NotFound
 from core.ids import new_id
-from core.pluginhost.calling import call, ordered_impls
 from core.services.record import RecordService
 from core.services.state import CaseState
 from core.storage.outbox_models import OutboxRow
@@ -38,7 +38,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("stafett.outbox")
 
-CHANNEL = "fhir"
 PURPOSE = "deling med tjenestens journal under samtykke"
 
 Send = Callable[[OutboxMessage, CaseRecord], None]
@@ -89,14 +88,14 @@ def enqueue(work: Work) -> list[OutboxMessage]:
     for event in work.events:  # one delivery per case and unit carries every event of this transaction
         last_event[event.case_id] = event
     for case_id, event in last_event.items():
-        endpoints = work.platform.municipality(event.municipality_id).fhir_endpoints
+        endpoints = work.platform.plugins.for_municipality(event.municipality_id).outbox_endpoints
         if not endpoints:
             continue
         facts = CaseState(work, case_id).facts()
         for endpoint in endpoints:
             allowed = decide(
                 work.actor, Action.SHARE_CASE, municipality_id=event.municipality_id, case=facts,
-                unit_id=endpoint.unit,
+                unit_id=endpoint.unit_id,
             )  # fmt: skip
             if allowed:
                 work.session.add(
@@ -104,9 +103,9 @@ def enqueue(work: Work) -> list[OutboxMessage]:
                         id=new_id(),
                         municipality_id=event.municipality_id,
                         case_id=case_id,
-                        unit_id=endpoint.unit,
-                        channel=CHANNEL,
-                        endpoint=endpoint.url,
+                        unit_id=endpoint.unit_id,
+                        channel=endpoint.channel,
+                        endpoint=endpoint.address,
                         event_kind=str(event.kind),
                         entry_id=event.entry_id,
                         status=str(OutboxStatus.PENDING),
@@ -117,7 +116,7 @@ def enqueue(work: Work) -> list[OutboxMessage]:
                     )
                 )
             else:
-                cancelled += _cancel(work, case_id, endpoint.unit, allowed.reason)
+                cancelled += _cancel(work, case_id, endpoint.unit_id, allowed.reason)
     work.session.flush()
     return cancelled
 
@@ -180,8 +179,9 @@ def deliver(
 def _finish(
     platform: Platform, msg: OutboxMessage, status: OutboxStatus | None, error: str, policy: RetryPolicy
 ) -> OutboxMessage:
-    now = platform.clock()
-    with platform.database.session() as session, session.begin():
+    actor = Actor.system(msg.municipality_id, operator=f"outbox {msg.channel}")
+    with platform.work(actor, PURPOSE) as work:
+        now, session = work.now, work.session
         row = session.get_one(OutboxRow, msg.id, with_for_update=True)
         if row.status != OutboxStatus.PENDING:  # cancelled by a withdrawal while we were sending
             return message(row)
@@ -194,15 +194,8 @@ def _finish(
         outcome = {OutboxStatus.DELIVERED: "delivered", OutboxStatus.CANCELLED: "cancelled"}.get(
             status, "failed"
         )
-        audit.append(
-            session,
-            municipality_id=row.municipality_id,
-            at=now,
-            actor_id=None,
-            actor_kind="system",
-            on_behalf_of=f"outbox {row.channel}",
-            action=str(Action.SHARE_CASE),
-            purpose=PURPOSE,
+        work.record_outcome(
+            Action.SHARE_CASE,
             outcome=outcome,
             reason=f"{row.unit_id} {row.endpoint} forsøk {row.attempts}" + (f": {error}" if error else ""),
             case_id=row.case_id,
@@ -226,12 +219,7 @@ def run(
 def notify(platform: Platform, messages: Iterable[OutboxMessage]) -> None:
     """Tell the municipality's plugins (``outbox_changed``); a plugin's fault is logged, never raised."""
     for msg in messages:
-        pm = platform.plugins.for_municipality(msg.municipality_id)._pm
-        for impl in ordered_impls(pm, "outbox_changed"):
-            try:
-                call(impl, message=msg)
-            except Exception:
-                log.exception("Programtillegget «%s» feilet i outbox_changed", impl.plugin_name)
+        platform.plugins.for_municipality(msg.municipality_id).outbox_changed(msg)
 
 
 # --- operators -------------------------------------------------------------------------------

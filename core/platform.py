@@ -34,7 +34,6 @@ from core.services.meetings import MeetingService
 from core.services.people import PeopleService
 from core.services.relay_holder import RelayHolderService
 from core.services.relaylog import RelayLogService
-from core.services.roster import RosterService
 from core.storage.database import Database
 from core.storage.models import MunicipalityRow, UnitRow
 
@@ -195,6 +194,27 @@ class Work:
         self.session.commit()
         raise Forbidden(decision.reason, code=decision.basis)
 
+    def record_outcome(
+        self, action: Action, *, outcome: str, reason: str, case_id: str | None = None
+    ) -> None:
+        """Audit what came of an allowed action that happens outside Stafett (an outbox delivery:
+        ``delivered``, ``failed``, ``cancelled``), through the same queue as every decision."""
+        self._audit_pending.append(
+            dict(
+                municipality_id=self.municipality_id,
+                at=self.now,
+                actor_id=self.actor.id,
+                actor_kind=str(self.actor.kind),
+                on_behalf_of=self.actor.on_behalf_of,
+                action=str(action),
+                purpose=self.purpose,
+                outcome=outcome,
+                reason=reason,
+                case_id=case_id,
+                subject_id=None,
+            )
+        )
+
     def _audit(
         self, action: Action, decision: Decision, case: CaseFacts | None, subject_id: str | None
     ) -> None:
@@ -249,10 +269,6 @@ class Work:
     @cached_property
     def meetings(self) -> MeetingService:
         return MeetingService(self)
-
-    @cached_property
-    def roster(self) -> RosterService:
-        return RosterService(self)
 
     @cached_property
     def access_log(self) -> AccessLogService:

@@ -9,16 +9,16 @@ from __future__ import annotations
 import socket
 from collections.abc import Iterator
 
-import msgspec
 import pytest
 
 from adapters.fhir.delivery import FhirSender
 from core import outbox
-from core.config import DeploymentConfig, FhirEndpointConfig, default_config
+from core.config import DeploymentConfig, default_config
 from core.outbox import RetryPolicy
 from core.platform import Platform
 from tests.api_support import Api
 from tests.conftest import HEALTH, World
+from tests.test_fhir_outbox import with_journal
 
 PROBLEM = "application/problem+json"
 OUTBOX = "/api/v1/outbox"
@@ -33,10 +33,7 @@ def closed_port() -> int:
 
 @pytest.fixture
 def config(closed_port: int) -> DeploymentConfig:
-    base = default_config()
-    endpoint = FhirEndpointConfig(unit=HEALTH, url=f"http://127.0.0.1:{closed_port}/fhir/R4")
-    municipality = msgspec.structs.replace(base.municipalities[0], fhir_endpoints=[endpoint])
-    return msgspec.structs.replace(base, municipalities=[municipality])
+    return with_journal(default_config(), f"http://127.0.0.1:{closed_port}/fhir/R4")
 
 
 @pytest.fixture

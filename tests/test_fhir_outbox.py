@@ -23,9 +23,10 @@ from core import outbox
 from core.app import create_app
 from core.auth import issue_token
 from core.cli import main
-from core.config import DeploymentConfig, FhirEndpointConfig, default_config
+from core.config import DeploymentConfig, default_config
 from core.outbox import OutboxService, RetryPolicy
 from core.platform import Platform
+from core.pluginhost import PluginHost
 from core.storage.models import AuditEventRow
 from tests.conftest import HEALTH, World
 from tests.fhir_peer.peer import FhirPeer, ensure_installed
@@ -49,11 +50,19 @@ def peer(fhir_peer_installed: None) -> Iterator[FhirPeer]:
 @pytest.fixture
 def config(peer: FhirPeer) -> DeploymentConfig:
     """The demo municipality, with the health station's journal at the peer."""
-    base = default_config()
-    municipality = msgspec.structs.replace(
-        base.municipalities[0], fhir_endpoints=[FhirEndpointConfig(unit=HEALTH, url=peer.base)]
+    return with_journal(default_config(), peer.base)
+
+
+def with_journal(base: DeploymentConfig, url: str) -> DeploymentConfig:
+    """The config with the health station's FHIR journal at ``url`` (its ``adapters.fhir`` table)."""
+    [municipality, *others] = base.municipalities
+    units = [
+        msgspec.structs.replace(u, adapters={"fhir": {"url": url}}) if u.id == HEALTH else u
+        for u in municipality.units
+    ]
+    return msgspec.structs.replace(
+        base, municipalities=[msgspec.structs.replace(municipality, units=units), *others]
     )
-    return msgspec.structs.replace(base, municipalities=[municipality])
 
 
 @pytest.fixture
@@ -247,8 +256,10 @@ def test_outbox_command_lists_runs_and_retries(
     shared_case(world, days=3650)  # the command runs on the real clock, years after the test clock
     demo = Path(default_config().path).read_text(encoding="utf-8")
     config = tmp_path / "stafett.toml"
+    unit = f'id = "{HEALTH}"\n'
+    assert unit in demo
     config.write_text(
-        demo + f'\n[[municipality.fhir_endpoint]]\nunit = "{HEALTH}"\nurl = "{peer.base}"\n', encoding="utf-8"
+        demo.replace(unit, unit + f'adapters = {{ fhir = {{ url = "{peer.base}" }} }}\n'), encoding="utf-8"
     )
     args = ["--config", str(config), "--database-url", database_url]
     runner = CliRunner()
@@ -263,3 +274,35 @@ def test_outbox_command_lists_runs_and_retries(
     assert bad.exit_code == 1 and "Ukjent status «lost»" in bad.output
     retry = runner.invoke(main, ["outbox", *args, "retry", "no-such-id"])
     assert retry.exit_code == 1 and "Fant ingen døde meldinger" in retry.output
+
+
+@pytest.mark.parametrize(
+    ("table", "fault"),
+    [
+        ({"url": "ftp://journal.example"}, "adapters.fhir"),  # the FHIR channel's schema refuses it
+        ({"url": "https://journal.example", "tokn_env": "X"}, "tokn_env"),
+    ],
+)
+def test_a_bad_journal_table_stops_the_start_naming_the_unit(table: dict, fault: str) -> None:
+    config = with_journal(default_config(), "https://journal.example/fhir/R4")
+    [municipality, *_] = config.municipalities
+    units = [
+        msgspec.structs.replace(u, adapters={"fhir": table}) if u.id == HEALTH else u
+        for u in municipality.units
+    ]
+    config = msgspec.structs.replace(
+        config, municipalities=[msgspec.structs.replace(municipality, units=units)]
+    )
+    with pytest.raises(ValueError, match=f"enhet «{HEALTH}».*{fault}"):
+        PluginHost.load(config)
+
+
+def test_a_table_for_a_channel_no_enabled_plugin_offers_stops_the_start() -> None:
+    config = with_journal(default_config(), "https://journal.example/fhir/R4")
+    [municipality, *others] = config.municipalities
+    without_fhir = msgspec.structs.replace(
+        municipality, plugins=[p for p in municipality.plugins if p != "fhir"]
+    )
+    config = msgspec.structs.replace(config, municipalities=[without_fhir, *others])
+    with pytest.raises(ValueError, match="ingen av kommunens programtillegg gir en kanal med navnet «fhir»"):
+        PluginHost.load(config)

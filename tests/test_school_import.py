@@ -9,12 +9,13 @@ import sqlalchemy as sa
 from msgspec.structs import replace
 
 from adapters.school import import_package
+from adapters.school.records import RosterRefused
 from core.config import DeploymentConfig, default_config
 from core.domain.policy import Actor
 from core.platform import Platform
-from core.services.roster import RosterRefused
+from core.services.directory_sync import DirectoryReads
 from core.storage import models as m
-from core.storage.roster_models import SchoolClassRow, SchoolEnrollmentRow
+from core.storage.directory_models import SchoolClassRow, SchoolEnrollmentRow
 from tests.oneroster import Roster
 
 MUNICIPALITY = "9901"
@@ -82,8 +83,8 @@ def test_a_package_becomes_units_pupils_guardians_and_contact_teachers(platform,
     pupil = person(platform, nin(roster, "p1"))
     assert (pupil.kind, pupil.given_name) == ("child", roster.tables["users"]["p1"]["givenName"])
     with system(platform) as w:
-        links = w.roster.school_links(pupil.id)
-        teachers = w.roster.contact_teachers(pupil.id)
+        links = DirectoryReads(w).school_links(pupil.id)
+        teachers = DirectoryReads(w).contact_teachers(pupil.id)
     assert [(link.unit_id, link.active) for link in links] == [("fjordvik-skole", True)]
     assert (
         len(teachers) == 1 and teachers[0].class_name == "Klasse 1"
@@ -154,8 +155,8 @@ def test_a_delta_moves_a_pupil_who_keeps_their_case(platform, world, roster, tmp
     assert counts["guardians"]["updated"] == 1 and counts["employees"]["deactivated"] == 1
     assert person(platform, nin(roster, "p1")).id == pupil.id
     with system(platform) as w:
-        links = {link.unit_id: link.active for link in w.roster.school_links(pupil.id)}
-        teachers = w.roster.contact_teachers(pupil.id)
+        links = {link.unit_id: link.active for link in DirectoryReads(w).school_links(pupil.id)}
+        teachers = DirectoryReads(w).contact_teachers(pupil.id)
     assert links == {"fjordvik-skole": False, "fjordvik-skole-2": True}
     assert [t.unit_id for t in teachers] == ["fjordvik-skole-2"]
     with world.as_(world.teacher, "les") as w:

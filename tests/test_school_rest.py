@@ -7,8 +7,8 @@ import sqlalchemy as sa
 
 from adapters.school import sync_rest
 from adapters.school.rest import RestError
+from adapters.school.storage import RosterSourceRow
 from core.storage import models as m
-from core.storage.roster_models import RosterSourceRow
 from tests.oneroster import RestPeer, Roster
 
 MUNICIPALITY = "9901"

@@ -9,9 +9,16 @@ from pathlib import Path
 import click
 import msgspec
 
-from core.cli import config_option, open_platform, reported
-from core.domain.policy import Actor
-from core.services.people import actor_for
+from core.public import (
+    Actor,
+    OutboxService,
+    RecordService,
+    actor_for,
+    config_option,
+    open_platform,
+    reported,
+    run_outbox,
+)
 
 database_option = click.option("--database-url", default=None, help="Overrides the config's database.")
 as_option = click.option(
@@ -76,8 +83,6 @@ def _municipality_of_case(platform, case_id: str) -> str:
     """The municipality of a case, for an operator who names only the case (reads no personal data)."""
     for mid in platform.municipality_ids():
         with platform.work(Actor.system(mid, operator="cli export"), "finn sakens kommune") as work:
-            from core.services.record import RecordService
-
             if case_id in set(RecordService(work).visible_case_ids()):
                 return mid
     raise click.ClickException(f"Fant ingen sak med id «{case_id}».")
@@ -107,8 +112,6 @@ def _platform_and_ids(config_path, database_url, municipality_id):
 
 
 def _list(config_path, database_url, municipality_id, status) -> None:
-    from core.outbox import OutboxService
-
     platform, ids = _platform_and_ids(config_path, database_url, municipality_id)
     for mid in ids:
         with platform.work(Actor.system(mid, operator="cli outbox"), "drift av deling") as work:
@@ -139,13 +142,12 @@ def outbox_list(obj, status) -> None:
 def outbox_run(obj, loop: bool, interval: float) -> None:
     """Deliver every message that is due; failures are retried later with back-off."""
     from adapters.fhir.delivery import FhirSender
-    from core import outbox
 
     platform = open_platform(obj[0], obj[1])
     sender = FhirSender(platform)
     try:
         while True:
-            done = outbox.run(platform, sender)
+            done = run_outbox(platform, sender)
             if done or not loop:
                 delivered = sum(m.status.value == "delivered" for m in done)
                 click.echo(f"Leverte {delivered} av {len(done)} melding(er).")
@@ -165,8 +167,6 @@ def outbox_run(obj, loop: bool, interval: float) -> None:
 @reported
 def outbox_retry(obj, ids: tuple[str, ...]) -> None:
     """Give dead messages (all, or the IDS named) a fresh set of tries."""
-    from core.outbox import OutboxService
-
     platform, mids = _platform_and_ids(*obj)
     total = 0
     for mid in mids:

@@ -18,8 +18,9 @@ from urllib.parse import quote
 import httpx
 
 from adapters.fhir import mapping
+from adapters.fhir.channel import EndpointConfig
 from contracts import CaseRecord, OutboxMessage
-from core.platform import Platform
+from core.public import Platform
 
 FHIR_JSON = "application/fhir+json"
 NAMESPACE = uuid.UUID("5f3f5a8e-2b7c-4c1e-9a57-57afe77e7a01")  # Stafett's namespace for placeholder ids
@@ -116,7 +117,7 @@ def _outcome_text(body: Any) -> str:
 
 
 class FhirSender:
-    """The outbox's ``send`` for the FHIR channel; endpoint tokens come from the municipality's config."""
+    """The outbox's ``send`` for the FHIR channel; a unit's token comes from its ``adapters.fhir`` table."""
 
     def __init__(self, platform: Platform, *, timeout: float = 10.0) -> None:
         self.platform = platform
@@ -124,14 +125,14 @@ class FhirSender:
 
     def _headers(self, message: OutboxMessage) -> dict[str, str]:
         headers = {"Content-Type": FHIR_JSON}
-        for endpoint in self.platform.municipality(message.municipality_id).fhir_endpoints:
-            if endpoint.unit == message.unit_id and endpoint.token_env:
-                token = os.environ.get(endpoint.token_env)
-                if not token:
-                    raise DeliveryError(
-                        f"Miljøvariabelen {endpoint.token_env} med tilgangsnøkkel er ikke satt."
-                    )
-                headers["Authorization"] = f"Bearer {token}"
+        plugins = self.platform.plugins.for_municipality(message.municipality_id)
+        endpoint = plugins.outbox_endpoint(message.unit_id, message.channel)
+        token_env = EndpointConfig.of(endpoint.config).token_env if endpoint else None
+        if token_env:
+            token = os.environ.get(token_env)
+            if not token:
+                raise DeliveryError(f"Miljøvariabelen {token_env} med tilgangsnøkkel er ikke satt.")
+            headers["Authorization"] = f"Bearer {token}"
         return headers
 
     def __call__(self, message: OutboxMessage, record: CaseRecord) -> None:

@@ -15,9 +15,7 @@ import msgspec
 
 from adapters.fhir import mapping
 from contracts import CaseRecord
-from core.domain.policy import Actor
-from core.platform import Platform
-from core.services.record import RecordService
+from core.public import Actor, Platform, RecordService
 
 PURPOSE = "eksport av saken i FHIR-format"
 _encoder = msgspec.json.Encoder()

@@ -19,8 +19,7 @@ from litestar.params import PathParameter
 
 from adapters.fhir import search
 from adapters.fhir.search import Query, SearchError
-from core.errors import StafettError
-from core.platform import Platform
+from core.public import Platform, StafettError
 
 FHIR_JSON = "application/fhir+json"
 PURPOSE = "FHIR-oppslag"

@@ -1,4 +1,5 @@
-"""The ``fhir`` plugin: mounts the FHIR read facade (``/fhir/R4/``) through the ``routes`` hook.
+"""The ``fhir`` plugin: mounts the FHIR read facade (``/fhir/R4/``) through the ``routes`` hook, and
+registers the FHIR outbox channel (``outbox_channels``) with its per-unit config (``adapters.fhir.channel``).
 
 Enable it in a municipality's ``plugins`` to give that municipality's people FHIR read access.
 This module itself imports ``contracts`` only, like every plugin; it returns the facade's router.
@@ -9,7 +10,7 @@ it is adapter code and reads through core's public service layer (``core.platfor
 
 from __future__ import annotations
 
-from contracts import hookimpl
+from contracts import Municipality, OutboxChannel, hookimpl
 
 
 @hookimpl
@@ -17,3 +18,10 @@ def routes() -> list[object]:
     from adapters.fhir.facade import fhir_router
 
     return [fhir_router]
+
+
+@hookimpl
+def outbox_channels(municipality: Municipality) -> list[OutboxChannel]:
+    from adapters.fhir.channel import CHANNEL
+
+    return [CHANNEL]

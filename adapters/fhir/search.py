@@ -15,9 +15,7 @@ from typing import Any
 
 from adapters.fhir import mapping
 from contracts import CaseRecord
-from core.errors import NotFound
-from core.platform import Work
-from core.services.record import RecordService
+from core.public import NotFound, RecordService, Work
 
 NATIONAL_ID_SYSTEMS = (mapping.FNR, mapping.DNR)
 CASE_TYPES = (

@@ -9,8 +9,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from core.cli import config_option, open_platform, reported
-from core.services.roster import ENTITIES, RosterRefused, Summary
+from adapters.school.records import ENTITIES, RosterRefused, Summary
+from core.public import config_option, open_platform, reported
 
 PHASES = {
     "les": "Leser",

@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import IO
 
 from adapters.school import vocabulary as v
-from core.services.roster import BirthDate, Enrollment, Group, Org, Role, RosterImport, User
+from adapters.school.importer import RosterImport
+from adapters.school.records import BirthDate, Enrollment, Group, Org, Role, User
 
 # file → (the columns Stafett reads that the specification requires, the optional ones it reads)
 FILES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {

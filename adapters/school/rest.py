@@ -15,7 +15,8 @@ from typing import Any
 import httpx
 
 from adapters.school import vocabulary as v
-from core.services.roster import BirthDate, Enrollment, Group, Org, Role, RosterImport, User
+from adapters.school.importer import RosterImport
+from adapters.school.records import BirthDate, Enrollment, Group, Org, Role, User
 
 PREFIX = "/ims/oneroster/rostering/v1p2"
 SCOPE = "https://purl.imsglobal.org/spec/or/v1p2/scope/roster-core.readonly"

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from adapters.school.csvpackage import Package, read_manifest, read_package
-from core.domain.policy import Actor
-from core.platform import Platform
-from core.services.roster import Problem, RosterImport, RosterRefused, Summary
+from adapters.school.importer import RosterImport
+from adapters.school.records import Mode, Problem, RosterRefused, Summary
+from adapters.school.storage import RosterSourceRow
+from core.public import Actor, DirectorySync, Platform
 
 Progress = Callable[[str, int, int], None]
 PURPOSE = "Import av elev-, foresatt- og klassedata fra skoleadministrativt system (OneRoster)"
@@ -34,18 +35,18 @@ def _run(
     platform: Platform,
     municipality_id: str,
     source: str,
-    modes: dict[str, str],
+    modes: Mapping[str, str],
     fill: Callable[[RosterImport], None],
     *,
     dry_run: bool,
     progress: Progress | None,
     operator: str,
-    early: list[Problem] = (),  # type: ignore[assignment]
+    early: Sequence[Problem] = (),
 ) -> ImportResult:
     actor = Actor.system(municipality_id, operator=operator)
     try:
         with platform.work(actor, f"{PURPOSE}: {source}"[:300]) as work:
-            job = work.roster.begin(source, modes, progress=progress)  # type: ignore[arg-type]
+            job = RosterImport(DirectorySync(work), source, modes, progress)
             for p in early:
                 job.problem(p.origin, p.reason)
             fill(job)
@@ -113,8 +114,9 @@ def sync_rest(
     source = source or rest.name
     try:
         with platform.work(Actor.system(municipality_id, operator=operator), "Les synkroniseringspunkt") as w:
-            since = w.roster.delta_since(source)
-        mode = "delta" if since else "bulk"
+            row = w.session.get(RosterSourceRow, (municipality_id, source))
+            since = row.delta_since if row else None
+        mode: Mode = "delta" if since else "bulk"
         modes = dict.fromkeys(("orgs", "users", "roles", "classes", "enrollments"), mode)
 
         def fill(job: RosterImport) -> None:

@@ -10,7 +10,7 @@ import pluggy
 
 from contracts import Municipality, ServiceDirectoryEntry
 
-from . import discovery, probe, static
+from . import channels, discovery, probe, static
 from .calling import SHAPE_ERRORS, call, coerce, ordered_impls
 from .discovery import Candidate, InstalledPlugin
 from .errors import PluginError
@@ -132,7 +132,9 @@ def _build(
         municipality,
     )
     probe.probe(pm, municipality)
-    return MunicipalityPlugins(municipality, names, pm, results, config_services), pm
+    channels_by_name = {c.name: c for _, c in results.channels}
+    outbox = channels.endpoints(municipality, getattr(mc, "units", ()), channels_by_name)
+    return MunicipalityPlugins(municipality, names, pm, results, config_services, outbox), pm
 
 
 def _routes(impls: dict[str, Any]) -> list[object]:

@@ -15,6 +15,8 @@ from contracts import (
     Level,
     MeetingArena,
     Municipality,
+    OutboxChannel,
+    OutboxMessage,
     Refusal,
     RelayHolderContext,
     RelayHolderRule,
@@ -26,6 +28,7 @@ from contracts import (
 
 from . import forms
 from .calling import call, coerce, ordered_impls
+from .channels import OutboxEndpoint
 from .static import StaticResults
 
 log = logging.getLogger("stafett.plugins")
@@ -53,6 +56,7 @@ class MunicipalityPlugins:
         pm: pluggy.PluginManager,
         static: StaticResults,
         config_services: list[ServiceDirectoryEntry],
+        outbox_endpoints: list[OutboxEndpoint] | None = None,
     ) -> None:
         self.municipality = municipality
         self.plugin_names = plugin_names
@@ -63,6 +67,8 @@ class MunicipalityPlugins:
         self.services: list[ServiceDirectoryEntry] = [s for _, s in static.services] + config_services
         self.relay_holder_rules: list[RelayHolderRule] = [r for _, r in static.rules]
         self._validators = {t.id: forms.validator(t.form_schema) for t in self.tools.values()}
+        self.outbox_channels: dict[str, OutboxChannel] = {c.name: c for _, c in static.channels}
+        self.outbox_endpoints: list[OutboxEndpoint] = outbox_endpoints or []  # the channel registry
 
     def __repr__(self) -> str:
         return f"<MunicipalityPlugins {self.municipality.id} {self.plugin_names}>"
@@ -118,6 +124,18 @@ class MunicipalityPlugins:
                 call(impl, event=event)
             except Exception:
                 log.exception("Programtillegget «%s» feilet i case_event (%s)", impl.plugin_name, event.kind)
+
+    def outbox_changed(self, message: OutboxMessage) -> None:
+        """Tell every plugin a delivery ended (delivered, dead, cancelled); an exception is logged."""
+        for impl in ordered_impls(self._pm, "outbox_changed"):
+            try:
+                call(impl, message=message)
+            except Exception:
+                log.exception("Programtillegget «%s» feilet i outbox_changed", impl.plugin_name)
+
+    def outbox_endpoint(self, unit_id: str, channel: str) -> OutboxEndpoint | None:
+        """The unit's configured system on ``channel`` (its raw config table for the channel's sender)."""
+        return next((e for e in self.outbox_endpoints if (e.unit_id, e.channel) == (unit_id, channel)), None)
 
     def indicators(self, stats: CaseStatistics) -> list[Indicator]:
         """All plugins' indicators; a faulty plugin is logged and left out, a repeated id keeps the first."""

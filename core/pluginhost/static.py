@@ -13,6 +13,7 @@ from contracts import (
     Level,
     MeetingArena,
     Municipality,
+    OutboxChannel,
     RelayHolderRule,
     ServiceDirectoryEntry,
     ToolDefinition,
@@ -27,6 +28,7 @@ STATIC_HOOKS: dict[str, type] = {
     "meeting_arenas": list[MeetingArena],
     "services": list[ServiceDirectoryEntry],
     "relay_holder_rules": list[RelayHolderRule],
+    "outbox_channels": list[OutboxChannel],
 }
 ALL_LEVELS = [Level(n) for n in range(4)]
 CONFIG = "konfigurasjonen"  # stands in for a plugin name when the municipality's config supplies an entry
@@ -41,13 +43,18 @@ class StaticResults:
     arenas: list[tuple[str, MeetingArena]] = field(default_factory=list)
     services: list[tuple[str, ServiceDirectoryEntry]] = field(default_factory=list)
     rules: list[tuple[str, RelayHolderRule]] = field(default_factory=list)
+    channels: list[tuple[str, OutboxChannel]] = field(default_factory=list)
 
 
 def collect(pm: pluggy.PluginManager, municipality: Municipality) -> StaticResults:
     """Call every static hook once per plugin, convert and validate; the first fault stops start-up."""
     out = StaticResults()
     buckets = dict(
-        zip(STATIC_HOOKS, (out.guides, out.tools, out.arenas, out.services, out.rules), strict=True)
+        zip(
+            STATIC_HOOKS,
+            (out.guides, out.tools, out.arenas, out.services, out.rules, out.channels),
+            strict=True,
+        )
     )
     for hook, type_ in STATIC_HOOKS.items():
         for impl in ordered_impls(pm, hook):
@@ -76,6 +83,14 @@ def _check(out: StaticResults, m: Municipality) -> None:
     unique(((p, t.id) for p, t in reversed(out.tools)), "verktøyet", m)
     unique(((p, g.id) for p, g in reversed(out.guides)), "handlingsveilederen", m)
     unique(((p, a.id) for p, a in reversed(out.arenas)), "møtearenaen", m)
+    unique(((p, c.name) for p, c in reversed(out.channels)), "leveringskanalen", m)
+    for plugin, channel in out.channels:
+        try:
+            jsonschema.Draft202012Validator.check_schema(channel.config_schema)
+        except jsonschema.SchemaError as exc:
+            raise _fault(
+                plugin, m, f"kanalen «{channel.name}» har et ugyldig config_schema: {exc.message}"
+            ) from exc
     for plugin in {p for p, _ in out.rules}:  # one rule per level per plugin; plugins may add to each other
         unique(
             ((p, str(int(r.level))) for p, r in out.rules if p == plugin),

@@ -8,6 +8,7 @@ leaves an audit event), so SQLite transactions take the write lock up front with
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from pathlib import Path
@@ -54,8 +55,13 @@ def normalize_url(url: str) -> str:
 
 def alembic_config(connection: sa.Connection | None = None, url: str | None = None) -> Config:
     """Build the Alembic config in code, so no alembic.ini has to travel with the package."""
+    from core.storage.extensions import version_locations
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("path_separator", "os")
+    locations = [MIGRATIONS / "versions", *version_locations()]
+    config.set_main_option("version_locations", os.pathsep.join(str(p) for p in locations))
     if url is not None:
         config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     if connection is not None:

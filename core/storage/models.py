@@ -306,6 +306,6 @@ class AuditHeadRow(Base):
 # Base.metadata, which Alembic compares against the migrations.
 from core.storage import (  # noqa: E402, F401
     auth_models,  # identity: signing keys, realm sessions
+    directory_models,  # enrolments at schools and kindergartens, classes
     outbox_models,  # the outbox: deliveries to units' journals
-    roster_models,  # school roster: source ids, enrollments, classes
 )

@@ -12,10 +12,11 @@ from alembic import context
 from alembic.autogenerate.api import AutogenContext
 from sqlalchemy.dialects import postgresql
 
+from core.storage.extensions import target_metadata as with_adapters
 from core.storage.models import Base
 
 config = context.config
-target_metadata = Base.metadata
+target_metadata = with_adapters(Base.metadata)  # core's tables and the ones adapters own
 
 
 def _render_item(kind: str, obj: object, autogen_context: AutogenContext) -> str | bool:

@@ -1,4 +1,8 @@
-"""School roster: source identifiers with digests, school enrollments, classes and class members.
+"""The directory: school and kindergarten enrolments, classes and class members.
+
+The OneRoster adapter's own tables (``roster_source``, ``roster_record``) were created here until
+they moved to the adapter's migration branch (adapters/school/migrations, branch ``school``), whose
+first revision adopts them in databases this revision created earlier.
 
 Revision ID: 0003
 Revises: 0002
@@ -16,39 +20,6 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    op.create_table(
-        "roster_source",
-        sa.Column("municipality_id", sa.String(length=4), nullable=False),
-        sa.Column("name", sa.String(length=200), nullable=False),
-        sa.Column("last_import_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("delta_since", sa.DateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["municipality_id"],
-            ["municipality.id"],
-            name=op.f("fk_roster_source_municipality_id_municipality"),
-        ),
-        sa.PrimaryKeyConstraint("municipality_id", "name", name=op.f("pk_roster_source")),
-    )
-    op.create_table(
-        "roster_record",
-        sa.Column("municipality_id", sa.String(length=4), nullable=False),
-        sa.Column("source", sa.String(length=200), nullable=False),
-        sa.Column("kind", sa.String(length=16), nullable=False),
-        sa.Column("sourced_id", sa.String(length=512), nullable=False),
-        sa.Column("target_id", sa.String(length=64), nullable=True),
-        sa.Column("other_id", sa.String(length=64), nullable=True),
-        sa.Column("digest", sa.String(length=32), nullable=False),
-        sa.Column("active", sa.Boolean(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["municipality_id"],
-            ["municipality.id"],
-            name=op.f("fk_roster_record_municipality_id_municipality"),
-        ),
-        sa.PrimaryKeyConstraint(
-            "municipality_id", "source", "kind", "sourced_id", name=op.f("pk_roster_record")
-        ),
-    )
-    op.create_index("ix_roster_record_target", "roster_record", ["target_id"], unique=False)
     op.create_table(
         "school_enrollment",
         sa.Column("person_id", sa.String(length=36), nullable=False),
@@ -103,6 +74,3 @@ def downgrade() -> None:
     op.drop_table("school_class")
     op.drop_index(op.f("ix_school_enrollment_unit_id"), table_name="school_enrollment")
     op.drop_table("school_enrollment")
-    op.drop_index("ix_roster_record_target", table_name="roster_record")
-    op.drop_table("roster_record")
-    op.drop_table("roster_source")

@@ -1,0 +1,56 @@
+"""The one module of core that adapters import (besides ``contracts``): core's public service layer.
+
+Adapters (``adapters/fhir``, ``adapters/school``) reach Stafett only through these names: the
+platform and its unit of work, the actor, the errors, the services they drive, and the CLI helpers
+their commands share. Nothing here exposes the ORM models; an adapter's own tables are its own.
+Adding a name here widens the contract between core and every adapter, so keep it short.
+"""
+
+from __future__ import annotations
+
+from core.cli import config_option, open_platform, reported
+from core.config import valid_organization_number
+from core.domain import national_id
+from core.domain.policy import Actor
+from core.errors import Forbidden, InvalidInput, NotFound, StafettError
+from core.outbox import OutboxService, RetryPolicy
+from core.outbox import run as run_outbox
+from core.platform import Platform, Work
+from core.services.directory_sync import (
+    ContactTeacher,
+    DirectoryReads,
+    DirectorySync,
+    PersonData,
+    PersonResult,
+    SchoolLink,
+    UnitData,
+)
+from core.services.people import actor_for
+from core.services.record import RecordService
+
+__all__ = [
+    "Actor",
+    "ContactTeacher",
+    "DirectoryReads",
+    "DirectorySync",
+    "Forbidden",
+    "InvalidInput",
+    "NotFound",
+    "OutboxService",
+    "PersonData",
+    "PersonResult",
+    "Platform",
+    "RecordService",
+    "RetryPolicy",
+    "SchoolLink",
+    "StafettError",
+    "UnitData",
+    "Work",
+    "actor_for",
+    "config_option",
+    "national_id",
+    "open_platform",
+    "reported",
+    "run_outbox",
+    "valid_organization_number",
+]
