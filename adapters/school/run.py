@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from adapters.school.csvpackage import Package, read_manifest, read_package
 from core.domain.policy import Actor
 from core.platform import Platform
-from core.services.roster import Problem, RosterImport, RosterRefused, Summary
+from core.services.roster import Mode, Problem, RosterImport, RosterRefused, Summary
 
 Progress = Callable[[str, int, int], None]
 PURPOSE = "Import av elev-, foresatt- og klassedata fra skoleadministrativt system (OneRoster)"
@@ -34,18 +34,18 @@ def _run(
     platform: Platform,
     municipality_id: str,
     source: str,
-    modes: dict[str, str],
+    modes: dict[str, Mode],
     fill: Callable[[RosterImport], None],
     *,
     dry_run: bool,
     progress: Progress | None,
     operator: str,
-    early: list[Problem] = (),  # type: ignore[assignment]
+    early: Sequence[Problem] = (),
 ) -> ImportResult:
     actor = Actor.system(municipality_id, operator=operator)
     try:
         with platform.work(actor, f"{PURPOSE}: {source}"[:300]) as work:
-            job = work.roster.begin(source, modes, progress=progress)  # type: ignore[arg-type]
+            job = work.roster.begin(source, modes, progress=progress)
             for p in early:
                 job.problem(p.origin, p.reason)
             fill(job)
@@ -114,8 +114,8 @@ def sync_rest(
     try:
         with platform.work(Actor.system(municipality_id, operator=operator), "Les synkroniseringspunkt") as w:
             since = w.roster.delta_since(source)
-        mode = "delta" if since else "bulk"
-        modes = dict.fromkeys(("orgs", "users", "roles", "classes", "enrollments"), mode)
+        mode: Mode = "delta" if since else "bulk"
+        modes: dict[str, Mode] = dict.fromkeys(("orgs", "users", "roles", "classes", "enrollments"), mode)
 
         def fill(job: RosterImport) -> None:
             job.delta_since = rest.read(job, since, progress or (lambda *_: None))

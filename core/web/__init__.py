@@ -77,7 +77,8 @@ def web_router(platform: Platform) -> Router:
     del platform  # the app's state holds it, as for the API; the parameter keeps the mount explicit
     if not DESIGNSYSTEMET.is_dir():
         log.warning(
-            "Designsystemet-CSS mangler i %s: sidene vises uten stil. Kjør «./dev serve», eller «npm ci» i %s.",
+            "Designsystemet-CSS mangler i %s: sidene vises uten stil. "
+            "Kjør «./dev serve», eller «npm ci» i %s.",
             DESIGNSYSTEMET,
             HERE,
         )
