@@ -1,4 +1,5 @@
-"""Core's modules import one another without a circle, so each part can be read, tested and moved alone.
+"""Core's modules import one another without a circle, so each part can be read, tested and moved alone;
+every plugin imports ``contracts`` and the standard library only.
 
 An import under ``if TYPE_CHECKING:`` is for the type checker only and does not count. The layer
 rules (contracts → core → plugins and adapters) are import-linter contracts in pyproject.toml.
@@ -6,7 +7,13 @@ rules (contracts → core → plugins and adapters) are import-linter contracts 
 
 from __future__ import annotations
 
+import ast
+import sys
+from pathlib import Path
+
 import grimp
+
+PLUGINS = Path(__file__).resolve().parent.parent / "plugins"
 
 
 def _runtime_imports() -> dict[str, set[str]]:
@@ -65,3 +72,24 @@ def test_no_import_circle_inside_core() -> None:
 def test_the_circle_finder_sees_a_circle() -> None:
     edges = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}, "e": {"e"}}
     assert _circles(edges) == [["a", "b", "c"], ["e"]]
+
+
+def test_every_plugin_imports_contracts_and_the_standard_library_only() -> None:
+    plugins = sorted(p.parent.name for p in PLUGINS.glob("*/__init__.py"))
+    assert len(plugins) >= 4, plugins
+    crossing = []
+    for path in sorted(PLUGINS.glob("**/*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            elif isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            else:
+                continue
+            top = {n.split(".")[0] for n in names}
+            crossing += [f"{path.relative_to(PLUGINS)}: {t}" for t in sorted(top) if not _allowed(t)]
+    assert not crossing, crossing
+
+
+def _allowed(top: str) -> bool:
+    return top == "contracts" or top == "__future__" or top in sys.stdlib_module_names
