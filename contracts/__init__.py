@@ -51,6 +51,8 @@ from .guides import (
     RelayHolderRule,
     ServiceDirectoryEntry,
     ToolDefinition,
+    guide_level,
+    guide_step,
 )
 from .hookspecs import PROJECT_NAME, hookimpl, hookspec
 from .outbox import AuditRecord, CaseRecord, OutboxChannel, OutboxMessage, OutboxStatus
@@ -66,6 +68,7 @@ from .people import (
     Unit,
     UnitMembership,
 )
+from .provide import provides
 
 CONTRACT_VERSION = "1.0"
 
@@ -127,6 +130,9 @@ __all__ = [
     "UnitInfo",
     "UnitMembership",
     "UnitRole",
+    "guide_level",
+    "guide_step",
     "hookimpl",
     "hookspec",
+    "provides",
 ]

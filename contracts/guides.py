@@ -7,6 +7,7 @@ from typing import Any
 
 from .base import Contract, Id, MunicipalityNumber, ShortText, Text
 from .enums import Level, MeetingKind, ServiceType
+from .words import LEVEL_GOALS, LEVEL_PURPOSES, LEVEL_TARGET_GROUPS, LEVEL_TITLES
 
 
 class GuideStep(Contract):
@@ -26,6 +27,34 @@ class GuideLevel(Contract):
     target_group: Text = ""
     goal: Text = ""
     steps: list[GuideStep] = []
+
+
+def guide_step(number: int, title: str, description: str, responsible: str, *tool_ids: str) -> GuideStep:
+    """A step in one line: its number, title, description, who does it, then the tools it uses."""
+    return GuideStep(
+        number=number, title=title, description=description, responsible=responsible, tool_ids=list(tool_ids)
+    )
+
+
+def guide_level(
+    level: Level,
+    steps: list[GuideStep],
+    *,
+    title: str | None = None,
+    purpose: str | None = None,
+    target_group: str | None = None,
+    goal: str | None = None,
+) -> GuideLevel:
+    """A level of a guide; a text the guide does not give is the model's national one (contracts.words),
+    so a regional guide writes only what it says differently."""
+    return GuideLevel(
+        level=level,
+        title=title or f"Nivå {int(level)} – {LEVEL_TITLES[level].capitalize()}",
+        purpose=LEVEL_PURPOSES[level] if purpose is None else purpose,
+        target_group=LEVEL_TARGET_GROUPS[level] if target_group is None else target_group,
+        goal=LEVEL_GOALS[level] if goal is None else goal,
+        steps=steps,
+    )
 
 
 class ActionGuide(Contract):

@@ -12,6 +12,28 @@ LEVEL_TITLES = {
     Level.COLLABORATE_MANY: "samarbeid flere",
 }
 LEVEL_NAMES = {level: f"nivå {int(level)} – {title}" for level, title in LEVEL_TITLES.items()}
+# Purpose, target group and goal of each level, after the model's overview ("Målgrupper og mål"): what a
+# guide level says when its guide does not say otherwise (contracts.guides.guide_level).
+LEVEL_PURPOSES = {
+    Level.CLARIFY: "Beskriver hvordan den som undrer seg, avklarer om det er grunn til bekymring.",
+    Level.INTERNAL: "Beskriver tidlig innsats innenfor den enkelte tjenesten.",
+    Level.COLLABORATE_TWO: "Beskriver tidlig innsats der enkelt tverrfaglig samarbeid, fortrinnsvis mellom "
+    "to tjenester, er nok.",
+    Level.COLLABORATE_MANY: "Beskriver tidlig innsats der det trengs mer omfattende tverrfaglig samarbeid "
+    "mellom flere tjenester, for eksempel når barneverntjenesten er involvert.",
+}
+LEVEL_TARGET_GROUPS = {
+    Level.CLARIFY: "Barn, unge og foreldre vi undrer oss over eller er bekymret for.",
+    Level.INTERNAL: "Barn, unge og foreldre med behov for oppfølging fra én tjeneste.",
+    Level.COLLABORATE_TWO: "Barn, unge og foreldre med behov for oppfølging fra to tjenester.",
+    Level.COLLABORATE_MANY: "Barn, unge og foreldre med samordnet innsats fra flere tjenester.",
+}
+LEVEL_GOALS = {
+    Level.CLARIFY: "Avklare om det skal følges opp med ekstra innsats.",
+    Level.INTERNAL: "Hensiktsmessig utvikling for barnet.",
+    Level.COLLABORATE_TWO: "Hensiktsmessig utvikling for barnet.",
+    Level.COLLABORATE_MANY: "Hensiktsmessig utvikling for barnet.",
+}
 LOG_ENTRY_KINDS = {
     LogEntryKind.NOTE: "Notat",
     LogEntryKind.BRIGHT_MOMENT: "Lysglimt",

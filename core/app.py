@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Litestar, Request, get
+from litestar import Litestar, Request, Response, get
 from litestar.datastructures import State
 from litestar.exceptions import HTTPException
 from litestar.openapi import OpenAPIConfig
@@ -32,23 +32,25 @@ VERSION = "0.1.0"
     sync_to_thread=False,
     responses={303: ResponseSpec(None, description="A browser (Accept: text/html) goes to its start page.")},
 )
-def index(request: Request, state: State) -> dict[str, Any]:
+def index(request: Request, state: State) -> Response[dict[str, Any]]:
     """A browser goes to its pages (Mine saker, Min side, or the login); a client gets what this server is."""
     if "text/html" in request.headers.get("accept", ""):
-        return Redirect(home_page(request.scope.get("user")), status_code=303)  # type: ignore[return-value]
+        return Redirect(home_page(request.scope.get("user")), status_code=303)
     platform: Platform = state.platform
-    return {
-        "service": "Stafett",
-        "version": VERSION,
-        "deployment": platform.config.name,
-        "municipalities": [{"id": m.id, "name": m.name} for m in platform.config.municipalities],
-        "links": {
-            "health": "/health",
-            "ready": "/ready",
-            "openapi": "/schema/openapi.json",
-            "api": "/api/v1",
-        },
-    }
+    return Response(
+        {
+            "service": "Stafett",
+            "version": VERSION,
+            "deployment": platform.config.name,
+            "municipalities": [{"id": m.id, "name": m.name} for m in platform.config.municipalities],
+            "links": {
+                "health": "/health",
+                "ready": "/ready",
+                "openapi": "/schema/openapi.json",
+                "api": "/api/v1",
+            },
+        }
+    )
 
 
 @get("/health", sync_to_thread=False)
@@ -97,7 +99,7 @@ def create_app(
             *platform.plugins.all_routes(),
         ],
         middleware=list(auth.middleware),
-        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=OpenAPIConfig(
             title="Stafett API",
             version=VERSION,

@@ -21,6 +21,7 @@ from msgspec.structs import force_setattr, replace
 
 import configs
 from contracts import InformationArea, Municipality, ServiceDirectoryEntry, ServiceType, Unit
+from contracts.base import Contract
 
 DATABASE_URL_ENV = "STAFETT_DATABASE_URL"
 
@@ -58,8 +59,8 @@ def valid_organization_number(number: str) -> bool:
     return k != 10 and k % 11 == int(number[8])
 
 
-class _Config(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=True):
-    pass
+class _Config(Contract):
+    """Config sections are strict and immutable like the contracts."""
 
 
 class UnitConfig(_Config):

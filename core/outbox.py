@@ -17,6 +17,7 @@ updates), because a worker that dies after sending and before recording will sen
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 import logging
 from collections.abc import Callable, Iterable
@@ -247,7 +248,7 @@ class OutboxService:
         )
         return [message(r) for r in rows]
 
-    def retry(self, ids: list[str] | None = None) -> list[OutboxMessage]:
+    def retry(self, ids: builtins.list[str] | None = None) -> builtins.list[OutboxMessage]:
         """Give dead messages (all of them, or the ones named) a fresh set of tries from now."""
         self.work.authorize(Action.MANAGE_UNITS)
         stmt = select(OutboxRow).where(

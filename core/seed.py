@@ -214,7 +214,8 @@ def _seed_case(
 ) -> None:
     """One case through the levels the way the model runs: undring, measures, consent, collaboration."""
     with platform.database.session() as session:
-        employee = actor_for(session, staff[owner_id][1])
+        employee_id = staff[owner_id][1]
+        employee = actor_for(session, employee_id)
     target = rng.choices(list(Level), weights=(4, 4, 2, 1))[0]
     today = platform.clock().date()
     with platform.work(employee, "demodata") as work:
@@ -230,11 +231,11 @@ def _seed_case(
                 case.id,
                 title="Fast voksen i overganger",
                 goal="Tryggere start på dagen",
-                responsible_id=employee.id,
+                responsible_id=employee_id,
                 start_date=today,
                 evaluation_date=today + dt.timedelta(days=rng.randint(14, 60)),
             )
-            work.relay_holder.assign(case.id, employee.id)
+            work.relay_holder.assign(case.id, employee_id)
             written += 3
         if target >= Level.COLLABORATE_TWO:
             partners = [helpers[ServiceType.PPT]] + (

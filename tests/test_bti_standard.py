@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import datetime as dt
 from pathlib import Path
 from typing import Any
@@ -237,12 +236,3 @@ def test_shares_without_a_basis_are_left_out(baseline: MunicipalityPlugins) -> N
     ids = {i.id for i in baseline.indicators(stats())}
     assert "bti.tiltak-evaluert-i-tide" not in ids
     assert "bti.apne-saker-niva-0" in ids
-
-
-def test_plugin_imports_contracts_only() -> None:
-    for path in PLUGIN_DIR.glob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ImportFrom) and node.level == 0:
-                assert node.module.split(".")[0] in {"contracts", "__future__", "typing"}, (path, node.module)
-            elif isinstance(node, ast.Import):
-                assert all(a.name.split(".")[0] in {"contracts", "typing"} for a in node.names), path

@@ -131,7 +131,8 @@ def _list(config_path, database_url, municipality_id, status) -> None:
 @reported
 def outbox_list(obj, status) -> None:
     """List messages, newest first."""
-    _list(*obj, status)
+    config_path, database_url, municipality_id = obj
+    _list(config_path, database_url, municipality_id, status)
 
 
 @outbox_group.command("run")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from contracts import (
     Case,
@@ -35,6 +35,9 @@ from contracts import (
 )
 from contracts.outbox import AuditRecord
 from contracts.words import LEVEL_NAMES, LOG_ENTRY_KINDS
+
+if TYPE_CHECKING:
+    from fhir_core.fhirabstractmodel import FHIRAbstractModel
 
 FNR = "urn:oid:2.16.578.1.12.4.1.4.1"
 DNR = "urn:oid:2.16.578.1.12.4.1.4.2"
@@ -563,10 +566,10 @@ def resources(record: CaseRecord, *, now: dt.datetime, include_log: bool = True)
     return out
 
 
-_MODELS: dict[str, type] = {}
+_MODELS: dict[str, type[FHIRAbstractModel]] = {}
 
 
-def model(resource_type: str) -> type:
+def model(resource_type: str) -> type[FHIRAbstractModel]:
     """The fhir.resources R4B model class of a resource type (imported once, on first use)."""
     cls = _MODELS.get(resource_type)
     if cls is None:

@@ -11,14 +11,14 @@ import csv
 import datetime as dt
 import io
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
 from adapters.school import vocabulary as v
 from adapters.school.importer import RosterImport
-from adapters.school.records import BirthDate, Enrollment, Group, Org, Role, User
+from adapters.school.records import BirthDate, Enrollment, Group, Mode, Org, Role, User
 
 # file → (the columns Stafett reads that the specification requires, the optional ones it reads)
 FILES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -40,7 +40,7 @@ FILES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "academicSessions": (("sourcedId", "title", "type", "startDate", "endDate", "schoolYear"), ("status",)),
 }
 READ_ORDER = ("orgs", "users", "roles", "classes", "enrollments", "demographics", "academicSessions")
-MODES = ("bulk", "delta", "absent")
+MODES: dict[str, Mode] = {"bulk": "bulk", "delta": "delta", "absent": "absent"}
 Progress = Callable[[str, int, int], None]
 
 
@@ -84,7 +84,7 @@ class Package:
             self._zip.close()
 
 
-def read_manifest(package: Package, job_problem: Callable[[str, str], None]) -> tuple[dict[str, str], str]:
+def read_manifest(package: Package, job_problem: Callable[[str, str], None]) -> tuple[dict[str, Mode], str]:
     """The processing mode of every file we read, and the source system's name."""
     with package.open("manifest.csv") as f:
         rows = list(csv.reader(f))
@@ -95,11 +95,12 @@ def read_manifest(package: Package, job_problem: Callable[[str, str], None]) -> 
     if props.get("oneroster.version") != v.ONEROSTER_VERSION:
         found = props.get("oneroster.version", "")
         job_problem("manifest.csv", f"oneroster.version er «{found}»; Stafett leser OneRoster 1.2")
-    modes = {}
+    modes: dict[str, Mode] = {}
     for name in READ_ORDER:
-        mode = props.get(f"file.{name}", "absent")
-        if mode not in MODES:
-            job_problem("manifest.csv", f"file.{name} er «{mode}»; gyldige verdier: bulk, delta, absent")
+        given = props.get(f"file.{name}", "absent")
+        mode = MODES.get(given)
+        if mode is None:
+            job_problem("manifest.csv", f"file.{name} er «{given}»; gyldige verdier: bulk, delta, absent")
             mode = "absent"
         present = f"{name}.csv" in package.names
         if mode != "absent" and not present:
@@ -110,15 +111,19 @@ def read_manifest(package: Package, job_problem: Callable[[str, str], None]) -> 
     return modes, props.get("source.systemName", "")
 
 
-def read_package(package: Package, modes: dict[str, str], job: RosterImport, progress: Progress) -> None:
+def read_package(package: Package, modes: Mapping[str, str], job: RosterImport, progress: Progress) -> None:
     """Stream every present file into ``job``."""
     total = sum(package.size(f"{n}.csv") for n in READ_ORDER if modes.get(n, "absent") != "absent")
     done = 0
     for name in READ_ORDER:
         if modes.get(name, "absent") == "absent":
             continue
+
+        def report(n: int, base: int = done) -> None:
+            progress("les", base + n, total)
+
         with package.open(f"{name}.csv") as f:
-            counted = _Counted(f, lambda n, base=done: progress("les", base + n, total))
+            counted = _Counted(f, report)
             _read_file(name, counted, job)
             done += counted.bytes
     progress("les", total, total)

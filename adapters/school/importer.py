@@ -160,7 +160,7 @@ class RosterImport:
             return
         orgnr = (org.organization_number or "").strip() or None
         known_unit = org.active and org.service_type is not None and orgnr is not None
-        if known_unit and not valid_organization_number(orgnr):
+        if known_unit and orgnr is not None and not valid_organization_number(orgnr):
             self.problem(org.origin, f"«{orgnr}» er ikke et gyldig organisasjonsnummer")
         self._stage(
             ST_ORG,
@@ -363,7 +363,7 @@ class RosterImport:
 
     # --- apply -----------------------------------------------------------------------------
 
-    def _pages(self, table: sa.Table, phase: str) -> Iterator[list[sa.Row]]:
+    def _pages(self, table: sa.Table, phase: str) -> Iterator[Sequence[sa.Row]]:
         total = self.session.scalar(select(func.count()).select_from(table)) or 0
         done, last = 0, 0
         while True:
@@ -452,8 +452,8 @@ class RosterImport:
             kinds: dict[str, set[str]] = {}
             for sid, grp in groups:
                 kinds.setdefault(sid, set()).add(KIND_OF_GROUP[grp])
-            for (kind, sid), record in records.items():
-                if record.active:
+            for (kind, sid), known in records.items():
+                if known.active:
                     kinds.setdefault(sid, set()).add(kind)
             seen: dict[str, list[str]] = {k: [] for k in PERSON_KINDS}
             changed: list[tuple[str, sa.Row, RosterRecordRow | None, str]] = []
@@ -538,11 +538,9 @@ class RosterImport:
                 ):
                     self._end("role", record)
                 if row.grp == "pupil":
-                    self.summary.add("school_links", self.sync.enrol(person.target_id, org.target_id))
+                    self.summary.add("school_links", self.sync.enrol(person.target, org.target))
                 else:
-                    outcome = self.sync.set_membership(
-                        person.target_id, org.target_id, leader=bool(row.leader)
-                    )
+                    outcome = self.sync.set_membership(person.target, org.target, leader=bool(row.leader))
                     self.summary.add("staff_links", outcome)
                 self._record(record, "role", k, person.target_id, org.target_id, dig)
             self._seen("role", seen)
@@ -558,8 +556,8 @@ class RosterImport:
                     child, guardian = people.get(("child", child_sid)), people.get(("guardian", guardian_sid))
                     if child and guardian and child.active and guardian.active:
                         pairs[key(child_sid, guardian_sid)] = (
-                            child.target_id,
-                            guardian.target_id,
+                            child.target,
+                            guardian.target,
                             guardian_sid,
                         )
                         break
@@ -659,8 +657,8 @@ class RosterImport:
                 ):
                     self._end("enrollment", record)
                 outcome = self.sync.set_class_member(
-                    group.target_id,
-                    person.target_id,
+                    group.target,
+                    person.target,
                     role="pupil" if row.role == "pupil" else "teacher",
                     primary=bool(row.is_primary),
                 )
@@ -672,7 +670,11 @@ class RosterImport:
 
     def _end_missing(self) -> None:
         """In a bulk file, what the source no longer lists has ended, exactly as if marked tobedeleted."""
-        plan = [("enrollments", ("enrollment",)), ("roles", ("role",)), ("classes", ("class",))]
+        plan: list[tuple[str, tuple[str, ...]]] = [
+            ("enrollments", ("enrollment",)),
+            ("roles", ("role",)),
+            ("classes", ("class",)),
+        ]
         plan += [("users", PERSON_KINDS), ("orgs", ("org",))]
         r = RosterRecordRow
         owner = exists().where(
@@ -680,7 +682,7 @@ class RosterImport:
             == ST_ROLE_OWNER.c.user_sid + SEP
         )
         for entity, kinds in plan:
-            scope = sa.true()
+            scope: sa.ColumnElement[bool] = sa.true()
             if self.modes[entity] != "bulk":
                 if entity != "roles":
                     continue

@@ -78,3 +78,10 @@ class RosterRecordRow(Base):
     other_id: Mapped[str | None] = mapped_column(String(64))  # a link's other end: unit, class or guardian
     digest: Mapped[str] = mapped_column(String(32))
     active: Mapped[bool] = mapped_column(Boolean)
+
+    @property
+    def target(self) -> str:
+        """What an active record became; only records that were applied have one."""
+        if self.target_id is None:
+            raise LookupError(f"roster record {self.kind} {self.sourced_id} was never applied")
+        return self.target_id

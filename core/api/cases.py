@@ -3,8 +3,6 @@ measures, consent, meetings, the action guide, and innsyn (who has read it)."""
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from litestar import Controller
 from litestar.params import JSONBody
 
@@ -30,7 +28,7 @@ from core.services.directory import CaseGuide
 
 class CaseController(Controller):
     path = "/cases"
-    tags: ClassVar[list[str]] = ["Saker"]
+    tags = ("Saker",)
 
     @read("/", purpose="case.list_mine")
     def my_cases(self, uow: UoW, paging: Pages) -> Page[Case]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from litestar import Controller
 
 from contracts import (
@@ -22,7 +20,7 @@ from core.services.reminders import Reminder, ReminderService
 
 class DirectoryController(Controller):
     path = "/"
-    tags: ClassVar[list[str]] = ["Kommunen"]
+    tags = ("Kommunen",)
 
     @read("/municipality", purpose="municipality.read")
     def municipality(self, uow: UoW) -> Municipality:

@@ -3,8 +3,6 @@ comments; and the auditor's check of the audit chain."""
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from litestar import Controller
 from litestar.params import JSONBody
 
@@ -18,7 +16,7 @@ from core.services.access_log import AuditVerification
 
 class FamilyController(Controller):
     path = "/family/cases"
-    tags: ClassVar[list[str]] = ["Familien"]
+    tags = ("Familien",)
 
     @read("/", purpose="family.list_cases")
     def cases(self, uow: UoW, paging: Pages) -> Page[Case]:
@@ -58,7 +56,7 @@ class FamilyController(Controller):
 
 class AuditController(Controller):
     path = "/audit"
-    tags: ClassVar[list[str]] = ["Revisjon"]
+    tags = ("Revisjon",)
 
     @read("/verify", purpose="audit.verify")
     def verify(self, uow: UoW) -> AuditVerification:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar
+from typing import Annotated
 
 from litestar import Controller
 from litestar.params import QueryParameter
@@ -15,7 +15,7 @@ from core.outbox import OutboxService
 
 class OutboxController(Controller):
     path = "/outbox"
-    tags: ClassVar[list[str]] = ["Deling"]
+    tags = ("Deling",)
 
     @read("/", purpose="outbox.list")
     def list_messages(

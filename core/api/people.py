@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from litestar import Controller
 from litestar.params import JSONBody
 
@@ -15,7 +13,7 @@ from core.api.schemas import ChildIn, EmployeeIn, GuardianIn, GuardianshipIn, Lo
 
 class PeopleController(Controller):
     path = "/"
-    tags: ClassVar[list[str]] = ["Personer"]
+    tags = ("Personer",)
 
     @create("/children", purpose="person.register_child")
     def register_child(self, data: JSONBody[ChildIn], uow: UoW) -> Child:

@@ -14,6 +14,7 @@ import msgspec
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi.datastructures import ResponseSpec
+from litestar.types import ExceptionHandlersMap
 
 from contracts import Refusal
 from core.errors import InvalidInput, RuleRefused, StafettError
@@ -153,7 +154,11 @@ def _invalid_params(extra: Any) -> list[InvalidParam]:
     return out or [InvalidParam(name="body", reason="Ugyldig innhold.")]
 
 
-EXCEPTION_HANDLERS = {StafettError: stafett_error, HTTPException: http_error, Exception: unexpected}
+EXCEPTION_HANDLERS: ExceptionHandlersMap = {
+    StafettError: stafett_error,
+    HTTPException: http_error,
+    Exception: unexpected,
+}
 
 
 def problem_spec(description: str) -> ResponseSpec:

@@ -22,7 +22,7 @@ from contracts import (
     ParticipationBasis,
     UnitMembership,
 )
-from contracts.base import Id
+from contracts.base import Contract, Id
 
 # No NUL characters: PostgreSQL text cannot store them, so they are refused at the door (400).
 Text = Annotated[str, msgspec.Meta(max_length=20_000, pattern=r"^[^\x00]*$")]
@@ -36,8 +36,8 @@ ZonedDateTime = Annotated[dt.datetime, msgspec.Meta(tz=True)]
 IdList = Annotated[list[Id], msgspec.Meta(max_length=100)]
 
 
-class Body(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=True):
-    pass
+class Body(Contract):
+    """A request body: strict, keyword-only and immutable like the contracts."""
 
 
 class ChildIn(Body):

@@ -3,8 +3,6 @@ hand-over, and holding meetings (also anonymous discussions without a case)."""
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from litestar import Controller
 from litestar.params import JSONBody
 
@@ -16,7 +14,7 @@ from core.api.schemas import EvaluationIn, MeetingIn, ReasonIn
 
 class MeasureController(Controller):
     path = "/measures"
-    tags: ClassVar[list[str]] = ["Tiltak"]
+    tags = ("Tiltak",)
 
     @create("/{measure_id:str}/evaluations", purpose="measure.evaluate")
     def evaluate(self, measure_id: IdPath, data: JSONBody[EvaluationIn], uow: UoW) -> Measure:
@@ -32,7 +30,7 @@ class MeasureController(Controller):
 
 class ConsentController(Controller):
     path = "/consents"
-    tags: ClassVar[list[str]] = ["Samtykke"]
+    tags = ("Samtykke",)
 
     @action("/{consent_id:str}/give", purpose="consent.give")
     def give(self, consent_id: IdPath, uow: UoW) -> Consent:
@@ -49,7 +47,7 @@ class ConsentController(Controller):
 
 class HandoverController(Controller):
     path = "/handovers"
-    tags: ClassVar[list[str]] = ["Stafettholder"]
+    tags = ("Stafettholder",)
 
     @read("/", purpose="handover.list_mine")
     def pending(self, uow: UoW, paging: Pages) -> Page[Handover]:
@@ -70,7 +68,7 @@ class HandoverController(Controller):
 
 class MeetingController(Controller):
     path = "/meetings"
-    tags: ClassVar[list[str]] = ["Møter"]
+    tags = ("Møter",)
 
     @create("/", purpose="meeting.schedule")
     def schedule(self, data: JSONBody[MeetingIn], uow: UoW) -> Meeting:

@@ -99,9 +99,9 @@ def claims_for(session: Session, platform: Platform, person_id: str) -> dict[str
         for unit_id, role in sorted(actor.unit_roles.items()):
             groups.append(f"/{person.municipality_id}/{unit_id}/{role}")
             roles.add(str(role))
-        for role in sorted(actor.municipal_roles):
-            groups.append(f"/{person.municipality_id}/{role}")
-            roles.add(str(role))
+        for municipal_role in sorted(actor.municipal_roles):
+            groups.append(f"/{person.municipality_id}/{municipal_role}")
+            roles.add(str(municipal_role))
     elif person.kind is PersonKind.GUARDIAN:
         roles = {GUARDIAN}
     elif age(person.birth_date, dt.date.today()) >= youth_age(platform, person.municipality_id):

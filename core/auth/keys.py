@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import secrets
+from collections.abc import Callable
 
 from jwcrypto import jwk
 from sqlalchemy import select
@@ -22,7 +23,7 @@ SIGNING = "signing"
 SESSION = "session"
 
 
-def _load_or_create(database: Database, purpose: str, realm: str, make: callable) -> str:
+def _load_or_create(database: Database, purpose: str, realm: str, make: Callable[[], tuple[str, str]]) -> str:
     """The stored secret for (purpose, realm); the first process to ask creates it, racers re-read."""
     for _ in range(2):
         with database.session() as session:

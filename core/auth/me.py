@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import msgspec
 from anyio import to_thread
 from litestar import Request, Router, get
+from litestar.datastructures import State
 from litestar.openapi.datastructures import ResponseSpec
 
 from core.auth.identity import find_person
@@ -76,7 +77,7 @@ def me_router(auth: Auth) -> Router:
             ),
         },
     )
-    async def me(request: Request[Actor, dict, object]) -> Me:
+    async def me(request: Request[Actor, dict, State]) -> Me:
         return await to_thread.run_sync(describe, request.user)
 
     return Router(path="/", route_handlers=[me])

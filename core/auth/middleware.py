@@ -44,7 +44,7 @@ class AuthenticationMiddleware:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
-        scope["user"], scope["auth"] = None, None  # type: ignore[typeddict-unknown-key]
+        scope["user"], scope["auth"] = None, None
         path = scope["path"]
         if excluded(path):
             await self.app(scope, receive, send)
@@ -57,18 +57,18 @@ class AuthenticationMiddleware:
                 if required:
                     raise InvalidToken("Mangler tilgangstoken (Authorization: Bearer …).")
             else:
-                scope["user"] = await to_thread.run_sync(actor_from_claims, claims, self.auth.platform)  # type: ignore[typeddict-unknown-key]
-                scope["auth"] = claims  # type: ignore[typeddict-unknown-key]
+                scope["user"] = await to_thread.run_sync(actor_from_claims, claims, self.auth.platform)
+                scope["auth"] = claims
         except InvalidToken as exc:
             if required:
                 await unauthorized(send, exc.description)
                 return
-            scope["user"], scope["auth"] = None, None  # type: ignore[typeddict-unknown-key]
+            scope["user"], scope["auth"] = None, None
         except IdentityError as exc:
             if required:
                 await not_a_user(send, exc.detail)
                 return
-            scope["user"], scope["auth"] = None, None  # type: ignore[typeddict-unknown-key]
+            scope["user"], scope["auth"] = None, None
         if renewed is None:
             await self.app(scope, receive, send)
             return

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 
-from litestar.types import Send
+from litestar.types import HTTPResponseStartEvent, Send
 
 MEDIA_TYPE = "application/problem+json"
 
@@ -28,7 +28,7 @@ async def send_problem(
         {"type": "about:blank", "title": title, "status": status, "detail": detail, "code": code},
         ensure_ascii=False,
     ).encode()
-    headers = [
+    headers: list[tuple[bytes, bytes]] = [
         (b"content-type", MEDIA_TYPE.encode()),
         (b"content-length", str(len(body)).encode()),
         (b"cache-control", b"no-store"),
@@ -36,8 +36,9 @@ async def send_problem(
     if bearer_error:
         value = f'Bearer realm="stafett", error="{bearer_error}", error_description="{ascii_text(detail)}"'
         headers.append((b"www-authenticate", value.encode()))
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
+    start: HTTPResponseStartEvent = {"type": "http.response.start", "status": status, "headers": headers}
+    await send(start)
+    await send({"type": "http.response.body", "body": body, "more_body": False})
 
 
 async def unauthorized(send: Send, detail: str) -> None:

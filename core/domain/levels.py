@@ -7,7 +7,7 @@ are always possible while the case is open. Plugins add conditions through
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Set
 
 from contracts import CaseStatus, Level, MeetingKind, ParticipationBasis, Refusal, TransitionContext
 from contracts.words import LEVEL_NAMES
@@ -15,17 +15,19 @@ from contracts.words import LEVEL_NAMES
 
 def parse_level(value: object) -> Level:
     """Turn user input into a Level, or raise ValueError naming the allowed values."""
-    try:
-        return Level(int(value))  # type: ignore[call-overload]
-    except (TypeError, ValueError):
-        raise ValueError(f"Ukjent nivå «{value}». Gyldige nivåer er 0, 1, 2 og 3.") from None
+    if isinstance(value, str | int):
+        try:
+            return Level(int(value))
+        except ValueError:
+            pass
+    raise ValueError(f"Ukjent nivå «{value}». Gyldige nivåer er 0, 1, 2 og 3.")
 
 
 def builtin_refusals(
     ctx: TransitionContext,
     *,
     unit_names: Mapping[str, str],
-    required_holder_levels: set[Level] = frozenset(),  # type: ignore[assignment]
+    required_holder_levels: Set[Level] = frozenset(),
 ) -> list[Refusal]:
     """Every built-in rule the requested change breaks; empty when it is allowed."""
     snap, target = ctx.snapshot, ctx.to_level

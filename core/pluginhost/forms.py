@@ -45,15 +45,16 @@ def _explain(err: jsonschema.ValidationError) -> Iterator[str]:
     path = list(err.absolute_path)
     schema = err.schema if isinstance(err.schema, dict) else {}
     here = _field(path, schema.get("title"))
-    kind, value = err.validator, err.validator_value
+    kind: object = err.validator
+    value: Any = err.validator_value
+    instance = err.instance if isinstance(err.instance, dict) else {}
     if kind == "required":
         props = schema.get("properties", {})
-        instance = err.instance if isinstance(err.instance, dict) else {}
         for name in value:
             if name not in instance:
                 yield f"{_field([*path, name], props.get(name, {}).get('title'))}: må fylles ut"
     elif kind == "additionalProperties":
-        extra = sorted(set(err.instance) - set(schema.get("properties", {})))
+        extra = sorted(set(instance) - set(schema.get("properties", {})))
         yield f"{here}: ukjent felt {', '.join(f'«{e}»' for e in extra)}"
     elif kind == "maxLength":
         yield f"{here}: er for lang (høyst {value} tegn)"
@@ -67,7 +68,7 @@ def _explain(err: jsonschema.ValidationError) -> Iterator[str]:
         yield f"{here}: må være {_FORMATS.get(value, value)}"
     elif kind == "type":
         wanted = value if isinstance(value, list) else [value]
-        yield f"{here}: må være {' eller '.join(_TYPES.get(t, t) for t in wanted)}"
+        yield f"{here}: må være {' eller '.join(_TYPES.get(t, str(t)) for t in wanted)}"
     elif kind == "const" and value is True:
         yield f"{here}: må krysses av"
     elif kind in {"enum", "oneOf", "anyOf", "const"}:

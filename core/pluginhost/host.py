@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import msgspec
 import pluggy
@@ -16,19 +16,28 @@ from .discovery import Candidate, InstalledPlugin
 from .errors import PluginError
 from .municipality import MunicipalityPlugins
 
+if TYPE_CHECKING:
+    from litestar.types import ControllerRouterHandler
+
 
 class MunicipalityConfigLike(Protocol):
-    """The part of ``core.config.MunicipalityConfig`` the host reads."""
+    """The part of ``core.config.MunicipalityConfig`` the host reads (read-only, as the config is frozen)."""
 
-    id: str
-    name: str
-    region: str | None
-    plugins: Sequence[str]
-    services: Sequence[Any]
+    @property
+    def id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def region(self) -> str | None: ...
+    @property
+    def plugins(self) -> Sequence[str]: ...
+    @property
+    def services(self) -> Sequence[Any]: ...
 
 
 class DeploymentConfigLike(Protocol):
-    municipalities: Sequence[MunicipalityConfigLike]
+    @property
+    def municipalities(self) -> Sequence[MunicipalityConfigLike]: ...
 
 
 class PluginHost:
@@ -43,7 +52,7 @@ class PluginHost:
         self,
         candidates: dict[str, Candidate],
         municipalities: dict[str, MunicipalityPlugins],
-        routes: list[object],
+        routes: list[ControllerRouterHandler],
     ) -> None:
         self._candidates = candidates
         self._municipalities = municipalities
@@ -89,7 +98,7 @@ class PluginHost:
                 f"Kommune «{municipality_id}» er ikke satt opp (kjente kommuner: {known})"
             ) from None
 
-    def all_routes(self) -> list[object]:
+    def all_routes(self) -> list[ControllerRouterHandler]:
         """Extra HTTP routes of every plugin enabled for at least one municipality, each plugin once."""
         return list(self._routes)
 
@@ -137,8 +146,8 @@ def _build(
     return MunicipalityPlugins(municipality, names, pm, results, config_services, outbox), pm
 
 
-def _routes(impls: dict[str, Any]) -> list[object]:
-    out: list[object] = []
+def _routes(impls: dict[str, Any]) -> list[ControllerRouterHandler]:
+    out: list[ControllerRouterHandler] = []
     for name, impl in impls.items():
         try:
             answer = call(impl)

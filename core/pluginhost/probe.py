@@ -126,7 +126,7 @@ def probe(pm: pluggy.PluginManager, municipality: Municipality) -> None:
         )
         calls.append(("check_transition", {"context": ctx}, list[Refusal]))
     for level in Level:
-        ctx = RelayHolderContext(
+        holder = RelayHolderContext(
             snapshot=snapshot(mid, level),
             candidate_id="probe-employee",
             candidate_unit_ids=[_OWNER.id],
@@ -134,10 +134,10 @@ def probe(pm: pluggy.PluginManager, municipality: Municipality) -> None:
             level=level,
             is_handover=False,
         )
-        calls.append(("check_relay_holder", {"context": ctx}, list[Refusal]))
+        calls.append(("check_relay_holder", {"context": holder}, list[Refusal]))
         candidates = {_OWNER.id: ["probe-employee"], _PARTNER.id: ["probe-partner"]}
         calls.append(
-            ("suggest_relay_holder", {"snapshot": ctx.snapshot, "candidates": candidates}, str | None)
+            ("suggest_relay_holder", {"snapshot": holder.snapshot, "candidates": candidates}, str | None)
         )
     for empty in (False, True):
         calls.append(("indicators", {"statistics": statistics(mid, empty=empty)}, list[Indicator]))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import jsonschema
 import pluggy
@@ -49,7 +50,7 @@ class StaticResults:
 def collect(pm: pluggy.PluginManager, municipality: Municipality) -> StaticResults:
     """Call every static hook once per plugin, convert and validate; the first fault stops start-up."""
     out = StaticResults()
-    buckets = dict(
+    buckets: dict[str, list[tuple[str, Any]]] = dict(
         zip(
             STATIC_HOOKS,
             (out.guides, out.tools, out.arenas, out.services, out.rules, out.channels),
@@ -66,7 +67,7 @@ def collect(pm: pluggy.PluginManager, municipality: Municipality) -> StaticResul
                     name, municipality, f"hooken «{hook}» feilet: {type(exc).__name__}: {exc}"
                 ) from exc
             try:
-                items = coerce(raw if raw is not None else [], type_)
+                items: list[Any] = coerce(raw if raw is not None else [], type_)
             except SHAPE_ERRORS as exc:
                 raise _fault(name, municipality, f"hooken «{hook}» svarte med feil form: {exc}") from exc
             buckets[hook].extend((name, item) for item in items)

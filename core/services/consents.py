@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
@@ -34,7 +36,7 @@ class ConsentService:
         area: InformationArea | str,
         valid_from: dt.date,
         valid_to: dt.date,
-        given_on_paper_by: list[str] = (),  # type: ignore[assignment]
+        given_on_paper_by: Sequence[str] = (),
     ) -> Consent:
         """Ask for consent to share with ``unit_ids``; those who signed a paper form are recorded as given."""
         work = self.work
@@ -105,7 +107,7 @@ class ConsentService:
         giver.given_at = work.now
         work.session.flush()
         state.refresh()
-        self._log_given(state, consent_id, [work.actor.id], on_paper=False)
+        self._log_given(state, consent_id, [giver.person_id], on_paper=False)
         return self._one(state, consent_id)
 
     def withdraw(self, consent_id: str, *, reason: str = "") -> Consent:
@@ -139,7 +141,9 @@ class ConsentService:
         self.work.authorize(Action.READ_FAMILY_VIEW if family else Action.READ_CASE, case=state.facts())
         return state.consents
 
-    def _log_given(self, state: CaseState, consent_id: str, giver_ids: list[str], *, on_paper: bool) -> None:
+    def _log_given(
+        self, state: CaseState, consent_id: str, giver_ids: builtins.list[str], *, on_paper: bool
+    ) -> None:
         consent = self._one(state, consent_id)
         self.work.log.write(
             state,
@@ -162,7 +166,7 @@ class ConsentService:
     def _one(self, state: CaseState, consent_id: str) -> Consent:
         return next(c for c in state.consents if c.id == consent_id)
 
-    def _units(self, unit_ids: list[str]) -> list[m.UnitRow]:
+    def _units(self, unit_ids: builtins.list[str]) -> builtins.list[m.UnitRow]:
         if not unit_ids:
             raise InvalidInput("Samtykket må gjelde minst én tjeneste.", field="unit_ids")
         rows = self.work.session.scalars(

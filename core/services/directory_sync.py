@@ -20,10 +20,10 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import sqlalchemy as sa
-from sqlalchemy import delete, select
+from sqlalchemy import CursorResult, delete, select
 
 from contracts import PersonKind, ServiceType, UnitRole
 from core.domain.policy import Action
@@ -202,7 +202,7 @@ class DirectorySync:
             person = match
         if data.kind == PersonKind.CHILD and nin is None and (person is None or person.national_id is None):
             return PersonResult(None, None, "national_id_missing")
-        values = {
+        values: dict[str, object] = {
             "given_name": data.given_name,
             "family_name": data.family_name,
             "email": data.email,
@@ -312,7 +312,7 @@ class DirectorySync:
                 m.UnitMembershipRow.person_id == employee_id, m.UnitMembershipRow.unit_id == unit_id
             )
         )
-        return bool(result.rowcount)
+        return bool(cast("CursorResult[Any]", result).rowcount)
 
     # --- classes ---------------------------------------------------------------------------------
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import TypedDict
+
 from contracts import (
     Case,
     CaseStatus,
@@ -29,6 +32,7 @@ from contracts import (
     ParticipationBasis,
     PersonKind,
     PregnantPerson,
+    ServiceType,
     Unit,
     UnitMembership,
     UnitRole,
@@ -56,14 +60,25 @@ def unit(row: m.UnitRow) -> Unit:
         id=row.id,
         municipality_id=row.municipality_id,
         name=row.name,
-        service_type=row.service_type,  # type: ignore[arg-type]
+        service_type=ServiceType(row.service_type),
         organization_number=row.organization_number,
         active=row.active,
     )
 
 
-def subject(row: m.PersonRow) -> Child | PregnantPerson:
-    common = dict(
+class _SubjectFields(TypedDict):
+    id: str
+    municipality_id: str
+    given_name: str
+    family_name: str
+    national_id: str | None
+    birth_date: dt.date
+
+
+def _subject_fields(row: m.PersonRow) -> _SubjectFields:
+    if row.birth_date is None:  # registering a child or a pregnant woman always sets it
+        raise ValueError(f"person {row.id} is a case subject without a birth date")
+    return _SubjectFields(
         id=row.id,
         municipality_id=row.municipality_id,
         given_name=row.given_name,
@@ -71,9 +86,20 @@ def subject(row: m.PersonRow) -> Child | PregnantPerson:
         national_id=row.national_id,
         birth_date=row.birth_date,
     )
-    if row.kind == PersonKind.PREGNANT:
-        return PregnantPerson(due_date=row.due_date, **common)  # type: ignore[arg-type]
-    return Child(**common)  # type: ignore[arg-type]
+
+
+def subject(row: m.PersonRow) -> Child | PregnantPerson:
+    return pregnant(row) if row.kind == PersonKind.PREGNANT else child(row)
+
+
+def child(row: m.PersonRow) -> Child:
+    return Child(**_subject_fields(row))
+
+
+def pregnant(row: m.PersonRow) -> PregnantPerson:
+    if row.due_date is None:  # register_pregnant always sets it
+        raise ValueError(f"person {row.id} is pregnant without a due date")
+    return PregnantPerson(due_date=row.due_date, **_subject_fields(row))
 
 
 def guardian(row: m.PersonRow) -> Guardian:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 from typing import TYPE_CHECKING
 
@@ -139,7 +140,7 @@ class MeasureService:
         ).all()
         return [mapping.measure(r, self._evaluations(r.id)) for r in rows]
 
-    def _evaluations(self, measure_id: str) -> list[m.EvaluationRow]:
+    def _evaluations(self, measure_id: str) -> builtins.list[m.EvaluationRow]:
         return list(
             self.work.session.scalars(
                 select(m.EvaluationRow)

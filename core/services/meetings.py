@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from contracts import LogEntryKind, Meeting, MeetingKind
@@ -29,7 +30,7 @@ class MeetingService:
         kind: MeetingKind | str,
         starts_at: dt.datetime,
         arena_id: str | None = None,
-        unit_ids: list[str] = (),  # type: ignore[assignment]
+        unit_ids: Sequence[str] = (),
         summary: str = "",
     ) -> Meeting:
         """A meeting in a case, or without a case an anonymous discussion in an arena that allows it."""

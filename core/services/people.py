@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, or_, select
@@ -43,7 +44,7 @@ class PeopleService:
     ) -> Child:
         """A child or youth 0–23; with a fødselsnummer or D-nummer the birth date comes from it."""
         row = self._person(PersonKind.CHILD, given_name, family_name, national_id, birth_date)
-        return mapping.subject(row)  # type: ignore[return-value]
+        return mapping.child(row)
 
     def register_pregnant(
         self,
@@ -59,7 +60,7 @@ class PeopleService:
             raise InvalidInput("Termindatoen er for langt tilbake i tid.", field="due_date")
         row.due_date = due_date
         self.work.session.flush()
-        return mapping.subject(row)  # type: ignore[return-value]
+        return mapping.pregnant(row)
 
     def register_guardian(
         self,
@@ -98,8 +99,8 @@ class PeopleService:
         family_name: str,
         email: str | None = None,
         title: str | None = None,
-        memberships: list[UnitMembership] = (),
-        municipal_roles: list[MunicipalRole] = (),  # type: ignore[assignment]
+        memberships: Sequence[UnitMembership] = (),
+        municipal_roles: Sequence[MunicipalRole] = (),
     ) -> Employee:
         work = self.work
         row = self._person(PersonKind.EMPLOYEE, given_name, family_name, None, None)

@@ -165,8 +165,8 @@ class RecordService:
             .order_by(m.UnitMembershipRow.unit_id)
         ):
             memberships.setdefault(r.person_id, []).append(r)
-        for r in session.scalars(select(m.MunicipalRoleRow).where(m.MunicipalRoleRow.person_id.in_(ids))):
-            roles.setdefault(r.person_id, []).append(r)
+        for role in session.scalars(select(m.MunicipalRoleRow).where(m.MunicipalRoleRow.person_id.in_(ids))):
+            roles.setdefault(role.person_id, []).append(role)
         return CaseRecord(
             case=state.case,
             subject=mapping.subject(state.subject),

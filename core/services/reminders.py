@@ -100,6 +100,7 @@ class ReminderService:
         )
         out = []
         for measure_id, responsible_id, due, case_id, level, unit_id, holder_id in rows:
+            assert due is not None  # the query's "< today" leaves out measures without a date
             days = (today - due).days
             out.append(
                 Reminder(

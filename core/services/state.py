@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -40,7 +41,7 @@ class CaseState:
         self.row = row
 
     @classmethod
-    def many(cls, work: Work, rows: list[m.CaseRow]) -> list[CaseState]:
+    def many(cls, work: Work, rows: Sequence[m.CaseRow]) -> list[CaseState]:
         """Read-only states of many cases with what the policy needs loaded in a few queries in all,
         not a few per case (a list of cases asks the policy about each one)."""
         states = []

@@ -111,6 +111,7 @@ class Database:
             # parent table deletes or breaks its children. SQLite's own recipe: keys off outside the
             # transaction, foreign_key_check before commit.
             raw = connection.connection.driver_connection
+            assert raw is not None  # an open connection always has its driver's
             raw.execute("PRAGMA foreign_keys=OFF")
             try:
                 with connection.begin():
@@ -142,7 +143,9 @@ class Database:
 
 def _is_file(url: str) -> bool:
     database = sa.make_url(url).database
-    return bool(database) and database != ":memory:" and not database.startswith("file::memory:")
+    if not database:
+        return False
+    return database != ":memory:" and not database.startswith("file::memory:")
 
 
 def _configure_sqlite(engine: sa.Engine, *, file_backed: bool) -> None:

@@ -12,54 +12,18 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import (
-    JSON,
     Boolean,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     String,
     Text,
-    TypeDecorator,
     UniqueConstraint,
 )
-from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
-ID = String(36)
-NAMING = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-JSONType = JSON().with_variant(JSONB(), "postgresql")
-
-
-class UTCDateTime(TypeDecorator[dt.datetime]):
-    """Stores aware datetimes as UTC and always returns them aware (SQLite keeps no zone)."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given to the database; use an aware UTC datetime")
-        return value.astimezone(dt.UTC)
-
-    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING)
+from core.storage.base import ID, Base, JSONType, UTCDateTime
 
 
 class MunicipalityRow(Base):
@@ -299,8 +263,6 @@ class AuditHeadRow(Base):
     seq: Mapped[int] = mapped_column(Integer)
     hash: Mapped[str] = mapped_column(String(64))
 
-
-# MODELS COMPLETE
 
 # The tables of core's other parts live beside their code; importing them here puts every table on
 # Base.metadata, which Alembic compares against the migrations.

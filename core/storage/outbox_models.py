@@ -11,7 +11,7 @@ import datetime as dt
 from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.storage.models import ID, Base, UTCDateTime
+from core.storage.base import ID, Base, UTCDateTime
 
 
 class OutboxRow(Base):

@@ -16,6 +16,7 @@ import tempfile
 from pathlib import Path
 
 from alembic import command
+from alembic.script import Script
 
 from core.storage.database import MIGRATIONS, Database, alembic_config
 
@@ -39,6 +40,8 @@ def generate(message: str, rev_id: str | None = None) -> Path:
                 )
         finally:
             database.dispose()
+    if not isinstance(script, Script):  # one revision asked for, so one comes back
+        raise RuntimeError(f"alembic made no single revision: {script!r}")
     path = Path(script.path)
     _tidy(path)
     return path

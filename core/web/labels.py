@@ -36,7 +36,7 @@ AREAS = {
     InformationArea.HEALTH: "Helseopplysninger",
     InformationArea.CHILD_WELFARE: "Barnevern",
 }
-OUTCOMES = {
+OUTCOMES: dict[str, str] = {  # StrEnum keys, looked up with the logged plain strings
     EvaluationOutcome.ACHIEVED: "Målet er nådd",
     EvaluationOutcome.PARTLY: "Målet er delvis nådd",
     EvaluationOutcome.NOT_ACHIEVED: "Målet er ikke nådd",
@@ -62,7 +62,7 @@ HANDOVER_STATUSES = {
     HandoverStatus.DECLINED: "avslått",
     HandoverStatus.CANCELLED: "avbrutt",
 }
-CLOSE_REASONS = {
+CLOSE_REASONS: dict[str, str] = {
     CloseReason.RESOLVED: "Undringen er avklart eller målet nådd",
     CloseReason.MOVED: "Flyttet fra kommunen",
     CloseReason.CHILD_WELFARE: "Overført til barneverntjenesten",

@@ -15,7 +15,7 @@ from litestar import Request, Response, get, post
 from litestar.exceptions import HTTPException
 from litestar.response import Redirect
 
-from contracts import CloseReason, ConcernKind, InformationArea, MeetingKind, ParticipationBasis
+from contracts import CloseReason, ConcernKind, InformationArea, MeetingKind, ParticipationBasis, Subject
 from core.api.routes import IdPath
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound, StafettError
 from core.platform import Platform, Work
@@ -63,6 +63,8 @@ def _platform(request: Request) -> Platform:
 async def _run(request: Request, purpose: str, fn: Callable[..., T], *args: Any) -> T:
     """``fn(work, *args)`` in one unit of work for the logged-in person, off the event loop."""
     platform, who = _platform(request), actor(request)
+    if who is None:  # every page that runs work is behind a login guard; this keeps it so
+        raise HTTPException(status_code=401, detail="Du må logge inn.")
 
     def work() -> T:
         with platform.work(who, f"{purpose} via web") as w:
@@ -86,11 +88,14 @@ def _one(form: Form, name: str, default: str = "") -> str:
     return (form.get(name) or [default])[0].strip()
 
 
-def _date(form: Form, name: str, label: str, *, required: bool = True) -> dt.date | None:
-    text = _one(form, name)
-    if not text:
-        if required:
-            raise InvalidInput(f"«{label}» må fylles ut.", field=name)
+def _date(form: Form, name: str, label: str) -> dt.date:
+    if (date := _optional_date(form, name, label)) is None:
+        raise InvalidInput(f"«{label}» må fylles ut.", field=name)
+    return date
+
+
+def _optional_date(form: Form, name: str, label: str) -> dt.date | None:
+    if not (text := _one(form, name)):
         return None
     try:
         return dt.date.fromisoformat(text)
@@ -215,7 +220,8 @@ async def registrer_barn(request: Request) -> Response:
     def register(w: Work) -> dict[str, Any]:
         names = {"given_name": _one(form, "given_name"), "family_name": _one(form, "family_name")}
         number = _one(form, "national_id") or None
-        born = _date(form, "birth_date", "Fødselsdato", required=False)
+        born = _optional_date(form, "birth_date", "Fødselsdato")
+        person: Subject
         if _one(form, "kind") == "pregnant":
             due = _date(form, "due_date", "Termin")
             person = w.people.register_pregnant(**names, due_date=due, birth_date=born, national_id=number)
@@ -267,7 +273,7 @@ async def registrer_undring(request: Request) -> Response:
             subject_id=_one(form, "subject_id") or _missing("barnet"),
             unit_id=_one(form, "unit_id") or _missing("enheten"),
             observation=observation,
-            observed_on=_date(form, "observed_on", "Dato", required=False),
+            observed_on=_optional_date(form, "observed_on", "Dato"),
             kind=_choice(form, "kind", ConcernKind, "om det er en undring eller en bekymring"),
             shared_with_family=bool(_one(form, "shared_with_family")),
         ).id
@@ -402,7 +408,7 @@ async def evaluer(request: Request, case_id: IdPath, measure_id: IdPath) -> Resp
             measure_id,
             outcome=_one(form, "outcome"),
             summary=_one(form, "summary"),
-            next_evaluation_date=_date(form, "next_evaluation_date", "Neste evaluering", required=False),
+            next_evaluation_date=_optional_date(form, "next_evaluation_date", "Neste evaluering"),
         )
 
     return await _act(request, case_id, f"evaluering-{measure_id}", "measure.evaluate", evaluate, "evaluated")

@@ -83,7 +83,7 @@ def page(request: Request, template: str, *, status: int = 200, **context: Any) 
     """Render ``template`` for the request's person, with the CSRF token every form carries."""
     token, new = csrf_token(request)
     who = actor(request)
-    defaults = {"message": "", "error": None, "values": {}, "target": ""}
+    defaults: dict[str, Any] = {"message": "", "error": None, "values": {}, "target": ""}
     body = env.get_template(template).render(
         csrf=token, me=who, family=is_family(who), path=request.url.path, **(defaults | context)
     )

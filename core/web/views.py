@@ -157,13 +157,14 @@ def entry_details(entry: LogEntry, tools, units, names) -> list[tuple[str, str]]
         return [("Mål", data.get("goal", "")), ("Evalueres", labels.date(data.get("evaluation_date")))]
     if entry.kind is LogEntryKind.MEASURE_EVALUATED:
         return [
-            ("Resultat", labels.OUTCOMES.get(data.get("outcome"), "")),
+            ("Resultat", labels.OUTCOMES.get(str(data.get("outcome")), "")),
             ("Neste evaluering", labels.date(data.get("next_evaluation_date")) or "Tiltaket avsluttes"),
         ]
     if entry.kind is LogEntryKind.FAMILY_COMMENT and data.get("title"):
         return [("Om hjemmeleksen", data["title"])]
     if entry.kind is LogEntryKind.CASE_CLOSED:
-        return [("Grunn", labels.CLOSE_REASONS.get(data.get("reason"), str(data.get("reason", ""))))]
+        reason = str(data.get("reason", ""))
+        return [("Grunn", labels.CLOSE_REASONS.get(reason, reason))]
     if data.get("reason"):
         return [("Begrunnelse", data["reason"])]
     return []

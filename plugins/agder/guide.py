@@ -8,28 +8,17 @@ other services are brought in, the two arenas, and the stafettholder role. It us
 
 from __future__ import annotations
 
-from contracts import ActionGuide, GuideLevel, GuideStep, Level, ServiceType
+from contracts import ActionGuide, Level, ServiceType, guide_level, guide_step
 
 from .source import SOURCE
 
-GOAL = "Hensiktsmessig utvikling for barnet."
-
-
-def _step(number: int, title: str, description: str, responsible: str, *tools: str) -> GuideStep:
-    return GuideStep(
-        number=number, title=title, description=description, responsible=responsible, tool_ids=list(tools)
-    )
-
-
 LEVELS = [
-    GuideLevel(
-        level=Level.CLARIFY,
-        title="Nivå 0 – Avklar undring",
+    guide_level(
+        Level.CLARIFY,
         purpose="Avklare på egen enhet om det er grunn til bekymring, før saken tas videre til andre.",
         target_group="Gravide, barn, unge og foreldre det er knyttet undring eller bekymring til.",
-        goal="Avklare om det skal følges opp med ekstra innsats.",
         steps=[
-            _step(
+            guide_step(
                 1,
                 "Vurder uroen grundig med undringsnotat",
                 "Skriv ned hva du har sett og hørt, og skill observasjon fra tolkning. BTI Agder erfarte at "
@@ -37,7 +26,7 @@ LEVELS = [
                 "ansatt",
                 "undringsnotat",
             ),
-            _step(
+            guide_step(
                 2,
                 "Ta opp uro med barnet",
                 "Den viktige samtalen: snakk med barnet på en måte som passer alder og modenhet. Øv gjerne "
@@ -45,14 +34,14 @@ LEVELS = [
                 "ansatt",
                 "samtale-barn",
             ),
-            _step(
+            guide_step(
                 3,
                 "Ta opp uro med foreldrene",
                 "Del uroen med foreldrene tidlig, lytt til hvordan de ser det, og avtal veien videre.",
                 "ansatt",
                 "samtale-foreldre",
             ),
-            _step(
+            guide_step(
                 4,
                 "Avklar med leder",
                 "Avklart: saken avsluttes. Trengs ekstra innsats: nivå 1. Ved mistanke om vold, overgrep "
@@ -62,21 +51,18 @@ LEVELS = [
             ),
         ],
     ),
-    GuideLevel(
-        level=Level.INTERNAL,
-        title="Nivå 1 – Intern innsats",
+    guide_level(
+        Level.INTERNAL,
         purpose="Prøve ut tiltak i egen tjeneste før andre hjelpetjenester kobles på.",
-        target_group="Barn, unge og foreldre med behov for oppfølging fra én tjeneste.",
-        goal=GOAL,
         steps=[
-            _step(1, "Informer leder og foreldre", "Leder og foreldre er informert om saken.", "ansatt"),
-            _step(
+            guide_step(1, "Informer leder og foreldre", "Leder og foreldre er informert om saken.", "ansatt"),
+            guide_step(
                 2,
                 "Ta stafetten",
                 "En ansatt i enheten blir stafettholder og fører saken i stafettloggen.",
                 "leder",
             ),
-            _step(
+            guide_step(
                 3,
                 "Konkretiser tiltak i egen tjeneste",
                 "Barnet og foreldrene er med på å velge tiltak. Hvert tiltak har mål, ansvarlig og dato for "
@@ -84,14 +70,14 @@ LEVELS = [
                 "stafettholder",
                 "tiltaksplan",
             ),
-            _step(
+            guide_step(
                 4,
                 "Drøft i den tverrfaglige drøftingsarenaen ved behov",
                 "Løft saken dit, anonymt uten samtykke, for å få flere faglige blikk på hva som kan prøves.",
                 "stafettholder",
                 "agder-drofting",
             ),
-            _step(
+            guide_step(
                 5,
                 "Evaluer og dokumenter",
                 "Evaluer til avtalt tid og skriv resultatet i stafettloggen. Er målet nådd, avsluttes saken; "
@@ -101,27 +87,24 @@ LEVELS = [
             ),
         ],
     ),
-    GuideLevel(
-        level=Level.COLLABORATE_TWO,
-        title="Nivå 2 – Samarbeid to",
+    guide_level(
+        Level.COLLABORATE_TWO,
         purpose="Enkelt tverrfaglig samarbeid, fortrinnsvis mellom to tjenester.",
-        target_group="Barn, unge og foreldre med behov for oppfølging fra to tjenester.",
-        goal=GOAL,
         steps=[
-            _step(
+            guide_step(
                 1,
                 "Innhent samtykke",
                 "Foreldrene (og ungdommen, etter alder) samtykker til samarbeidet og til hva som deles.",
                 "stafettholder",
                 "samtykke",
             ),
-            _step(
+            guide_step(
                 2,
                 "Finn riktig tjeneste",
                 "Bruk kommunens tjenesteoversikt for å finne og kontakte tjenesten som skal kobles på.",
                 "stafettholder",
             ),
-            _step(
+            guide_step(
                 3,
                 "Samarbeidsmøte og felles tiltak",
                 "Tjenestene, barnet og foreldrene blir enige om mål og tiltak; stafettholderen fører dem i "
@@ -130,7 +113,7 @@ LEVELS = [
                 "motereferat",
                 "tiltaksplan",
             ),
-            _step(
+            guide_step(
                 4,
                 "Evaluer og avklar veien videre",
                 "Evaluer sammen med familien: trapp ned til nivå 1, avslutt, eller gå til nivå 3.",
@@ -139,21 +122,18 @@ LEVELS = [
             ),
         ],
     ),
-    GuideLevel(
-        level=Level.COLLABORATE_MANY,
-        title="Nivå 3 – Samarbeid flere",
+    guide_level(
+        Level.COLLABORATE_MANY,
         purpose="Helhetlige og koordinerte tjenester når familien får tiltak fra flere tjenester.",
-        target_group="Barn, unge og foreldre med samordnet innsats fra flere tjenester.",
-        goal=GOAL,
         steps=[
-            _step(
+            guide_step(
                 1,
                 "Utvid samtykket",
                 "Samtykket omfatter alle tjenestene som skal være med.",
                 "stafettholder",
                 "samtykke",
             ),
-            _step(
+            guide_step(
                 2,
                 "Tverrfaglig møte om familiens behov",
                 "I starten belyses familiens behov under ett, med representanter for tjenester til både barn "
@@ -161,14 +141,14 @@ LEVELS = [
                 "stafettholder",
                 "motereferat",
             ),
-            _step(
+            guide_step(
                 3,
                 "Samordnet tiltaksplan",
                 "Tjenestenes tiltak samles i én plan med ansvarlig og dato for evaluering.",
                 "stafettholder",
                 "tiltaksplan",
             ),
-            _step(
+            guide_step(
                 4,
                 "Gi stafetten videre ved behov",
                 "Byttes stafettholder, skrives en overlevering; den gjelder når mottakeren har godtatt. "
@@ -176,7 +156,7 @@ LEVELS = [
                 "stafettholder",
                 "agder-overlevering",
             ),
-            _step(
+            guide_step(
                 5,
                 "Evaluer jevnlig",
                 "Evaluer sammen med familien og trapp ned når behovet er mindre.",

@@ -2,38 +2,14 @@
 
 from __future__ import annotations
 
-from contracts import (
-    ActionGuide,
-    MeetingArena,
-    Municipality,
-    Refusal,
-    RelayHolderRule,
-    ToolDefinition,
-    TransitionContext,
-    hookimpl,
-)
+from contracts import Refusal, TransitionContext, hookimpl, provides
 
 from . import arenas, guide, rules, tools
 
-
-@hookimpl(specname="action_guides")
-def provide_action_guides(municipality: Municipality) -> list[ActionGuide]:
-    return [guide.GUIDE]
-
-
-@hookimpl(specname="tools")
-def provide_tools(municipality: Municipality) -> list[ToolDefinition]:
-    return list(tools.TOOLS)
-
-
-@hookimpl(specname="meeting_arenas")
-def provide_meeting_arenas(municipality: Municipality) -> list[MeetingArena]:
-    return list(arenas.ARENAS)
-
-
-@hookimpl(specname="relay_holder_rules")
-def provide_relay_holder_rules(municipality: Municipality) -> list[RelayHolderRule]:
-    return list(rules.RULES)
+provide_action_guides = provides("action_guides", [guide.GUIDE])
+provide_tools = provides("tools", tools.TOOLS)
+provide_meeting_arenas = provides("meeting_arenas", arenas.ARENAS)
+provide_relay_holder_rules = provides("relay_holder_rules", rules.RULES)
 
 
 @hookimpl(specname="check_transition")

@@ -1,40 +1,25 @@
 """The hook implementations of the national baseline; each hands over the content of one module.
 
-Named ``provide_*`` with ``specname`` so they do not shadow the modules ``tools`` and
-``indicators`` of this package.
+Named ``provide_*`` so they do not shadow the modules ``tools`` and ``indicators`` of this package.
 """
 
 from __future__ import annotations
 
 from contracts import (
-    ActionGuide,
     CaseSnapshot,
     CaseStatistics,
     Indicator,
-    Municipality,
     Refusal,
     RelayHolderContext,
-    RelayHolderRule,
-    ToolDefinition,
     hookimpl,
+    provides,
 )
 
 from . import guide, indicators, rules, tools
 
-
-@hookimpl(specname="action_guides")
-def provide_action_guides(municipality: Municipality) -> list[ActionGuide]:
-    return [guide.GUIDE]
-
-
-@hookimpl(specname="tools")
-def provide_tools(municipality: Municipality) -> list[ToolDefinition]:
-    return list(tools.TOOLS)
-
-
-@hookimpl(specname="relay_holder_rules")
-def provide_relay_holder_rules(municipality: Municipality) -> list[RelayHolderRule]:
-    return list(rules.RULES)
+provide_action_guides = provides("action_guides", [guide.GUIDE])
+provide_tools = provides("tools", tools.TOOLS)
+provide_relay_holder_rules = provides("relay_holder_rules", rules.RULES)
 
 
 @hookimpl(specname="check_relay_holder")

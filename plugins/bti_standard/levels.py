@@ -7,25 +7,12 @@ arenas and local practice.
 
 from __future__ import annotations
 
-from contracts import GuideLevel, GuideStep, Level
+from contracts import GuideLevel, Level, guide_level, guide_step
 
-GOAL_DEVELOPMENT = "Hensiktsmessig utvikling for barnet."
-
-
-def _step(number: int, title: str, description: str, responsible: str, *tools: str) -> GuideStep:
-    return GuideStep(
-        number=number, title=title, description=description, responsible=responsible, tool_ids=list(tools)
-    )
-
-
-CLARIFY = GuideLevel(
-    level=Level.CLARIFY,
-    title="Nivå 0 – Avklar undring",
-    purpose="Beskriver hvordan den som undrer seg, avklarer om det er grunn til bekymring.",
-    target_group="Barn, unge og foreldre vi undrer oss over eller er bekymret for.",
-    goal="Avklare om det skal følges opp med ekstra innsats.",
+CLARIFY = guide_level(
+    Level.CLARIFY,
     steps=[
-        _step(
+        guide_step(
             1,
             "Beskriv undringen",
             "Skriv ned hva du har sett og hørt, når og hvor ofte – så konkret som mulig, og skill det du "
@@ -33,13 +20,13 @@ CLARIFY = GuideLevel(
             "ansatt",
             "undringsnotat",
         ),
-        _step(
+        guide_step(
             2,
             "Drøft med kollega eller leder",
             "Hent råd hos en kollega eller nærmeste leder. Drøftingen kan være anonym.",
             "ansatt",
         ),
-        _step(
+        guide_step(
             3,
             "Snakk med barnet",
             "Ta opp uroen med barnet på en måte som passer alder og modenhet, og lytt til barnets egen "
@@ -47,14 +34,14 @@ CLARIFY = GuideLevel(
             "ansatt",
             "samtale-barn",
         ),
-        _step(
+        guide_step(
             4,
             "Snakk med foreldrene",
             "Del undringen med foreldrene, hør hvordan de ser det, og avtal veien videre sammen.",
             "ansatt",
             "samtale-foreldre",
         ),
-        _step(
+        guide_step(
             5,
             "Avklar videre oppfølging",
             "Er undringen avklart, avsluttes saken. Trengs det ekstra innsats i egen tjeneste, går saken "
@@ -66,15 +53,11 @@ CLARIFY = GuideLevel(
     ],
 )
 
-INTERNAL = GuideLevel(
-    level=Level.INTERNAL,
-    title="Nivå 1 – Intern innsats",
-    purpose="Beskriver tidlig innsats innenfor den enkelte tjenesten.",
-    target_group="Barn, unge og foreldre med behov for oppfølging fra én tjeneste.",
-    goal=GOAL_DEVELOPMENT,
+INTERNAL = guide_level(
+    Level.INTERNAL,
     steps=[
-        _step(1, "Informer leder", "Leder for enheten informeres om saken.", "ansatt"),
-        _step(
+        guide_step(1, "Informer leder", "Leder for enheten informeres om saken.", "ansatt"),
+        guide_step(
             2,
             "Informer og involver foreldrene",
             "Foreldrene skal være informert. Barnet og foreldrene er med på å finne tiltak som kan "
@@ -83,13 +66,13 @@ INTERNAL = GuideLevel(
             "samtale-foreldre",
             "samtale-barn",
         ),
-        _step(
+        guide_step(
             3,
             "Utpek stafettholder",
             "Det anbefales at en ansatt i enheten blir stafettholder og holder stafettloggen oppdatert.",
             "leder",
         ),
-        _step(
+        guide_step(
             4,
             "Lag tiltaksplan",
             "Prøv ut tiltak i egen tjeneste. Hvert tiltak har mål, ansvarlig, oppstart og dato for "
@@ -97,14 +80,14 @@ INTERNAL = GuideLevel(
             "stafettholder",
             "tiltaksplan",
         ),
-        _step(
+        guide_step(
             5,
             "Drøft ved behov",
             "Saken kan drøftes anonymt i et tverrfaglig team før andre tjenester kobles på.",
             "stafettholder",
             "motereferat",
         ),
-        _step(
+        guide_step(
             6,
             "Evaluer tiltakene",
             "Evaluer til avtalt tid sammen med foreldrene. Er målet nådd, avsluttes saken; hvis ikke, "
@@ -115,15 +98,10 @@ INTERNAL = GuideLevel(
     ],
 )
 
-COLLABORATE_TWO = GuideLevel(
-    level=Level.COLLABORATE_TWO,
-    title="Nivå 2 – Samarbeid to",
-    purpose="Beskriver tidlig innsats der enkelt tverrfaglig samarbeid, fortrinnsvis mellom to tjenester, "
-    "er nok.",
-    target_group="Barn, unge og foreldre med behov for oppfølging fra to tjenester.",
-    goal=GOAL_DEVELOPMENT,
+COLLABORATE_TWO = guide_level(
+    Level.COLLABORATE_TWO,
     steps=[
-        _step(
+        guide_step(
             1,
             "Innhent samtykke",
             "Foreldrene (og ungdommen, etter alder) samtykker til samarbeidet og til hvilke opplysninger som "
@@ -131,33 +109,33 @@ COLLABORATE_TWO = GuideLevel(
             "stafettholder",
             "samtykke",
         ),
-        _step(
+        guide_step(
             2,
             "Koble på en annen tjeneste",
             "Finn riktig tjeneste i tjenesteoversikten, for eksempel PPT eller helsestasjon, og ta kontakt.",
             "stafettholder",
         ),
-        _step(
+        guide_step(
             3,
             "Avklar stafettholder",
             "Saken skal ha en stafettholder fra en av tjenestene som samarbeider.",
             "ledere i tjenestene",
         ),
-        _step(
+        guide_step(
             4,
             "Samarbeidsmøte med familien",
             "Tjenestene, barnet og foreldrene møtes for å bli enige om mål og tiltak.",
             "stafettholder",
             "motereferat",
         ),
-        _step(
+        guide_step(
             5,
             "Felles tiltaksplan",
             "Tiltakene skrives inn i stafettloggen med ansvarlig og dato for evaluering.",
             "stafettholder",
             "tiltaksplan",
         ),
-        _step(
+        guide_step(
             6,
             "Evaluer og avklar veien videre",
             "Evaluer tiltakene sammen med familien. Trappes innsatsen ned, går saken til nivå 1 eller "
@@ -168,29 +146,24 @@ COLLABORATE_TWO = GuideLevel(
     ],
 )
 
-COLLABORATE_MANY = GuideLevel(
-    level=Level.COLLABORATE_MANY,
-    title="Nivå 3 – Samarbeid flere",
-    purpose="Beskriver tidlig innsats der det trengs mer omfattende tverrfaglig samarbeid mellom flere "
-    "tjenester, for eksempel når barneverntjenesten er involvert.",
-    target_group="Barn, unge og foreldre med samordnet innsats fra flere tjenester.",
-    goal=GOAL_DEVELOPMENT,
+COLLABORATE_MANY = guide_level(
+    Level.COLLABORATE_MANY,
     steps=[
-        _step(
+        guide_step(
             1,
             "Utvid samtykket",
             "Foreldrene samtykker til samarbeid med alle tjenestene som skal være med.",
             "stafettholder",
             "samtykke",
         ),
-        _step(
+        guide_step(
             2,
             "Stafettholder koordinerer",
             "Saken skal ha en stafettholder som sørger for at samarbeidet blir koordinert og dokumentert i "
             "stafettloggen.",
             "stafettholder",
         ),
-        _step(
+        guide_step(
             3,
             "Koordineringsmøte",
             "Alle tjenestene som er involvert, barnet og foreldrene møtes for å se familiens behov "
@@ -198,14 +171,14 @@ COLLABORATE_MANY = GuideLevel(
             "stafettholder",
             "motereferat",
         ),
-        _step(
+        guide_step(
             4,
             "Samordnet tiltaksplan",
             "Tjenestenes tiltak samles i én plan med ansvarlig og dato for evaluering for hvert tiltak.",
             "stafettholder",
             "tiltaksplan",
         ),
-        _step(
+        guide_step(
             5,
             "Evaluer og avklar veien videre",
             "Evaluer jevnlig. Når behovet er mindre, trappes innsatsen ned til et lavere nivå; får barnet "
@@ -213,7 +186,7 @@ COLLABORATE_MANY = GuideLevel(
             "stafettholder",
             "evaluering",
         ),
-        _step(
+        guide_step(
             6,
             "Vurder opplysningsplikten",
             "Ved mistanke om alvorlig omsorgssvikt skal barneverntjenesten varsles med bekymringsmelding.",

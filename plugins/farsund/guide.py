@@ -7,7 +7,7 @@ says so. The steps name who acts; Farsund's own steps and deadlines are not know
 
 from __future__ import annotations
 
-from contracts import ActionGuide, GuideLevel, GuideStep, Level, Municipality, ServiceType, hookimpl
+from contracts import ActionGuide, Level, ServiceType, guide_level, guide_step, provides
 
 SOURCE = (
     "Farsund kommunes beskrivelse av BTI: fire prosesser (identifisering, lokal innsats, tverretatlig "
@@ -16,26 +16,17 @@ SOURCE = (
     "Stafetts tolkning; Farsund sier ikke det uttrykkelig. Trinnene er skrevet for Stafett med egne ord; "
     "Farsunds egne trinn, frister og skjemaer er ikke kjent her."
 )
-GOAL = "Hensiktsmessig utvikling for barnet."
-
-
-def _step(number: int, title: str, description: str, responsible: str, *tools: str) -> GuideStep:
-    return GuideStep(
-        number=number, title=title, description=description, responsible=responsible, tool_ids=list(tools)
-    )
 
 
 LEVELS = [
-    GuideLevel(
-        level=Level.CLARIFY,
+    guide_level(
+        Level.CLARIFY,
         title="Nivå 0 – Identifisering",
         purpose="Oppdage tidlig barn og unge det er grunn til å undre seg over, og avklare om det er grunn "
         "til bekymring. Involvert: ansatte i barnehage, helsestasjon og skole, og foreldrene; "
         "medarbeiderne henter råd og veiledning hos hverandre.",
-        target_group="Barn, unge og foreldre vi undrer oss over eller er bekymret for.",
-        goal="Avklare om det skal følges opp med ekstra innsats.",
         steps=[
-            _step(
+            guide_step(
                 1,
                 "Se og beskriv",
                 "Forhold hjemme, hos barnet eller i miljøet i barnehagen, skolen eller fritiden kan skape "
@@ -44,13 +35,13 @@ LEVELS = [
                 "ansatte i barnehage, helsestasjon, skole og voksentjenestene",
                 "undringsnotat",
             ),
-            _step(
+            guide_step(
                 2,
                 "Hent råd hos en kollega",
                 "Medarbeiderne henter råd og veiledning hos hverandre.",
                 "ansatt",
             ),
-            _step(
+            guide_step(
                 3,
                 "Involver barnet og foreldrene",
                 "Handle raskt og i samarbeid med barnet og foreldrene.",
@@ -58,7 +49,7 @@ LEVELS = [
                 "samtale-barn",
                 "samtale-foreldre",
             ),
-            _step(
+            guide_step(
                 4,
                 "Avklar",
                 "Avklart: avslutt. Trengs ekstra innsats: lokal innsats (nivå 1). Ved mistanke om alvorlig "
@@ -68,34 +59,34 @@ LEVELS = [
             ),
         ],
     ),
-    GuideLevel(
-        level=Level.INTERNAL,
+    guide_level(
+        Level.INTERNAL,
         title="Nivå 1 – Lokal innsats",
         purpose="Sette inn tiltak der barnet er. Involvert: ansatte i barnehagen, helsestasjonen og/eller "
         "skolen. Ledelsen er informert om saken, og foreldrene skal være informert.",
-        target_group="Barn, unge og foreldre med behov for oppfølging fra én tjeneste.",
-        goal=GOAL,
         steps=[
-            _step(1, "Informer ledelsen og foreldrene", "Ledelsen og foreldrene er informert.", "ansatt"),
-            _step(
+            guide_step(
+                1, "Informer ledelsen og foreldrene", "Ledelsen og foreldrene er informert.", "ansatt"
+            ),
+            guide_step(
                 2,
                 "Tiltak der barnet er",
                 "Tiltak i barnehagen, helsestasjonen eller skolen, med mål, ansvarlig og evalueringsdato.",
                 "stafettholder",
                 "tiltaksplan",
             ),
-            _step(3, "Evaluer", "Evaluer tiltakene sammen med foreldrene.", "stafettholder", "evaluering"),
+            guide_step(
+                3, "Evaluer", "Evaluer tiltakene sammen med foreldrene.", "stafettholder", "evaluering"
+            ),
         ],
     ),
-    GuideLevel(
-        level=Level.COLLABORATE_TWO,
+    guide_level(
+        Level.COLLABORATE_TWO,
         title="Nivå 2 – Tverretatlig samarbeid",
         purpose="Samarbeid med en eller flere hjelpetjenester, for eksempel PPT. Foreldrene må samtykke.",
-        target_group="Barn, unge og foreldre med behov for oppfølging fra to tjenester.",
-        goal=GOAL,
         steps=[
-            _step(1, "Samtykke", "Foreldrene samtykker til samarbeidet.", "stafettholder", "samtykke"),
-            _step(
+            guide_step(1, "Samtykke", "Foreldrene samtykker til samarbeidet.", "stafettholder", "samtykke"),
+            guide_step(
                 2,
                 "Samarbeid med hjelpetjenesten",
                 "Hjelpetjenesten, barnet og foreldrene blir enige om mål og tiltak.",
@@ -103,42 +94,42 @@ LEVELS = [
                 "motereferat",
                 "tiltaksplan",
             ),
-            _step(
+            guide_step(
                 3, "Evaluer", "Trapp ned, avslutt eller gå videre til nivå 3.", "stafettholder", "evaluering"
             ),
         ],
     ),
-    GuideLevel(
-        level=Level.COLLABORATE_MANY,
+    guide_level(
+        Level.COLLABORATE_MANY,
         title="Nivå 3 – Komplekst samordning/barneverntjeneste",
         purpose="Bredt samarbeid med ulike instanser, for eksempel når barneverntjenesten eller andre "
         "sentrale hjelpetjenester er involvert; innsatsen fra flere instanser skal koordineres godt. "
         "Foreldrene må samtykke til samarbeidet.",
-        target_group="Barn, unge og foreldre med samordnet innsats fra flere tjenester.",
-        goal=GOAL,
         steps=[
-            _step(
+            guide_step(
                 1,
                 "Samtykke for alle instansene",
                 "Samtykket omfatter alle instansene.",
                 "stafettholder",
                 "samtykke",
             ),
-            _step(
+            guide_step(
                 2,
                 "Koordiner innsatsen",
                 "Stafettholderen samler instansene, barnet og foreldrene i koordineringsmøte.",
                 "stafettholder",
                 "motereferat",
             ),
-            _step(
+            guide_step(
                 3,
                 "Samordnet tiltaksplan",
                 "Én plan for alle instansenes tiltak.",
                 "stafettholder",
                 "tiltaksplan",
             ),
-            _step(4, "Evaluer jevnlig", "Trapp ned når behovet er mindre.", "stafettholder", "evaluering"),
+            guide_step(
+                4, "Evaluer jevnlig", "Trapp ned når behovet er mindre.", "stafettholder", "evaluering"
+            ),
         ],
     ),
 ]
@@ -152,6 +143,4 @@ GUIDE = ActionGuide(
 )
 
 
-@hookimpl(specname="action_guides")
-def provide_action_guides(municipality: Municipality) -> list[ActionGuide]:
-    return [GUIDE]
+provide_action_guides = provides("action_guides", [GUIDE])

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from contracts import ActionGuide, GuideLevel, GuideStep, Level, ServiceType
+from contracts import ActionGuide, GuideLevel, Level, ServiceType, guide_level, guide_step
 
 from .definitions import as_text
 
@@ -21,7 +21,6 @@ SOURCE = (
     "med Rakkestads begreper undring, bekymring og BEKYMRING. Kommunens egne frister, kontaktpersoner og "
     "rutiner er ikke kjent og må legges inn av kommunen."
 )
-GOAL = "Hensiktsmessig utvikling for barnet."
 
 
 @dataclass(frozen=True)
@@ -65,22 +64,13 @@ SERVICES = [
 ]
 
 
-def _step(number: int, title: str, description: str, responsible: str, *tools: str) -> GuideStep:
-    return GuideStep(
-        number=number, title=title, description=description, responsible=responsible, tool_ids=list(tools)
-    )
-
-
 def _levels(s: Service) -> list[GuideLevel]:
     return [
-        GuideLevel(
-            level=Level.CLARIFY,
-            title="Nivå 0 – Avklar undring",
+        guide_level(
+            Level.CLARIFY,
             purpose="Avklare om det er grunn til bekymring.",
-            target_group="Barn, unge og foreldre vi undrer oss over eller er bekymret for.",
-            goal="Avklare om det skal følges opp med ekstra innsats.",
             steps=[
-                _step(
+                guide_step(
                     1,
                     "Undring, bekymring eller BEKYMRING?",
                     as_text(),
@@ -88,27 +78,27 @@ def _levels(s: Service) -> list[GuideLevel]:
                     "rakkestad-begreper",
                     "undringsnotat",
                 ),
-                _step(
+                guide_step(
                     2,
                     f"Drøft med kollega eller {s.leader}",
                     f"Hent råd i {s.name}; drøftingen kan være anonym.",
                     s.staff,
                 ),
-                _step(
+                guide_step(
                     3,
                     "Snakk med barnet",
                     "Ta opp uroen på en måte som passer alder og modenhet.",
                     s.staff,
                     "samtale-barn",
                 ),
-                _step(
+                guide_step(
                     4,
                     "Snakk med foreldrene",
                     "Del undringen og avtal veien videre sammen.",
                     s.staff,
                     "samtale-foreldre",
                 ),
-                _step(
+                guide_step(
                     5,
                     "Avklar videre oppfølging",
                     "Undringen er avklart: avslutt. En bekymring: nivå 1. En BEKYMRING: bekymringsmelding "
@@ -118,16 +108,15 @@ def _levels(s: Service) -> list[GuideLevel]:
                 ),
             ],
         ),
-        GuideLevel(
-            level=Level.INTERNAL,
-            title="Nivå 1 – Intern innsats",
+        guide_level(
+            Level.INTERNAL,
             purpose=f"Tidlig innsats innenfor {s.name}.",
-            target_group="Barn, unge og foreldre med behov for oppfølging fra én tjeneste.",
-            goal=GOAL,
             steps=[
-                _step(1, f"Informer {s.leader} og foreldrene", "Leder og foreldre er informert.", s.staff),
-                _step(2, "Ta stafetten", f"En ansatt i {s.name} blir stafettholder.", s.leader),
-                _step(
+                guide_step(
+                    1, f"Informer {s.leader} og foreldrene", "Leder og foreldre er informert.", s.staff
+                ),
+                guide_step(2, "Ta stafetten", f"En ansatt i {s.name} blir stafettholder.", s.leader),
+                guide_step(
                     3,
                     f"Tiltak i {s.name}",
                     "Prøv ut tiltak sammen med barnet og foreldrene; hvert tiltak har mål, ansvarlig og "
@@ -135,7 +124,7 @@ def _levels(s: Service) -> list[GuideLevel]:
                     "stafettholder",
                     "tiltaksplan",
                 ),
-                _step(
+                guide_step(
                     4,
                     "Evaluer",
                     "Evaluer til avtalt tid; nådd mål avslutter saken, ellers nivå 2.",
@@ -144,22 +133,19 @@ def _levels(s: Service) -> list[GuideLevel]:
                 ),
             ],
         ),
-        GuideLevel(
-            level=Level.COLLABORATE_TWO,
-            title="Nivå 2 – Samarbeid to",
+        guide_level(
+            Level.COLLABORATE_TWO,
             purpose="Enkelt tverrfaglig samarbeid, fortrinnsvis mellom to tjenester.",
-            target_group="Barn, unge og foreldre med behov for oppfølging fra to tjenester.",
-            goal=GOAL,
             steps=[
-                _step(
+                guide_step(
                     1,
                     "Innhent samtykke",
                     "Foreldrene samtykker til samarbeidet.",
                     "stafettholder",
                     "samtykke",
                 ),
-                _step(2, "Koble på en annen tjeneste", f"For eksempel {s.partners}.", "stafettholder"),
-                _step(
+                guide_step(2, "Koble på en annen tjeneste", f"For eksempel {s.partners}.", "stafettholder"),
+                guide_step(
                     3,
                     "Samarbeidsmøte og felles tiltak",
                     "Bli enige om mål og tiltak med familien.",
@@ -167,34 +153,33 @@ def _levels(s: Service) -> list[GuideLevel]:
                     "motereferat",
                     "tiltaksplan",
                 ),
-                _step(4, "Evaluer", "Trapp ned, avslutt eller gå til nivå 3.", "stafettholder", "evaluering"),
+                guide_step(
+                    4, "Evaluer", "Trapp ned, avslutt eller gå til nivå 3.", "stafettholder", "evaluering"
+                ),
             ],
         ),
-        GuideLevel(
-            level=Level.COLLABORATE_MANY,
-            title="Nivå 3 – Samarbeid flere",
+        guide_level(
+            Level.COLLABORATE_MANY,
             purpose="Mer omfattende tverrfaglig samarbeid mellom flere tjenester.",
-            target_group="Barn, unge og foreldre med samordnet innsats fra flere tjenester.",
-            goal=GOAL,
             steps=[
-                _step(
+                guide_step(
                     1, "Utvid samtykket", "Samtykket omfatter alle tjenestene.", "stafettholder", "samtykke"
                 ),
-                _step(
+                guide_step(
                     2,
                     "Koordineringsmøte",
                     "Alle tjenestene, barnet og foreldrene møtes.",
                     "stafettholder",
                     "motereferat",
                 ),
-                _step(
+                guide_step(
                     3,
                     "Samordnet tiltaksplan",
                     "Én plan for alle tjenestenes tiltak.",
                     "stafettholder",
                     "tiltaksplan",
                 ),
-                _step(
+                guide_step(
                     4, "Evaluer jevnlig", "Trapp ned når behovet er mindre.", "stafettholder", "evaluering"
                 ),
             ],
