@@ -14,8 +14,8 @@ def test_undring_to_collaboration_and_the_family_sees_it(api: Api, world: World)
     with world.platform.database.session() as session:
         fnr = session.get_one(PersonRow, world.child).national_id
 
-    found = teacher.ok("POST", "/api/v1/people/lookup", {"national_id": fnr})
-    assert found["id"] == world.child and found["type"] == "child"
+    found = teacher.ok("POST", "/api/v1/people/lookup", {"national_id": fnr, "purpose": "undring"})
+    assert found["id"] == world.child and found["kind"] == "child"
 
     case = teacher.ok(
         "POST",
