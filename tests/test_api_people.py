@@ -89,4 +89,3 @@ def test_the_limit_is_counted_in_the_database_not_in_one_process(api: Api, world
     with world.platform.database.session() as session:
         reasons = [e.reason for e in session.query(AuditEventRow).filter_by(outcome="refused")]
     assert any(r.startswith("lookup_limit:") for r in reasons)
-
