@@ -8,7 +8,7 @@ import pytest
 
 from core.storage.models import AuditEventRow, PersonRow
 from tests.api_support import Api
-from tests.conftest import Clock, World
+from tests.conftest import PPT, Clock, World
 
 LOOKUP = "/api/v1/people/lookup"
 
@@ -89,3 +89,39 @@ def test_the_limit_is_counted_in_the_database_not_in_one_process(api: Api, world
     with world.platform.database.session() as session:
         reasons = [e.reason for e in session.query(AuditEventRow).filter_by(outcome="refused")]
     assert any(r.startswith("lookup_limit:") for r in reasons)
+
+
+def test_the_child_and_guardians_of_a_case_are_read_under_the_case_rule(api: Api, world: World) -> None:
+    case = world.open_case()
+    teacher, ppt = api.as_(world.teacher), api.as_(world.ppt)
+
+    child = teacher.get(f"/api/v1/children/{world.child}")
+    assert child.status_code == 200, child.text
+    assert child.json()["id"] == world.child and child.json()["national_id"]
+    guardians = teacher.get(f"/api/v1/children/{world.child}/guardians").json()
+    assert {g["id"] for g in guardians} == {world.mother, world.father, world.stepfather}
+    assert all("national_id" not in g for g in guardians)
+    by_id = {g["id"]: g["parental_responsibility"] for g in guardians}
+    assert by_id[world.mother] is True and by_id[world.stepfather] is False
+    # each read is one audit event on the case, which innsyn lists
+    assert api.audit_count(actor_id=world.teacher, case_id=case.id, purpose="person.read_child via API") == 1
+
+    # PPT takes no part yet: 404 for the child, as for an id that does not exist; the refusal is audited
+    for path in (f"/api/v1/children/{world.child}", f"/api/v1/children/{world.child}/guardians"):
+        refused = ppt.get(path)
+        assert refused.status_code == 404 and refused.json()["code"] == "person_not_found", refused.text
+    assert ppt.get("/api/v1/children/finnes-ikke").json() == {
+        **ppt.get(f"/api/v1/children/{world.child}").json(),
+        "detail": ppt.get("/api/v1/children/finnes-ikke").json()["detail"],
+        "instance": "/api/v1/children/finnes-ikke",
+    }
+    assert api.audit_count(actor_id=world.ppt, subject_id=world.child, outcome="refused") >= 2
+
+    world.level_2(case.id, PPT)  # under consent PPT reads who the case is about
+    assert ppt.get(f"/api/v1/children/{world.child}").status_code == 200
+    assert ppt.get(f"/api/v1/children/{world.child}/guardians").status_code == 200
+    # an administrator manages people and may read them
+    admin = api.as_(world.admin).get(f"/api/v1/children/{world.child}/guardians")
+    assert admin.status_code == 200 and {g["id"] for g in admin.json()} == set(by_id)
+    # a guardian reads their family through the family view, not these reads
+    assert api.as_(world.mother).get(f"/api/v1/children/{world.child}").status_code == 404

@@ -8,14 +8,15 @@ from typing import Annotated, ClassVar
 from litestar import Controller, post
 from litestar.params import JSONBody, QueryParameter
 
-from contracts import Child, Employee, Guardian, Guardianship, PregnantPerson
+from contracts import Child, Employee, Guardian, Guardianship, PersonKind, PregnantPerson
 from core.api.dependencies import Page, Pages, UoW
 from core.api.problems import WRITE_RESPONSES, problem_spec
 from core.api.routes import IdPath, create, read, replace
 from core.api.schemas import ChildIn, EmployeeIn, GuardianIn, GuardianshipIn, LookupIn, PregnantIn
 from core.errors import InvalidInput
-from core.services import lookups
+from core.services import lookups, subjects
 from core.services.lookups import LOOKUP_PURPOSES, LOOKUP_ROUTE, LookupRefusal, PersonMatch, route_purpose
+from core.services.subjects import GuardianOf
 
 LOOKUP_RESPONSES = {
     **WRITE_RESPONSES,
@@ -87,6 +88,30 @@ class PeopleController(Controller):
             since = w.now - dt.timedelta(days=days)
             items, total = lookups.refusals(w, since=since, limit=paging.limit, offset=paging.offset)
         return Page(items=items, total=total, limit=paging.limit, offset=paging.offset)
+
+    @read("/children/{child_id:str}", purpose="person.read_child")
+    def child(self, child_id: IdPath, uow: UoW) -> Child:
+        """The child of a case the caller may read (or any, for an administrator); 404 otherwise.
+
+        One audit event: ``case.read`` on the case that grants the read, listed in innsyn.
+        """
+        with uow() as w:
+            return subjects.read_subject(w, child_id, PersonKind.CHILD)  # type: ignore[return-value]
+
+    @read("/children/{child_id:str}/guardians", purpose="person.read_guardians")
+    def guardians(self, child_id: IdPath, uow: UoW) -> list[GuardianOf]:
+        """The child's guardians, for a caller who may read a case about the child; 404 otherwise.
+
+        Guardians' fødselsnumre are shown to administrators only.
+        """
+        with uow() as w:
+            return subjects.read_guardians(w, child_id)
+
+    @read("/pregnant/{person_id:str}", purpose="person.read_pregnant")
+    def pregnant(self, person_id: IdPath, uow: UoW) -> PregnantPerson:
+        """The pregnant person of a case the caller may read (or any, for an administrator); 404 otherwise."""
+        with uow() as w:
+            return subjects.read_subject(w, person_id, PersonKind.PREGNANT)  # type: ignore[return-value]
 
     @create("/children/{child_id:str}/guardians", purpose="person.register_guardian")
     def register_guardian(self, child_id: IdPath, data: JSONBody[GuardianIn], uow: UoW) -> Guardian:
