@@ -217,7 +217,7 @@ def group_reads(readers: list) -> list[dict[str, Any]]:
     line with a count (newest first), so the list stays short enough to read."""
     out: list[dict[str, Any]] = []
     for r in readers:
-        key = (r.reader_id, r.action, labels.date(r.at))
+        key = (r.reader_id, r.purpose, labels.date(r.at))
         if out and out[-1]["key"] == key:
             out[-1]["count"] += 1
             continue
