@@ -125,3 +125,22 @@ def test_the_child_and_guardians_of_a_case_are_read_under_the_case_rule(api: Api
     assert admin.status_code == 200 and {g["id"] for g in admin.json()} == set(by_id)
     # a guardian reads their family through the family view, not these reads
     assert api.as_(world.mother).get(f"/api/v1/children/{world.child}").status_code == 404
+
+
+def test_the_family_sees_who_wrote_and_who_is_responsible(api: Api, world: World) -> None:
+    """Issue 13: the family view names the employee and their unit, not only an id."""
+    case = world.open_case()
+    teacher, mother = api.as_(world.teacher), api.as_(world.mother)
+    note = {"text": "Ola lo mye i dag!", "shared_with_family": True}
+    teacher.ok("POST", f"/api/v1/cases/{case.id}/log", note)
+    mother.ok("POST", f"/api/v1/family/cases/{case.id}/comments", {"text": "Takk."})
+    entries = mother.ok("GET", f"/api/v1/family/cases/{case.id}/log")["items"]
+    by_text = {e["text"]: e for e in entries}
+    written = by_text["Ola lo mye i dag!"]
+    assert (written["author_id"], written["author_name"], written["author_unit"]) == (
+        world.teacher,
+        "Tina Ansatt",
+        "Fjordvik skole",
+    )
+    assert by_text["Takk."]["author_name"] and by_text["Takk."].get("author_unit") is None  # the family
+    assert mother.get(f"/api/v1/employees/{world.teacher}").status_code == 403  # still no employee reads

@@ -134,6 +134,7 @@ def test_undring_to_level_two_handover_and_withdrawal(world: World, people, site
     assert "Trukket tilbake" in mother.text()
     text = mother.text()
     assert "Hvem har lest om dere" in text and "Pia Ansatt (PPT Fjordvik)" in text
+    assert "åpnet saken" in text and "via web" not in text  # why, as a sentence (issue 13)
     assert ppt.goto(f"/saker/{case_id}", "ppt-etter-tilbaketrekking") == 403
     assert "Du har ikke tilgang" in ppt.text() and "Traceback" not in ppt.page.content()
     ppt.goto("/saker", "ppt-mine-saker-etter")
