@@ -3,6 +3,8 @@ per-employee limit the administrator sees), and reads of a case's child and guar
 
 from __future__ import annotations
 
+import datetime as dt
+
 import msgspec
 import pytest
 
@@ -144,3 +146,17 @@ def test_the_family_sees_who_wrote_and_who_is_responsible(api: Api, world: World
     )
     assert by_text["Takk."]["author_name"] and by_text["Takk."].get("author_unit") is None  # the family
     assert mother.get(f"/api/v1/employees/{world.teacher}").status_code == 403  # still no employee reads
+    today = world.clock.today()
+    teacher.ok(
+        "POST",
+        f"/api/v1/cases/{case.id}/measures",
+        {
+            "title": "Fast voksen i friminutt",
+            "goal": "Ola leker med andre",
+            "responsible_id": world.teacher,
+            "start_date": today.isoformat(),
+            "evaluation_date": (today + dt.timedelta(days=30)).isoformat(),
+        },
+    )
+    measure = mother.ok("GET", f"/api/v1/family/cases/{case.id}/measures")["items"][0]
+    assert (measure["responsible_name"], measure["responsible_unit"]) == ("Tina Ansatt", "Fjordvik skole")
