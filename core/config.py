@@ -109,6 +109,8 @@ class MunicipalityConfig(_Config):
     services: list[ServiceDirectoryEntry] = msgspec.field(default_factory=list, name="service")
     allow_synthetic_national_ids: bool = False
     retention_years: Annotated[int, msgspec.Meta(ge=1)] = 10
+    # look-ups of people by fødselsnummer or name one employee may make in 10 minutes (core.services.lookups)
+    person_lookups_per_10_minutes: Annotated[int, msgspec.Meta(ge=1, le=1000)] = 30
     region: str | None = None
 
     def to_contract(self) -> Municipality:

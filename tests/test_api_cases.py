@@ -14,8 +14,8 @@ def test_undring_to_collaboration_and_the_family_sees_it(api: Api, world: World)
     with world.platform.database.session() as session:
         fnr = session.get_one(PersonRow, world.child).national_id
 
-    found = teacher.ok("POST", "/api/v1/people/lookup", {"national_id": fnr})
-    assert found["id"] == world.child and found["type"] == "child"
+    found = teacher.ok("POST", "/api/v1/people/lookup", {"national_id": fnr, "purpose": "undring"})
+    assert found["id"] == world.child and found["kind"] == "child"
 
     case = teacher.ok(
         "POST",
@@ -119,7 +119,7 @@ def test_undring_to_collaboration_and_the_family_sees_it(api: Api, world: World)
     readers = mother.ok("GET", f"/api/v1/cases/{case_id}/access-log?limit=200")["items"]
     pia = [r for r in readers if r["reader_id"] == world.ppt]
     assert pia and pia[-1]["reader_name"] == "Pia Ansatt" and pia[-1]["units"] == ["PPT Fjordvik"]
-    assert pia[-1]["purpose"] == "case.read via API"
+    assert pia[-1]["purpose"] == "åpnet saken"  # a sentence (core.services.purposes), not the code
 
     # withdrawing consent cuts PPT's access at once
     mother.ok("POST", f"/api/v1/consents/{consent['id']}/withdraw", {"reason": "Vi vil tenke oss om."})

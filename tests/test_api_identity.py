@@ -8,6 +8,7 @@ from litestar.testing import TestClient
 from core.app import create_app
 from core.auth import issue_token
 from tests.conftest import PPT, World
+from tests.test_auth_local import pkce_tokens
 
 BASE = "http://testserver.local"
 
@@ -59,3 +60,18 @@ def test_expired_and_foreign_audience_tokens_are_refused(world: World, client: T
     assert expired.status_code == 401
     foreign = client.get("/api/v1/cases", headers=bearer(world, world.teacher, audience="annen-tjeneste"))
     assert foreign.status_code == 401
+
+
+def test_the_login_id_token_does_not_open_a_case(world: World, client: TestClient) -> None:
+    """Issue 13: the ID token from the login used as ``Authorization: Bearer`` on GET /cases/{id}."""
+    case = world.open_case()
+    client.follow_redirects = False
+    answer, _ = pkce_tokens(client, BASE, world.teacher)
+    tokens = answer.json()
+    ok = client.get(f"/api/v1/cases/{case.id}", headers={"Authorization": f"Bearer {tokens['access_token']}"})
+    assert ok.status_code == 200
+    refused = client.get(
+        f"/api/v1/cases/{case.id}", headers={"Authorization": f"Bearer {tokens['id_token']}"}
+    )
+    assert refused.status_code == 401 and "ID-token" in refused.json()["detail"]
+    assert "subject_id" not in refused.text

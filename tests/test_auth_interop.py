@@ -1,7 +1,8 @@
 """Interop with an OpenID provider this project did not write: npm's oidc-provider in Keycloak's URL
 layout (tests/oidc_peer/server.js), started on loopback. Stafett runs with auth kind "keycloak"
 pointing at it: a user logs in through the provider's own login and consent pages, the API answers
-/api/v1/me for them, and an expired, a wrongly signed and a wrong-audience token are refused.
+/api/v1/me for them, and an expired, a wrongly signed and a wrong-audience token, and the provider's
+ID token presented as a bearer token, are refused.
 
 The peer's node_modules come from `npm ci` in tests/oidc_peer, which `./dev test` runs.
 """
@@ -63,6 +64,12 @@ def peer(world: World) -> Iterator:
     processes: list[subprocess.Popen] = []
     key = jwk.JWK.generate(kty="RSA", size=2048, kid="peer-key", alg="RS256", use="sig")
     profile = {"name": "Tina Ansatt", "preferred_username": "tina"}
+    identity = {
+        "stafett_person": world.teacher,
+        "municipality": "9901",
+        "realm_access": {"roles": ["employee"]},
+        "groups": [f"/9901/{SCHOOL}/employee"],
+    }
 
     def start(redirect_uri: str) -> str:
         settings = {
@@ -81,13 +88,8 @@ def peer(world: World) -> Iterator:
             "accounts": {
                 "tina": {
                     "profile": profile,
-                    "token_claims": {
-                        **profile,
-                        "stafett_person": world.teacher,
-                        "municipality": "9901",
-                        "realm_access": {"roles": ["employee"]},
-                        "groups": [f"/9901/{SCHOOL}/employee"],
-                    },
+                    "token_claims": {**profile, **identity},
+                    "id_token_claims": identity,
                 }
             },
         }
@@ -219,10 +221,18 @@ def test_bearer_tokens_from_oidc_provider(world: World, stafett: tuple[str, str]
     def me(token: str) -> httpx.Response:
         return httpx.get(f"{app}/api/v1/me", headers={"Authorization": f"Bearer {token}"})
 
-    good = provider_tokens(peer, redirect)["access_token"]
+    tokens = provider_tokens(peer, redirect)
+    good = tokens["access_token"]
     answer = me(good)
     assert answer.status_code == 200, answer.text
     assert (answer.json()["person_id"], answer.json()["kind"]) == (world.teacher, "employee")
+    # the provider's RFC 9068 access token (header typ at+jwt, client_id) vs its ID token: same
+    # issuer, key and audience "stafett", no typ claim; only the ID token carries the nonce
+    assert jwt.JWT(jwt=good).token.jose_header["typ"] == "at+jwt"
+    id_claims = json.loads(jwt.JWT(jwt=tokens["id_token"]).token.objects["payload"])
+    assert id_claims["aud"] == "stafett" and id_claims["nonce"] == "no" and "typ" not in id_claims
+    assert id_claims["stafett_person"] == world.teacher  # it names the user as fully as the access token
+    _refused(me(tokens["id_token"]), "tilgangstoken")
 
     _refused(me(provider_tokens(peer, redirect, resource="urn:annen-tjeneste")["access_token"]), "audience")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import re
 import secrets
 from html.parser import HTMLParser
@@ -17,7 +18,9 @@ from litestar.datastructures import State
 
 import core.auth
 from core.auth import issue_token, keys
+from core.auth.realm import LocalRealm
 from core.auth.session import SESSION_COOKIE, Signer
+from core.auth.settings import AuthSettings
 from tests.conftest import SCHOOL, World
 
 
@@ -300,3 +303,30 @@ def test_token_for_an_inactive_person_is_not_a_user(world: World, server: str) -
         session.get(PersonRow, world.ppt).active = False
     answer = httpx.get(f"{server}/api/v1/me", headers={"Authorization": f"Bearer {token}"})
     assert answer.status_code == 403 and answer.headers["content-type"].startswith("application/problem+json")
+
+
+def test_an_id_token_or_refresh_token_is_not_an_access_token(world: World, server: str) -> None:
+    """Issue 13: the login's ID token (typ "ID", aud "stafett", good signature) used as a bearer token."""
+    with httpx.Client() as client:
+        answer, _ = pkce_tokens(client, server, world.teacher)
+    tokens = answer.json()
+
+    def me(token: str) -> httpx.Response:
+        return httpx.get(f"{server}/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+
+    assert me(tokens["access_token"]).status_code == 200
+    _refused(me(tokens["id_token"]), "ID-token")
+    _refused(me(tokens["refresh_token"]), "")  # its audience is the realm itself
+    userinfo = httpx.get(
+        f"{server}/realms/stafett/protocol/openid-connect/userinfo",
+        headers={"Authorization": f"Bearer {tokens['id_token']}"},
+    )
+    assert userinfo.status_code == 401
+
+    # an access token the realm signed for another client (azp), even with "stafett" in aud
+    realm = LocalRealm(world.platform, AuthSettings.from_config(world.platform.config.auth, server))
+    claims = json.loads(jwt.JWT(jwt=tokens["access_token"]).token.objects["payload"])
+    _refused(me(realm.sign({**claims, "azp": "annen-klient"})), "annen klient")
+    # the browser login, which checks the ID token as an ID token, still works
+    with httpx.Client(base_url=server) as browser:
+        assert login(browser, world.teacher).json()["person_id"] == world.teacher

@@ -22,7 +22,8 @@ def test_undring_to_level_two_handover_and_withdrawal(world: World, people, site
     teacher.goto("/saker/ny", "ny-undring")
     teacher.page.fill("#q", "ola fjord")
     teacher.submit("Søk", "ny-undring-funnet")
-    assert "Ola Fjord, født 4. mars 2018" in teacher.text()
+    assert "Ola Fjord, født 2018" in teacher.text()  # the birth year confirms the child (issue 13)
+    assert "4. mars 2018" not in teacher.text()
     teacher.page.fill("#observation", "Ola sitter alene i friminuttene og sier lite i timene.")
     teacher.page.fill("#observed_by", "kontaktlærer")
     assert teacher.submit("Registrer undringen", "sak-niva-0") == 200
@@ -134,6 +135,7 @@ def test_undring_to_level_two_handover_and_withdrawal(world: World, people, site
     assert "Trukket tilbake" in mother.text()
     text = mother.text()
     assert "Hvem har lest om dere" in text and "Pia Ansatt (PPT Fjordvik)" in text
+    assert "åpnet saken" in text and "via web" not in text  # why, as a sentence (issue 13)
     assert ppt.goto(f"/saker/{case_id}", "ppt-etter-tilbaketrekking") == 403
     assert "Du har ikke tilgang" in ppt.text() and "Traceback" not in ppt.page.content()
     ppt.goto("/saker", "ppt-mine-saker-etter")

@@ -41,6 +41,11 @@ class UnitOfWork:
         with self.platform.work(self.actor, self.purpose) as work:
             yield work
 
+    def for_purpose(self, route: str, refined: str) -> UnitOfWork:
+        """The same unit of work with the route purpose made precise by the body ("person.lookup" ->
+        "person.lookup:undring"), for routes whose purpose the caller states in the request."""
+        return UnitOfWork(self.platform, self.actor, self.purpose.replace(route, refined, 1))
+
 
 def actor_of(request: Request) -> Actor:
     user = request.scope.get("user")

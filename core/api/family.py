@@ -6,12 +6,14 @@ from __future__ import annotations
 from litestar import Controller
 from litestar.params import JSONBody
 
-from contracts import Case, Consent, LogEntry, Measure
+from contracts import Case, Consent, LogEntry
 from core.api.dependencies import Page, Pages, UoW
 from core.api.routes import IdPath, create, read
 from core.api.schemas import CommentIn
 from core.domain.policy import Action
+from core.services import family_view
 from core.services.access_log import AuditVerification
+from core.services.family_view import FamilyLogEntry, FamilyMeasure
 
 
 class FamilyController(Controller):
@@ -30,16 +32,28 @@ class FamilyController(Controller):
             return w.cases.state(case_id, Action.READ_FAMILY_VIEW).case
 
     @read("/{case_id:str}/log", purpose="family.read_log")
-    def log(self, case_id: IdPath, uow: UoW, paging: Pages) -> Page[LogEntry]:
-        """The stafettlogg entries shared with the family."""
+    def log(self, case_id: IdPath, uow: UoW, paging: Pages) -> Page[FamilyLogEntry]:
+        """The stafettlogg entries shared with the family, with the name and unit of who wrote each."""
         with uow() as w:
-            return paging.page(w.log.family_entries(case_id))
+            page = paging.page(w.log.family_entries(case_id))
+            return Page(
+                items=family_view.log_entries(w, case_id, page.items),
+                total=page.total,
+                limit=page.limit,
+                offset=page.offset,
+            )
 
     @read("/{case_id:str}/measures", purpose="family.read_measures")
-    def measures(self, case_id: IdPath, uow: UoW, paging: Pages) -> Page[Measure]:
-        """Measures and home tasks (``for_family``) with their evaluations."""
+    def measures(self, case_id: IdPath, uow: UoW, paging: Pages) -> Page[FamilyMeasure]:
+        """Measures and home tasks (``for_family``) with their evaluations, and who is responsible."""
         with uow() as w:
-            return paging.page(w.measures.list(case_id))
+            page = paging.page(w.measures.list(case_id))
+            return Page(
+                items=family_view.measures(w, case_id, page.items),
+                total=page.total,
+                limit=page.limit,
+                offset=page.offset,
+            )
 
     @read("/{case_id:str}/consents", purpose="family.read_consents")
     def consents(self, case_id: IdPath, uow: UoW, paging: Pages) -> Page[Consent]:

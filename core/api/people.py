@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
-from litestar import Controller
-from litestar.params import JSONBody
+import datetime as dt
+from typing import Annotated
 
-from contracts import Child, Employee, Guardian, Guardianship, PregnantPerson
-from core.api.dependencies import UoW
-from core.api.routes import IdPath, action, create, read, replace
+from litestar import Controller, post
+from litestar.params import JSONBody, QueryParameter
+
+from contracts import Child, Employee, Guardian, Guardianship, PersonKind, PregnantPerson
+from core.api.dependencies import Page, Pages, UoW
+from core.api.problems import WRITE_RESPONSES, problem_spec
+from core.api.routes import IdPath, create, read, replace
 from core.api.schemas import ChildIn, EmployeeIn, GuardianIn, GuardianshipIn, LookupIn, PregnantIn
+from core.errors import InvalidInput
+from core.services import lookups, subjects
+from core.services.lookups import LOOKUP_PURPOSES, LOOKUP_ROUTE, LookupRefusal, PersonMatch, route_purpose
+from core.services.subjects import GuardianOf
+
+LOOKUP_RESPONSES = {
+    **WRITE_RESPONSES,
+    429: problem_spec("For mange oppslag av personer på kort tid; kommunens administrator ser avslaget."),
+}
 
 
 class PeopleController(Controller):
@@ -38,11 +51,67 @@ class PeopleController(Controller):
                 national_id=data.national_id,
             )
 
-    @action("/people/lookup", purpose="person.lookup")
-    def lookup(self, data: JSONBody[LookupIn], uow: UoW) -> Child | PregnantPerson:
-        """Find the subject of a new undring by fødselsnummer (sent in the body, never in the URL)."""
-        with uow() as w:
+    @post(
+        "/people/lookup",
+        opt={"purpose": LOOKUP_ROUTE},
+        responses=LOOKUP_RESPONSES,
+        status_code=200,
+        sync_to_thread=True,
+    )
+    def lookup(self, data: JSONBody[LookupIn], uow: UoW) -> PersonMatch:
+        """Find the subject of a new undring by fødselsnummer (sent in the body, never in the URL).
+
+        Requires a stated ``purpose``; answers only id, kind, name and birth year; at most
+        ``person_lookups_per_10_minutes`` look-ups per employee (429 over it, shown to the administrator).
+        """
+        if data.purpose is None:
+            raise InvalidInput(
+                "Oppgi formålet med oppslaget (purpose): " + ", ".join(LOOKUP_PURPOSES) + ".",
+                field="purpose",
+                code="purpose_required",
+            )
+        with uow.for_purpose(LOOKUP_ROUTE, route_purpose(data.purpose))() as w:
             return w.people.find_by_national_id(data.national_id)
+
+    @read("/people/lookup-refusals", purpose="person.lookup_refusals")
+    def lookup_refusals(
+        self,
+        uow: UoW,
+        paging: Pages,
+        days: Annotated[int, QueryParameter(ge=1, le=366, description="Så mange dager tilbake.")] = 30,
+    ) -> Page[LookupRefusal]:
+        """Employees who hit the look-up limit, latest first: when and how often (administrators).
+
+        Names no one who was looked up.
+        """
+        with uow() as w:
+            since = w.now - dt.timedelta(days=days)
+            items, total = lookups.refusals(w, since=since, limit=paging.limit, offset=paging.offset)
+        return Page(items=items, total=total, limit=paging.limit, offset=paging.offset)
+
+    @read("/children/{child_id:str}", purpose="person.read_child")
+    def child(self, child_id: IdPath, uow: UoW) -> Child:
+        """The child of a case the caller may read (or any, for an administrator); 404 otherwise.
+
+        One audit event: ``case.read`` on the case that grants the read, listed in innsyn.
+        """
+        with uow() as w:
+            return subjects.read_subject(w, child_id, PersonKind.CHILD)  # type: ignore[return-value]
+
+    @read("/children/{child_id:str}/guardians", purpose="person.read_guardians")
+    def guardians(self, child_id: IdPath, uow: UoW) -> list[GuardianOf]:
+        """The child's guardians, for a caller who may read a case about the child; 404 otherwise.
+
+        Guardians' fødselsnumre are shown to administrators only.
+        """
+        with uow() as w:
+            return subjects.read_guardians(w, child_id)
+
+    @read("/pregnant/{person_id:str}", purpose="person.read_pregnant")
+    def pregnant(self, person_id: IdPath, uow: UoW) -> PregnantPerson:
+        """The pregnant person of a case the caller may read (or any, for an administrator); 404 otherwise."""
+        with uow() as w:
+            return subjects.read_subject(w, person_id, PersonKind.PREGNANT)  # type: ignore[return-value]
 
     @create("/children/{child_id:str}/guardians", purpose="person.register_guardian")
     def register_guardian(self, child_id: IdPath, data: JSONBody[GuardianIn], uow: UoW) -> Guardian:

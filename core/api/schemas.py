@@ -23,6 +23,7 @@ from contracts import (
     UnitMembership,
 )
 from contracts.base import Contract, Id
+from core.services.lookups import LookupPurpose
 
 # No NUL characters: PostgreSQL text cannot store them, so they are refused at the door (400).
 Text = Annotated[str, msgspec.Meta(max_length=20_000, pattern=r"^[^\x00]*$")]
@@ -61,6 +62,15 @@ class LookupIn(Body):
     """A look-up by fødselsnummer is sent in the body, so the number never lands in URLs or access logs."""
 
     national_id: NationalId
+    # why the person is looked up (core.services.lookups.LOOKUP_PURPOSES); required, refused in bokmål
+    # when missing. Optional in the schema only so that a missing one gets that bokmål answer.
+    purpose: Annotated[
+        LookupPurpose | None,
+        msgspec.Meta(
+            description="Formålet med oppslaget: undring (registrere en undring), parorende (barn som "
+            "pårørende) eller foresatte (registrere foresatte). Påkrevd."
+        ),
+    ] = None
 
 
 class GuardianIn(Body):

@@ -99,7 +99,7 @@ def login_router(auth: Auth) -> Router:
                 )
             claims = await auth.validator.validate(tokens["access_token"])
             if tokens.get("id_token"):
-                await auth.validator.validate(tokens["id_token"], nonce=started["nonce"])
+                await auth.validator.validate_id_token(tokens["id_token"], nonce=started["nonce"])
             await to_thread.run_sync(actor_from_claims, claims, auth.platform)
         except (KeycloakError, KeyError):
             return _page(

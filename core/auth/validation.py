@@ -74,19 +74,39 @@ class TokenValidator:
             raise InvalidToken("Identitetstjenestens nøkler er ikke tilgjengelige.")
         return self._keys
 
-    async def validate(
-        self, token: str, *, audience: str | None = None, nonce: str | None = None
-    ) -> dict[str, Any]:
-        """The claims of a valid token for ``audience`` (default: our client id); raises InvalidToken."""
+    async def validate(self, token: str) -> dict[str, Any]:
+        """The claims of a valid **access token** for Stafett; raises InvalidToken.
+
+        Only this authenticates an API or page request. An ID token (or a refresh or logout token)
+        with a good signature, issuer and audience is still refused: see ``_access_token_only``.
+        """
+        claims = await self._decode(token)
+        _access_token_only(_header(token), claims, self.settings.client_id)
+        return claims
+
+    async def validate_id_token(self, token: str, *, nonce: str) -> dict[str, Any]:
+        """The claims of the login's ID token (OpenID Connect Core 3.1.3.7); used by /auth/callback
+        only, to check the login it belongs to, never to authenticate a request."""
+        claims = await self._decode(token)
+        if claims.get("typ") not in (None, "ID"):
+            raise InvalidToken("Dette er ikke et ID-token.")
+        azp = claims.get("azp")
+        if azp is not None and azp != self.settings.client_id:
+            raise InvalidToken("ID-tokenet er utstedt til en annen klient (azp).")
+        if claims.get("nonce") != nonce:
+            raise InvalidToken("ID-tokenet hører ikke til denne innloggingen (nonce).")
+        return claims
+
+    async def _decode(self, token: str) -> dict[str, Any]:
+        """Signature, issuer, audience (our client id among ``aud``, a string or a list) and expiry."""
         if not token or token.count(".") != 2:
             raise InvalidToken("Tokenet er ikke et gyldig JWT.")
         keys = await self._key_set(_header(token).get("kid"))
-        expected = audience or self.settings.client_id
         try:
-            claims = self._openid.decode_token(
+            return self._openid.decode_token(
                 token,
                 key=keys,
-                check_claims={"iss": self.settings.issuer, "aud": expected, "exp": None},
+                check_claims={"iss": self.settings.issuer, "aud": self.settings.client_id, "exp": None},
                 leeway=self.settings.leeway,
                 algs=ALGORITHMS,
                 expected_type="JWS",
@@ -106,8 +126,32 @@ class TokenValidator:
             raise InvalidToken(f"Tokenet mangler eller har ugyldig innhold ({text}).") from None
         except (JWException, ValueError, TypeError, KeyError):
             raise InvalidToken("Tokenets signatur kan ikke bekreftes.") from None
-        if nonce is not None and claims.get("nonce") != nonce:
-            raise InvalidToken("ID-tokenet hører ikke til denne innloggingen (nonce).")
-        if claims.get("typ") not in (None, "Bearer", "ID"):
+
+
+ACCESS_TOKEN_MEDIA_TYPES = frozenset({"at+jwt", "application/at+jwt"})
+
+
+def _access_token_only(header: dict[str, Any], claims: dict[str, Any], client_id: str) -> None:
+    """Refuse whatever is not an access token issued to our client.
+
+    The type: Keycloak marks its access tokens with the claim ``typ: "Bearer"`` (ID tokens ``"ID"``,
+    refresh tokens ``"Refresh"``) and its adapters refuse any other type; a provider following
+    RFC 9068 (npm oidc-provider, among others) marks them with the JOSE header ``typ: "at+jwt"``
+    instead and has no ``typ`` claim. A token with neither mark is refused: an OpenID Connect ID token
+    from such a provider carries our client id as ``aud`` too, so the audience alone cannot tell.
+    The client: the authorized party (Keycloak's ``azp``, RFC 9068's ``client_id``) must be our
+    client when the token names one, so a token another client of the realm obtained for itself is
+    not taken for ours just because an audience mapper also put "stafett" in ``aud``.
+    """
+    kind = claims.get("typ")
+    if kind is not None:
+        if kind != "Bearer":
+            if kind == "ID":
+                raise InvalidToken("Dette er et ID-token; bruk tilgangstokenet (access_token).")
             raise InvalidToken("Dette er ikke et tilgangstoken.")
-        return claims
+    elif str(header.get("typ", "")).lower() not in ACCESS_TOKEN_MEDIA_TYPES:
+        raise InvalidToken("Dette er ikke et tilgangstoken; bruk tilgangstokenet (access_token).")
+    for name in ("azp", "client_id"):
+        party = claims.get(name)
+        if party is not None and party != client_id:
+            raise InvalidToken(f"Tokenet er utstedt til en annen klient ({name}).")

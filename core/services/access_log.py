@@ -15,6 +15,7 @@ from sqlalchemy import and_, or_, select
 
 from core import audit
 from core.domain.policy import Action
+from core.services import purposes
 from core.services.state import CaseState
 from core.storage import models as m
 
@@ -34,7 +35,7 @@ class AccessEvent(msgspec.Struct, kw_only=True, frozen=True):
     reader_kind: str  # employee | guardian | youth | system
     units: list[str]  # the reader's units (names), as they are now
     action: str
-    purpose: str
+    purpose: str  # why, as the family reads it (core.services.purposes): "leste stafettloggen"
     on_behalf_of: str | None = None
 
 
@@ -86,7 +87,7 @@ class AccessLogService:
                 reader_kind=e.actor_kind,
                 units=units.get(e.actor_id, []) if e.actor_id else [],
                 action=e.action,
-                purpose=e.purpose,
+                purpose=purposes.describe(e.purpose),  # a bokmål sentence; the stored code stays
                 on_behalf_of=e.on_behalf_of,
             )
             for e in events

@@ -23,7 +23,8 @@ from core.domain import national_id
 from core.domain.policy import Action, Actor, ActorKind
 from core.errors import Conflict, InvalidInput, NotFound
 from core.ids import new_id
-from core.services import mapping
+from core.services import lookups, mapping
+from core.services.lookups import PersonMatch
 from core.storage import models as m
 
 if TYPE_CHECKING:
@@ -137,9 +138,13 @@ class PeopleService:
         ).all()
         return mapping.employee(row, list(memberships), list(roles))
 
-    def find_by_national_id(self, number: str) -> Child | PregnantPerson:
-        """Look up the subject of a new undring by fødselsnummer; the look-up is audited."""
+    def find_by_national_id(self, number: str) -> PersonMatch:
+        """Look up the subject of a new undring by fødselsnummer: counted, audited, little data."""
         number = self._valid_national_id(number)
+        lookups.count_lookup(self.work)
+        return self._by_number(number)
+
+    def _by_number(self, number: str) -> PersonMatch:
         row = self.work.session.scalar(
             select(m.PersonRow).where(
                 m.PersonRow.municipality_id == self.work.municipality_id, m.PersonRow.national_id == number
@@ -148,12 +153,13 @@ class PeopleService:
         self.work.authorize(Action.READ_PERSON, subject_id=row.id if row else None)
         if row is None or row.kind not in (PersonKind.CHILD, PersonKind.PREGNANT):
             raise NotFound("Fant ingen registrert person med dette fødselsnummeret.", code="person_not_found")
-        return mapping.subject(row)
+        return lookups.match(row)
 
-    def search_subjects(self, query: str, *, limit: int = 20) -> list[Child | PregnantPerson]:
+    def search_subjects(self, query: str, *, limit: int = 20) -> list[PersonMatch]:
         """Children and pregnant persons of the municipality by fødselsnummer or name (for a new undring).
 
-        Every person shown is a look-up of that person, audited like ``find_by_national_id``.
+        One call is one look-up against the caller's limit; every person shown is a look-up of that
+        person, audited like ``find_by_national_id``.
         """
         text = " ".join((query or "").split())
         if len(text) < 2:
@@ -161,8 +167,10 @@ class PeopleService:
         if len(text) > 100:
             raise InvalidInput("Søket er for langt: skriv navnet eller fødselsnummeret.", field="q")
         if text.replace(" ", "").isdigit():
-            return [self.find_by_national_id(text)]
-        self.work.authorize(Action.READ_PERSON)
+            number = self._valid_national_id(text)
+            lookups.count_lookup(self.work)
+            return [self._by_number(number)]
+        lookups.count_lookup(self.work)
         name = m.PersonRow.given_name + " " + m.PersonRow.family_name
         stmt = select(m.PersonRow).where(
             m.PersonRow.municipality_id == self.work.municipality_id,
@@ -176,7 +184,7 @@ class PeopleService:
         ).all()
         for row in rows:
             self.work.authorize(Action.READ_PERSON, subject_id=row.id)
-        return [mapping.subject(r) for r in rows]
+        return [lookups.match(r) for r in rows]
 
     def colleagues(self, unit_ids: list[str]) -> list[Employee]:
         """Active employees of ``unit_ids`` and the BTI coordinators: who may hold the baton or a measure."""

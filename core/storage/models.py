@@ -237,6 +237,7 @@ class AuditEventRow(Base):
     __table_args__ = (
         UniqueConstraint("municipality_id", "seq"),
         Index("ix_audit_event_case_at", "case_id", "at"),
+        Index("ix_audit_event_actor_at", "actor_id", "at"),  # look-ups counted per person (0006)
     )
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     municipality_id: Mapped[str] = mapped_column(ForeignKey("municipality.id"))

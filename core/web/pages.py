@@ -19,6 +19,7 @@ from contracts import CloseReason, ConcernKind, InformationArea, MeetingKind, Pa
 from core.api.routes import IdPath
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound, StafettError
 from core.platform import Platform, Work
+from core.services.lookups import route_purpose
 from core.web import forms, views
 from core.web.render import CSRF_FIELD, actor, csrf_ok, is_family, page
 
@@ -201,7 +202,7 @@ async def finn_barn(request: Request) -> Response:
         return _new_case_context(w, query, found)
 
     try:
-        context = await _run(request, "person.lookup", search)
+        context = await _run(request, route_purpose("undring"), search)  # the stated purpose, in innsyn
     except StafettError as exc:
         context = await _run(request, "case.new_form", _new_case_context, query)
         return await show(request, "ny_undring.html", values=form, error=exc, status=exc.status, **context)

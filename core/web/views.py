@@ -25,6 +25,7 @@ from contracts import (
 from core.domain.policy import Action
 from core.errors import NotFound
 from core.platform import Work
+from core.services import family_view
 from core.services.cases import CaseOverview
 from core.services.record import RecordService
 from core.web import forms, labels
@@ -187,9 +188,8 @@ def family_page(w: Work, case_id: str) -> dict[str, Any]:
     consents: list[Consent] = w.consents.list(case_id)
     readers = w.access_log.readers(case_id)
     units = {u.id: u for u in w.directory.units()}
-    names = w.people.employee_names(
-        {e.author_id for e in entries if e.author_id} | {m.measure.responsible_id for m in measures}
-    )
+    named = {e.author_id for e in entries if e.author_id} | {m.measure.responsible_id for m in measures}
+    names, author_units = family_view.named(w, case_id, named)  # who wrote, who is responsible, and where
     names[w.actor.id or ""] = "Deg"
     return {
         "case": case,
@@ -208,6 +208,7 @@ def family_page(w: Work, case_id: str) -> dict[str, Any]:
         "readers": group_reads(readers),
         "units": units,
         "names": names,
+        "author_units": author_units,
         "tools": w.plugins.tools,
         "entry_details": lambda e: entry_details(e, w.plugins.tools, units, names),
     }
@@ -218,7 +219,7 @@ def group_reads(readers: list) -> list[dict[str, Any]]:
     line with a count (newest first), so the list stays short enough to read."""
     out: list[dict[str, Any]] = []
     for r in readers:
-        key = (r.reader_id, r.action, labels.date(r.at))
+        key = (r.reader_id, r.purpose, labels.date(r.at))
         if out and out[-1]["key"] == key:
             out[-1]["count"] += 1
             continue

@@ -3,7 +3,8 @@
 // Started by tests/test_auth_interop.py with a JSON config on argv[2]:
 //   {"port": 0, "realm": "stafett", "jwk": {...private RSA JWK...},
 //    "clients": [{client_id, client_secret, redirect_uris, ttl}],
-//    "accounts": {"<login>": {claims for the ID token and extra access-token claims}}}
+//    "accounts": {"<login>": {"profile": {...}, "token_claims": {extra access-token claims},
+//                             "id_token_claims": {what the realm's mappers also put into the ID token}}}}
 // It prints one line "listening <port>" once the socket is bound. Login and consent run through
 // oidc-provider's own devInteractions pages (any password; the login names an account).
 import http from 'node:http';
@@ -37,7 +38,12 @@ server.listen(settings.port, '127.0.0.1', () => {
       introspection: '/protocol/openid-connect/token/introspect',
     },
     scopes: ['openid', 'profile', 'offline_access'],
-    claims: { openid: ['sub'], profile: ['name', 'preferred_username'] },
+    // Keycloak's mappers put stafett_person, municipality and groups into the ID token as well
+    // ("Add to ID token"); claims only reach an ID token when a scope lists them.
+    claims: {
+      openid: ['sub', 'stafett_person', 'municipality', 'realm_access', 'groups'],
+      profile: ['name', 'preferred_username'],
+    },
     pkce: { methods: ['S256'], required: () => true },
     features: {
       devInteractions: { enabled: true },
@@ -58,7 +64,10 @@ server.listen(settings.port, '127.0.0.1', () => {
     },
     async findAccount(ctx, id) {
       if (!account(id)) return undefined;
-      return { accountId: id, claims: async () => ({ sub: id, ...account(id).profile }) };
+      return {
+        accountId: id,
+        claims: async () => ({ sub: id, ...account(id).profile, ...account(id).id_token_claims }),
+      };
     },
     async extraTokenClaims(ctx, token) {
       const found = token.accountId && account(token.accountId);
