@@ -26,6 +26,7 @@ PURPOSE_HEADER = "X-Stafett-Purpose"
 MAX_PURPOSE = 300
 MAX_LIMIT = 200
 T = TypeVar("T")
+U = TypeVar("U")
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,10 @@ class Page(msgspec.Struct, Generic[T], kw_only=True, frozen=True):
     total: int
     limit: int
     offset: int
+
+    def with_items(self, items: list[U]) -> Page[U]:
+        """The same page with its items turned into another shape (e.g. the family's view of them)."""
+        return Page(items=items, total=self.total, limit=self.limit, offset=self.offset)
 
 
 UoW: TypeAlias = NamedDependency[UnitOfWork]  # the handler's unit of work
