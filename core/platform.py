@@ -136,7 +136,7 @@ class Work:
         self.purpose = purpose
         self.now = platform.clock()
         self.events: list[CaseEvent] = []
-        self._audit_pending: list[dict] = []
+        self._audit_pending: list[audit.AuditEvent] = []
 
     @property
     def municipality_id(self) -> str:
@@ -199,47 +199,43 @@ class Work:
     ) -> None:
         """Audit what came of an allowed action that happens outside Stafett (an outbox delivery:
         ``delivered``, ``failed``, ``cancelled``), through the same queue as every decision."""
-        self._audit_pending.append(
-            dict(
-                municipality_id=self.municipality_id,
-                at=self.now,
-                actor_id=self.actor.id,
-                actor_kind=str(self.actor.kind),
-                on_behalf_of=self.actor.on_behalf_of,
-                action=str(action),
-                purpose=self.purpose,
-                outcome=outcome,
-                reason=reason,
-                case_id=case_id,
-                subject_id=None,
-            )
-        )
+        self._audit_pending.append(self._event(action, outcome, reason, case_id, None))
 
     def _audit(
         self, action: Action, decision: Decision, case: CaseFacts | None, subject_id: str | None
     ) -> None:
         """Queue an audit event; ``flush_audit`` chains the queue in just before commit."""
         self._audit_pending.append(
-            dict(
-                municipality_id=self.municipality_id,
-                at=self.now,
-                actor_id=self.actor.id,
-                actor_kind=str(self.actor.kind),
-                on_behalf_of=self.actor.on_behalf_of,
-                action=str(action),
-                purpose=self.purpose,
-                outcome="allowed" if decision.allowed else "refused",
-                reason=decision.basis if decision.allowed else f"{decision.basis}: {decision.reason}",
-                case_id=case.case_id if case else None,
-                subject_id=subject_id or (case.subject_id if case else None),
+            self._event(
+                action,
+                "allowed" if decision.allowed else "refused",
+                decision.basis if decision.allowed else f"{decision.basis}: {decision.reason}",
+                case.case_id if case else None,
+                subject_id or (case.subject_id if case else None),
             )
+        )
+
+    def _event(
+        self, action: Action, outcome: str, reason: str, case_id: str | None, subject_id: str | None
+    ) -> audit.AuditEvent:
+        return audit.AuditEvent(
+            municipality_id=self.municipality_id,
+            at=self.now,
+            actor_id=self.actor.id,
+            actor_kind=str(self.actor.kind),
+            on_behalf_of=self.actor.on_behalf_of,
+            action=str(action),
+            purpose=self.purpose,
+            outcome=outcome,
+            reason=reason,
+            case_id=case_id,
+            subject_id=subject_id,
         )
 
     def flush_audit(self) -> None:
         """Append the queued audit events to the chain. Done last in the transaction, so the chain head
         of the municipality is locked only for the moment before commit, not for the whole request."""
-        for event in self._audit_pending:
-            audit.append(self.session, **event)
+        audit.append(self.session, self._audit_pending)
         self._audit_pending.clear()
 
     @cached_property
