@@ -76,7 +76,8 @@ class GroupCommit:
                     self._cond.wait()
                 if not self._waiting:
                     return
-                batch, count = [], 0
+                batch: list[tuple[Sequence[AuditEvent], Future[None]]] = []
+                count = 0
                 while self._waiting and (not batch or count + len(self._waiting[0][0]) <= self._max_batch):
                     item = self._waiting.pop(0)
                     batch.append(item)
