@@ -167,14 +167,10 @@ def fill(fields: list[forms.Field], out: dict[str, list[str]]) -> None:
 def test_ppt_sees_case_in_mine_saker_once_consent_is_in_force(world: World, people) -> None:
     case = world.open_case()
     world.level_1(case.id)
-    with world.as_(world.teacher) as w:
-        w.cases.add_participant(case.id, PPT)
-    consent = world.consent(case.id, [PPT], give=False)
+    world.join(case.id, PPT, lapsed=True)
     ppt = people(world.ppt)
-    assert "Ola Fjord" not in ppt.text()  # a participant without consent in force sees nothing
-    for giver in consent.givers:
-        with world.as_(giver.person_id) as w:
-            w.consents.give(consent.id)
+    assert "Ola Fjord" not in ppt.text()  # a participant whose consent was withdrawn sees nothing
+    world.consent(case.id, [PPT])  # a new consent in force: the same participant's basis holds again
     ppt.goto("/saker", "ppt-med-samtykke")
     assert "Ola Fjord" in ppt.text() and "nivå 1 – intern innsats" in ppt.text()
 
