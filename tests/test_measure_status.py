@@ -162,3 +162,17 @@ def test_an_evaluation_without_a_next_date_ends_the_measure(api: Api, world: Wor
     assert (done["status"], done["next_evaluation_date"]) == ("ended", None)
     refused = status(teacher, measure["id"], {"status": "paused", "reason": "x"})
     assert refused.status_code == 409 and refused.json()["code"] == "measure_ended"
+
+
+def test_a_units_journal_reads_the_measures_status_in_fhir(api: Api, world: World) -> None:
+    from adapters.fhir import mapping
+
+    case = world.open_case()
+    teacher = api.as_(world.teacher)
+    measure = new_measure(teacher, world, case.id, world.teacher).json()
+    status(teacher, measure["id"], {"status": "paused", "reason": "Sykehusopphold."})
+    with world.as_(world.teacher) as w:
+        (paused,) = w.measures.list(case.id)
+        the_case = w.cases.get(case.id)
+    assert mapping.goal(the_case, paused)["lifecycleStatus"] == "on-hold"
+    assert mapping.care_plan(the_case, [paused])["activity"][0]["detail"]["status"] == "on-hold"

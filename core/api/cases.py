@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from litestar import Controller, Response
+from litestar.datastructures import ResponseHeader
 from litestar.params import JSONBody
 
 from contracts import Case, Concern, Consent, Handover, LogEntry, Measure, Meeting, Participant
@@ -94,7 +95,15 @@ class CaseController(Controller):
         with uow() as w:
             return paging.page(w.cases.state(case_id).participants)
 
-    @create("/{case_id:str}/participants", purpose="case.add_participant")
+    @create(
+        "/{case_id:str}/participants",
+        purpose="case.add_participant",
+        response_headers=[
+            ResponseHeader(
+                name="Location", description="adressen til den nye deltakeren", documentation_only=True
+            )
+        ],
+    )
     def add_participant(
         self, case_id: IdPath, data: JSONBody[ParticipantIn], uow: UoW
     ) -> Response[Participant]:
