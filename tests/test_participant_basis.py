@@ -170,3 +170,24 @@ def test_reminders_are_one_scan_whatever_the_number_of_cases(world: World, cases
     assert [r.kind for r in due] == [ReminderKind.CONSENT_MISSING] * cases
     selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
     assert len(selects) <= 6, selects  # the same few scans for one case or many
+
+
+def test_a_stafettholder_who_lost_access_is_not_the_one_reminded(world: World) -> None:
+    """PPT holds the baton when the consent is withdrawn: PPT cannot open the case, the owning unit acts."""
+    case = world.open_case()
+    world.level_2(case.id)
+    with world.as_(world.teacher) as w:
+        handover = w.relay_holder.request_handover(case.id, world.ppt)
+    with world.as_(world.ppt) as w:
+        w.relay_holder.accept(handover.id)
+    with world.as_(world.teacher) as w:
+        consent_id = w.consents.list(case.id)[0].id
+    with world.as_(world.mother) as w:
+        w.consents.withdraw(consent_id)
+    with world.system() as w:
+        (reminder,) = ReminderService(w).due()
+    assert (reminder.kind, reminder.relay_holder_id, reminder.recipient_id) == (
+        ReminderKind.CONSENT_MISSING,
+        world.ppt,
+        None,
+    )

@@ -124,13 +124,27 @@ class ReminderService:
         cases: dict[str, tuple[int, str, str | None, list[str]]] = {}
         for case_id, level, unit_id, holder_id, lapsed in rows:
             cases.setdefault(case_id, (level, unit_id, holder_id, []))[3].append(lapsed)
+        holder_units: dict[str, set[str]] = {}
+        for person_id, unit_id in work.session.execute(
+            select(m.UnitMembershipRow.person_id, m.UnitMembershipRow.unit_id).where(
+                m.UnitMembershipRow.person_id.in_({c[2] for c in cases.values() if c[2]})
+            )
+        ):
+            holder_units.setdefault(person_id, set()).add(unit_id)
+
+        def recipient(holder_id: str | None, lapsed: list[str]) -> str | None:
+            """The stafettholder, unless the withdrawal took their own access (all their units lapsed):
+            then the owning unit (None) acts."""
+            units = holder_units.get(holder_id or "", set())
+            return None if holder_id is None or (units and units <= set(lapsed)) else holder_id
+
         return [
             Reminder(
                 kind=ReminderKind.CONSENT_MISSING,
                 case_id=case_id,
                 level=Level(level),
                 owner_unit_id=unit_id,
-                recipient_id=holder_id,
+                recipient_id=recipient(holder_id, lapsed),
                 relay_holder_id=holder_id,
                 unit_ids=lapsed,
                 message=f"Saken er på {LEVEL_NAMES[Level(level)]}, men samtykket nivået krever, gjelder ikke "
