@@ -15,7 +15,9 @@ from .enums import (
     InformationArea,
     Level,
     LogEntryKind,
+    MeasureStatus,
     MeetingKind,
+    ParticipantStatus,
     ParticipationBasis,
     ServiceType,
 )
@@ -75,6 +77,8 @@ class Measure(Contract):
     created_at: dt.datetime
     evaluations: list[Evaluation] = []
     for_family: bool = False  # a home task: carried out by the family
+    status: MeasureStatus = MeasureStatus.ACTIVE
+    next_evaluation_date: dt.date | None = None  # the evaluation due; None unless the measure is active
 
 
 class LogEntry(Contract):
@@ -139,6 +143,9 @@ class Participant(Contract):
     basis: ParticipationBasis
     added_at: dt.datetime
     added_by: Id | None = None
+    # ``basis_lapsed``: on consent, but no consent in force covers the unit now (withdrawn or expired);
+    # the unit then has no access to the case, and a case at level 2–3 lacks the consent its level needs.
+    status: ParticipantStatus = ParticipantStatus.ACTIVE
 
 
 class Handover(Contract):

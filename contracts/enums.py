@@ -91,12 +91,14 @@ class LogEntryKind(StrEnum):
     CONCERN = "concern"
     MEASURE_CREATED = "measure_created"
     MEASURE_EVALUATED = "measure_evaluated"
+    MEASURE_STATUS_CHANGED = "measure_status_changed"  # paused, resumed, ended or cancelled, with a reason
     MEETING = "meeting"
     CONSENT_GIVEN = "consent_given"
     CONSENT_WITHDRAWN = "consent_withdrawn"
     LEVEL_CHANGED = "level_changed"
     PARTICIPANT_ADDED = "participant_added"
     PARTICIPANT_REMOVED = "participant_removed"
+    PARTICIPANT_BASIS_LAPSED = "participant_basis_lapsed"  # a withdrawal left services without a basis
     RELAY_HOLDER_ASSIGNED = "relay_holder_assigned"
     HANDOVER_REQUESTED = "handover_requested"
     HANDOVER_ACCEPTED = "handover_accepted"
@@ -113,6 +115,22 @@ class ParticipationBasis(StrEnum):
     OWNER = "owner"  # the unit that raised the concern
     CONSENT = "consent"  # taking part under the family's consent
     REPORT_DUTY = "report_duty"  # opplysningsplikt til barnevernet: the one path without consent
+
+
+class ParticipantStatus(StrEnum):
+    """Whether a participant's basis holds now: computed from the consents in force, never stored."""
+
+    ACTIVE = "active"
+    BASIS_LAPSED = "basis_lapsed"  # taking part on consent, but no consent in force covers the unit
+
+
+class MeasureStatus(StrEnum):
+    """Where a tiltak stands; only an active one has an evaluation due."""
+
+    ACTIVE = "active"
+    PAUSED = "paused"  # resumed with a new evaluation date
+    ENDED = "ended"  # final: evaluated without a next date, or ended with a reason
+    CANCELLED = "cancelled"  # final: stopped before it was carried out
 
 
 class MeetingKind(StrEnum):

@@ -241,8 +241,6 @@ def _seed_case(
             partners = [helpers[ServiceType.PPT]] + (
                 [helpers[ServiceType.FAMILY_SERVICE]] if target == 3 else []
             )
-            for unit_id in partners:
-                work.cases.add_participant(case.id, unit_id)
             state = work.cases.state(case.id)
             work.consents.request(
                 case.id,
@@ -254,6 +252,8 @@ def _seed_case(
                 valid_to=today + dt.timedelta(days=365),
                 given_on_paper_by=list(state.guardian_ids),
             )
+            for unit_id in partners:  # each joins under the consent now in force
+                work.cases.add_participant(case.id, unit_id)
             work.cases.change_level(case.id, Level.COLLABORATE_TWO)
             written += len(partners) + 2
         if target == Level.COLLABORATE_MANY:

@@ -139,16 +139,30 @@ class World:
                 consent = w.consents.give(consent.id)
         return consent
 
+    def join(
+        self, case_id: str, unit: str, *, area: str = "general", days: int = 365, lapsed: bool = False
+    ) -> Consent:
+        """``unit`` joins the case under a consent every giver gives; with ``lapsed`` the mother then
+        withdraws it, so the unit takes part with no basis (the only way to be there without consent)."""
+        consent = self.consent(case_id, [unit], area=area, days=days)
+        with self.as_(self.teacher, "samarbeid") as w:
+            w.cases.add_participant(case_id, unit)
+        if lapsed:
+            with self.as_(self.mother, "samtykke") as w:
+                consent = w.consents.withdraw(consent.id)
+        return consent
+
     def level_1(self, case_id: str) -> Case:
         with self.as_(self.teacher, "nivå") as w:
             return w.cases.change_level(case_id, 1, unit_leader_informed=True, guardians_informed=True)
 
     def level_2(self, case_id: str, with_: str = PPT) -> Case:
-        """Level 1, then ``with_`` joins under consent and the teacher holds the baton, then level 2."""
+        """Level 1, then consent to share with ``with_``, which then joins; the teacher holds the baton;
+        then level 2."""
         self.level_1(case_id)
+        self.consent(case_id, [with_])
         with self.as_(self.teacher, "samarbeid") as w:
             w.cases.add_participant(case_id, with_)
-        self.consent(case_id, [with_])
         with self.as_(self.teacher, "stafettholder") as w:
             w.relay_holder.assign(case_id, self.teacher)
             return w.cases.change_level(case_id, 2)

@@ -47,8 +47,10 @@ def test_undring_to_collaboration_and_the_family_sees_it(api: Api, world: World)
         f"/api/v1/cases/{case_id}/level",
         {"level": 1, "unit_leader_informed": True, "guardians_informed": True},
     )
-    teacher.ok("POST", f"/api/v1/cases/{case_id}/participants", {"unit_id": PPT})
-    assert ppt.get(f"/api/v1/cases/{case_id}").status_code == 403  # no consent yet
+    early = teacher.post(f"/api/v1/cases/{case_id}/participants", json={"unit_id": PPT})
+    assert early.status_code == 409, early.text  # no consent names PPT yet: the basis would be false
+    assert [r["code"] for r in early.json()["refusals"]] == ["no_consent_for_service"]
+    assert ppt.get(f"/api/v1/cases/{case_id}").status_code == 403
 
     today = world.clock.today()
     consent = teacher.ok(
@@ -66,6 +68,15 @@ def test_undring_to_collaboration_and_the_family_sees_it(api: Api, world: World)
     mother.ok("POST", f"/api/v1/consents/{consent['id']}/give")
     given = api.as_(world.father).ok("POST", f"/api/v1/consents/{consent['id']}/give")
     assert all(g["given_at"] for g in given["givers"])
+    joined = teacher.post(f"/api/v1/cases/{case_id}/participants", json={"unit_id": PPT})
+    assert joined.status_code == 201, joined.text
+    assert joined.headers["location"] == f"/api/v1/cases/{case_id}/participants/{PPT}"
+    assert joined.json() == teacher.ok("GET", joined.headers["location"])  # the participant, not the case
+    assert (joined.json()["unit_id"], joined.json()["basis"], joined.json()["status"]) == (
+        PPT,
+        "consent",
+        "active",
+    )
     assert ppt.ok("GET", f"/api/v1/cases/{case_id}")["id"] == case_id  # consent in force: PPT reads
 
     updated = teacher.ok("PUT", f"/api/v1/cases/{case_id}/relay-holder", {"employee_id": world.teacher})

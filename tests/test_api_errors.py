@@ -74,8 +74,7 @@ def test_domain_errors_keep_their_code_and_norwegian_message(api: Api, world: Wo
 
 def test_refusal_is_403_with_the_policy_reason_and_is_audited(api: Api, world: World) -> None:
     case = world.open_case()
-    with world.as_(world.teacher) as w:
-        w.cases.add_participant(case.id, PPT)
+    world.join(case.id, PPT, lapsed=True)
     before = api.audit_count(actor_id=world.ppt, outcome="refused")
     response = api.as_(world.ppt).get(f"/api/v1/cases/{case.id}")
     assert response.status_code == 403 and response.json()["code"] == "taushetsplikt"

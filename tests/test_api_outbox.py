@@ -47,9 +47,7 @@ def share(world: World, child: str | None = None) -> str:
     """A case the health station takes part in; the guardians consent to sharing with it."""
     case = world.open_case(child)
     world.level_1(case.id)
-    with world.as_(world.teacher) as w:
-        w.cases.add_participant(case.id, HEALTH)
-    world.consent(case.id, [HEALTH], area="health")
+    world.join(case.id, HEALTH, area="health")
     return case.id
 
 

@@ -200,7 +200,8 @@ def test_withdrawal_takes_effect_at_once_and_is_logged(world: World) -> None:
         w.log.entries(case.id)
     assert exc.value.code == "taushetsplikt"
     assert exc.value.message.startswith("Du har ikke tilgang")
-    entry = log(world, case.id)[-1]
+    entry, lapsed = log(world, case.id)[-2:]  # the withdrawal, then which services lost their basis
+    assert (lapsed.kind, lapsed.data["unit_ids"]) == (LogEntryKind.PARTICIPANT_BASIS_LAPSED, [PPT])
     assert (entry.kind, entry.author_id, entry.text) == (
         LogEntryKind.CONSENT_WITHDRAWN,
         world.father,

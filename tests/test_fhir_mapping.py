@@ -139,8 +139,7 @@ def test_a_journal_patient_without_a_name_is_refused_with_the_field_named() -> N
 def test_health_unit_without_consent_gets_no_share(world: World) -> None:
     """The policy's share rule: only a unit taking part under a consent in force."""
     case = world.open_case()
-    with world.as_(world.teacher) as w:
-        w.cases.add_participant(case.id, HEALTH)
+    world.join(case.id, HEALTH, lapsed=True)
     from core.domain.policy import Action, decide
     from core.services.state import CaseState
 

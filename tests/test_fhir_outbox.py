@@ -76,9 +76,7 @@ def shared_case(world: World, days: int = 365) -> str:
     """A case at level 1 with the health station taking part; the parents consent to sharing with it."""
     case = world.open_case()
     world.level_1(case.id)
-    with world.as_(world.teacher) as w:
-        w.cases.add_participant(case.id, HEALTH)
-    world.consent(case.id, [HEALTH], area="health", days=days)
+    world.join(case.id, HEALTH, area="health", days=days)
     return case.id
 
 
@@ -102,12 +100,12 @@ def test_a_case_is_shared_once_consent_is_in_force_and_can_be_read_back(
 ) -> None:
     case_id = world.open_case().id
     world.level_1(case_id)
+    world.consent(case_id, [HEALTH], area="health")
+    assert messages(world) == []  # a consent is not enough: the health station does not take part yet
     with world.as_(world.teacher) as w:
         w.cases.add_participant(case_id, HEALTH)
-    assert messages(world) == []  # taking part is not enough: no consent yet
-    world.consent(case_id, [HEALTH], area="health")
     [pending] = messages(world, "pending")
-    assert (pending.unit_id, pending.event_kind.value) == (HEALTH, "consent_given")
+    assert (pending.unit_id, pending.event_kind.value) == (HEALTH, "participant_added")
 
     [done] = outbox.run(platform, sender)
     assert done.status is OutboxStatus.DELIVERED
@@ -206,9 +204,7 @@ def test_delivery_rechecks_consent_when_it_has_run_out(
 ) -> None:
     case_id = world.open_case().id
     world.level_1(case_id)
-    with world.as_(world.teacher) as w:
-        w.cases.add_participant(case_id, HEALTH)
-    world.consent(case_id, [HEALTH], area="health", days=10)
+    world.join(case_id, HEALTH, area="health", days=10)
     world.clock.advance(days=11)  # the consent's period ends while the message waits
     [done] = outbox.run(platform, sender)
     assert done.status is OutboxStatus.CANCELLED

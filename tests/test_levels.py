@@ -20,7 +20,7 @@ from contracts import (
 from core.config import default_config
 from core.errors import Forbidden, InvalidInput, RuleRefused
 from core.platform import Platform
-from tests.conftest import CHILD_WELFARE, PPT, World
+from tests.conftest import CHILD_WELFARE, HEALTH, PPT, SCHOOL, World
 
 
 def codes(exc: pytest.ExceptionInfo[RuleRefused]) -> list[str]:
@@ -128,57 +128,70 @@ def test_level_2_needs_a_second_service(world: World) -> None:
 def test_level_2_needs_a_relay_holder_under_bti_standard(world: World) -> None:
     case = world.open_case()
     world.level_1(case.id)
+    world.consent(case.id, [PPT])
     with world.as_(world.teacher) as w:
         w.cases.add_participant(case.id, PPT)
-    world.consent(case.id, [PPT])
     with pytest.raises(RuleRefused) as exc:
         change(world, case.id, 2)
     assert codes(exc) == ["relay_holder_missing"]
     assert "Kommunens regler krever en stafettholder på nivå 2 – samarbeid to." in exc.value.message
 
 
-def test_level_2_refused_without_consent_for_the_second_service(world: World) -> None:
-    case_id = at_level_1_with_holder(world)
+def add_ppt(world: World, case_id: str) -> None:
     with world.as_(world.teacher) as w:
         w.cases.add_participant(case_id, PPT)
+
+
+def test_a_service_cannot_join_on_consent_before_a_consent_names_it(world: World) -> None:
+    case_id = at_level_1_with_holder(world)
+    with pytest.raises(RuleRefused) as exc:
+        add_ppt(world, case_id)
+    assert codes(exc) == ["no_consent_for_service"]
+    assert exc.value.message.startswith("PPT Fjordvik kan ikke tas med på grunnlag av samtykke")
+    with world.as_(world.teacher) as w:
+        assert [p.unit_id for p in w.cases.state(case_id).participants] == [SCHOOL]  # nothing written
+    with pytest.raises(RuleRefused) as exc:
+        change(world, case_id, 2)
+    assert codes(exc) == ["no_second_service"]
+
+
+def test_a_consent_for_another_service_is_no_basis(world: World) -> None:
+    case_id = at_level_1_with_holder(world)
+    world.consent(case_id, [HEALTH])
+    with pytest.raises(RuleRefused) as exc:
+        add_ppt(world, case_id)
+    assert codes(exc) == ["no_consent_for_service"]
+
+
+def test_a_service_joins_once_every_guardian_has_given_the_consent(world: World) -> None:
+    case_id = at_level_1_with_holder(world)
+    consent = world.consent(case_id, [PPT], give=False)
+    with world.as_(world.mother) as w:
+        w.consents.give(consent.id)
+    with pytest.raises(RuleRefused) as exc:
+        add_ppt(world, case_id)
+    assert codes(exc) == ["no_consent_for_service"]
+    with world.as_(world.father) as w:
+        w.consents.give(consent.id)
+    add_ppt(world, case_id)
+    assert change(world, case_id, 2).level == Level.COLLABORATE_TWO
+
+
+def test_level_2_refused_when_consent_has_expired(world: World) -> None:
+    case_id = at_level_1_with_holder(world)
+    world.consent(case_id, [PPT], days=30)
+    add_ppt(world, case_id)
+    world.clock.advance(days=31)
     with pytest.raises(RuleRefused) as exc:
         change(world, case_id, 2)
     assert codes(exc) == ["consent_missing"]
     assert exc.value.message == "Det mangler gyldig samtykke fra foresatte som omfatter «PPT Fjordvik»."
 
 
-def test_level_2_refused_while_consent_waits_for_one_guardian(world: World) -> None:
-    case_id = at_level_1_with_holder(world)
-    with world.as_(world.teacher) as w:
-        w.cases.add_participant(case_id, PPT)
-    consent = world.consent(case_id, [PPT], give=False)
-    with world.as_(world.mother) as w:
-        w.consents.give(consent.id)
-    with pytest.raises(RuleRefused) as exc:
-        change(world, case_id, 2)
-    assert codes(exc) == ["consent_missing"]
-    with world.as_(world.father) as w:
-        w.consents.give(consent.id)
-    assert change(world, case_id, 2).level == Level.COLLABORATE_TWO
-
-
-def test_level_2_refused_when_consent_has_expired(world: World) -> None:
-    case_id = at_level_1_with_holder(world)
-    with world.as_(world.teacher) as w:
-        w.cases.add_participant(case_id, PPT)
-    world.consent(case_id, [PPT], days=30)
-    world.clock.advance(days=31)
-    with pytest.raises(RuleRefused) as exc:
-        change(world, case_id, 2)
-    assert codes(exc) == ["consent_missing"]
-    assert "PPT Fjordvik" in exc.value.message
-
-
 def test_level_2_refused_when_consent_is_withdrawn(world: World) -> None:
     case_id = at_level_1_with_holder(world)
-    with world.as_(world.teacher) as w:
-        w.cases.add_participant(case_id, PPT)
     consent = world.consent(case_id, [PPT])
+    add_ppt(world, case_id)
     with world.as_(world.father) as w:
         w.consents.withdraw(consent.id, reason="Vi vil vente")
     with pytest.raises(RuleRefused) as exc:
@@ -199,8 +212,11 @@ def coordination_meeting(world: World, case_id: str) -> None:
 def test_level_3_needs_consent_for_every_service_and_a_coordination_meeting(world: World) -> None:
     case = world.open_case()
     world.level_2(case.id)
+    first = world.consent(case.id, [CHILD_WELFARE])
     with world.as_(world.teacher) as w:
         w.cases.add_participant(case.id, CHILD_WELFARE)
+    with world.as_(world.mother) as w:
+        w.consents.withdraw(first.id)
     with pytest.raises(RuleRefused) as exc:
         change(world, case.id, 3)
     assert codes(exc) == ["consent_missing", "coordination_meeting_missing"]
@@ -226,9 +242,8 @@ class TestWithoutPlugins:
     def test_level_3_needs_a_relay_holder(self, world: World) -> None:
         case = world.open_case()
         world.level_1(case.id)
-        with world.as_(world.teacher) as w:
-            w.cases.add_participant(case.id, PPT)
         world.consent(case.id, [PPT])
+        add_ppt(world, case.id)
         assert change(world, case.id, 2).level == 2  # no plugin asks for a holder at level 2
         coordination_meeting(world, case.id)
         with pytest.raises(RuleRefused) as exc:

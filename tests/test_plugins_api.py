@@ -153,6 +153,30 @@ def test_each_municipality_of_one_region_on_one_server_sees_only_its_own(stafett
     assert kristiansand["rules"] == farsund["rules"], "agder's rules where agder is on"
 
 
+def test_relay_holder_rules_list_each_level_once_in_the_most_specific_plugins_words(
+    stafett_platform, api_over
+) -> None:
+    """bti-standard and agder both describe every level, Lyngdal's own plugin level 1 again: an employee
+    reads one rule per level, the most specific plugin's, required where any plugin requires a holder."""
+    region = load_config(CONFIG_DIR / "agder.toml")
+    lyngdal = next(m for m in region.municipalities if m.id == "4225")
+    platform = stafett_platform(
+        {"4225": [*lyngdal.plugins, "lyngdal-lokal"]},
+        config=region,
+        extra_plugins={"lyngdal-lokal": LyngdalLocal()},
+    )
+    api = api_over(platform)
+    for mid in ("4204", "4225"):
+        kommune = StafettMunicipality(platform, mid)
+        rules = items(api.as_(kommune.employee(kommune.unit_of("skole"))), "/api/v1/relay-holder-rules")
+        assert [r["level"] for r in rules] == [0, 1, 2, 3], mid
+        assert rules[0]["description"].startswith("Nivå 0: ingen stafettholder"), (
+            "agder's words, not the baseline's"
+        )
+        assert [r["required"] for r in rules] == [False, mid == "4225", True, True]
+    assert rules[1]["description"] == "Lyngdal: holder fra nivå 1."
+
+
 # --- a plugin written with `stafett plugins new` -----------------------------------------------------
 
 # What the plugin's author adds to the generated module: a guide for schools built on the skeleton's tool.

@@ -91,8 +91,6 @@ def _level_2_with_coordination_meeting(kommune: StafettMunicipality, prefix: str
     today = kommune.platform.clock().date()
     with kommune.as_(teacher) as w:
         w.cases.change_level(case.id, 1, unit_leader_informed=True, guardians_informed=True)
-        w.cases.add_participant(case.id, ppt)
-        w.cases.add_participant(case.id, child_welfare)
         consent = w.consents.request(
             case.id,
             unit_ids=[ppt, child_welfare],
@@ -105,6 +103,8 @@ def _level_2_with_coordination_meeting(kommune: StafettMunicipality, prefix: str
     with kommune.as_(guardian.id) as w:
         w.consents.give(consent.id)
     with kommune.as_(teacher) as w:
+        w.cases.add_participant(case.id, ppt)
+        w.cases.add_participant(case.id, child_welfare)
         w.relay_holder.assign(case.id, teacher)
         w.cases.change_level(case.id, 2)
         w.meetings.schedule(

@@ -26,10 +26,9 @@ def config():
 
 
 def base_case(world: World) -> str:
-    """A case owned by the school, with PPT taking part but (yet) without consent."""
+    """A case owned by the school, with PPT taking part but without consent: the mother withdrew it."""
     case = world.open_case()
-    with world.as_(world.teacher) as w:
-        w.cases.add_participant(case.id, PPT)
+    world.join(case.id, PPT, lapsed=True)
     return case.id
 
 

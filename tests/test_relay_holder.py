@@ -105,9 +105,7 @@ def test_receiver_without_access_is_refused(world: World, case_id: str) -> None:
 def test_bti_standard_keeps_the_baton_in_the_owner_unit_at_levels_0_and_1(world: World) -> None:
     case = world.open_case()
     world.level_1(case.id)
-    with world.as_(world.teacher) as w:
-        w.cases.add_participant(case.id, PPT)
-    world.consent(case.id, [PPT])  # PPT can reach the case, but the work is still the school's own
+    world.join(case.id, PPT)  # PPT can reach the case, but the work is still the school's own
     with pytest.raises(RuleRefused) as exc, world.as_(world.teacher) as w:
         w.relay_holder.assign(case.id, world.ppt)
     assert [r.code for r in exc.value.refusals] == ["bti.holder_outside_owner_unit"]
@@ -124,9 +122,7 @@ def test_a_coordinator_may_hold_the_baton_while_consent_is_in_force(world: World
     with pytest.raises(RuleRefused) as exc, world.as_(world.teacher) as w:
         w.relay_holder.assign(case.id, world.coordinator)  # no consent yet: taushetsplikt
     assert [r.code for r in exc.value.refusals] == ["no_access"]
-    with world.as_(world.teacher) as w:
-        w.cases.add_participant(case.id, PPT)
-    world.consent(case.id, [PPT])
+    world.join(case.id, PPT)
     with world.as_(world.teacher) as w:
         w.relay_holder.assign(case.id, world.coordinator)
     with world.as_(world.coordinator) as w:

@@ -69,18 +69,20 @@ def test_undring_to_level_two_handover_and_withdrawal(world: World, people, site
     text = teacher.text()
     assert "Mål for barnet" in text and "Tiltak: Fast friminuttsvenn" in text
 
-    # PPT joins under consent; level 2 is refused until the guardians have consented
-    teacher.page.get_by_text("Ta med en tjeneste til", exact=True).click()
-    teacher.page.select_option("#participant-unit", "ppt-fjordvik")
-    teacher.submit("Ta med tjenesten", "ppt-med")
+    # the guardians are asked to let PPT in; PPT cannot join on consent before the consent holds
     teacher.page.get_by_text("Be foresatte om samtykke", exact=True).click()
+    teacher.page.select_option("#consent-other-units", "ppt-fjordvik")
     teacher.page.fill("#consent-categories", "Observasjoner fra skolen\nTiltak og evalueringer")
     teacher.page.fill("#consent-purpose", "Samarbeid med PPT om Olas trivsel i skolen")
     teacher.page.fill("#consent-to", (today + dt.timedelta(days=365)).isoformat())
     assert teacher.submit("Be om samtykke", "samtykke-bedt-om") == 200
+    teacher.page.get_by_text("Ta med en tjeneste til", exact=True).click()
+    teacher.page.select_option("#participant-unit", "ppt-fjordvik")
+    assert teacher.submit("Ta med tjenesten", "ppt-avvist") == 409
+    assert "PPT Fjordvik kan ikke tas med på grunnlag av samtykke" in teacher.text()
     form = teacher.page.locator("form[action$='/niva']")
     assert teacher.submit("Flytt saken", "niva-2-avvist", within=form) == 409
-    assert "Det mangler gyldig samtykke fra foresatte som omfatter «PPT Fjordvik»." in teacher.text()
+    assert "Nivå 2 – samarbeid to krever at minst én tjeneste til deltar i saken." in teacher.text()
 
     # PPT cannot see the case before consent is in force: the page says so, like the API
     ppt = people(world.ppt)
@@ -101,9 +103,12 @@ def test_undring_to_level_two_handover_and_withdrawal(world: World, people, site
         assert family.submit("Gi samtykke", "samtykke-gitt") == 200
         assert "Du har gitt samtykket." in family.text()
 
-    # the teacher takes the baton and moves the case to level 2
+    # PPT joins under the consent in force; the teacher takes the baton and moves the case to level 2
     teacher.goto(f"/saker/{case_id}", "sak-med-samtykke")
     assert "Gjelder" in teacher.text()
+    teacher.page.get_by_text("Ta med en tjeneste til", exact=True).click()
+    teacher.page.select_option("#participant-unit", "ppt-fjordvik")
+    assert teacher.submit("Ta med tjenesten", "ppt-med") == 200
     teacher.page.select_option("#holder-to", world.teacher)
     teacher.submit("Tildel stafettholder", "stafettholder")
     form = teacher.page.locator("form[action$='/niva']")
@@ -147,3 +152,4 @@ def test_undring_to_level_two_handover_and_withdrawal(world: World, people, site
     # the teacher's unit owns the case and still reads it, including the withdrawal in the log
     teacher.goto(f"/saker/{case_id}", "sak-etter-tilbaketrekking")
     assert "Samtykke trukket tilbake" in teacher.text()
+    assert "Deltar ikke lenger: samtykket gjelder ikke" in teacher.text()  # PPT shown apart, in words

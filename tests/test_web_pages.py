@@ -167,14 +167,10 @@ def fill(fields: list[forms.Field], out: dict[str, list[str]]) -> None:
 def test_ppt_sees_case_in_mine_saker_once_consent_is_in_force(world: World, people) -> None:
     case = world.open_case()
     world.level_1(case.id)
-    with world.as_(world.teacher) as w:
-        w.cases.add_participant(case.id, PPT)
-    consent = world.consent(case.id, [PPT], give=False)
+    world.join(case.id, PPT, lapsed=True)
     ppt = people(world.ppt)
-    assert "Ola Fjord" not in ppt.text()  # a participant without consent in force sees nothing
-    for giver in consent.givers:
-        with world.as_(giver.person_id) as w:
-            w.consents.give(consent.id)
+    assert "Ola Fjord" not in ppt.text()  # a participant whose consent was withdrawn sees nothing
+    world.consent(case.id, [PPT])  # a new consent in force: the same participant's basis holds again
     ppt.goto("/saker", "ppt-med-samtykke")
     assert "Ola Fjord" in ppt.text() and "nivå 1 – intern innsats" in ppt.text()
 
@@ -338,3 +334,67 @@ def test_a_long_log_shows_the_newest_entries_first_and_all_on_request(world: Wor
     assert "Rettelsen er lagt i stafettloggen" in teacher.text()
     newest = teacher.page.locator("ol.timeline > li").first
     assert "Retter oppføring #2" in newest.inner_text() and "Notat nummer 1, rettet." in newest.inner_text()
+
+
+def test_the_case_page_refuses_a_service_without_consent_and_shows_who_lost_their_basis(
+    world: World, people
+) -> None:
+    """Issue 13: the page's "add service" form follows the service's rule and says it in words; after a
+    withdrawal the service is shown apart, the level's missing consent is named, and Mine saker marks it."""
+    case = world.open_case()
+    world.level_1(case.id)
+    teacher = people(world.teacher)
+    teacher.goto(f"/saker/{case.id}", "sak-uten-samtykke")
+    teacher.page.locator("summary", has_text="Ta med en tjeneste til").click()
+    form = teacher.page.locator("form[action$='/deltakere']")
+    form.locator("#participant-unit").select_option(PPT)
+    assert teacher.submit("Ta med tjenesten", "tjeneste-avvist", within=form) == 409
+    assert "PPT Fjordvik kan ikke tas med på grunnlag av samtykke" in teacher.text()
+
+    world.consent(case.id, [PPT])
+    with world.as_(world.teacher) as w:
+        w.cases.add_participant(case.id, PPT)
+        w.relay_holder.assign(case.id, world.teacher)
+        w.cases.change_level(case.id, 2)
+        consent_id = w.consents.list(case.id)[-1].id
+    with world.as_(world.father) as w:
+        w.consents.withdraw(consent_id)
+    teacher.goto(f"/saker/{case.id}", "sak-samtykke-trukket")
+    text = teacher.text()
+    assert "Deltar ikke lenger: samtykket gjelder ikke" in text
+    assert "men samtykket nivået krever, gjelder ikke lenger for PPT Fjordvik" in text
+    assert "Tjeneste uten grunnlag" in text  # the log entry the withdrawal wrote
+    teacher.goto("/saker", "mine-saker-mangler-samtykke")
+    assert "Nivået mangler samtykke" in teacher.text()
+
+
+def test_a_measure_is_paused_and_ended_from_the_case_page(world: World, people) -> None:
+    case = world.open_case()
+    today = world.clock.today()
+    with world.as_(world.teacher) as w:
+        w.measures.create(
+            case.id,
+            title="Lesestund",
+            goal="Ola leser hver dag.",
+            responsible_id=world.teacher,
+            start_date=today,
+            evaluation_date=today + dt.timedelta(days=14),
+        )
+    teacher = people(world.teacher)
+    teacher.goto(f"/saker/{case.id}", "tiltak")
+    teacher.page.locator("summary", has_text="Sett på pause, avslutt eller avlys tiltaket").click()
+    form = teacher.page.locator("form[action$='/status']")
+    form.get_by_label("Sett tiltaket på pause").check()
+    assert teacher.submit("Lagre", "tiltak-uten-begrunnelse", within=form) == 422
+    assert "begrunnelse" in teacher.text()
+    form = teacher.page.locator("form[action$='/status']")
+    form.get_by_label("Sett tiltaket på pause").check()
+    form.get_by_label("Begrunnelse").fill("Ola er borte i tre uker.")
+    assert teacher.submit("Lagre", "tiltak-pause", within=form) == 200
+    assert "Ikke mens tiltaket er på pause" in teacher.text() and "Ola er borte i tre uker." in teacher.text()
+    teacher.page.locator("summary", has_text="Gjenoppta, avslutt eller avlys tiltaket").click()
+    form = teacher.page.locator("form[action$='/status']")
+    form.get_by_label("Avslutt tiltaket").check()
+    form.get_by_label("Begrunnelse").fill("Familien flytter.")
+    assert teacher.submit("Lagre", "tiltak-avsluttet", within=form) == 200
+    assert teacher.page.locator("form[action$='/status']").count() == 0

@@ -28,6 +28,7 @@ from contracts import (
     HandoverStatus,
     LogEntry,
     Measure,
+    MeasureStatus,
     Participant,
     ParticipationBasis,
     PregnantPerson,
@@ -266,14 +267,21 @@ def care_team(case: Case, participants: list[Participant]) -> dict[str, Any]:
     }
 
 
+GOAL_STATUS = {  # Goal.lifecycleStatus; CarePlan.activity.detail.status uses in-progress for active
+    MeasureStatus.ACTIVE: "active",
+    MeasureStatus.PAUSED: "on-hold",
+    MeasureStatus.ENDED: "completed",
+    MeasureStatus.CANCELLED: "cancelled",
+}
+
+
 def goal(case: Case, measure: Measure) -> dict[str, Any]:
     last = measure.evaluations[-1] if measure.evaluations else None
-    ended = last is not None and last.next_evaluation_date is None
     out: dict[str, Any] = {
         "resourceType": "Goal",
         "id": f"goal.{measure.id}",
         "identifier": [_identifier("goal", measure.id)],
-        "lifecycleStatus": "completed" if ended else "active",
+        "lifecycleStatus": GOAL_STATUS[measure.status],
         "description": {"text": measure.goal or measure.title},
         "subject": ref("Patient", case.subject_id),
         "startDate": measure.start_date.isoformat(),
@@ -302,13 +310,13 @@ def care_plan(case: Case, measures: list[Measure]) -> dict[str, Any]:
     """The tiltaksplan: every measure as an activity with its goal, responsible person and evaluation date."""
     activities = []
     for measure in measures:
-        ended = bool(measure.evaluations) and measure.evaluations[-1].next_evaluation_date is None
+        status = GOAL_STATUS[measure.status]
         activities.append(
             {
                 "detail": {
                     "kind": "ServiceRequest",
                     "code": {"text": measure.title},
-                    "status": "completed" if ended else "in-progress",
+                    "status": "in-progress" if status == "active" else status,
                     "description": measure.title,
                     "goal": [ref("Goal", f"goal.{measure.id}")],
                     "scheduledPeriod": {

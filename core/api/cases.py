@@ -3,7 +3,8 @@ measures, consent, meetings, the action guide, and innsyn (who has read it)."""
 
 from __future__ import annotations
 
-from litestar import Controller
+from litestar import Controller, Response
+from litestar.datastructures import ResponseHeader
 from litestar.params import JSONBody
 
 from contracts import Case, Concern, Consent, Handover, LogEntry, Measure, Meeting, Participant
@@ -92,11 +93,30 @@ class CaseController(Controller):
         with uow() as w:
             return paging.page(w.cases.state(case_id).participants)
 
-    @create("/{case_id:str}/participants", purpose="case.add_participant")
-    def add_participant(self, case_id: IdPath, data: JSONBody[ParticipantIn], uow: UoW) -> Case:
-        """Bring in another service: under consent, or child welfare under the duty to report."""
+    @create(
+        "/{case_id:str}/participants",
+        purpose="case.add_participant",
+        response_headers=[
+            ResponseHeader(
+                name="Location", description="adressen til den nye deltakeren", documentation_only=True
+            )
+        ],
+    )
+    def add_participant(
+        self, case_id: IdPath, data: JSONBody[ParticipantIn], uow: UoW
+    ) -> Response[Participant]:
+        """Bring in another service: under a consent in force that names it, or child welfare under the
+        duty to report. Without that basis the rule refuses it (409, ``no_consent_for_service``)."""
         with uow() as w:
-            return w.cases.add_participant(case_id, data.unit_id, basis=data.basis)
+            made = w.cases.add_participant(case_id, data.unit_id, basis=data.basis)
+        location = f"/api/v1/cases/{case_id}/participants/{made.unit_id}"
+        return Response(made, status_code=201, headers={"Location": location})
+
+    @read("/{case_id:str}/participants/{unit_id:str}", purpose="case.read_participants")
+    def participant(self, case_id: IdPath, unit_id: IdPath, uow: UoW) -> Participant:
+        """One service taking part; ``status`` says whether its basis holds now."""
+        with uow() as w:
+            return w.cases.participant(case_id, unit_id)
 
     @remove("/{case_id:str}/participants/{unit_id:str}", purpose="case.remove_participant")
     def remove_participant(self, case_id: IdPath, unit_id: IdPath, uow: UoW) -> Case:

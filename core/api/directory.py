@@ -68,7 +68,8 @@ class DirectoryController(Controller):
 
     @read("/reminders", purpose="reminders.list")
     def reminders(self, uow: UoW, paging: Pages) -> Page[Reminder]:
-        """Due reminders (coordinators): cases missing a required stafettholder, overdue evaluations."""
+        """Due reminders (coordinators): a required stafettholder missing, the consent a level needs
+        missing, overdue evaluations; each names whom it is for (`recipient_id`)."""
         with uow() as w:
             return paging.page(ReminderService(w).due())
 

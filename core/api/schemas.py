@@ -17,6 +17,7 @@ from contracts import (
     EvaluationOutcome,
     InformationArea,
     Level,
+    MeasureStatus,
     MeetingKind,
     MunicipalRole,
     ParticipationBasis,
@@ -137,6 +138,15 @@ class MeasureIn(Body):
     start_date: dt.date
     evaluation_date: dt.date
     for_family: bool = False  # a home task (hjemmelekse)
+
+
+class MeasureStatusIn(Body):
+    """Pause, resume, end or cancel a tiltak; a reason is required except when resuming, which needs a new
+    evaluation date."""
+
+    status: MeasureStatus
+    reason: Text = ""
+    next_evaluation_date: dt.date | None = None
 
 
 class EvaluationIn(Body):

@@ -9,7 +9,7 @@ from litestar.params import JSONBody
 from contracts import Consent, Handover, Measure, Meeting
 from core.api.dependencies import Page, Pages, UoW
 from core.api.routes import IdPath, action, create, read
-from core.api.schemas import EvaluationIn, MeetingIn, ReasonIn
+from core.api.schemas import EvaluationIn, MeasureStatusIn, MeetingIn, ReasonIn
 
 
 class MeasureController(Controller):
@@ -24,6 +24,18 @@ class MeasureController(Controller):
                 measure_id,
                 outcome=data.outcome,
                 summary=data.summary,
+                next_evaluation_date=data.next_evaluation_date,
+            )
+
+    @action("/{measure_id:str}/status", purpose="measure.change_status")
+    def change_status(self, measure_id: IdPath, data: JSONBody[MeasureStatusIn], uow: UoW) -> Measure:
+        """Pause (``paused``), resume (``active`` with ``next_evaluation_date``), end (``ended``) or cancel
+        (``cancelled``) a measure, with a reason written to the stafettlogg; ended and cancelled are final."""
+        with uow() as w:
+            return w.measures.change_status(
+                measure_id,
+                data.status,
+                reason=data.reason,
                 next_evaluation_date=data.next_evaluation_date,
             )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+import msgspec
 import pluggy
 
 from contracts import (
@@ -41,6 +42,18 @@ def _failed(plugin: str) -> Refusal:
     )
 
 
+def one_rule_per_level(rules: list[RelayHolderRule]) -> list[RelayHolderRule]:
+    """The plugins' stafettholder rules merged to one per level, in level order: the words of the most
+    specific plugin (the first in call order), required when any plugin requires a holder there, since
+    a plugin may add a requirement but never lift another's."""
+    merged: dict[Level, RelayHolderRule] = {}
+    for rule in rules:
+        first = merged.setdefault(rule.level, rule)
+        if rule.required and not first.required:
+            merged[rule.level] = msgspec.structs.replace(first, required=True)
+    return [merged[level] for level in sorted(merged)]
+
+
 class MunicipalityPlugins:
     """One municipality's view of its plugins: cached static results and fail-closed rule calls.
 
@@ -65,7 +78,7 @@ class MunicipalityPlugins:
         self.tools: dict[str, ToolDefinition] = {t.id: t for _, t in static.tools}
         self.arenas: dict[str, MeetingArena] = {a.id: a for _, a in static.arenas}
         self.services: list[ServiceDirectoryEntry] = [s for _, s in static.services] + config_services
-        self.relay_holder_rules: list[RelayHolderRule] = [r for _, r in static.rules]
+        self.relay_holder_rules: list[RelayHolderRule] = one_rule_per_level([r for _, r in static.rules])
         self._validators = {t.id: forms.validator(t.form_schema) for t in self.tools.values()}
         self.outbox_channels: dict[str, OutboxChannel] = {c.name: c for _, c in static.channels}
         self.outbox_endpoints: list[OutboxEndpoint] = outbox_endpoints or []  # the channel registry

@@ -17,8 +17,11 @@ from contracts import (
     HandoverStatus,
     Level,
     LogEntryKind,
+    MeasureStatus,
+    Participant,
     ParticipationBasis,
     PersonKind,
+    Refusal,
     ServiceType,
     TransitionContext,
 )
@@ -37,6 +40,15 @@ if TYPE_CHECKING:
 MAX_SUBJECT_AGE = 23
 
 
+def no_consent_for(unit_name: str) -> Refusal:
+    return Refusal(
+        code="no_consent_for_service",
+        message=f"{unit_name} kan ikke tas med på grunnlag av samtykke: ingen samtykke som gjelder nå, "
+        f"omfatter tjenesten. Be om samtykke som nevner {unit_name}, og ta tjenesten med når "
+        "samtykket er gitt.",
+    )
+
+
 @dataclass(frozen=True)
 class CaseOverview:
     """One line of an employee's worklist (Mine saker)."""
@@ -45,6 +57,8 @@ class CaseOverview:
     child_name: str
     next_evaluation: dt.date | None  # the earliest evaluation due among the case's running measures
     overdue: int  # evaluations past their date
+    lapsed_unit_ids: tuple[str, ...] = ()  # services on consent that no consent in force covers now
+    level_lacks_consent: bool = False  # at level 2–3 with such a service: the level's consent is missing
 
 
 class CaseService:
@@ -181,6 +195,7 @@ class CaseService:
                     func.count(m.MeasureRow.id).filter(m.MeasureRow.next_evaluation_date < today),
                 )
                 .where(m.MeasureRow.case_id.in_([s.id for s in visible]))
+                .where(m.MeasureRow.status == MeasureStatus.ACTIVE)
                 .group_by(m.MeasureRow.case_id)
             )
         }
@@ -190,6 +205,8 @@ class CaseService:
                 child_name=f"{s.subject.given_name} {s.subject.family_name}",
                 next_evaluation=due.get(s.id, (None, 0))[0],
                 overdue=due.get(s.id, (None, 0))[1],
+                lapsed_unit_ids=tuple(s.lapsed_unit_ids()),
+                level_lacks_consent=s.level_lacks_consent(),
             )
             for s in visible
         ]
@@ -293,8 +310,9 @@ class CaseService:
 
     def add_participant(
         self, case_id: str, unit_id: str, *, basis: ParticipationBasis = ParticipationBasis.CONSENT
-    ) -> Case:
-        """Bring another service in; it reaches the case only under consent or the duty to report."""
+    ) -> Participant:
+        """Bring another service in. Its basis must hold when it is recorded: a consent in force that names
+        the unit, or child welfare under the duty to report; otherwise the rule refuses it (409)."""
         work = self.work
         state = CaseState(work, case_id, lock=True)
         action = (
@@ -313,6 +331,8 @@ class CaseService:
         existing = work.session.get(m.ParticipantRow, (case_id, unit_id))
         if existing is not None and existing.removed_at is None:
             raise Conflict(f"{unit.name} deltar allerede i saken.", code="already_participant")
+        if basis is ParticipationBasis.CONSENT and unit_id not in state.consented_units():
+            raise RuleRefused([no_consent_for(unit.name)])
         if existing is None:
             existing = m.ParticipantRow(case_id=case_id, unit_id=unit_id)
             work.session.add(existing)
@@ -330,7 +350,14 @@ class CaseService:
             text=unit.name,
             data={"unit_id": unit_id, "basis": str(basis)},
         )
-        return state.case
+        return next(p for p in state.participants if p.unit_id == unit_id)
+
+    def participant(self, case_id: str, unit_id: str) -> Participant:
+        """One service taking part, with whether its basis holds now."""
+        found = next((p for p in self.state(case_id).participants if p.unit_id == unit_id), None)
+        if found is None:
+            raise NotFound("Tjenesten deltar ikke i saken.", code="not_participant")
+        return found
 
     def remove_participant(self, case_id: str, unit_id: str) -> Case:
         work = self.work

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
-from contracts import Consent, InformationArea, LogEntryKind
+from contracts import Consent, InformationArea, Level, LogEntryKind
+from contracts.words import LEVEL_NAMES
 from core.domain.consent import check_period, required_givers
 from core.domain.policy import Action, ActorKind
 from core.errors import Conflict, InvalidInput, NotFound
@@ -133,7 +134,37 @@ class ConsentService:
             text=check_text(reason, "begrunnelse", required=False),
             data={"consent_id": consent_id, "unit_ids": unit_ids},
         )
+        self._log_lapsed(state, consent_id, [u for u in state.lapsed_unit_ids() if u in unit_ids])
         return self._one(state, consent_id)
+
+    def _log_lapsed(self, state: CaseState, consent_id: str, lost: list[str]) -> None:
+        """Tell the stafettholder, in the withdrawal's own transaction, which services lost their basis.
+        The entry is not shared with the family: they learn no more than the withdrawal itself says."""
+        if not lost:
+            return
+        names = state.unit_names()
+        text = (
+            "Samtykket er trukket tilbake. Disse tjenestene har ikke lenger grunnlag for å delta og har ikke "
+            f"tilgang til saken før et nytt samtykke gjelder: {', '.join(names.get(u, u) for u in lost)}."
+        )
+        if state.level_lacks_consent():
+            text += (
+                f" Saken er på {LEVEL_NAMES[Level(state.row.level)]}, som krever samtykke for hver tjeneste "
+                "som deltar på grunnlag av samtykke: be om nytt samtykke, ta tjenesten ut av saken eller "
+                "flytt saken ned."
+            )
+        self.work.log.write(
+            state,
+            LogEntryKind.PARTICIPANT_BASIS_LAPSED,
+            text=text,
+            data={
+                "consent_id": consent_id,
+                "unit_ids": lost,
+                "level_lacks_consent": state.level_lacks_consent(),
+            },
+            shared_with_family=False,
+            by_system=True,
+        )
 
     def list(self, case_id: str) -> list[Consent]:
         state = CaseState(self.work, case_id)

@@ -25,10 +25,12 @@ from contracts import (
     LogEntry,
     LogEntryKind,
     Measure,
+    MeasureStatus,
     Meeting,
     MeetingKind,
     MunicipalRole,
     Participant,
+    ParticipantStatus,
     ParticipationBasis,
     PersonKind,
     PregnantPerson,
@@ -176,13 +178,17 @@ def consent(row: m.ConsentRow, givers: list[m.ConsentGiverRow], unit_ids: list[s
     )
 
 
-def participant(row: m.ParticipantRow) -> Participant:
+def participant(row: m.ParticipantRow, consented_units: frozenset[str] | set[str]) -> Participant:
+    """``consented_units``: the units a consent in force covers now, which decides the status."""
+    basis = ParticipationBasis(row.basis)
+    lapsed = basis is ParticipationBasis.CONSENT and row.unit_id not in consented_units
     return Participant(
         case_id=row.case_id,
         unit_id=row.unit_id,
-        basis=ParticipationBasis(row.basis),
+        basis=basis,
         added_at=row.added_at,
         added_by=row.added_by,
+        status=ParticipantStatus.BASIS_LAPSED if lapsed else ParticipantStatus.ACTIVE,
     )
 
 
@@ -199,6 +205,8 @@ def measure(row: m.MeasureRow, evaluations: list[m.EvaluationRow]) -> Measure:
         created_by=row.created_by,
         created_at=row.created_at,
         for_family=row.for_family,
+        status=MeasureStatus(row.status),
+        next_evaluation_date=row.next_evaluation_date,
         evaluations=[
             Evaluation(
                 measure_id=e.measure_id,

@@ -1,4 +1,10 @@
-"""Tiltak: a goal, who is responsible, a start and an evaluation date; evaluated, and continued or ended."""
+"""Tiltak: a goal, who is responsible, a start and an evaluation date; evaluated, and continued or ended;
+paused and resumed, ended or cancelled with a reason.
+
+The responsible is someone who can do the work: an active employee who reaches the case under the
+policy (the same ``employee_basis`` the policy asks), or for a home task someone of the child's family.
+A status change is written to the stafettlogg in the same transaction; ended and cancelled are final.
+"""
 
 from __future__ import annotations
 
@@ -8,17 +14,34 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
-from contracts import EvaluationOutcome, LogEntryKind, Measure, PersonKind
-from core.domain.policy import Action, ActorKind
-from core.errors import InvalidInput, NotFound
+from contracts import EvaluationOutcome, LogEntryKind, Measure, MeasureStatus, PersonKind
+from core.domain.policy import Action, ActorKind, employee_basis
+from core.errors import Conflict, InvalidInput, NotFound
 from core.ids import new_id
 from core.services import mapping
 from core.services.inputs import check_text, parse_choice
+from core.services.people import actor_for
 from core.services.state import CaseState, unit_ids_of
 from core.storage import models as m
 
 if TYPE_CHECKING:
     from core.platform import Work
+
+
+FINAL = frozenset({MeasureStatus.ENDED, MeasureStatus.CANCELLED})
+NEXT = {  # the status changes a measure allows; ended and cancelled allow none
+    MeasureStatus.ACTIVE: {MeasureStatus.PAUSED, MeasureStatus.ENDED, MeasureStatus.CANCELLED},
+    MeasureStatus.PAUSED: {MeasureStatus.ACTIVE, MeasureStatus.ENDED, MeasureStatus.CANCELLED},
+}
+NOT_ACTIVE = {
+    MeasureStatus.PAUSED: "Tiltaket er satt på pause; gjenoppta det med en ny evalueringsdato først.",
+    MeasureStatus.ENDED: "Tiltaket er avsluttet og kan ikke endres eller evalueres igjen.",
+    MeasureStatus.CANCELLED: "Tiltaket er avlyst og kan ikke endres eller evalueres.",
+}
+UNCHANGED = {
+    MeasureStatus.ACTIVE: "Tiltaket er allerede i gang.",
+    MeasureStatus.PAUSED: "Tiltaket er allerede satt på pause.",
+}
 
 
 class MeasureService:
@@ -45,17 +68,7 @@ class MeasureService:
             raise InvalidInput(
                 "Evalueringsdatoen kan ikke være før tiltaket starter.", field="evaluation_date"
             )
-        responsible = work.session.get(m.PersonRow, responsible_id)
-        allowed = {PersonKind.GUARDIAN, PersonKind.EMPLOYEE} if for_family else {PersonKind.EMPLOYEE}
-        if (
-            responsible is None
-            or responsible.municipality_id != work.municipality_id
-            or responsible.kind not in allowed
-        ):
-            raise InvalidInput(
-                "Den ansvarlige må være en ansatt (eller en foresatt for hjemmelekse).",
-                field="responsible_id",
-            )
+        self._check_responsible(state, responsible_id, for_family=for_family)
         case_units = [state.row.owner_unit_id, *(p.unit_id for p in state.participant_rows)]
         unit_id = next(
             (u for u in unit_ids_of(work, responsible_id) if u in case_units), state.row.owner_unit_id
@@ -94,14 +107,12 @@ class MeasureService:
     ) -> Measure:
         """Record an evaluation; a next date continues the measure, none ends it."""
         work = self.work
-        row = work.session.get(m.MeasureRow, measure_id)
-        if row is None:
-            raise NotFound(f"Fant ikke tiltaket «{measure_id}».", code="measure_not_found")
+        row = self._row(measure_id)
         state = CaseState(work, row.case_id, lock=True)
         work.authorize(Action.WRITE_CASE, case=state.facts())
         outcome = parse_choice(EvaluationOutcome, outcome, field="outcome", label="resultat")
-        if row.next_evaluation_date is None:
-            raise InvalidInput("Tiltaket er avsluttet og kan ikke evalueres igjen.", code="measure_ended")
+        if row.status != MeasureStatus.ACTIVE:
+            raise Conflict(NOT_ACTIVE[MeasureStatus(row.status)], code=f"measure_{row.status}")
         if next_evaluation_date is not None and next_evaluation_date <= work.now.date():
             raise InvalidInput("Neste evaluering må være fram i tid.", field="next_evaluation_date")
         work.session.add(
@@ -115,7 +126,12 @@ class MeasureService:
                 next_evaluation_date=next_evaluation_date,
             )
         )
-        due, row.next_evaluation_date = row.next_evaluation_date, next_evaluation_date
+        due = row.next_evaluation_date
+        if due is None:  # an active measure always has a date; this guards the invariant
+            raise Conflict("Tiltaket har ingen evalueringsdato.", code="measure_without_date")
+        row.next_evaluation_date = next_evaluation_date
+        if next_evaluation_date is None:
+            row.status = str(MeasureStatus.ENDED)
         work.session.flush()
         work.log.write(
             state,
@@ -131,6 +147,55 @@ class MeasureService:
         )
         return mapping.measure(row, self._evaluations(measure_id))
 
+    def change_status(
+        self,
+        measure_id: str,
+        status: MeasureStatus | str,
+        *,
+        reason: str = "",
+        next_evaluation_date: dt.date | None = None,
+    ) -> Measure:
+        """Pause, resume (with a new evaluation date), end or cancel a measure, with a reason in the log.
+
+        A paused measure has no evaluation due; ended and cancelled are final."""
+        work = self.work
+        row = self._row(measure_id)
+        state = CaseState(work, row.case_id, lock=True)
+        work.authorize(Action.WRITE_CASE, case=state.facts())
+        target = parse_choice(MeasureStatus, status, field="status", label="status for tiltaket")
+        current = MeasureStatus(row.status)
+        if current in FINAL:
+            raise Conflict(NOT_ACTIVE[current], code=f"measure_{current}")
+        if target not in NEXT[current]:
+            raise Conflict(UNCHANGED[current], code="measure_status_unchanged")
+        resuming = target is MeasureStatus.ACTIVE
+        reason = check_text(reason, "begrunnelse", required=not resuming)
+        if resuming:
+            if next_evaluation_date is None or next_evaluation_date <= work.now.date():
+                raise InvalidInput(
+                    "Et tiltak som gjenopptas, må ha en ny evalueringsdato fram i tid.",
+                    field="next_evaluation_date",
+                )
+        elif next_evaluation_date is not None:
+            raise InvalidInput(
+                "Bare et tiltak som gjenopptas, får ny evalueringsdato.", field="next_evaluation_date"
+            )
+        row.status, row.next_evaluation_date = str(target), next_evaluation_date
+        work.session.flush()
+        work.log.write(
+            state,
+            LogEntryKind.MEASURE_STATUS_CHANGED,
+            text=reason,
+            data={
+                "measure_id": measure_id,
+                "title": row.title,
+                "from": str(current),
+                "to": str(target),
+                "next_evaluation_date": next_evaluation_date.isoformat() if next_evaluation_date else None,
+            },
+        )
+        return mapping.measure(row, self._evaluations(measure_id))
+
     def list(self, case_id: str) -> list[Measure]:
         state = CaseState(self.work, case_id)
         family = self.work.actor.kind in (ActorKind.GUARDIAN, ActorKind.YOUTH)
@@ -139,6 +204,34 @@ class MeasureService:
             select(m.MeasureRow).where(m.MeasureRow.case_id == case_id).order_by(m.MeasureRow.created_at)
         ).all()
         return [mapping.measure(r, self._evaluations(r.id)) for r in rows]
+
+    def _row(self, measure_id: str) -> m.MeasureRow:
+        row = self.work.session.get(m.MeasureRow, measure_id)
+        if row is None:
+            raise NotFound(f"Fant ikke tiltaket «{measure_id}».", code="measure_not_found")
+        return row
+
+    def _check_responsible(self, state: CaseState, person_id: str, *, for_family: bool) -> None:
+        """An active employee who reaches the case under the policy; for a home task also the family."""
+        work = self.work
+        person = work.session.get(m.PersonRow, person_id)
+        if person is not None and person.municipality_id == work.municipality_id and person.active:
+            if for_family and person.id in state.family_ids():
+                return
+            if person.kind == PersonKind.EMPLOYEE:
+                if employee_basis(actor_for(work.session, person_id), state.facts()) is not None:
+                    return
+                raise InvalidInput(
+                    f"{person.given_name} {person.family_name} har ikke tilgang til saken og kan ikke være "
+                    "ansvarlig: den ansvarlige må arbeide i enheten som eier saken, eller i en tjeneste som "
+                    "deltar med samtykke eller opplysningsplikt.",
+                    field="responsible_id",
+                    code="responsible_without_access",
+                )
+        raise InvalidInput(
+            "Den ansvarlige må være en ansatt med tilgang til saken (eller en i familien for hjemmelekse).",
+            field="responsible_id",
+        )
 
     def _evaluations(self, measure_id: str) -> builtins.list[m.EvaluationRow]:
         return list(

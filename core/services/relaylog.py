@@ -37,8 +37,10 @@ class RelayLogService:
         shared_with_family: bool = True,
         corrects: str | None = None,
         author_id: str | None = None,
+        by_system: bool = False,
     ) -> LogEntry:
-        """Append an entry to a case the caller has locked and been authorized for; queues its event."""
+        """Append an entry to a case the caller has locked and been authorized for; queues its event.
+        ``by_system``: Stafett itself tells what followed from the change (no author)."""
         work = self.work
         seq = (
             work.session.scalar(select(func.max(m.LogEntryRow.seq)).where(m.LogEntryRow.case_id == state.id))
@@ -50,7 +52,7 @@ class RelayLogService:
             seq=seq,
             kind=str(kind),
             at=work.now,
-            author_id=author_id if author_id is not None else work.actor.id,
+            author_id=None if by_system else author_id if author_id is not None else work.actor.id,
             text=text,
             data=data or {},
             corrects=corrects,

@@ -1,12 +1,14 @@
-"""Reminders that are due in a municipality: a case without the stafettholder its level requires, and a
-measure whose evaluation date has passed.
+"""Reminders that are due in a municipality: a case without the stafettholder its level requires, a case
+at level 2–3 whose services on consent are no longer all covered by a consent in force, and an active
+measure whose evaluation date has passed. Each is one SQL scan over the municipality's open cases.
 
 Which levels require a stafettholder is the plugins' word (``relay_holder_rules`` with
 ``required=True``) plus core's own level 3, so a municipality whose rules change sees the open cases
 that no longer meet them. Listing is a read of case data: a system job or a BTI coordinator may do
 it, through the policy, and it leaves one audit event. A reminder carries ids, levels and dates, never
 a name or free text. This computes what is due; delivering it (e-mail, the holder's task list) is for
-case events and notification adapters, which are not built yet.
+case events and notification adapters, which are not built yet; until then ``recipient_id`` says who
+should act, and the same facts are on that person's Mine saker and case page.
 """
 
 from __future__ import annotations
@@ -16,9 +18,9 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 import msgspec
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
-from contracts import CaseStatus, Level
+from contracts import CaseStatus, Level, MeasureStatus, ParticipationBasis
 from contracts.words import LEVEL_NAMES
 from core.domain.policy import Action
 from core.storage import models as m
@@ -30,6 +32,7 @@ if TYPE_CHECKING:
 class ReminderKind(StrEnum):
     RELAY_HOLDER_MISSING = "relay_holder_missing"
     EVALUATION_OVERDUE = "evaluation_overdue"
+    CONSENT_MISSING = "consent_missing"  # the level needs a consent in force for services that have none
 
 
 class Reminder(msgspec.Struct, kw_only=True, frozen=True):
@@ -40,11 +43,15 @@ class Reminder(msgspec.Struct, kw_only=True, frozen=True):
     level: Level
     owner_unit_id: str
     message: str
+    recipient_id: str | None = (
+        None  # who should act: the stafettholder or the responsible; None: the owner unit
+    )
     relay_holder_id: str | None = None
     measure_id: str | None = None
     responsible_id: str | None = None  # who is responsible for the measure
     due: dt.date | None = None
     days_overdue: int = 0
+    unit_ids: list[str] = []  # consent_missing: the services on consent without a consent in force
 
 
 class ReminderService:
@@ -55,7 +62,7 @@ class ReminderService:
         """Every reminder due today in the actor's municipality, cases without a holder first."""
         work = self.work
         work.authorize(Action.READ_REMINDERS)
-        return self._missing_holders() + self._overdue_evaluations()
+        return self._missing_holders() + self._missing_consents() + self._overdue_evaluations()
 
     def required_levels(self) -> set[Level]:
         return {Level.COLLABORATE_MANY, *self.work.plugins.required_holder_levels()}
@@ -80,6 +87,73 @@ class ReminderService:
             for case_id, level, unit_id in rows
         ]
 
+    def _missing_consents(self) -> list[Reminder]:
+        """Open cases at level 2–3 with a service on consent that no consent in force covers now."""
+        work, now = self.work, self.work.now
+        today = now.date()
+        unsigned = select(m.ConsentGiverRow.consent_id).where(
+            m.ConsentGiverRow.consent_id == m.ConsentRow.id,
+            or_(m.ConsentGiverRow.given_at.is_(None), m.ConsentGiverRow.given_at > now),
+        )
+        covered = (
+            select(m.ConsentUnitRow.unit_id)
+            .join(m.ConsentRow, m.ConsentRow.id == m.ConsentUnitRow.consent_id)
+            .where(m.ConsentRow.case_id == m.ParticipantRow.case_id)
+            .where(m.ConsentUnitRow.unit_id == m.ParticipantRow.unit_id)
+            .where(or_(m.ConsentRow.withdrawn_at.is_(None), m.ConsentRow.withdrawn_at > now))
+            .where(m.ConsentRow.valid_from <= today, m.ConsentRow.valid_to >= today)
+            .where(~unsigned.exists())
+        )
+        rows = work.session.execute(
+            select(
+                m.CaseRow.id,
+                m.CaseRow.level,
+                m.CaseRow.owner_unit_id,
+                m.CaseRow.relay_holder_id,
+                m.ParticipantRow.unit_id,
+            )
+            .join(m.ParticipantRow, m.ParticipantRow.case_id == m.CaseRow.id)
+            .where(m.CaseRow.municipality_id == work.municipality_id)
+            .where(m.CaseRow.status == CaseStatus.OPEN)
+            .where(m.CaseRow.level >= int(Level.COLLABORATE_TWO))
+            .where(m.ParticipantRow.removed_at.is_(None))
+            .where(m.ParticipantRow.basis == ParticipationBasis.CONSENT)
+            .where(~covered.exists())
+            .order_by(m.CaseRow.level.desc(), m.CaseRow.opened_at, m.CaseRow.id, m.ParticipantRow.unit_id)
+        )
+        cases: dict[str, tuple[int, str, str | None, list[str]]] = {}
+        for case_id, level, unit_id, holder_id, lapsed in rows:
+            cases.setdefault(case_id, (level, unit_id, holder_id, []))[3].append(lapsed)
+        holder_units: dict[str, set[str]] = {}
+        for person_id, unit_id in work.session.execute(
+            select(m.UnitMembershipRow.person_id, m.UnitMembershipRow.unit_id).where(
+                m.UnitMembershipRow.person_id.in_({c[2] for c in cases.values() if c[2]})
+            )
+        ):
+            holder_units.setdefault(person_id, set()).add(unit_id)
+
+        def recipient(holder_id: str | None, lapsed: list[str]) -> str | None:
+            """The stafettholder, unless the withdrawal took their own access (all their units lapsed):
+            then the owning unit (None) acts."""
+            units = holder_units.get(holder_id or "", set())
+            return None if holder_id is None or (units and units <= set(lapsed)) else holder_id
+
+        return [
+            Reminder(
+                kind=ReminderKind.CONSENT_MISSING,
+                case_id=case_id,
+                level=Level(level),
+                owner_unit_id=unit_id,
+                recipient_id=recipient(holder_id, lapsed),
+                relay_holder_id=holder_id,
+                unit_ids=lapsed,
+                message=f"Saken er på {LEVEL_NAMES[Level(level)]}, men samtykket nivået krever, gjelder ikke "
+                f"lenger for {len(lapsed)} {'tjeneste' if len(lapsed) == 1 else 'tjenester'} som deltar: "
+                "be om nytt samtykke, ta tjenesten ut av saken eller flytt saken ned.",
+            )
+            for case_id, (level, unit_id, holder_id, lapsed) in cases.items()
+        ]
+
     def _overdue_evaluations(self) -> list[Reminder]:
         today = self.work.now.date()
         rows = self.work.session.execute(
@@ -95,6 +169,7 @@ class ReminderService:
             .join(m.CaseRow, m.CaseRow.id == m.MeasureRow.case_id)
             .where(m.CaseRow.municipality_id == self.work.municipality_id)
             .where(m.CaseRow.status == CaseStatus.OPEN)
+            .where(m.MeasureRow.status == MeasureStatus.ACTIVE)
             .where(m.MeasureRow.next_evaluation_date < today)
             .order_by(m.MeasureRow.next_evaluation_date, m.MeasureRow.id)
         )
@@ -108,6 +183,7 @@ class ReminderService:
                     case_id=case_id,
                     level=Level(level),
                     owner_unit_id=unit_id,
+                    recipient_id=responsible_id,
                     relay_holder_id=holder_id,
                     measure_id=measure_id,
                     responsible_id=responsible_id,

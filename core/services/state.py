@@ -11,8 +11,10 @@ from sqlalchemy import func, select
 from contracts import (
     CaseSnapshot,
     Consent,
+    Level,
     Meeting,
     Participant,
+    ParticipantStatus,
     ParticipationBasis,
     PersonKind,
     ServiceType,
@@ -123,7 +125,21 @@ class CaseState:
 
     @cached_property
     def participants(self) -> list[Participant]:
-        return [mapping.participant(p) for p in self.participant_rows]
+        """The services taking part, each with its status: a consent-based one lapses with its consent."""
+        consented = self.consented_units()
+        return [mapping.participant(p, consented) for p in self.participant_rows]
+
+    def consented_units(self) -> frozenset[str]:
+        """The units a consent in force covers now."""
+        return frozenset(u for c in self.consents_in_force() for u in c.unit_ids)
+
+    def lapsed_unit_ids(self) -> list[str]:
+        """Units taking part on consent that no consent in force covers: they have no access now."""
+        return [p.unit_id for p in self.participants if p.status is ParticipantStatus.BASIS_LAPSED]
+
+    def level_lacks_consent(self) -> bool:
+        """At level 2–3 every service taking part on consent needs a consent in force (levels.py)."""
+        return self.row.level >= Level.COLLABORATE_TWO and bool(self.lapsed_unit_ids())
 
     @cached_property
     def consents(self) -> list[Consent]:
@@ -166,7 +182,7 @@ class CaseState:
             status=self.case.status,
             relay_holder_id=self.row.relay_holder_id,
             participants={p.unit_id: ParticipationBasis(p.basis) for p in self.participant_rows},
-            consented_units=frozenset(u for c in self.consents_in_force() for u in c.unit_ids),
+            consented_units=self.consented_units(),
             family_ids=self.family_ids(),
         )
 

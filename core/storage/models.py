@@ -114,7 +114,8 @@ class ConcernRow(Base):
 
 
 class MeasureRow(Base):
-    """A tiltak. ``next_evaluation_date`` is the one mutable column: None once it has ended."""
+    """A tiltak. ``status`` and ``next_evaluation_date`` change; the date is set exactly while the measure
+    is active (None when paused, ended or cancelled), so every scan for evaluations due skips the rest."""
 
     __tablename__ = "measure"
     id: Mapped[str] = mapped_column(ID, primary_key=True)
@@ -129,6 +130,7 @@ class MeasureRow(Base):
     for_family: Mapped[bool] = mapped_column(Boolean, default=False)
     created_by: Mapped[str] = mapped_column(ForeignKey("person.id"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(16), default="active", server_default="active")
 
 
 class EvaluationRow(Base):

@@ -11,6 +11,7 @@ from contracts import (
     HandoverStatus,
     InformationArea,
     Level,
+    MeasureStatus,
     MeetingKind,
     ParticipationBasis,
     ServiceType,
@@ -45,6 +46,12 @@ MEETING_KINDS = {
     MeetingKind.DISCUSSION: "Tverrfaglig drøfting",
     MeetingKind.COLLABORATION: "Samarbeidsmøte",
     MeetingKind.COORDINATION: "Koordineringsmøte",
+}
+MEASURE_STATUSES: dict[str, str] = {
+    MeasureStatus.ACTIVE: "I gang",
+    MeasureStatus.PAUSED: "På pause",
+    MeasureStatus.ENDED: "Avsluttet",
+    MeasureStatus.CANCELLED: "Avlyst",
 }
 BASES = {
     ParticipationBasis.OWNER: "eier saken",
@@ -124,6 +131,7 @@ FILTERS = {
     "outcome": lambda o: OUTCOMES.get(o, str(o)),
     "meeting_kind": lambda k: MEETING_KINDS.get(k, str(k)),
     "basis": lambda b: BASES.get(b, str(b)),
+    "measure_status": lambda s: MEASURE_STATUSES.get(s, str(s)),
     "concern_kind": lambda k: CONCERN_KINDS.get(k, str(k)),
     "handover_status": lambda s: HANDOVER_STATUSES.get(s, str(s)),
     "close_reason": lambda r: CLOSE_REASONS.get(r, str(r)),

@@ -15,7 +15,15 @@ from litestar import Request, Response, get, post
 from litestar.exceptions import HTTPException
 from litestar.response import Redirect
 
-from contracts import CloseReason, ConcernKind, InformationArea, MeetingKind, ParticipationBasis, Subject
+from contracts import (
+    CloseReason,
+    ConcernKind,
+    InformationArea,
+    MeasureStatus,
+    MeetingKind,
+    ParticipationBasis,
+    Subject,
+)
 from core.api.routes import IdPath
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound, StafettError
 from core.platform import Platform, Work
@@ -33,6 +41,7 @@ DONE = {  # ?ok=… after a successful action: fixed words, never user data in t
     "closed": "Saken er avsluttet. Stafettloggen blir stående.",
     "measure": "Tiltaket er lagt inn.",
     "evaluated": "Evalueringen er lagret.",
+    "status": "Tiltakets nye status er lagret i stafettloggen.",
     "participant": "Tjenesten er med i saken.",
     "consent": "Samtykket er sendt til foresatte. Det gjelder når alle har gitt det.",
     "holder": "Stafettholderen er tildelt.",
@@ -415,6 +424,19 @@ async def evaluer(request: Request, case_id: IdPath, measure_id: IdPath) -> Resp
     return await _act(request, case_id, f"evaluering-{measure_id}", "measure.evaluate", evaluate, "evaluated")
 
 
+@post("/saker/{case_id:str}/tiltak/{measure_id:str}/status", before_request=employee_only)
+async def tiltak_status(request: Request, case_id: IdPath, measure_id: IdPath) -> Response:
+    def change(w: Work, form: Form) -> None:
+        w.measures.change_status(
+            measure_id,
+            _choice(form, "status", MeasureStatus, "hva som skal skje med tiltaket"),
+            reason=_one(form, "reason"),
+            next_evaluation_date=_optional_date(form, "next_evaluation_date", "Ny evalueringsdato"),
+        )
+
+    return await _act(request, case_id, f"status-{measure_id}", "measure.change_status", change, "status")
+
+
 @post("/saker/{case_id:str}/deltakere", before_request=employee_only)
 async def ny_deltaker(request: Request, case_id: IdPath) -> Response:
     def add(w: Work, form: Form) -> None:
@@ -632,6 +654,7 @@ HANDLERS = [
     avslutt_sak,
     nytt_tiltak,
     evaluer,
+    tiltak_status,
     ny_deltaker,
     be_om_samtykke,
     tildel_stafettholder,

@@ -19,7 +19,9 @@ from contracts import (
     LogEntry,
     LogEntryKind,
     Measure,
+    MeasureStatus,
     Meeting,
+    ParticipantStatus,
     ToolDefinition,
 )
 from core.domain.policy import Action
@@ -34,14 +36,14 @@ from core.web import forms, labels
 @dataclass
 class MeasureView:
     measure: Measure
-    due: dt.date | None  # the next evaluation; None when the measure has ended
+    due: dt.date | None  # the next evaluation; None unless the measure is active
     overdue: bool
 
 
 def measure_views(measures: list[Measure], today: dt.date) -> list[MeasureView]:
     out = []
     for m in measures:
-        due = m.evaluations[-1].next_evaluation_date if m.evaluations else m.evaluation_date
+        due = m.next_evaluation_date if m.status is MeasureStatus.ACTIVE else None
         out.append(MeasureView(m, due, due is not None and due < today))
     return out
 
@@ -95,6 +97,8 @@ def case_page(w: Work, case_id: str, whole_log: bool = False) -> dict[str, Any]:
         guide = None
     units = {u.id: u for u in w.directory.units()}
     case_units = [record.case.owner_unit_id, *(p.unit_id for p in record.participants)]
+    lapsed = [p for p in record.participants if p.status is ParticipantStatus.BASIS_LAPSED]
+    consented = {u for c in record.consents if c.is_in_force(w.now) for u in c.unit_ids}
     colleagues = w.people.colleagues(sorted(set(case_units)))
     names = {e.id: f"{e.given_name} {e.family_name}" for e in [*record.employees, *colleagues]}
     names |= {g.id: f"{g.given_name} {g.family_name}" for g in record.guardians}
@@ -109,6 +113,11 @@ def case_page(w: Work, case_id: str, whole_log: bool = False) -> dict[str, Any]:
         "tools": tools,
         "units": units,
         "case_units": case_units,
+        "lapsed": lapsed,  # services on consent that no consent in force covers now
+        "level_lacks_consent": record.case.level >= 2 and bool(lapsed),
+        "consented_units": consented,
+        # a consent may name services not yet in the case: they join once it is in force
+        "other_units": sorted((u for u in units if u not in case_units), key=lambda u: units[u].name),
         "colleagues": colleagues,
         "names": names,
         "measures": measure_views(record.measures, today),
@@ -156,6 +165,14 @@ def entry_details(entry: LogEntry, tools, units, names) -> list[tuple[str, str]]
         return [("Stafettholder", names.get(data.get("holder_id"), ""))]
     if entry.kind is LogEntryKind.MEASURE_CREATED or entry.kind is LogEntryKind.HOME_TASK:
         return [("Mål", data.get("goal", "")), ("Evalueres", labels.date(data.get("evaluation_date")))]
+    if entry.kind is LogEntryKind.MEASURE_STATUS_CHANGED:
+        out = [
+            ("Tiltak", data.get("title", "")),
+            ("Ny status", labels.MEASURE_STATUSES.get(str(data.get("to")), "")),
+        ]
+        if data.get("next_evaluation_date"):
+            out.append(("Neste evaluering", labels.date(data["next_evaluation_date"])))
+        return out
     if entry.kind is LogEntryKind.MEASURE_EVALUATED:
         return [
             ("Resultat", labels.OUTCOMES.get(str(data.get("outcome")), "")),
