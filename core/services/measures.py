@@ -94,10 +94,11 @@ class MeasureService:
         """Record an evaluation; a next date continues the measure, none ends it."""
         work = self.work
         row = work.session.get(m.MeasureRow, measure_id)
+        missing = NotFound(f"Fant ikke tiltaket «{measure_id}».", code="measure_not_found")
         if row is None:
-            raise NotFound(f"Fant ikke tiltaket «{measure_id}».", code="measure_not_found")
+            raise missing
         state = CaseState(work, row.case_id, lock=True)
-        work.authorize(Action.WRITE_CASE, case=state.facts())
+        work.authorize(Action.WRITE_CASE, case=state.facts(), missing=missing)
         outcome = parse_choice(EvaluationOutcome, outcome, field="outcome", label="resultat")
         if row.next_evaluation_date is None:
             raise InvalidInput("Tiltaket er avsluttet og kan ikke evalueres igjen.", code="measure_ended")
