@@ -367,6 +367,22 @@ ENDPOINTS = [
     Endpoint("GET", f"{A}/cases/{{case_id}}/log", case("/log"), CASE_WORKERS),
     Endpoint("POST", f"{A}/cases/{{case_id}}/log", case("/log", {"text": "Notat."}), CASE_WORKERS),
     Endpoint(
+        "GET",
+        f"{A}/cases/{{case_id}}/log/{{entry_id}}",
+        lambda s: (f"{A}/cases/{s.case_id}/log/{s.entry_id()}", None),
+        CASE_WORKERS,
+    ),
+    # the log is append-only: changing an entry is 405 for everyone, before any policy question
+    *(
+        Endpoint(
+            method,
+            f"{A}/cases/{{case_id}}/log/{{entry_id}}",
+            lambda s: (f"{A}/cases/{s.case_id}/log/{s.entry_id()}", None),
+            "everyone",
+        )
+        for method in ("PUT", "PATCH", "DELETE")
+    ),
+    Endpoint(
         "POST",
         f"{A}/cases/{{case_id}}/log/{{entry_id}}/corrections",
         lambda s: (

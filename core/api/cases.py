@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from litestar import Controller
+from litestar import Controller, Request, Response, route
 from litestar.params import JSONBody
 
 from contracts import Case, Concern, Consent, Handover, LogEntry, Measure, Meeting, Participant
 from core.api.dependencies import Page, Pages, UoW
+from core.api.problems import problem
 from core.api.routes import IdPath, action, create, read, remove, replace
 from core.api.schemas import (
     CaseIn,
@@ -38,7 +39,7 @@ class CaseController(Controller):
         with uow() as w:
             return paging.page(w.cases.my_cases())
 
-    @create("/", purpose="case.open")
+    @create("/", purpose="case.open", location="/cases/{id}")
     def open_case(self, data: JSONBody[CaseIn], uow: UoW) -> Case:
         """Register an undring: opens a case at level 0, owned by one of my units."""
         with uow() as w:
@@ -78,8 +79,8 @@ class CaseController(Controller):
         with uow() as w:
             return paging.page(w.cases.concerns(case_id))
 
-    @create("/{case_id:str}/concerns", purpose="case.add_concern")
-    def add_concern(self, case_id: IdPath, data: JSONBody[ConcernIn], uow: UoW) -> Case:
+    @create("/{case_id:str}/concerns", purpose="case.add_concern", location="/cases/{case_id}/concerns")
+    def add_concern(self, case_id: IdPath, data: JSONBody[ConcernIn], uow: UoW) -> Concern:
         with uow() as w:
             return w.cases.add_concern(
                 case_id,
@@ -112,7 +113,7 @@ class CaseController(Controller):
             w.relay_holder.assign(case_id, data.employee_id)
             return w.cases.get(case_id)
 
-    @create("/{case_id:str}/handovers", purpose="case.request_handover")
+    @create("/{case_id:str}/handovers", purpose="case.request_handover", location="/handovers")
     def request_handover(self, case_id: IdPath, data: JSONBody[HandoverIn], uow: UoW) -> Handover:
         """Offer the baton to a colleague; it moves when they accept."""
         with uow() as w:
@@ -135,7 +136,7 @@ class CaseController(Controller):
         with uow() as w:
             return paging.page(w.log.entries(case_id))
 
-    @create("/{case_id:str}/log", purpose="case.write_log")
+    @create("/{case_id:str}/log", purpose="case.write_log", location="/cases/{case_id}/log/{id}")
     def add_note(self, case_id: IdPath, data: JSONBody[NoteIn], uow: UoW) -> LogEntry:
         """A note, a lysglimt (``bright_moment``), or a filled-in tool form (``tool_id`` + ``form``)."""
         with uow() as w:
@@ -148,7 +149,29 @@ class CaseController(Controller):
                 form=data.form,
             )
 
-    @create("/{case_id:str}/log/{entry_id:str}/corrections", purpose="case.correct_log")
+    @read("/{case_id:str}/log/{entry_id:str}", purpose="case.read_log")
+    def log_entry(self, case_id: IdPath, entry_id: IdPath, uow: UoW) -> LogEntry:
+        """One entry of the stafettlogg."""
+        with uow() as w:
+            return w.log.entry(case_id, entry_id)
+
+    @route(
+        "/{case_id:str}/log/{entry_id:str}",
+        http_method=["PUT", "PATCH", "DELETE"],
+        include_in_schema=False,
+        sync_to_thread=False,
+        status_code=405,
+    )
+    def change_log_entry(self, request: Request, case_id: str, entry_id: str) -> Response:
+        """The stafettlogg is append-only: an entry is corrected by a new entry, never changed."""
+        detail = "Stafettloggen kan ikke endres; skriv en retting."
+        return problem(request, 405, "method_not_allowed", detail, headers={"Allow": "GET"})
+
+    @create(
+        "/{case_id:str}/log/{entry_id:str}/corrections",
+        purpose="case.correct_log",
+        location="/cases/{case_id}/log/{id}",
+    )
     def correct(self, case_id: IdPath, entry_id: IdPath, data: JSONBody[CorrectionIn], uow: UoW) -> LogEntry:
         """Correct my own entry: a new entry that names it; the original stays."""
         with uow() as w:
@@ -159,7 +182,7 @@ class CaseController(Controller):
         with uow() as w:
             return paging.page(w.measures.list(case_id))
 
-    @create("/{case_id:str}/measures", purpose="case.create_measure")
+    @create("/{case_id:str}/measures", purpose="case.create_measure", location="/cases/{case_id}/measures")
     def create_measure(self, case_id: IdPath, data: JSONBody[MeasureIn], uow: UoW) -> Measure:
         """A tiltak with goal, responsible and evaluation date; ``for_family`` makes it a home task."""
         with uow() as w:
@@ -178,7 +201,7 @@ class CaseController(Controller):
         with uow() as w:
             return paging.page(w.consents.list(case_id))
 
-    @create("/{case_id:str}/consents", purpose="consent.request")
+    @create("/{case_id:str}/consents", purpose="consent.request", location="/cases/{case_id}/consents")
     def request_consent(self, case_id: IdPath, data: JSONBody[ConsentIn], uow: UoW) -> Consent:
         """Ask for consent to share with named services; givers who signed on paper are recorded as given."""
         with uow() as w:

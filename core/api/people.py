@@ -17,7 +17,7 @@ class PeopleController(Controller):
     path = "/"
     tags: ClassVar[list[str]] = ["Personer"]
 
-    @create("/children", purpose="person.register_child")
+    @create("/children", purpose="person.register_child", location="/children/{id}")
     def register_child(self, data: JSONBody[ChildIn], uow: UoW) -> Child:
         """Register a child or youth 0–23 (with fødselsnummer, or a birth date)."""
         with uow() as w:
@@ -28,7 +28,7 @@ class PeopleController(Controller):
                 national_id=data.national_id,
             )
 
-    @create("/pregnant", purpose="person.register_pregnant")
+    @create("/pregnant", purpose="person.register_pregnant", location="/pregnant/{id}")
     def register_pregnant(self, data: JSONBody[PregnantIn], uow: UoW) -> PregnantPerson:
         """Register a pregnant person, so a case can start before the child is born."""
         with uow() as w:
@@ -46,7 +46,9 @@ class PeopleController(Controller):
         with uow() as w:
             return w.people.find_by_national_id(data.national_id)
 
-    @create("/children/{child_id:str}/guardians", purpose="person.register_guardian")
+    @create(
+        "/children/{child_id:str}/guardians", purpose="person.register_guardian", location="/guardians/{id}"
+    )
     def register_guardian(self, child_id: IdPath, data: JSONBody[GuardianIn], uow: UoW) -> Guardian:
         with uow() as w:
             return w.people.register_guardian(
@@ -74,7 +76,7 @@ class PeopleController(Controller):
             child_id=child_id, guardian_id=guardian_id, parental_responsibility=data.parental_responsibility
         )
 
-    @create("/employees", purpose="person.register_employee")
+    @create("/employees", purpose="person.register_employee", location="/employees/{id}")
     def register_employee(self, data: JSONBody[EmployeeIn], uow: UoW) -> Employee:
         with uow() as w:
             return w.people.register_employee(

@@ -23,6 +23,7 @@ from core.domain.policy import Action, Actor, ActorKind
 from core.errors import Conflict, InvalidInput, NotFound
 from core.ids import new_id
 from core.services import mapping
+from core.services.inputs import check_target_group
 from core.storage import models as m
 
 if TYPE_CHECKING:
@@ -43,6 +44,7 @@ class PeopleService:
     ) -> Child:
         """A child or youth 0–23; with a fødselsnummer or D-nummer the birth date comes from it."""
         row = self._person(PersonKind.CHILD, given_name, family_name, national_id, birth_date)
+        check_target_group(row.kind, row.birth_date, self.work.now.date())
         return mapping.subject(row)  # type: ignore[return-value]
 
     def register_pregnant(
