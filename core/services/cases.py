@@ -28,6 +28,7 @@ from core.errors import Conflict, InvalidInput, NotFound, RuleRefused
 from core.ids import new_id
 from core.services import mapping
 from core.services.inputs import check_observed_on, check_target_group, check_text, parse_choice
+from core.services.readable import readable_cases
 from core.services.state import CaseState
 from core.storage import models as m
 
@@ -151,21 +152,10 @@ class CaseService:
     def overview(self) -> list[CaseOverview]:
         """``my_cases`` with what a worklist shows of each: the child's name and the evaluations due."""
         work = self.work
-        units = list(work.actor.unit_roles)
         candidates = work.session.scalars(
             select(m.CaseRow)
-            .where(m.CaseRow.municipality_id == work.municipality_id, m.CaseRow.status == CaseStatus.OPEN)
-            .where(
-                or_(
-                    m.CaseRow.relay_holder_id == work.actor.id,
-                    m.CaseRow.owner_unit_id.in_(units),
-                    m.CaseRow.id.in_(
-                        select(m.ParticipantRow.case_id)
-                        .where(m.ParticipantRow.unit_id.in_(units))
-                        .where(m.ParticipantRow.removed_at.is_(None))
-                    ),
-                )
-            )
+            .where(readable_cases(work.actor, work.now), m.CaseRow.status == CaseStatus.OPEN)
+            .order_by(m.CaseRow.opened_at, m.CaseRow.id)
         ).all()
         visible = [s for s in CaseState.many(work, candidates) if work.permits(Action.READ_CASE, s.facts())]
         today = work.now.date()
