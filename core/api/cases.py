@@ -3,17 +3,18 @@ measures, consent, meetings, the action guide, and innsyn (who has read it)."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Annotated, ClassVar, Literal
 
 from litestar import Controller, Request, Response, route
-from litestar.params import JSONBody
+from litestar.params import JSONBody, QueryParameter
 
 from contracts import Case, Concern, Consent, Handover, LogEntry, Measure, Meeting, Participant
-from core.api.dependencies import Page, Pages, UoW
+from core.api.dependencies import Page, Pages, Paging, UoW
 from core.api.problems import problem
 from core.api.routes import IdPath, action, create, read, remove, replace
 from core.api.schemas import (
     CaseIn,
+    CaseSearchIn,
     CloseIn,
     ConcernIn,
     ConsentIn,
@@ -25,19 +26,63 @@ from core.api.schemas import (
     ParticipantIn,
     RelayHolderIn,
 )
+from core.platform import Work
 from core.services.access_log import AccessEvent
 from core.services.directory import CaseGuide
+from core.services.search import CaseSearch, search_cases
 
 
 class CaseController(Controller):
     path = "/cases"
     tags: ClassVar[list[str]] = ["Saker"]
 
-    @read("/", purpose="case.list_mine")
-    def my_cases(self, uow: UoW, paging: Pages) -> Page[Case]:
-        """Open cases I may see (stafettholder, my unit, or my unit under consent); due evaluations first."""
+    @read("/", purpose="case.search")
+    def my_cases(
+        self,
+        uow: UoW,
+        paging: Pages,
+        q: Annotated[
+            str | None, QueryParameter(min_length=2, max_length=100, description="Del av barnets navn.")
+        ] = None,
+        unit_id: Annotated[
+            str | None, QueryParameter(max_length=64, description="Eier eller deltar.")
+        ] = None,
+        level: Annotated[int | None, QueryParameter(ge=0, le=3, description="Nivå 0–3.")] = None,
+        relay_holder_id: Annotated[
+            str | None, QueryParameter(max_length=64, description="Stafettholderen.")
+        ] = None,
+        overdue: Annotated[bool | None, QueryParameter(description="Har en evaluering over fristen.")] = None,
+        status: Annotated[
+            Literal["open", "closed", "all"], QueryParameter(description="Åpne, avsluttede, alle.")
+        ] = "open",
+    ) -> Page[Case]:
+        """The cases I may read, open ones unless asked; overdue evaluations first. A fødselsnummer is
+        searched with ``POST /cases/search``, so it never lands in a URL."""
+        search = CaseSearch(
+            name=q,
+            unit_id=unit_id,
+            level=level,
+            relay_holder_id=relay_holder_id,
+            overdue=overdue,
+            status=status,
+        )
         with uow() as w:
-            return paging.page(w.cases.my_cases())
+            return _page(w, search, paging)
+
+    @action("/search", purpose="case.search")
+    def search(self, data: JSONBody[CaseSearchIn], uow: UoW, paging: Pages) -> Page[Case]:
+        """Search the cases I may read, also by the child's fødselsnummer (in the body, never in the URL)."""
+        search = CaseSearch(
+            name=data.name,
+            national_id=data.national_id,
+            unit_id=data.unit_id,
+            level=None if data.level is None else int(data.level),
+            relay_holder_id=data.relay_holder_id,
+            overdue=data.overdue,
+            status=data.status,
+        )
+        with uow() as w:
+            return _page(w, search, paging)
 
     @create("/", purpose="case.open", location="/cases/{id}")
     def open_case(self, data: JSONBody[CaseIn], uow: UoW) -> Case:
@@ -221,3 +266,8 @@ class CaseController(Controller):
         """Innsyn for the family: who has read this case or looked up the child, when, and why."""
         with uow() as w:
             return paging.page(w.access_log.readers(case_id))
+
+
+def _page(work: Work, search: CaseSearch, paging: Paging) -> Page[Case]:
+    items, total = search_cases(work, search, limit=paging.limit, offset=paging.offset)
+    return Page(items=items, total=total, limit=paging.limit, offset=paging.offset)
