@@ -238,14 +238,16 @@ COMMON = {
         "Ugyldig forespørsel: et felt, en parameter eller en header er feil (se invalid-params)."
     ),
     401: problem_spec("Ikke innlogget."),
-    403: problem_spec("Policyen avslo (taushetsplikt); avslaget er revisjonslogget."),
-    404: problem_spec("Finnes ikke (eller tilhører en annen kommune)."),
+    403: problem_spec("Policyen avslo, og detail sier hvilken regel; avslaget er revisjonslogget."),
+    404: problem_spec(
+        "Finnes ikke, eller en sak du ikke kan vite om: samme svar som for en ukjent id (avslaget logges)."
+    ),
 }
 READ_RESPONSES: dict[int, ResponseSpec] = COMMON
 WRITE_RESPONSES: dict[int, ResponseSpec] = {
     **COMMON,
     409: problem_spec(
-        "Konflikt med sakens tilstand, eller en regel i modellen stopper endringen (se refusals)."
+        "Konflikt med sakens tilstand (avsluttet), eller en regel i modellen stopper endringen (se refusals)."
     ),
     422: problem_spec("Innholdet er gyldig JSON, men ikke gyldig i saken (for eksempel en utløpt periode)."),
 }
