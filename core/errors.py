@@ -29,6 +29,11 @@ class NotFound(StafettError):
     code = "not_found"
 
 
+def case_not_found(case_id: str) -> NotFound:
+    """The one answer for an unknown case id, and for a case the caller may not know exists."""
+    return NotFound(f"Fant ingen sak med id «{case_id}».", code="case_not_found")
+
+
 class Forbidden(StafettError):
     """The policy refused: the refusal is already audited when this is raised."""
 

@@ -22,8 +22,8 @@ from sqlalchemy.orm import Session
 from contracts import CaseEvent
 from core import audit, outbox
 from core.config import ConsentAges, DeploymentConfig, MunicipalityConfig
-from core.domain.policy import Action, Actor, CaseFacts, Decision, decide
-from core.errors import Forbidden
+from core.domain.policy import Action, Actor, Answer, CaseFacts, Decision, decide
+from core.errors import Conflict, Forbidden, StafettError, case_not_found
 from core.pluginhost import MunicipalityPlugins, PluginHost
 from core.services.access_log import AccessLogService
 from core.services.cases import CaseService
@@ -157,13 +157,18 @@ class Work:
         case: CaseFacts | None = None,
         unit_id: str | None = None,
         subject_id: str | None = None,
+        missing: StafettError | None = None,
     ) -> Decision:
-        """Ask the policy and audit the answer. A refusal is committed on its own, then raised."""
+        """Ask the policy and audit the answer. A refusal is committed on its own, then raised.
+
+        ``missing`` is what an unknown id of the thing asked for answers (a measure, a consent), for a
+        case the caller may not know exists; by default the unknown case's answer.
+        """
         decision = decide(
             self.actor, action, municipality_id=self.municipality_id, case=case, unit_id=unit_id
         )
         if not decision.allowed:
-            self.refuse(action, decision, case=case, subject_id=subject_id)
+            self.refuse(action, decision, case=case, subject_id=subject_id, missing=missing)
         self._audit(action, decision, case, subject_id)
         return decision
 
@@ -181,8 +186,11 @@ class Work:
         *,
         case: CaseFacts | None = None,
         subject_id: str | None = None,
+        missing: StafettError | None = None,
     ) -> NoReturn:
-        """Record a refusal on its own (anything pending is rolled back), commit it, and raise Forbidden.
+        """Record a refusal on its own (anything pending is rolled back), commit it, and raise the
+        error the decision's ``answer`` names: Forbidden (403), Conflict (409), or, for a case the
+        caller may not know exists, the very error an unknown id gives (404).
 
         The policy's refusals come here, and so do the few rules that depend on who exactly asks
         (only the receiver answers a hand-over), so every refusal leaves one audit event.
@@ -192,6 +200,10 @@ class Work:
         self._audit(action, decision, case, subject_id)
         self.flush_audit()
         self.session.commit()
+        if decision.answer is Answer.NOT_FOUND and case is not None:
+            raise missing or case_not_found(case.case_id)
+        if decision.answer is Answer.CONFLICT:
+            raise Conflict(decision.reason, code=decision.basis)
         raise Forbidden(decision.reason, code=decision.basis)
 
     def record_outcome(

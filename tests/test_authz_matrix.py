@@ -6,9 +6,12 @@ relation its name says (own unit, other unit, PPT with/without/withdrawn consent
 the endpoint's request is sent as that person and the outcome compared:
 
 - ALLOW: the policy let it through (no 401/403; a rule of the model may still answer 4xx);
-- DENY: 403, and one new audit event with outcome "refused" for this person (also for the
-  hand-over rule "only the receiver answers", refused as ``not_receiver``);
-- HIDDEN: 404, for another municipality's people: nothing crosses municipalities.
+- DENY: 403 (or 409 for a state conflict), and one new audit event with outcome "refused" for this
+  person (also for the hand-over rule "only the receiver answers", refused as ``not_receiver``);
+- HIDDEN: 404 with one refused audit event: a case the role may not know exists
+  (``core.domain.policy.knows_of``) is answered exactly as an unknown id, and the refusal is audited;
+- ABSENT: 404 and nothing refused, for another municipality's people and units: nothing crosses
+  municipalities, and nothing of theirs is found.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from core.testing import configure
 from tests.api_support import Api
 from tests.conftest import CHILD_WELFARE, HEALTH, PPT, SCHOOL, World
 
-ALLOW, DENY, HIDDEN = "allow", "deny", "hidden"
+ALLOW, DENY, HIDDEN, ABSENT = "allow", "deny", "hidden", "absent"
 OTHER_MUNICIPALITY, OTHER_SCHOOL = "4204", "kristiansand-skole"
 
 TEACHER, OTHER_UNIT, LEADER = "employee own unit", "employee other unit", "unit leader"
@@ -63,6 +66,9 @@ CASE_WORKERS = {TEACHER, LEADER, PPT_CONSENT, REPORT_DUTY, COORDINATOR}  # reach
 FAMILY = {GUARDIAN, YOUTH}  # see the family's view of their own case
 UNIT_MEMBERS = {TEACHER, OTHER_UNIT, LEADER, PPT_CONSENT, PPT_NO_CONSENT, PPT_WITHDRAWN, REPORT_DUTY}
 PERSON_WRITERS = UNIT_MEMBERS | {ADMIN, OTHER}  # employees with a unit, administrators
+# may not know the scene's case exists: no unit in it, no baton, not its family (nor an auditor)
+UNAWARE = {OTHER_UNIT, ADMIN, NO_RESPONSIBILITY, OTHER}
+CASE_IDS = ("{case_id}", "{measure_id}", "{consent_id}", "{handover_id}")
 
 
 @pytest.fixture
@@ -177,16 +183,21 @@ class Endpoint:
     path: str  # as in the route list, without converters
     request: Callable[[Scene], Request]
     allowed: set[str] | str  # roles the policy lets through, or "everyone"
-    hidden: set[str] = field(default_factory=set)  # roles that get 404 (another municipality's data)
+    absent: set[str] = field(default_factory=set)  # roles that get 404 (another municipality's data)
+    about_case: bool = False  # the case is named in the body (else: by an id in the path)
 
     @property
     def key(self) -> str:
         return f"{self.method} {self.path}"
 
     def expect(self, role: str) -> str:
-        if role in self.hidden:
+        if role in self.absent:
+            return ABSENT
+        if self.allowed == "everyone" or role in self.allowed:
+            return ALLOW
+        if (self.about_case or any(name in self.path for name in CASE_IDS)) and role in UNAWARE:
             return HIDDEN
-        return ALLOW if self.allowed == "everyone" or role in self.allowed else DENY
+        return DENY
 
 
 def case(suffix: str = "", body: dict | None = None) -> Callable[[Scene], Request]:
@@ -310,6 +321,7 @@ ENDPOINTS = [
     ),
     # cases: lists are filtered (allowed, empty for those who reach nothing); one case needs a basis
     Endpoint("GET", f"{A}/cases", fixed(f"{A}/cases"), "everyone"),
+    Endpoint("POST", f"{A}/cases/search", fixed(f"{A}/cases/search", {"status": "all"}), "everyone"),
     Endpoint("POST", f"{A}/cases", new_child_case, {TEACHER, LEADER}),
     Endpoint("GET", f"{A}/cases/{{case_id}}", case(), CASE_WORKERS),
     Endpoint(
@@ -356,6 +368,22 @@ ENDPOINTS = [
     Endpoint("GET", f"{A}/cases/{{case_id}}/log", case("/log"), CASE_WORKERS),
     Endpoint("POST", f"{A}/cases/{{case_id}}/log", case("/log", {"text": "Notat."}), CASE_WORKERS),
     Endpoint(
+        "GET",
+        f"{A}/cases/{{case_id}}/log/{{entry_id}}",
+        lambda s: (f"{A}/cases/{s.case_id}/log/{s.entry_id()}", None),
+        CASE_WORKERS,
+    ),
+    # the log is append-only: changing an entry is 405 for everyone, before any policy question
+    *(
+        Endpoint(
+            method,
+            f"{A}/cases/{{case_id}}/log/{{entry_id}}",
+            lambda s: (f"{A}/cases/{s.case_id}/log/{s.entry_id()}", None),
+            "everyone",
+        )
+        for method in ("PUT", "PATCH", "DELETE")
+    ),
+    Endpoint(
         "POST",
         f"{A}/cases/{{case_id}}/log/{{entry_id}}/corrections",
         lambda s: (
@@ -401,7 +429,7 @@ ENDPOINTS = [
         lambda s: (f"{A}/handovers/{s.handover_id()}/decline", {}),
         {LEADER},
     ),
-    Endpoint("POST", f"{A}/meetings", meeting, CASE_WORKERS),
+    Endpoint("POST", f"{A}/meetings", meeting, CASE_WORKERS, about_case=True),
     # the family's view
     Endpoint("GET", f"{A}/family/cases", fixed(f"{A}/family/cases"), "everyone"),
     Endpoint("GET", f"{A}/family/cases/{{case_id}}", family(), FAMILY),
@@ -462,10 +490,12 @@ def test_endpoint_for_every_role(endpoint: Endpoint, api: Api, world: World, oth
 
 def outcome(status: int, refused_events: int, code: str | None) -> str:
     assert status < 500, "a server error is never an answer"
-    if status == 403 and refused_events == 1:
+    if status in (403, 409) and refused_events == 1:
         return DENY
-    if status == 404 and refused_events == 0:
+    if status == 404 and refused_events == 1:
         return HIDDEN
+    if status == 404 and refused_events == 0:
+        return ABSENT
     if status not in (401, 403) and refused_events == 0:
         return ALLOW
     return f"inconsistent (status {status}, {refused_events} refusals audited)"

@@ -10,7 +10,7 @@ import pytest
 from configs import CONFIG_DIR
 from contracts import LogEntryKind
 from core.config import default_config, load_config
-from core.errors import Conflict, Forbidden, InvalidInput
+from core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from tests.conftest import HEALTH, PPT, World
 
 
@@ -199,7 +199,7 @@ def test_withdrawal_takes_effect_at_once_and_is_logged(world: World) -> None:
     with pytest.raises(Forbidden) as exc, world.as_(world.ppt, "samarbeid") as w:
         w.log.entries(case.id)
     assert exc.value.code == "taushetsplikt"
-    assert exc.value.message.startswith("Du har ikke tilgang")
+    assert exc.value.message.startswith("Tjenesten din deltar i saken, men ingen samtykke i kraft")
     entry, lapsed = log(world, case.id)[-2:]  # the withdrawal, then which services lost their basis
     assert (lapsed.kind, lapsed.data["unit_ids"]) == (LogEntryKind.PARTICIPANT_BASIS_LAPSED, [PPT])
     assert (entry.kind, entry.author_id, entry.text) == (
@@ -219,9 +219,9 @@ def test_withdrawal_takes_effect_at_once_and_is_logged(world: World) -> None:
 def test_guardian_without_parental_responsibility_can_neither_give_nor_withdraw(world: World) -> None:
     consent = request(world, world.open_case().id)
     for act in (lambda w: w.consents.give(consent.id), lambda w: w.consents.withdraw(consent.id)):
-        with pytest.raises(Forbidden) as exc, world.as_(world.stepfather) as w:
+        with pytest.raises(NotFound) as exc, world.as_(world.stepfather) as w:  # not told the case exists
             act(w)
-        assert exc.value.message == "Du har ikke tilgang til denne saken."
+        assert exc.value.message == f"Fant ikke samtykket «{consent.id}»."
 
 
 def test_paper_consent_is_recorded_as_given(world: World) -> None:

@@ -8,7 +8,7 @@ import pytest
 
 from adapters.fhir import export, mapping, reverse
 from core.domain.policy import Actor
-from core.errors import Forbidden
+from core.errors import NotFound
 from core.services.mapping import subject as mapping_subject
 from core.storage.models import PersonRow
 from tests.conftest import HEALTH, MUNICIPALITY, PPT, World
@@ -111,7 +111,7 @@ def test_organization_number_uses_the_norwegian_oid(world: World) -> None:
 
 def test_export_of_a_case_the_caller_may_not_see_is_refused_and_audited(world: World) -> None:
     case = world.open_case()
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound):  # the nurse's unit is not in the case: not told it exists
         export.case_bundle(world.platform, world.actor(world.nurse), case.id)
 
 

@@ -18,7 +18,7 @@ from contracts import (
     hookimpl,
 )
 from core.config import default_config
-from core.errors import Forbidden, InvalidInput, RuleRefused
+from core.errors import Conflict, InvalidInput, RuleRefused
 from core.platform import Platform
 from tests.conftest import CHILD_WELFARE, HEALTH, PPT, SCHOOL, World
 
@@ -307,7 +307,7 @@ def test_closed_case_refuses_level_change_and_writes_but_can_be_read(world: Worl
         lambda w: w.log.add_note(case.id, "Etter avslutning"),
         lambda w: w.cases.close(case.id, CloseReason.MOVED),
     ):
-        with pytest.raises(Forbidden) as exc, world.as_(world.teacher) as w:
+        with pytest.raises(Conflict) as exc, world.as_(world.teacher) as w:  # a state conflict: 409
             attempt(w)
         assert exc.value.code == "case_closed"
         assert exc.value.message == "Saken er avsluttet; den kan leses, men ikke endres."

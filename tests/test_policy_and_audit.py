@@ -11,7 +11,7 @@ from contracts import ParticipationBasis, UnitMembership
 from core import audit
 from core.config import default_config, load_config
 from core.domain.policy import Actor
-from core.errors import Forbidden
+from core.errors import Forbidden, NotFound
 from core.storage.models import AuditEventRow
 from tests.conftest import CHILD_WELFARE, MUNICIPALITY, PPT, World
 
@@ -104,6 +104,7 @@ MATRIX = [  # (who, read log, write note, family view)
     (youth_16, N, N, Y),
     (other_municipality, N, N, N),
 ]
+HIDDEN = {administrator, guardian_without_responsibility, other_municipality}  # may not know the case exists
 ACTIONS = {
     "case.read": lambda w, case_id: w.log.entries(case_id),
     "case.write": lambda w, case_id: w.log.add_note(case_id, "Notat"),
@@ -139,9 +140,14 @@ def test_access_matrix_every_decision_audited(
             if allowed:
                 call(w, case_id)
             else:
-                with pytest.raises(Forbidden) as exc:
+                with pytest.raises(NotFound if setup in HIDDEN else Forbidden) as exc:
                     call(w, case_id)
                 assert exc.value.message  # the refusal is told in bokmål
+                if setup in HIDDEN:  # answered exactly as an unknown id
+                    assert (exc.value.code, exc.value.message) == (
+                        "case_not_found",
+                        f"Fant ingen sak med id «{case_id}».",
+                    )
         new = audit_events(world, actor_id)[len(audited_before) :]
         assert [(e.action, e.outcome, e.case_id, e.purpose) for e in new] == [
             (action, "allowed" if allowed else "refused", case_id, "matrise")
@@ -157,17 +163,19 @@ def test_refusal_names_the_reason(world: World) -> None:
         w.log.entries(case_id)
     assert exc.value.code == "taushetsplikt"
     assert exc.value.message == (
-        "Du har ikke tilgang: enheten din deltar ikke i saken med samtykke eller annet rettslig grunnlag."
+        "Tjenesten din deltar i saken, men ingen samtykke i kraft dekker den; taushetsplikten gjelder."
     )
     refusal = audit_events(world, world.ppt)[-1]
-    assert refusal.outcome == "refused" and refusal.reason.startswith("taushetsplikt: Du har ikke tilgang")
+    assert refusal.outcome == "refused" and refusal.reason.startswith("taushetsplikt: Tjenesten din deltar")
     with world.platform.work(Actor.system(OTHER_MUNICIPALITY), "seed") as w:
         employee = w.people.register_employee(given_name="Ola", family_name="Nabo").id
-    with pytest.raises(Forbidden) as exc, world.as_(employee) as w:
+    with pytest.raises(NotFound) as exc, world.as_(employee) as w:  # not told that the case exists
         w.log.entries(case_id)
-    assert (exc.value.code, exc.value.message) == (
-        "other_municipality",
-        "Opplysningene tilhører en annen kommune.",
+    assert exc.value.code == "case_not_found"
+    refusal = audit_events(world, employee)[-1]  # but the refusal and its reason are audited
+    assert (refusal.outcome, refusal.reason) == (
+        "refused",
+        "other_municipality: Opplysningene tilhører en annen kommune.",
     )
 
 

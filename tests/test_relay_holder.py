@@ -135,7 +135,7 @@ def test_closing_the_case_cancels_a_pending_handover(world: World, case_id: str)
         w.cases.close(case_id, CloseReason.RESOLVED)
     with world.as_(world.ppt) as w:
         assert w.relay_holder.pending_for_me() == []
-    with pytest.raises(Forbidden) as exc, world.as_(world.ppt) as w:
+    with pytest.raises(Conflict) as exc, world.as_(world.ppt) as w:
         w.relay_holder.accept(handover.id)
     assert exc.value.code == "case_closed"
     assert holder(world, case_id) == world.teacher

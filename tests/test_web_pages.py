@@ -68,20 +68,26 @@ def no_horizontal_overflow(page) -> bool:
 
 
 def test_a_page_shows_nothing_the_api_refuses(world: World, people, site: str) -> None:
-    """The health station takes no part: its nurse gets the policy's refusal on the page (403) as in
-    the API; the guardian cannot open the employees' case page nor another family's case."""
+    """The health station takes no part: its nurse is not told the case exists (404, as in the API);
+    PPT takes part without consent and gets the policy's refusal, naming the rule (403); the guardian
+    cannot open the employees' case page nor another family's case."""
     case = world.open_case()
     nurse = people(world.nurse)
-    assert nurse.goto(f"/saker/{case.id}", "sykepleier-avvist") == 403
-    text = nurse.text()
-    assert "Ingen tilgang" in text and "Du har ikke tilgang" in text and "Ola" not in text
-    assert "Traceback" not in nurse.page.content()
+    assert nurse.goto(f"/saker/{case.id}", "sykepleier-avvist") == 404
+    assert "Fant ingen sak" in nurse.text() and "Ola" not in nurse.text()
+    with world.as_(world.teacher) as w:
+        w.cases.add_participant(case.id, PPT)
+    ppt = people(world.ppt)
+    assert ppt.goto(f"/saker/{case.id}", "ppt-avvist") == 403
+    text = ppt.text()
+    assert "Ingen tilgang" in text and "ingen samtykke i kraft" in text and "Ola" not in text
+    assert "Traceback" not in ppt.page.content()
     other = world.add_child(world.aged(8))
     other_case = world.open_case(other)
     mother = people(world.mother, next="/min-side")
     assert mother.goto(f"/saker/{case.id}", "foresatt-til-ansattside") == 200
     assert mother.page.url.endswith("/min-side/saker/" + case.id)
-    assert mother.goto(f"/min-side/saker/{other_case.id}", "annen-familie") == 403
+    assert mother.goto(f"/min-side/saker/{other_case.id}", "annen-familie") == 404  # not hers to know of
     assert mother.goto("/saker/finnes-ikke", "finnes-ikke") == 200  # a family member is sent to Min side
     assert nurse.goto("/saker/finnes-ikke", "sak-finnes-ikke") == 404
     assert "Fant ingen sak" in nurse.text()

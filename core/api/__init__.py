@@ -16,6 +16,7 @@ from core.api.family import AuditController, FamilyController
 from core.api.outbox import OutboxController
 from core.api.people import PeopleController
 from core.api.problems import EXCEPTION_HANDLERS
+from core.api.strict import StrictRequest, refuse_unknown_query
 from core.api.work import ConsentController, HandoverController, MeasureController, MeetingController
 
 API_PREFIX = "/api/v1"
@@ -37,6 +38,8 @@ def api_router() -> Router:
             OutboxController,
         ],
         dependencies=DEPENDENCIES,
+        request_class=StrictRequest,
+        before_request=refuse_unknown_query,
     )
 
 

@@ -3,15 +3,19 @@ measures, consent, meetings, the action guide, and innsyn (who has read it)."""
 
 from __future__ import annotations
 
-from litestar import Controller, Response
+from typing import Annotated, Literal
+
+from litestar import Controller, Request, Response, route
 from litestar.datastructures import ResponseHeader
-from litestar.params import JSONBody
+from litestar.params import JSONBody, QueryParameter
 
 from contracts import Case, Concern, Consent, Handover, LogEntry, Measure, Meeting, Participant
-from core.api.dependencies import Page, Pages, UoW
+from core.api.dependencies import Page, Pages, Paging, UoW
+from core.api.problems import problem
 from core.api.routes import IdPath, action, create, read, remove, replace
 from core.api.schemas import (
     CaseIn,
+    CaseSearchIn,
     CloseIn,
     ConcernIn,
     ConsentIn,
@@ -23,21 +27,65 @@ from core.api.schemas import (
     ParticipantIn,
     RelayHolderIn,
 )
+from core.platform import Work
 from core.services.access_log import AccessEvent
 from core.services.directory import CaseGuide
+from core.services.search import CaseSearch, search_cases
 
 
 class CaseController(Controller):
     path = "/cases"
     tags = ("Saker",)
 
-    @read("/", purpose="case.list_mine")
-    def my_cases(self, uow: UoW, paging: Pages) -> Page[Case]:
-        """Open cases I may see (stafettholder, my unit, or my unit under consent); due evaluations first."""
+    @read("/", purpose="case.search")
+    def my_cases(
+        self,
+        uow: UoW,
+        paging: Pages,
+        q: Annotated[
+            str | None, QueryParameter(min_length=2, max_length=100, description="Del av barnets navn.")
+        ] = None,
+        unit_id: Annotated[
+            str | None, QueryParameter(max_length=64, description="Eier eller deltar.")
+        ] = None,
+        level: Annotated[int | None, QueryParameter(ge=0, le=3, description="Nivå 0–3.")] = None,
+        relay_holder_id: Annotated[
+            str | None, QueryParameter(max_length=64, description="Stafettholderen.")
+        ] = None,
+        overdue: Annotated[bool | None, QueryParameter(description="Har en evaluering over fristen.")] = None,
+        status: Annotated[
+            Literal["open", "closed", "all"], QueryParameter(description="Åpne, avsluttede, alle.")
+        ] = "open",
+    ) -> Page[Case]:
+        """The cases I may read, open ones unless asked; overdue evaluations first. A fødselsnummer is
+        searched with ``POST /cases/search``, so it never lands in a URL."""
+        search = CaseSearch(
+            name=q,
+            unit_id=unit_id,
+            level=level,
+            relay_holder_id=relay_holder_id,
+            overdue=overdue,
+            status=status,
+        )
         with uow() as w:
-            return paging.page(w.cases.my_cases())
+            return _page(w, search, paging)
 
-    @create("/", purpose="case.open")
+    @action("/search", purpose="case.search")
+    def search(self, data: JSONBody[CaseSearchIn], uow: UoW, paging: Pages) -> Page[Case]:
+        """Search the cases I may read, also by the child's fødselsnummer (in the body, never in the URL)."""
+        search = CaseSearch(
+            name=data.name,
+            national_id=data.national_id,
+            unit_id=data.unit_id,
+            level=None if data.level is None else int(data.level),
+            relay_holder_id=data.relay_holder_id,
+            overdue=data.overdue,
+            status=data.status,
+        )
+        with uow() as w:
+            return _page(w, search, paging)
+
+    @create("/", purpose="case.open", location="/cases/{id}")
     def open_case(self, data: JSONBody[CaseIn], uow: UoW) -> Case:
         """Register an undring: opens a case at level 0, owned by one of my units."""
         with uow() as w:
@@ -77,8 +125,8 @@ class CaseController(Controller):
         with uow() as w:
             return paging.page(w.cases.concerns(case_id))
 
-    @create("/{case_id:str}/concerns", purpose="case.add_concern")
-    def add_concern(self, case_id: IdPath, data: JSONBody[ConcernIn], uow: UoW) -> Case:
+    @create("/{case_id:str}/concerns", purpose="case.add_concern", location="/cases/{case_id}/concerns")
+    def add_concern(self, case_id: IdPath, data: JSONBody[ConcernIn], uow: UoW) -> Concern:
         with uow() as w:
             return w.cases.add_concern(
                 case_id,
@@ -130,7 +178,7 @@ class CaseController(Controller):
             w.relay_holder.assign(case_id, data.employee_id)
             return w.cases.get(case_id)
 
-    @create("/{case_id:str}/handovers", purpose="case.request_handover")
+    @create("/{case_id:str}/handovers", purpose="case.request_handover", location="/handovers")
     def request_handover(self, case_id: IdPath, data: JSONBody[HandoverIn], uow: UoW) -> Handover:
         """Offer the baton to a colleague; it moves when they accept."""
         with uow() as w:
@@ -153,7 +201,7 @@ class CaseController(Controller):
         with uow() as w:
             return paging.page(w.log.entries(case_id))
 
-    @create("/{case_id:str}/log", purpose="case.write_log")
+    @create("/{case_id:str}/log", purpose="case.write_log", location="/cases/{case_id}/log/{id}")
     def add_note(self, case_id: IdPath, data: JSONBody[NoteIn], uow: UoW) -> LogEntry:
         """A note, a lysglimt (``bright_moment``), or a filled-in tool form (``tool_id`` + ``form``)."""
         with uow() as w:
@@ -166,7 +214,29 @@ class CaseController(Controller):
                 form=data.form,
             )
 
-    @create("/{case_id:str}/log/{entry_id:str}/corrections", purpose="case.correct_log")
+    @read("/{case_id:str}/log/{entry_id:str}", purpose="case.read_log")
+    def log_entry(self, case_id: IdPath, entry_id: IdPath, uow: UoW) -> LogEntry:
+        """One entry of the stafettlogg."""
+        with uow() as w:
+            return w.log.entry(case_id, entry_id)
+
+    @route(
+        "/{case_id:str}/log/{entry_id:str}",
+        http_method=["PUT", "PATCH", "DELETE"],
+        include_in_schema=False,
+        sync_to_thread=False,
+        status_code=405,
+    )
+    def change_log_entry(self, request: Request, case_id: str, entry_id: str) -> Response:
+        """The stafettlogg is append-only: an entry is corrected by a new entry, never changed."""
+        detail = "Stafettloggen kan ikke endres; skriv en retting."
+        return problem(request, 405, "method_not_allowed", detail, headers={"Allow": "GET"})
+
+    @create(
+        "/{case_id:str}/log/{entry_id:str}/corrections",
+        purpose="case.correct_log",
+        location="/cases/{case_id}/log/{id}",
+    )
     def correct(self, case_id: IdPath, entry_id: IdPath, data: JSONBody[CorrectionIn], uow: UoW) -> LogEntry:
         """Correct my own entry: a new entry that names it; the original stays."""
         with uow() as w:
@@ -177,7 +247,7 @@ class CaseController(Controller):
         with uow() as w:
             return paging.page(w.measures.list(case_id))
 
-    @create("/{case_id:str}/measures", purpose="case.create_measure")
+    @create("/{case_id:str}/measures", purpose="case.create_measure", location="/cases/{case_id}/measures")
     def create_measure(self, case_id: IdPath, data: JSONBody[MeasureIn], uow: UoW) -> Measure:
         """A tiltak with goal, responsible and evaluation date; ``for_family`` makes it a home task."""
         with uow() as w:
@@ -196,7 +266,7 @@ class CaseController(Controller):
         with uow() as w:
             return paging.page(w.consents.list(case_id))
 
-    @create("/{case_id:str}/consents", purpose="consent.request")
+    @create("/{case_id:str}/consents", purpose="consent.request", location="/cases/{case_id}/consents")
     def request_consent(self, case_id: IdPath, data: JSONBody[ConsentIn], uow: UoW) -> Consent:
         """Ask for consent to share with named services; givers who signed on paper are recorded as given."""
         with uow() as w:
@@ -216,3 +286,8 @@ class CaseController(Controller):
         """Innsyn for the family: who has read this case or looked up the child, when, and why."""
         with uow() as w:
             return paging.page(w.access_log.readers(case_id))
+
+
+def _page(work: Work, search: CaseSearch, paging: Paging) -> Page[Case]:
+    items, total = search_cases(work, search, limit=paging.limit, offset=paging.offset)
+    return Page(items=items, total=total, limit=paging.limit, offset=paging.offset)

@@ -51,7 +51,7 @@ class FamilyController(Controller):
         with uow() as w:
             return paging.page(w.consents.list(case_id))
 
-    @create("/{case_id:str}/comments", purpose="family.comment")
+    @create("/{case_id:str}/comments", purpose="family.comment", location="/cases/{case_id}/log/{id}")
     def comment(self, case_id: IdPath, data: JSONBody[CommentIn], uow: UoW) -> LogEntry:
         """A comment from the family in the stafettlogg; with ``home_task_id``, a report on that home task."""
         with uow() as w:

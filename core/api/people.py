@@ -8,7 +8,7 @@ from typing import Annotated
 from litestar import Controller, post
 from litestar.params import JSONBody, QueryParameter
 
-from contracts import Child, Employee, Guardian, Guardianship, PersonKind, PregnantPerson
+from contracts import Child, Employee, Guardian, Guardianship, PregnantPerson
 from core.api.dependencies import Page, Pages, UoW
 from core.api.problems import WRITE_RESPONSES, problem_spec
 from core.api.routes import IdPath, create, read, replace
@@ -28,7 +28,7 @@ class PeopleController(Controller):
     path = "/"
     tags = ("Personer",)
 
-    @create("/children", purpose="person.register_child")
+    @create("/children", purpose="person.register_child", location="/children/{id}")
     def register_child(self, data: JSONBody[ChildIn], uow: UoW) -> Child:
         """Register a child or youth 0–23 (with fødselsnummer, or a birth date)."""
         with uow() as w:
@@ -39,7 +39,7 @@ class PeopleController(Controller):
                 national_id=data.national_id,
             )
 
-    @create("/pregnant", purpose="person.register_pregnant")
+    @create("/pregnant", purpose="person.register_pregnant", location="/pregnant/{id}")
     def register_pregnant(self, data: JSONBody[PregnantIn], uow: UoW) -> PregnantPerson:
         """Register a pregnant person, so a case can start before the child is born."""
         with uow() as w:
@@ -96,7 +96,7 @@ class PeopleController(Controller):
         One audit event: ``case.read`` on the case that grants the read, listed in innsyn.
         """
         with uow() as w:
-            return subjects.read_subject(w, child_id, PersonKind.CHILD)  # type: ignore[return-value]
+            return subjects.read_child(w, child_id)
 
     @read("/children/{child_id:str}/guardians", purpose="person.read_guardians")
     def guardians(self, child_id: IdPath, uow: UoW) -> list[GuardianOf]:
@@ -111,9 +111,11 @@ class PeopleController(Controller):
     def pregnant(self, person_id: IdPath, uow: UoW) -> PregnantPerson:
         """The pregnant person of a case the caller may read (or any, for an administrator); 404 otherwise."""
         with uow() as w:
-            return subjects.read_subject(w, person_id, PersonKind.PREGNANT)  # type: ignore[return-value]
+            return subjects.read_pregnant(w, person_id)
 
-    @create("/children/{child_id:str}/guardians", purpose="person.register_guardian")
+    @create(
+        "/children/{child_id:str}/guardians", purpose="person.register_guardian", location="/guardians/{id}"
+    )
     def register_guardian(self, child_id: IdPath, data: JSONBody[GuardianIn], uow: UoW) -> Guardian:
         with uow() as w:
             return w.people.register_guardian(
@@ -141,7 +143,7 @@ class PeopleController(Controller):
             child_id=child_id, guardian_id=guardian_id, parental_responsibility=data.parental_responsibility
         )
 
-    @create("/employees", purpose="person.register_employee")
+    @create("/employees", purpose="person.register_employee", location="/employees/{id}")
     def register_employee(self, data: JSONBody[EmployeeIn], uow: UoW) -> Employee:
         with uow() as w:
             return w.people.register_employee(

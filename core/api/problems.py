@@ -8,6 +8,8 @@ shape here, and anything unexpected becomes a 500 problem that names no internal
 from __future__ import annotations
 
 import logging
+import re
+from collections.abc import Callable
 from typing import Any
 
 import msgspec
@@ -143,15 +145,84 @@ def unexpected(request: Request, exc: Exception) -> Response[Problem]:
 
 
 def _invalid_params(extra: Any) -> list[InvalidParam]:
-    """Litestar/msgspec validation messages as invalid-params: the field and msgspec's reason."""
+    """Validation faults as invalid-params: the field (a JSON path such as ``$.unit_ids[2]`` for the
+    body, the name for a query parameter or header) and the reason in bokmål."""
     out: list[InvalidParam] = []
     for item in extra if isinstance(extra, list) else [extra] if extra else []:
         if isinstance(item, dict):
-            name = str(item.get("key") or item.get("source") or "body")
-            out.append(InvalidParam(name=name, reason=str(item.get("message", ""))))
+            key, source = str(item.get("key") or ""), item.get("source") or "body"
+            name = key or "$"
+            if source == "body" and not key.startswith("$"):
+                name = "$" if key in ("", "data") else f"$.{key}"
+            out.append(InvalidParam(name=name, reason=bokmaal(str(item.get("message", "")))))
         else:
-            out.append(InvalidParam(name="body", reason=str(item)))
-    return out or [InvalidParam(name="body", reason="Ugyldig innhold.")]
+            out.append(InvalidParam(name="$", reason=bokmaal(str(item))))
+    return out or [InvalidParam(name="$", reason="Ugyldig innhold.")]
+
+
+TYPE_WORDS = {
+    "str": "tekst",
+    "int": "et heltall",
+    "float": "et tall",
+    "bool": "true eller false",
+    "object": "et objekt",
+    "array": "en liste",
+    "null": "null",
+    "date": "en dato (ÅÅÅÅ-MM-DD)",
+    "datetime": "et tidspunkt med tidssone",
+    "uuid": "en UUID",
+}
+BOUNDS = {">=": "minst", "<=": "høyst", ">": "større enn", "<": "mindre enn"}
+MSGSPEC_OPENERS = ("Expected", "Invalid", "Object", "JSON", "Missing", "unknown", "Unsupported")
+
+
+def _type(name: str) -> str:
+    return TYPE_WORDS.get(name, f"«{name}»")
+
+
+def _length(kind: str, bound: str, n: str) -> str:
+    if kind == "str":
+        return f"Teksten er for {'lang' if bound == '<=' else 'kort'}: {BOUNDS[bound]} {n} tegn."
+    return f"For {'mange' if bound == '<=' else 'få'} elementer: {BOUNDS[bound]} {n}."
+
+
+TRANSLATIONS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
+    (
+        re.compile(r"^Expected `(\w+)`, got `(\w+)`"),
+        lambda m: f"Forventet {_type(m[1])}, fikk {_type(m[2])}.",
+    ),
+    (
+        re.compile(r"^Object contains unknown field"),
+        lambda m: "Ukjent felt; det finnes ikke i denne forespørselen.",
+    ),
+    (re.compile(r"^Object missing required field"), lambda m: "Feltet mangler; det er påkrevd."),
+    (re.compile(r"^Expected `(\w+)` of length (<=|>=) (\d+)"), lambda m: _length(m[1], m[2], m[3])),
+    (re.compile(r"^Expected `str` matching regex"), lambda m: "Teksten har ugyldige tegn eller feil form."),
+    (re.compile(r"^Expected `(\w+)` (>=|<=|>|<) (\S+)"), lambda m: f"Verdien må være {BOUNDS[m[2]]} {m[3]}."),
+    (
+        re.compile(r"^Invalid enum value (.+)"),
+        lambda m: f"Ugyldig verdi {m[1]}; se de gyldige i API-beskrivelsen.",
+    ),
+    (re.compile(r"^Invalid RFC3339 encoded date$"), lambda m: "Ugyldig dato; skriv den som ÅÅÅÅ-MM-DD."),
+    (
+        re.compile(r"^Invalid RFC3339 encoded datetime"),
+        lambda m: "Ugyldig tidspunkt; skriv det som 2025-03-01T10:00:00+01:00.",
+    ),
+    (re.compile(r"^Expected `datetime` with a timezone"), lambda m: "Tidspunktet må ha tidssone."),
+    (re.compile(r"^unknown query parameter"), lambda m: "Ukjent parameter; denne adressen tar den ikke."),
+    (re.compile(r"^JSON is malformed"), lambda m: "Innholdet er ikke gyldig JSON."),
+]
+
+
+def bokmaal(message: str) -> str:
+    """msgspec's and Litestar's English reasons, in bokmål; our own (bokmål) reasons pass as they are."""
+    message = message.split(" - at `", 1)[0].strip()
+    for pattern, say in TRANSLATIONS:
+        if match := pattern.search(message):
+            return say(match)
+    if not message or message.startswith(MSGSPEC_OPENERS):
+        return "Ugyldig verdi."
+    return message.rstrip(".") + "."
 
 
 EXCEPTION_HANDLERS: ExceptionHandlersMap = {
@@ -172,14 +243,16 @@ COMMON = {
         "Ugyldig forespørsel: et felt, en parameter eller en header er feil (se invalid-params)."
     ),
     401: problem_spec("Ikke innlogget."),
-    403: problem_spec("Policyen avslo (taushetsplikt); avslaget er revisjonslogget."),
-    404: problem_spec("Finnes ikke (eller tilhører en annen kommune)."),
+    403: problem_spec("Policyen avslo, og detail sier hvilken regel; avslaget er revisjonslogget."),
+    404: problem_spec(
+        "Finnes ikke, eller en sak du ikke kan vite om: samme svar som for en ukjent id (avslaget logges)."
+    ),
 }
 READ_RESPONSES: dict[int, ResponseSpec] = COMMON
 WRITE_RESPONSES: dict[int, ResponseSpec] = {
     **COMMON,
     409: problem_spec(
-        "Konflikt med sakens tilstand, eller en regel i modellen stopper endringen (se refusals)."
+        "Konflikt med sakens tilstand (avsluttet), eller en regel i modellen stopper endringen (se refusals)."
     ),
     422: problem_spec("Innholdet er gyldig JSON, men ikke gyldig i saken (for eksempel en utløpt periode)."),
 }

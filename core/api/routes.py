@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from string import Formatter
 from typing import Annotated, Any
 
-from litestar import delete, get, post, put
+import msgspec
+from litestar import Response, delete, get, post, put
+from litestar.datastructures import ResponseHeader
 from litestar.params import PathParameter
 
 from core.api.problems import READ_RESPONSES, WRITE_RESPONSES
@@ -17,11 +20,35 @@ def read(path: str, *, purpose: str, **kwargs: Any):
     return get(path, opt={"purpose": purpose}, responses=READ_RESPONSES, **{"sync_to_thread": True, **kwargs})
 
 
-def create(path: str, *, purpose: str, **kwargs: Any):
-    """A POST that makes something new: 201 with what was made."""
+def create(path: str, *, purpose: str, location: str | None = None, **kwargs: Any):
+    """A POST that makes something new: 201 with what was made, and ``Location`` its address.
+
+    ``location`` is the address under /api/v1 with the made thing's fields in braces
+    (``"/cases/{case_id}/log/{id}"``): the thing itself, or the list it is read in.
+    """
+    located = {"after_request": _locate(location), "response_headers": [LOCATION_HEADER]} if location else {}
     return post(
-        path, opt={"purpose": purpose}, responses=WRITE_RESPONSES, **{"sync_to_thread": True, **kwargs}
+        path,
+        opt={"purpose": purpose},
+        responses=WRITE_RESPONSES,
+        **{"sync_to_thread": True, **located, **kwargs},
     )
+
+
+LOCATION_HEADER = ResponseHeader(
+    name="Location", description="Adressen til det som ble laget.", documentation_only=True
+)
+
+
+def _locate(template: str):
+    def set_location(response: Response) -> Response:
+        if response.status_code == 201 and isinstance(response.content, msgspec.Struct):
+            fields = msgspec.structs.asdict(response.content)
+            if all(fields.get(name) is not None for _, name, _, _ in Formatter().parse(template) if name):
+                response.headers["Location"] = "/api/v1" + template.format(**fields)
+        return response
+
+    return set_location
 
 
 def action(path: str, *, purpose: str, **kwargs: Any):

@@ -7,7 +7,7 @@ defined in the services; these bodies only carry what a caller may choose.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import msgspec
 
@@ -105,6 +105,18 @@ class CaseIn(Body):
     observed_on: dt.date | None = None
     kind: ConcernKind = ConcernKind.WONDERING
     shared_with_family: bool = False
+
+
+class CaseSearchIn(Body):
+    """A case search; a fødselsnummer goes here, in the body, never in a URL or an access log."""
+
+    national_id: NationalId | None = None
+    name: Annotated[str, msgspec.Meta(min_length=2, max_length=100, pattern=r"^[^\x00]*$")] | None = None
+    unit_id: Id | None = None
+    level: Level | None = None
+    relay_holder_id: Id | None = None
+    overdue: bool | None = None
+    status: Literal["open", "closed", "all"] = "open"
 
 
 class ConcernIn(Body):

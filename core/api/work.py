@@ -16,7 +16,7 @@ class MeasureController(Controller):
     path = "/measures"
     tags = ("Tiltak",)
 
-    @create("/{measure_id:str}/evaluations", purpose="measure.evaluate")
+    @create("/{measure_id:str}/evaluations", purpose="measure.evaluate", location="/cases/{case_id}/measures")
     def evaluate(self, measure_id: IdPath, data: JSONBody[EvaluationIn], uow: UoW) -> Measure:
         """Evaluate a measure; a next date continues it, none ends it."""
         with uow() as w:
@@ -82,7 +82,7 @@ class MeetingController(Controller):
     path = "/meetings"
     tags = ("Møter",)
 
-    @create("/", purpose="meeting.schedule")
+    @create("/", purpose="meeting.schedule", location="/cases/{case_id}/meetings")
     def schedule(self, data: JSONBody[MeetingIn], uow: UoW) -> Meeting:
         """A meeting in a case, or without ``case_id`` an anonymous discussion in an arena that allows it."""
         with uow() as w:

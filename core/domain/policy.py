@@ -14,12 +14,17 @@ answer in the audit trail; nothing else in Stafett computes access. The rules:
   BTI coordinators list the municipality's due reminders (case ids, levels, dates; no names);
 - a case is delivered to a unit's own system (a journal) only while that unit takes part under a
   consent in force that covers it, whoever asks (the system included).
+
+How a refusal is answered is part of the decision (``Answer``): a case the caller may not know
+exists (``knows_of``) is answered exactly like an unknown id (404); a caller who may know it gets 403
+naming the rule; a write to a closed case, by someone who could otherwise write, is a conflict (409).
+The SQL form of "cases the caller may read" is ``core.services.readable.readable_cases``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from contracts import CaseStatus, MunicipalRole, ParticipationBasis, UnitRole
@@ -104,6 +109,16 @@ class CaseFacts:
     participants: Mapping[str, ParticipationBasis]  # unit id -> basis, current participants only
     consented_units: frozenset[str]  # units covered by a consent in force now
     family_ids: frozenset[str]  # guardians with parental responsibility, and the youth when old enough
+    former_units: frozenset[str] = frozenset()  # units that took part and were removed
+    offered_to: frozenset[str] = frozenset()  # employees offered the baton (hand-overs pending)
+
+
+class Answer(StrEnum):
+    """How a refusal is answered over HTTP (``core.platform.Work.refuse`` raises the matching error)."""
+
+    FORBIDDEN = "forbidden"  # 403: the caller may know the thing exists; the reason names the rule
+    NOT_FOUND = "not_found"  # 404, exactly as for an unknown id: the caller may not know it exists
+    CONFLICT = "conflict"  # 409: the case's state stops it (closed)
 
 
 @dataclass(frozen=True)
@@ -111,13 +126,44 @@ class Decision:
     allowed: bool
     basis: str  # why it is allowed ("owner_unit", "consent", "report_duty", "guardian", ...) or refused
     reason: str = ""  # the refusal in bokmål
+    answer: Answer = Answer.FORBIDDEN
 
     def __bool__(self) -> bool:
         return self.allowed
 
 
-def _deny(basis: str, reason: str) -> Decision:
-    return Decision(False, basis, reason)
+def _deny(basis: str, reason: str, answer: Answer = Answer.FORBIDDEN) -> Decision:
+    return Decision(False, basis, reason, answer)
+
+
+def knows_of(actor: Actor, case: CaseFacts) -> bool:
+    """Whether ``actor`` may know that the case exists; to anyone else it is answered as an unknown id.
+
+    They may when their unit owns it or takes or took part in it, they hold or are offered the baton,
+    they are its family (guardians with parental responsibility, the youth), or they audit the
+    municipality (the audit trail names every case). A guardian without parental responsibility has
+    no right to the family's view, and is not told the case exists.
+    """
+    if actor.municipality_id != case.municipality_id:
+        return False
+    if actor.kind is ActorKind.SYSTEM or (actor.id is not None and actor.id in case.family_ids):
+        return True
+    if actor.kind is not ActorKind.EMPLOYEE:
+        return False
+    units = set(actor.unit_roles)
+    return bool(
+        case.owner_unit_id in units
+        or units & (set(case.participants) | case.former_units)
+        or (actor.id is not None and (actor.id == case.relay_holder_id or actor.id in case.offered_to))
+        or MunicipalRole.AUDITOR in actor.municipal_roles
+    )
+
+
+def refusal(actor: Actor, case: CaseFacts | None, basis: str, reason: str) -> Decision:
+    """A refusal by a rule outside ``decide`` (only the receiver answers a hand-over), answered as
+    ``decide`` would: 404 to whom may not know the case exists."""
+    hidden = case is not None and not knows_of(actor, case)
+    return _deny(basis, reason, Answer.NOT_FOUND if hidden else Answer.FORBIDDEN)
 
 
 def decide(
@@ -130,33 +176,60 @@ def decide(
 ) -> Decision:
     """Allow or refuse ``action`` by ``actor``; refuses anything not explicitly allowed."""
     if actor.municipality_id != municipality_id or (case and case.municipality_id != municipality_id):
-        return _deny("other_municipality", "Opplysningene tilhører en annen kommune.")
+        answer = Answer.NOT_FOUND if case is not None else Answer.FORBIDDEN
+        return _deny("other_municipality", "Opplysningene tilhører en annen kommune.", answer)
     if action is Action.SHARE_CASE:
         return _decide_share(case, unit_id)
     if actor.kind is ActorKind.SYSTEM:
         return Decision(True, "system")
     if case is not None:
-        if case.status is not CaseStatus.OPEN and action not in READ_ONLY_ON_CLOSED:
-            return _deny("case_closed", "Saken er avsluttet; den kan leses, men ikke endres.")
-        return _decide_case(actor, action, case)
+        decision = _decide_case(actor, action, case)
+        if not decision.allowed and not knows_of(actor, case):
+            return replace(decision, answer=Answer.NOT_FOUND)
+        if decision.allowed and case.status is not CaseStatus.OPEN and action not in READ_ONLY_ON_CLOSED:
+            return _deny(
+                "case_closed", "Saken er avsluttet; den kan leses, men ikke endres.", Answer.CONFLICT
+            )
+        return decision
     return _decide_directory(actor, action, unit_id)
 
 
 def _decide_case(actor: Actor, action: Action, case: CaseFacts) -> Decision:
     if actor.kind in (ActorKind.GUARDIAN, ActorKind.YOUTH):
-        if action in FAMILY_ACTIONS and actor.id in case.family_ids:
+        if actor.id not in case.family_ids:
+            return _deny("not_family", "Du har ikke tilgang til denne saken.")
+        if action in FAMILY_ACTIONS:
             return Decision(True, "family")
-        return _deny("not_family", "Du har ikke tilgang til denne saken.")
-    if actor.kind is not ActorKind.EMPLOYEE or action not in EMPLOYEE_CASE_ACTIONS:
+        return _deny("family_view", "Familien følger saken på Min side; dette gjør bare tjenestene.")
+    if actor.kind is not ActorKind.EMPLOYEE:
         return _deny("no_rule", "Handlingen er ikke tillatt.")
+    if action not in EMPLOYEE_CASE_ACTIONS:
+        return _deny(
+            "family_only", "Bare familien (foresatte med foreldreansvar eller ungdommen) kan gjøre dette."
+        )
     basis = employee_basis(actor, case)
     if basis is None:
+        return _employee_refusal(actor, case)
+    return Decision(True, basis)
+
+
+def _employee_refusal(actor: Actor, case: CaseFacts) -> Decision:
+    """Taushetsplikt keeps an employee out; the reason says which rule, from what they already know."""
+    units = set(actor.unit_roles)
+    if units & set(case.participants):
         return _deny(
             "taushetsplikt",
-            "Du har ikke tilgang: enheten din deltar ikke i saken med samtykke "
-            "eller annet rettslig grunnlag.",
+            "Tjenesten din deltar i saken, men ingen samtykke i kraft dekker den; taushetsplikten gjelder.",
         )
-    return Decision(True, basis)
+    if units & case.former_units:
+        return _deny("taushetsplikt", "Tjenesten din deltar ikke lenger i saken; taushetsplikten gjelder.")
+    if actor.id is not None and actor.id == case.relay_holder_id:
+        return _deny(
+            "taushetsplikt", "Du er stafettholder, men ingen samtykke i kraft gir deg tilgang til saken."
+        )
+    if actor.id is not None and actor.id in case.offered_to:
+        return _deny("taushetsplikt", "Du får tilgang til saken når du har tatt imot stafettpinnen.")
+    return _deny("taushetsplikt", "Du har ingen rolle i saken som gir tilgang til den.")
 
 
 def employee_basis(actor: Actor, case: CaseFacts) -> str | None:

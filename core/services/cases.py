@@ -30,14 +30,13 @@ from core.domain.policy import Action
 from core.errors import Conflict, InvalidInput, NotFound, RuleRefused
 from core.ids import new_id
 from core.services import mapping
-from core.services.inputs import check_text, parse_choice
+from core.services.inputs import check_observed_on, check_target_group, check_text, parse_choice
+from core.services.readable import readable_cases
 from core.services.state import CaseState
 from core.storage import models as m
 
 if TYPE_CHECKING:
     from core.platform import Work
-
-MAX_SUBJECT_AGE = 23
 
 
 def no_consent_for(unit_name: str) -> Refusal:
@@ -90,11 +89,9 @@ class CaseService:
             )
         ):
             raise NotFound(f"Fant ikke barnet eller den gravide «{subject_id}».", code="subject_not_found")
-        self._check_target_group(subject)
+        check_target_group(subject.kind, subject.birth_date, work.now.date())
         observation = check_text(observation, "hva som er observert")
-        observed_on = observed_on or work.now.date()
-        if observed_on > work.now.date():
-            raise InvalidInput("Datoen for observasjonen kan ikke være fram i tid.", field="observed_on")
+        observed_on = check_observed_on(observed_on, work.now.date())
         existing = work.session.scalar(
             select(m.CaseRow.id)
             .where(m.CaseRow.subject_id == subject_id, m.CaseRow.owner_unit_id == unit.id)
@@ -137,15 +134,16 @@ class CaseService:
         observed_on: dt.date | None = None,
         kind: ConcernKind = ConcernKind.WONDERING,
         shared_with_family: bool = False,
-    ) -> Case:
+    ) -> Concern:
+        """Another undring or bekymring in an open case; answers the concern written."""
         state = CaseState(self.work, case_id, lock=True)
         self.work.authorize(Action.WRITE_CASE, case=state.facts())
         unit_id = self._acting_unit(state)
         observation = check_text(observation, "hva som er observert")
-        self._write_concern(
-            state, unit_id, kind, observation, observed_on or self.work.now.date(), shared_with_family
+        observed_on = check_observed_on(observed_on, self.work.now.date())
+        return mapping.concern(
+            self._write_concern(state, unit_id, kind, observation, observed_on, shared_with_family)
         )
-        return state.case
 
     def get(self, case_id: str) -> Case:
         state = CaseState(self.work, case_id)
@@ -168,21 +166,10 @@ class CaseService:
     def overview(self) -> list[CaseOverview]:
         """``my_cases`` with what a worklist shows of each: the child's name and the evaluations due."""
         work = self.work
-        units = list(work.actor.unit_roles)
         candidates = work.session.scalars(
             select(m.CaseRow)
-            .where(m.CaseRow.municipality_id == work.municipality_id, m.CaseRow.status == CaseStatus.OPEN)
-            .where(
-                or_(
-                    m.CaseRow.relay_holder_id == work.actor.id,
-                    m.CaseRow.owner_unit_id.in_(units),
-                    m.CaseRow.id.in_(
-                        select(m.ParticipantRow.case_id)
-                        .where(m.ParticipantRow.unit_id.in_(units))
-                        .where(m.ParticipantRow.removed_at.is_(None))
-                    ),
-                )
-            )
+            .where(readable_cases(work.actor, work.now), m.CaseRow.status == CaseStatus.OPEN)
+            .order_by(m.CaseRow.opened_at, m.CaseRow.id)
         ).all()
         visible = [s for s in CaseState.many(work, candidates) if work.permits(Action.READ_CASE, s.facts())]
         today = work.now.date()
@@ -384,7 +371,7 @@ class CaseService:
         observation: str,
         observed_on: dt.date,
         shared: bool,
-    ) -> None:
+    ) -> m.ConcernRow:
         work = self.work
         concern = m.ConcernRow(
             id=new_id(),
@@ -404,6 +391,7 @@ class CaseService:
             data={"concern_id": concern.id, "kind": str(kind), "observed_on": observed_on.isoformat()},
             shared_with_family=shared,
         )
+        return concern
 
     def _unit(self, unit_id: str) -> m.UnitRow:
         unit = self.work.session.get(m.UnitRow, unit_id)
@@ -417,12 +405,3 @@ class CaseService:
             if unit in mine:
                 return unit
         return state.row.owner_unit_id
-
-    def _check_target_group(self, subject: m.PersonRow) -> None:
-        if subject.kind == PersonKind.CHILD and subject.birth_date is not None:
-            from core.domain.national_id import age_on
-
-            if age_on(subject.birth_date, self.work.now.date()) > MAX_SUBJECT_AGE:
-                raise InvalidInput(
-                    "Personen er over 23 år og utenfor BTI-målgruppen.", code="out_of_target_group"
-                )

@@ -93,7 +93,7 @@ class ConsentService:
         work = self.work
         consent = self._row(consent_id)
         state = CaseState(work, consent.case_id, lock=True)
-        work.authorize(Action.GIVE_CONSENT, case=state.facts())
+        work.authorize(Action.GIVE_CONSENT, case=state.facts(), missing=_missing(consent_id))
         giver = work.session.get(m.ConsentGiverRow, (consent_id, work.actor.id))
         if giver is None:
             raise InvalidInput("Du er ikke blant dem som skal gi dette samtykket.", code="not_a_giver")
@@ -116,7 +116,7 @@ class ConsentService:
         work = self.work
         consent = self._row(consent_id)
         state = CaseState(work, consent.case_id, lock=True)
-        work.authorize(Action.WITHDRAW_CONSENT, case=state.facts())
+        work.authorize(Action.WITHDRAW_CONSENT, case=state.facts(), missing=_missing(consent_id))
         if (
             work.actor.kind in (ActorKind.GUARDIAN, ActorKind.YOUTH)
             and work.session.get(m.ConsentGiverRow, (consent_id, work.actor.id)) is None
@@ -191,7 +191,7 @@ class ConsentService:
     def _row(self, consent_id: str) -> m.ConsentRow:
         row = self.work.session.get(m.ConsentRow, consent_id)
         if row is None:
-            raise NotFound(f"Fant ikke samtykket «{consent_id}».", code="consent_not_found")
+            raise _missing(consent_id)
         return row
 
     def _one(self, state: CaseState, consent_id: str) -> Consent:
@@ -211,3 +211,7 @@ class ConsentService:
                 "Ukjente tjenester i samtykket: " + ", ".join(sorted(missing)), field="unit_ids"
             )
         return list(rows)
+
+
+def _missing(consent_id: str) -> NotFound:
+    return NotFound(f"Fant ikke samtykket «{consent_id}».", code="consent_not_found")

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import Enum
 from typing import TypeVar
 
+from contracts import PersonKind
+from core.domain.national_id import age_on
 from core.errors import InvalidInput
 
 MAX_TEXT = 20_000
+MAX_SUBJECT_AGE = 23  # BTI's target group: children and youth 0–23, and pregnant women
 E = TypeVar("E", bound=Enum)
 
 
@@ -30,3 +34,17 @@ def parse_choice(kind: type[E], value: object, *, field: str, label: str) -> E:
     except ValueError:
         allowed = ", ".join(str(member.value) for member in kind)
         raise InvalidInput(f"Ukjent {label} «{value}». Gyldige: {allowed}.", field=field) from None
+
+
+def check_target_group(kind: str, birth_date: dt.date | None, today: dt.date) -> None:
+    """A child (the subject of a case) is 0–23 years old; a pregnant woman is in the group at any age."""
+    if kind == PersonKind.CHILD and birth_date is not None and age_on(birth_date, today) > MAX_SUBJECT_AGE:
+        raise InvalidInput("Personen er over 23 år og utenfor BTI-målgruppen.", code="out_of_target_group")
+
+
+def check_observed_on(observed_on: dt.date | None, today: dt.date) -> dt.date:
+    """When an undring was observed: today unless given, never in the future."""
+    observed_on = observed_on or today
+    if observed_on > today:
+        raise InvalidInput("Datoen for observasjonen kan ikke være fram i tid.", field="observed_on")
+    return observed_on

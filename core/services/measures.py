@@ -109,7 +109,7 @@ class MeasureService:
         work = self.work
         row = self._row(measure_id)
         state = CaseState(work, row.case_id, lock=True)
-        work.authorize(Action.WRITE_CASE, case=state.facts())
+        work.authorize(Action.WRITE_CASE, case=state.facts(), missing=_not_found(measure_id))
         outcome = parse_choice(EvaluationOutcome, outcome, field="outcome", label="resultat")
         if row.status != MeasureStatus.ACTIVE:
             raise Conflict(NOT_ACTIVE[MeasureStatus(row.status)], code=f"measure_{row.status}")
@@ -161,7 +161,7 @@ class MeasureService:
         work = self.work
         row = self._row(measure_id)
         state = CaseState(work, row.case_id, lock=True)
-        work.authorize(Action.WRITE_CASE, case=state.facts())
+        work.authorize(Action.WRITE_CASE, case=state.facts(), missing=_not_found(measure_id))
         target = parse_choice(MeasureStatus, status, field="status", label="status for tiltaket")
         current = MeasureStatus(row.status)
         if current in FINAL:
@@ -208,7 +208,7 @@ class MeasureService:
     def _row(self, measure_id: str) -> m.MeasureRow:
         row = self.work.session.get(m.MeasureRow, measure_id)
         if row is None:
-            raise NotFound(f"Fant ikke tiltaket «{measure_id}».", code="measure_not_found")
+            raise _not_found(measure_id)
         return row
 
     def _check_responsible(self, state: CaseState, person_id: str, *, for_family: bool) -> None:
@@ -241,3 +241,8 @@ class MeasureService:
                 .order_by(m.EvaluationRow.evaluated_at, m.EvaluationRow.id)
             )
         )
+
+
+def _not_found(measure_id: str) -> NotFound:
+    """The answer for a measure that does not exist, and for one the caller may not know exists."""
+    return NotFound(f"Fant ikke tiltaket «{measure_id}».", code="measure_not_found")

@@ -24,6 +24,7 @@ from core.domain.policy import Action, Actor, ActorKind
 from core.errors import Conflict, InvalidInput, NotFound
 from core.ids import new_id
 from core.services import lookups, mapping
+from core.services.inputs import check_target_group
 from core.services.lookups import PersonMatch
 from core.storage import models as m
 
@@ -45,6 +46,7 @@ class PeopleService:
     ) -> Child:
         """A child or youth 0–23; with a fødselsnummer or D-nummer the birth date comes from it."""
         row = self._person(PersonKind.CHILD, given_name, family_name, national_id, birth_date)
+        check_target_group(row.kind, row.birth_date, self.work.now.date())
         return mapping.child(row)
 
     def register_pregnant(

@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from contracts import AuditRecord, CaseRecord, Guardianship, PersonKind
-from core.domain.policy import Action, ActorKind, decide
+from core.domain.policy import Action, decide
 from core.services import mapping
+from core.services.readable import readable_cases
 from core.services.state import CaseState
 from core.storage import models as m
 
@@ -39,24 +40,10 @@ class RecordService:
         Unaudited: it yields ids only; each case read after it is audited by ``case``.
         """
         work = self.work
-        stmt = select(m.CaseRow.id).where(m.CaseRow.municipality_id == work.municipality_id)
+        stmt = select(m.CaseRow.id).where(readable_cases(work.actor, work.now))
         if subject_id is not None:
             stmt = stmt.where(m.CaseRow.subject_id == subject_id)
-        if work.actor.kind is not ActorKind.SYSTEM:
-            units = list(work.actor.unit_roles)
-            stmt = stmt.where(
-                or_(
-                    m.CaseRow.relay_holder_id == work.actor.id,
-                    m.CaseRow.owner_unit_id.in_(units),
-                    m.CaseRow.id.in_(
-                        select(m.ParticipantRow.case_id).where(m.ParticipantRow.unit_id.in_(units))
-                    ),
-                )
-            )
-        for case_id in work.session.scalars(stmt.order_by(m.CaseRow.opened_at, m.CaseRow.id)).all():
-            facts = CaseState(work, case_id).facts()
-            if decide(work.actor, Action.READ_CASE, municipality_id=work.municipality_id, case=facts):
-                yield case_id
+        yield from work.session.scalars(stmt.order_by(m.CaseRow.opened_at, m.CaseRow.id)).all()
 
     def case_ids_of(self, kind: str, entity_id: str) -> list[str]:
         """Ids of the municipality's cases a subject (child or pregnant person), measure, consent,

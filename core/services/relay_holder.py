@@ -22,7 +22,7 @@ from contracts import (
     Refusal,
     RelayHolderContext,
 )
-from core.domain.policy import Action, Actor, ActorKind, Decision, employee_basis
+from core.domain.policy import Action, Actor, ActorKind, employee_basis, refusal
 from core.errors import Conflict, InvalidInput, NotFound, RuleRefused
 from core.ids import new_id
 from core.services import mapping
@@ -131,13 +131,15 @@ class RelayHolderService:
     def _decide(self, handover_id: str) -> tuple[m.HandoverRow, CaseState]:
         work = self.work
         row = work.session.get(m.HandoverRow, handover_id)
+        missing = NotFound(f"Fant ingen overlevering «{handover_id}».", code="handover_not_found")
         if row is None:
-            raise NotFound(f"Fant ingen overlevering «{handover_id}».", code="handover_not_found")
+            raise missing
         state = CaseState(work, row.case_id, lock=True)
         if work.actor.id != row.to_id:
-            refusal = Decision(False, "not_receiver", "Bare mottakeren kan svare på overleveringen.")
-            work.refuse(Action.MANAGE_RELAY_HOLDER, refusal, case=state.facts())
-        work.authorize(Action.MANAGE_RELAY_HOLDER, case=state.facts())
+            reason = "Bare mottakeren kan svare på overleveringen."
+            decision = refusal(work.actor, state.facts(), "not_receiver", reason)
+            work.refuse(Action.MANAGE_RELAY_HOLDER, decision, case=state.facts(), missing=missing)
+        work.authorize(Action.MANAGE_RELAY_HOLDER, case=state.facts(), missing=missing)
         if row.status != HandoverStatus.PENDING:
             raise Conflict("Overleveringen er allerede besvart.", code="handover_decided")
         return row, state

@@ -125,6 +125,21 @@ class RelayLogService:
         self.work.authorize(Action.READ_CASE, case=state.facts())
         return self._entries(case_id, family_only=False)
 
+    def entry(self, case_id: str, entry_id: str) -> LogEntry:
+        """One entry of the log, naming its newest correction if it has been corrected."""
+        state = CaseState(self.work, case_id)
+        self.work.authorize(Action.READ_CASE, case=state.facts())
+        row = self.work.session.get(m.LogEntryRow, entry_id)
+        if row is None or row.case_id != case_id:
+            raise NotFound(f"Fant ingen loggføring «{entry_id}» i denne saken.", code="entry_not_found")
+        newest = self.work.session.scalar(
+            select(m.LogEntryRow.id)
+            .where(m.LogEntryRow.case_id == case_id, m.LogEntryRow.corrects == entry_id)
+            .order_by(m.LogEntryRow.seq.desc())
+            .limit(1)
+        )
+        return mapping.log_entry(row, newest)
+
     def family_entries(self, case_id: str) -> list[LogEntry]:
         """The entries shared with the family, for guardians and the youth."""
         state = CaseState(self.work, case_id)

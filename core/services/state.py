@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from contracts import (
     CaseSnapshot,
     Consent,
+    HandoverStatus,
     Level,
     Meeting,
     Participant,
@@ -23,7 +24,7 @@ from contracts import (
 from core.domain.consent import SubjectFacts
 from core.domain.national_id import age_on
 from core.domain.policy import CaseFacts
-from core.errors import NotFound
+from core.errors import case_not_found
 from core.services import mapping
 from core.storage import models as m
 
@@ -39,7 +40,7 @@ class CaseState:
         stmt = select(m.CaseRow).where(m.CaseRow.id == case_id)
         row = work.session.scalar(stmt.with_for_update() if lock else stmt)
         if row is None:
-            raise NotFound(f"Fant ingen sak med id «{case_id}».", code="case_not_found")
+            raise case_not_found(case_id)
         self.row = row
 
     @classmethod
@@ -70,10 +71,14 @@ class CaseState:
         ):
             participants.setdefault(p.case_id, []).append(p)
         consents = load_consents_of(work, ids)
+        former = _group(work.session.execute(_former_units(ids)))
+        offered = _group(work.session.execute(_offered_to(ids)))
         for state in states:
             state.__dict__["guardian_ids"] = tuple(guardians.get(state.row.subject_id, []))
             state.__dict__["participant_rows"] = participants.get(state.id, [])
             state.__dict__["consents"] = consents.get(state.id, [])
+            state.__dict__["former_units"] = frozenset(former.get(state.id, []))
+            state.__dict__["offered_to"] = frozenset(offered.get(state.id, []))
         return states
 
     @property
@@ -162,6 +167,14 @@ class CaseState:
         )
         return [mapping.meeting(r, units.get(r.id, [])) for r in rows]
 
+    @cached_property
+    def former_units(self) -> frozenset[str]:
+        return frozenset(u for _, u in self.work.session.execute(_former_units([self.row.id])))
+
+    @cached_property
+    def offered_to(self) -> frozenset[str]:
+        return frozenset(p for _, p in self.work.session.execute(_offered_to([self.row.id])))
+
     def family_ids(self) -> frozenset[str]:
         """Who sees the family's view: guardians with responsibility, and the subject when old enough."""
         ids = set(self.guardian_ids)
@@ -184,11 +197,22 @@ class CaseState:
             participants={p.unit_id: ParticipationBasis(p.basis) for p in self.participant_rows},
             consented_units=self.consented_units(),
             family_ids=self.family_ids(),
+            former_units=self.former_units,
+            offered_to=self.offered_to,
         )
 
     def refresh(self) -> None:
         """Forget cached relations after a write inside the same unit of work."""
-        for name in ("case", "participant_rows", "participants", "consents", "meetings"):
+        names = (
+            "case",
+            "participant_rows",
+            "participants",
+            "consents",
+            "meetings",
+            "former_units",
+            "offered_to",
+        )
+        for name in names:
             self.__dict__.pop(name, None)
 
     def unit_info(self, unit_id: str) -> UnitInfo:
@@ -270,6 +294,20 @@ def load_consents_of(work: Work, case_ids: list[str]) -> dict[str, list[Consent]
     for r in rows:
         out.setdefault(r.case_id, []).append(mapping.consent(r, givers.get(r.id, []), units.get(r.id, [])))
     return out
+
+
+def _former_units(case_ids: list[str]):
+    """(case id, unit id) of units that took part and were removed: they still know the case exists."""
+    return select(m.ParticipantRow.case_id, m.ParticipantRow.unit_id).where(
+        m.ParticipantRow.case_id.in_(case_ids), m.ParticipantRow.removed_at.is_not(None)
+    )
+
+
+def _offered_to(case_ids: list[str]):
+    """(case id, person id) of employees offered the baton and not yet answering."""
+    return select(m.HandoverRow.case_id, m.HandoverRow.to_id).where(
+        m.HandoverRow.case_id.in_(case_ids), m.HandoverRow.status == HandoverStatus.PENDING
+    )
 
 
 def _group(pairs) -> dict[str, list[str]]:

@@ -91,10 +91,16 @@ def _subject_row(work: Work, person_id: str, kinds: tuple[PersonKind, ...]) -> m
     return row
 
 
-def read_subject(work: Work, person_id: str, kind: PersonKind) -> Child | PregnantPerson:
-    row = _subject_row(work, person_id, (kind,))
+def read_child(work: Work, person_id: str) -> Child:
+    row = _subject_row(work, person_id, (PersonKind.CHILD,))
     _authorize_read(work, row)
-    return mapping.subject(row)
+    return mapping.child(row)
+
+
+def read_pregnant(work: Work, person_id: str) -> PregnantPerson:
+    row = _subject_row(work, person_id, (PersonKind.PREGNANT,))
+    _authorize_read(work, row)
+    return mapping.pregnant(row)
 
 
 def read_guardians(work: Work, child_id: str) -> list[GuardianOf]:

@@ -1,0 +1,61 @@
+"""Case search (issue 13): over the cases the caller may read, by name, fødselsnummer (in the body only),
+unit, level, stafettholder, overdue evaluation and status; paginated in the database, each case audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from core.storage.models import PersonRow
+from tests.api_support import Api
+from tests.conftest import PPT, SCHOOL, World
+
+
+def child(world: World, given_name: str, family_name: str) -> str:
+    with world.system() as w:
+        return w.people.register_child(
+            given_name=given_name, family_name=family_name, birth_date=world.aged(8)
+        ).id
+
+
+def ids(page: dict) -> list[str]:
+    return [c["id"] for c in page["items"]]
+
+
+def test_search_filters_orders_and_pages_what_the_caller_may_read(api: Api, world: World) -> None:
+    ola, kari = child(world, "Ola", "Nordmann"), child(world, "Kari", "Hansen")
+    first, second = world.open_case(ola), world.open_case(kari)
+    teacher = api.as_(world.teacher)
+    with world.as_(world.leader) as w:  # an evaluation past its date puts the second case first
+        w.measures.create(
+            second.id, title="Tiltak", goal="Mål", responsible_id=world.leader,
+            start_date=world.clock.today(), evaluation_date=world.clock.today() + dt.timedelta(days=1),
+        )  # fmt: skip
+    world.clock.now += dt.timedelta(days=3)
+    everything = teacher.ok("GET", "/api/v1/cases")
+    assert ids(everything) == [second.id, first.id] and everything["total"] == 2
+    page = teacher.ok("GET", "/api/v1/cases?limit=1&offset=1")
+    assert (ids(page), page["total"]) == ([first.id], 2)
+    assert ids(teacher.ok("GET", "/api/v1/cases?q=nordm")) == [first.id]
+    assert ids(teacher.ok("GET", "/api/v1/cases?overdue=true")) == [second.id]
+    assert ids(teacher.ok("GET", "/api/v1/cases?overdue=false")) == [first.id]
+    assert ids(teacher.ok("GET", f"/api/v1/cases?unit_id={SCHOOL}&level=0")) == [second.id, first.id]
+    assert ids(teacher.ok("GET", f"/api/v1/cases?unit_id={PPT}")) == []
+    assert ids(teacher.ok("GET", f"/api/v1/cases?relay_holder_id={world.teacher}")) == []
+    teacher.ok("POST", f"/api/v1/cases/{first.id}/close", {"reason": "resolved"})
+    assert ids(teacher.ok("GET", "/api/v1/cases")) == [second.id]
+    assert ids(teacher.ok("GET", "/api/v1/cases?status=closed")) == [first.id]
+    assert api.as_(world.nurse).ok("GET", "/api/v1/cases?status=all")["total"] == 0  # reads none of them
+    before = api.audit_count(actor_id=world.teacher, action="case.read")
+    teacher.ok("GET", "/api/v1/cases?status=all&limit=1")
+    assert api.audit_count(actor_id=world.teacher, action="case.read") == before + 1  # the page, audited
+
+
+def test_a_fodselsnummer_is_searched_in_the_body_never_in_the_url(api: Api, world: World) -> None:
+    case = world.open_case()
+    with world.platform.database.session() as session:
+        number = session.get_one(PersonRow, world.child).national_id
+    found = api.as_(world.teacher).post("/api/v1/cases/search", {"national_id": number, "status": "all"})
+    assert found.status_code == 200 and ids(found.json()) == [case.id]
+    assert api.as_(world.nurse).ok("POST", "/api/v1/cases/search", {"national_id": number})["total"] == 0
+    in_url = api.as_(world.teacher).get(f"/api/v1/cases?national_id={number}")
+    assert in_url.status_code == 400 and in_url.json()["invalid-params"][0]["name"] == "national_id"
