@@ -142,13 +142,12 @@ def make_scene(world: World, role: str, other_employee: str) -> Scene:
     with world.system() as w:
         w.people.link_guardian(child_id=child, guardian_id=world.stepfather, parental_responsibility=False)
     case_id = world.open_case(child).id
+    consent = world.consent(case_id, [PPT])  # PPT joins only on a consent in force that names it
     with world.as_(world.teacher) as w:
         w.cases.add_participant(case_id, PPT)
-    if role in (PPT_CONSENT, PPT_WITHDRAWN, COORDINATOR):
-        consent = world.consent(case_id, [PPT])
-        if role == PPT_WITHDRAWN:
-            with world.as_(world.mother) as w:
-                w.consents.withdraw(consent.id)
+    if role not in (PPT_CONSENT, COORDINATOR):  # every other scene: PPT takes part, its basis withdrawn
+        with world.as_(world.mother) as w:
+            w.consents.withdraw(consent.id)
     if role == REPORT_DUTY:
         with world.as_(world.teacher) as w:
             w.cases.add_participant(case_id, CHILD_WELFARE, basis=ParticipationBasis.REPORT_DUTY)
@@ -185,6 +184,7 @@ class Endpoint:
     allowed: set[str] | str  # roles the policy lets through, or "everyone"
     absent: set[str] = field(default_factory=set)  # roles that get 404 (another municipality's data)
     about_case: bool = False  # the case is named in the body (else: by an id in the path)
+    refused_unseen: bool = False  # every refusal answers 404: a person one may not read is not shown
 
     @property
     def key(self) -> str:
@@ -195,7 +195,9 @@ class Endpoint:
             return ABSENT
         if self.allowed == "everyone" or role in self.allowed:
             return ALLOW
-        if (self.about_case or any(name in self.path for name in CASE_IDS)) and role in UNAWARE:
+        if self.refused_unseen or (
+            (self.about_case or any(name in self.path for name in CASE_IDS)) and role in UNAWARE
+        ):
             return HIDDEN
         return DENY
 
@@ -222,7 +224,20 @@ def lookup(s: Scene) -> Request:
 
     with s.world.platform.database.session() as session:
         number = session.get_one(PersonRow, s.world.child).national_id
-    return "/api/v1/people/lookup", {"national_id": number}
+    return "/api/v1/people/lookup", {"national_id": number, "purpose": "undring"}
+
+
+def pregnant_case(s: Scene) -> Request:
+    """A pregnant woman whose case the school owns (the teacher and the unit leader may read her)."""
+    with s.world.system() as w:
+        person = w.people.register_pregnant(
+            given_name="Mari",
+            family_name="Gravid",
+            birth_date=s.world.aged(28),
+            due_date=s.today() + dt.timedelta(days=100),
+        ).id
+    s.world.open_case(person)
+    return f"{A}/pregnant/{person}", None
 
 
 def meeting(s: Scene) -> Request:
@@ -257,6 +272,12 @@ def measure_body(s: Scene) -> Request:
 
 CASE_READERS_AND_FAMILY = CASE_WORKERS | FAMILY  # services pick the employee or the family view
 A = "/api/v1"
+
+
+def measure_status(s: Scene) -> Request:
+    return f"{A}/measures/{s.measure_id()}/status", {"status": "paused", "reason": "Pause."}
+
+
 ENDPOINTS = [
     # the municipality and what its plugins offer: no personal data, every logged-in person
     Endpoint("GET", f"{A}/municipality", fixed(f"{A}/municipality"), "everyone"),
@@ -292,6 +313,25 @@ ENDPOINTS = [
     ),
     # another municipality: its config refuses synthetic numbers (422), so nothing is found either way
     Endpoint("POST", f"{A}/people/lookup", lookup, PERSON_WRITERS),
+    Endpoint("GET", f"{A}/people/lookup-refusals", fixed(f"{A}/people/lookup-refusals"), {ADMIN}),
+    # reads of people: whoever may read a case about the person, and administrators; 404 for the rest
+    Endpoint(
+        "GET",
+        f"{A}/children/{{child_id}}",
+        lambda s: (f"{A}/children/{s.child}", None),
+        CASE_WORKERS | {ADMIN},
+        refused_unseen=True,
+    ),
+    Endpoint(
+        "GET",
+        f"{A}/children/{{child_id}}/guardians",
+        lambda s: (f"{A}/children/{s.child}/guardians", None),
+        CASE_WORKERS | {ADMIN},
+        refused_unseen=True,
+    ),
+    Endpoint(
+        "GET", f"{A}/pregnant/{{person_id}}", pregnant_case, {TEACHER, LEADER, ADMIN}, refused_unseen=True
+    ),
     Endpoint(
         "POST",
         f"{A}/children/{{child_id}}/guardians",
@@ -344,6 +384,9 @@ ENDPOINTS = [
         f"{A}/cases/{{case_id}}/participants",
         case("/participants", {"unit_id": HEALTH}),
         CASE_WORKERS,
+    ),
+    Endpoint(
+        "GET", f"{A}/cases/{{case_id}}/participants/{{unit_id}}", case(f"/participants/{PPT}"), CASE_WORKERS
     ),
     Endpoint(
         "DELETE",
@@ -429,6 +472,7 @@ ENDPOINTS = [
         lambda s: (f"{A}/handovers/{s.handover_id()}/decline", {}),
         {LEADER},
     ),
+    Endpoint("POST", f"{A}/measures/{{measure_id}}/status", measure_status, CASE_WORKERS),
     Endpoint("POST", f"{A}/meetings", meeting, CASE_WORKERS, about_case=True),
     # the family's view
     Endpoint("GET", f"{A}/family/cases", fixed(f"{A}/family/cases"), "everyone"),
@@ -499,3 +543,60 @@ def outcome(status: int, refused_events: int, code: str | None) -> str:
     if status not in (401, 403) and refused_events == 0:
         return ALLOW
     return f"inconsistent (status {status}, {refused_events} refusals audited)"
+
+
+# A participant's basis must hold when it is recorded (issue 13): for those the policy lets through,
+# the rule answers; everyone else is refused by the policy first.
+BASES = [
+    ({"unit_id": HEALTH, "basis": "consent"}, 409, "rule_refused"),  # no consent in force names it
+    ({"unit_id": HEALTH, "basis": "report_duty"}, 422, "invalid_input"),  # child welfare's basis only
+    ({"unit_id": HEALTH, "basis": "owner"}, 422, "invalid_input"),  # the owner is there from the start
+    ({"unit_id": PPT, "basis": "consent"}, 409, "already_participant"),  # on its (maybe lapsed) consent
+]
+
+
+@pytest.mark.parametrize("body,status,code", BASES, ids=lambda v: str(v))
+def test_a_participant_basis_must_hold_when_it_is_recorded(
+    body: dict, status: int, code: str, api: Api, world: World, other_employee: str
+) -> None:
+    wrong = []
+    for role in ROLES:
+        scene = make_scene(world, role, other_employee)
+        response = api.as_(scene.person).post(f"{A}/cases/{scene.case_id}/participants", json=body)
+        expected = (status, code) if role in CASE_WORKERS else (404, "") if role in UNAWARE else (403, "")
+        got = (response.status_code, response.json()["code"] if expected[1] else "")
+        if got != expected:
+            wrong.append(f"{role}: expected {expected}, got {got} {response.text[:200]}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_child_welfare_joins_on_the_duty_to_report_without_consent(
+    api: Api, world: World, other_employee: str
+) -> None:
+    scene = make_scene(world, TEACHER, other_employee)
+    body = {"unit_id": CHILD_WELFARE, "basis": "report_duty"}
+    made = api.as_(scene.person).post(f"{A}/cases/{scene.case_id}/participants", json=body)
+    assert made.status_code == 201 and made.json()["status"] == "active", made.text
+
+
+def test_an_id_token_opens_no_endpoint(world: World, other_employee: str) -> None:
+    """The login's ID token, sent as a bearer token through the real identity layer, is refused (401) on
+    every endpoint of the matrix, for the person it was issued to (a case worker who may otherwise act)."""
+    from litestar.testing import TestClient
+
+    from core.app import create_app
+    from tests.test_auth_local import pkce_tokens
+
+    base = "http://testserver.local"
+    with TestClient(create_app(world.platform, public_url=base), base_url=base) as client:
+        client.follow_redirects = False
+        answer, _ = pkce_tokens(client, base, world.teacher)
+        headers = {"Authorization": f"Bearer {answer.json()['id_token']}"}
+        wrong = []
+        for endpoint in ENDPOINTS:
+            path, body = endpoint.request(make_scene(world, TEACHER, other_employee))
+            response = client.request(endpoint.method, path, json=body, headers=headers)
+            append_only = response.status_code == 405 and endpoint.method in ("PUT", "PATCH", "DELETE")
+            if response.status_code != 401 and not append_only:  # 405: the log is never changed, by anyone
+                wrong.append(f"{endpoint.key}: {response.status_code} {response.text[:120]}")
+        assert not wrong, "\n".join(wrong)

@@ -31,8 +31,8 @@ def route_purposes(app) -> dict[str, str]:
     for route in app.routes:
         if isinstance(route, HTTPRoute) and route.path.startswith("/api/"):
             for handler in route.route_handlers:
-                if handler.http_methods <= {"OPTIONS", "HEAD"}:
-                    continue  # Litestar's own answer to OPTIONS: no unit of work, nothing audited
+                if "uow" not in handler.parsed_fn_signature.parameters:
+                    continue  # no unit of work (OPTIONS, the append-only log's 405): nothing audited
                 code = handler.opt.get("purpose", handler.handler_name)
                 out[code] = f"{sorted(handler.http_methods)} {route.path}"
     return out

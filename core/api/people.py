@@ -99,13 +99,13 @@ class PeopleController(Controller):
             return subjects.read_child(w, child_id)
 
     @read("/children/{child_id:str}/guardians", purpose="person.read_guardians")
-    def guardians(self, child_id: IdPath, uow: UoW) -> list[GuardianOf]:
+    def guardians(self, child_id: IdPath, uow: UoW, paging: Pages) -> Page[GuardianOf]:
         """The child's guardians, for a caller who may read a case about the child; 404 otherwise.
 
         Guardians' fødselsnumre are shown to administrators only.
         """
         with uow() as w:
-            return subjects.read_guardians(w, child_id)
+            return paging.page(subjects.read_guardians(w, child_id))
 
     @read("/pregnant/{person_id:str}", purpose="person.read_pregnant")
     def pregnant(self, person_id: IdPath, uow: UoW) -> PregnantPerson:
