@@ -55,9 +55,12 @@ def test_a_case_one_may_not_know_exists_answers_as_an_unknown_id(api: Api, world
 
 def test_who_may_know_the_case_is_told_which_rule_refuses(api: Api, world: World) -> None:
     case = world.open_case()
+    consent = world.consent(case.id, [PPT])
     with world.as_(world.teacher) as w:
         w.cases.add_participant(case.id, PPT)
-    refused = api.as_(world.ppt).get(f"/api/v1/cases/{case.id}")  # takes part, but no consent yet
+    with world.as_(world.mother) as w:
+        w.consents.withdraw(consent.id)
+    refused = api.as_(world.ppt).get(f"/api/v1/cases/{case.id}")  # takes part, its consent withdrawn
     assert refused.status_code == 403 and refused.json()["code"] == "taushetsplikt"
     assert refused.json()["detail"] == (
         "Tjenesten din deltar i saken, men ingen samtykke i kraft dekker den; taushetsplikten gjelder."

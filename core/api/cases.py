@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from litestar import Controller, Request, Response, route
-from litestar.datastructures import ResponseHeader
 from litestar.params import JSONBody, QueryParameter
 
 from contracts import Case, Concern, Consent, Handover, LogEntry, Measure, Meeting, Participant
@@ -144,21 +143,13 @@ class CaseController(Controller):
     @create(
         "/{case_id:str}/participants",
         purpose="case.add_participant",
-        response_headers=[
-            ResponseHeader(
-                name="Location", description="adressen til den nye deltakeren", documentation_only=True
-            )
-        ],
+        location="/cases/{case_id}/participants/{unit_id}",
     )
-    def add_participant(
-        self, case_id: IdPath, data: JSONBody[ParticipantIn], uow: UoW
-    ) -> Response[Participant]:
+    def add_participant(self, case_id: IdPath, data: JSONBody[ParticipantIn], uow: UoW) -> Participant:
         """Bring in another service: under a consent in force that names it, or child welfare under the
         duty to report. Without that basis the rule refuses it (409, ``no_consent_for_service``)."""
         with uow() as w:
-            made = w.cases.add_participant(case_id, data.unit_id, basis=data.basis)
-        location = f"/api/v1/cases/{case_id}/participants/{made.unit_id}"
-        return Response(made, status_code=201, headers={"Location": location})
+            return w.cases.add_participant(case_id, data.unit_id, basis=data.basis)
 
     @read("/{case_id:str}/participants/{unit_id:str}", purpose="case.read_participants")
     def participant(self, case_id: IdPath, unit_id: IdPath, uow: UoW) -> Participant:

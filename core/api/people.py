@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from litestar import Controller, post
+from litestar import Controller, Response, post
 from litestar.params import JSONBody, QueryParameter
 
 from contracts import Child, Employee, Guardian, Guardianship, PregnantPerson
 from core.api.dependencies import Page, Pages, UoW
 from core.api.problems import WRITE_RESPONSES, problem_spec
-from core.api.routes import IdPath, create, read, replace
+from core.api.routes import LOCATION_HEADER, IdPath, create, read, replace
 from core.api.schemas import ChildIn, EmployeeIn, GuardianIn, GuardianshipIn, LookupIn, PregnantIn
 from core.errors import InvalidInput
 from core.services import lookups, subjects
@@ -114,11 +114,14 @@ class PeopleController(Controller):
             return subjects.read_pregnant(w, person_id)
 
     @create(
-        "/children/{child_id:str}/guardians", purpose="person.register_guardian", location="/guardians/{id}"
+        "/children/{child_id:str}/guardians",
+        purpose="person.register_guardian",
+        response_headers=[LOCATION_HEADER],
     )
-    def register_guardian(self, child_id: IdPath, data: JSONBody[GuardianIn], uow: UoW) -> Guardian:
+    def register_guardian(self, child_id: IdPath, data: JSONBody[GuardianIn], uow: UoW) -> Response[Guardian]:
+        """A guardian of the child; ``Location`` is the child's list of guardians, where it is read."""
         with uow() as w:
-            return w.people.register_guardian(
+            made = w.people.register_guardian(
                 given_name=data.given_name,
                 family_name=data.family_name,
                 child_id=child_id,
@@ -127,6 +130,7 @@ class PeopleController(Controller):
                 email=data.email,
                 phone=data.phone,
             )
+        return Response(made, status_code=201, headers={"Location": f"/api/v1/children/{child_id}/guardians"})
 
     @replace("/children/{child_id:str}/guardians/{guardian_id:str}", purpose="person.link_guardian")
     def link_guardian(
