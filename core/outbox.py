@@ -7,12 +7,8 @@ with a configured endpoint gets a pending message if the policy allows sharing w
 (``case.share``: the unit takes part under a consent in force), and loses its pending ones if
 not — so withdrawing consent cancels undelivered messages in the same transaction.
 
-A worker (``run``) claims due messages (``FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite has
-one writer anyway) by leasing them, re-checks consent through the policy (audited), builds the
-case record, hands it to the channel's ``send`` callable, and records the outcome (audited).
-A failure is retried with exponential back-off; after ``max_attempts`` the message is dead
-until an operator retries it. Receivers must be idempotent (the FHIR adapter uses conditional
-updates), because a worker that dies after sending and before recording will send again.
+The worker that sends them is ``core.outbox_worker``; what an operator sees and does is
+``OutboxService`` here.
 """
 
 from __future__ import annotations
@@ -20,22 +16,21 @@ from __future__ import annotations
 import builtins
 import datetime as dt
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select, update
 
 from contracts import CaseRecord, LogEntryKind, OutboxMessage, OutboxStatus
-from core.domain.policy import Action, Actor, decide
-from core.errors import Forbidden, InvalidInput, NotFound
+from core.domain.policy import Action, decide
+from core.errors import InvalidInput, NotFound
 from core.ids import new_id
-from core.services.record import RecordService
 from core.services.state import CaseState
 from core.storage.outbox_models import OutboxRow
 
 if TYPE_CHECKING:
-    from core.platform import Platform, Work
+    from core.unit_of_work import UnitOfWork as Work
 
 log = logging.getLogger("stafett.outbox")
 
@@ -89,7 +84,7 @@ def enqueue(work: Work) -> list[OutboxMessage]:
     for event in work.events:  # one delivery per case and unit carries every event of this transaction
         last_event[event.case_id] = event
     for case_id, event in last_event.items():
-        endpoints = work.platform.plugins.for_municipality(event.municipality_id).outbox_endpoints
+        endpoints = work.plugins.outbox_endpoints
         if not endpoints:
             continue
         facts = CaseState(work, case_id).facts()
@@ -122,6 +117,22 @@ def enqueue(work: Work) -> list[OutboxMessage]:
     return cancelled
 
 
+class Deliveries:
+    """The outbox as a commit listener of one unit of work: before commit it writes the deliveries the
+    case events owe (and cancels the ones consent no longer covers); after commit it tells the plugins
+    of the cancelled ones. With no case events it does nothing."""
+
+    def __init__(self) -> None:
+        self.cancelled: list[OutboxMessage] = []
+
+    def before_commit(self, work: Work) -> None:
+        self.cancelled = enqueue(work)
+
+    def after_commit(self, work: Work) -> None:
+        for msg in self.cancelled:
+            work.plugins.outbox_changed(msg)
+
+
 def _cancel(work: Work, case_id: str, unit_id: str, reason: str) -> list[OutboxMessage]:
     rows = work.session.scalars(
         select(OutboxRow)
@@ -132,95 +143,6 @@ def _cancel(work: Work, case_id: str, unit_id: str, reason: str) -> list[OutboxM
     for row in rows:
         row.status, row.last_error, row.leased_until = str(OutboxStatus.CANCELLED), reason, None
     return [message(r) for r in rows]
-
-
-# --- the worker ---------------------------------------------------------------------------------
-
-
-def claim(platform: Platform, *, limit: int = 20, policy: RetryPolicy = RetryPolicy()) -> list[OutboxMessage]:
-    """Lease up to ``limit`` due messages for this worker; other workers skip them until the lease ends."""
-    now = platform.clock()
-    with platform.database.session() as session, session.begin():
-        rows = session.scalars(
-            select(OutboxRow)
-            .where(OutboxRow.status == OutboxStatus.PENDING, OutboxRow.next_attempt_at <= now)
-            .where((OutboxRow.leased_until.is_(None)) | (OutboxRow.leased_until <= now))
-            .order_by(OutboxRow.next_attempt_at, OutboxRow.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        ).all()
-        for row in rows:
-            row.leased_until = now + policy.lease
-            row.attempts += 1
-        return [message(r) for r in rows]
-
-
-def deliver(
-    platform: Platform, msg: OutboxMessage, send: Send, policy: RetryPolicy = RetryPolicy()
-) -> OutboxMessage:
-    """Re-check consent, send, record the outcome; never raises for a receiver's fault."""
-    actor = Actor.system(msg.municipality_id, operator=f"outbox {msg.channel}")
-    try:
-        with platform.work(actor, PURPOSE) as work:
-            state = CaseState(work, msg.case_id)
-            work.authorize(Action.SHARE_CASE, case=state.facts(), unit_id=msg.unit_id)
-            record = RecordService(work).load(state, [])
-    except Forbidden as refusal:
-        return _finish(platform, msg, OutboxStatus.CANCELLED, refusal.message, policy)
-    except NotFound as missing:
-        return _finish(platform, msg, OutboxStatus.CANCELLED, missing.message, policy)
-    try:
-        send(msg, record)
-    except Exception as exc:  # the receiver's fault, a network fault, or a bad answer: all retried
-        log.warning("Levering %s til %s feilet: %s", msg.id, msg.endpoint, exc)
-        return _finish(platform, msg, None, f"{type(exc).__name__}: {exc}"[:2000], policy)
-    return _finish(platform, msg, OutboxStatus.DELIVERED, "", policy)
-
-
-def _finish(
-    platform: Platform, msg: OutboxMessage, status: OutboxStatus | None, error: str, policy: RetryPolicy
-) -> OutboxMessage:
-    actor = Actor.system(msg.municipality_id, operator=f"outbox {msg.channel}")
-    with platform.work(actor, PURPOSE) as work:
-        now, session = work.now, work.session
-        row = session.get_one(OutboxRow, msg.id, with_for_update=True)
-        if row.status != OutboxStatus.PENDING:  # cancelled by a withdrawal while we were sending
-            return message(row)
-        if status is None:
-            status = OutboxStatus.DEAD if row.attempts >= policy.max_attempts else OutboxStatus.PENDING
-            row.next_attempt_at = now + policy.delay(row.attempts)
-        row.status, row.last_error, row.leased_until = str(status), error, None
-        if status is OutboxStatus.DELIVERED:
-            row.delivered_at = now
-        outcome = {OutboxStatus.DELIVERED: "delivered", OutboxStatus.CANCELLED: "cancelled"}.get(
-            status, "failed"
-        )
-        work.record_outcome(
-            Action.SHARE_CASE,
-            outcome=outcome,
-            reason=f"{row.unit_id} {row.endpoint} forsøk {row.attempts}" + (f": {error}" if error else ""),
-            case_id=row.case_id,
-        )
-        result = message(row)
-    if result.status is not OutboxStatus.PENDING:
-        notify(platform, [result])
-    return result
-
-
-def run(
-    platform: Platform, send: Send, *, policy: RetryPolicy = RetryPolicy(), batch: int = 20
-) -> list[OutboxMessage]:
-    """Deliver every message due now (one pass until none is left); returns the messages as they ended."""
-    done: list[OutboxMessage] = []
-    while claimed := claim(platform, limit=batch, policy=policy):
-        done += [deliver(platform, m, send, policy) for m in claimed]
-    return done
-
-
-def notify(platform: Platform, messages: Iterable[OutboxMessage]) -> None:
-    """Tell the municipality's plugins (``outbox_changed``); a plugin's fault is logged, never raised."""
-    for msg in messages:
-        platform.plugins.for_municipality(msg.municipality_id).outbox_changed(msg)
 
 
 # --- operators -------------------------------------------------------------------------------

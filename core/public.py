@@ -14,7 +14,7 @@ from core.domain import national_id
 from core.domain.policy import Actor
 from core.errors import Forbidden, InvalidInput, NotFound, StafettError
 from core.outbox import OutboxService, RetryPolicy
-from core.outbox import run as run_outbox
+from core.outbox_worker import run as run_outbox
 from core.platform import Platform, Work
 from core.services.directory_sync import (
     ContactTeacher,

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pytest
 
 from adapters.fhir.delivery import FhirSender
-from core import outbox
+from core import outbox_worker as outbox
 from core.config import DeploymentConfig, default_config
 from core.outbox import RetryPolicy
 from core.platform import Platform

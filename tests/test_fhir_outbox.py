@@ -19,7 +19,7 @@ from sqlalchemy import select
 from adapters.fhir import mapping
 from adapters.fhir.delivery import FhirSender
 from contracts import OutboxStatus
-from core import outbox
+from core import outbox_worker as outbox
 from core.app import create_app
 from core.auth import issue_token
 from core.cli import main

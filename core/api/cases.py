@@ -280,5 +280,5 @@ class CaseController(Controller):
 
 
 def _page(work: Work, search: CaseSearch, paging: Paging) -> Page[Case]:
-    items, total = search_cases(work, search, limit=paging.limit, offset=paging.offset)
+    items, total = search_cases(work.uow, search, limit=paging.limit, offset=paging.offset)
     return Page(items=items, total=total, limit=paging.limit, offset=paging.offset)

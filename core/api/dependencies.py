@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Annotated, Generic, TypeAlias, TypeVar
 
 import msgspec
@@ -36,16 +36,17 @@ class UnitOfWork:
     platform: Platform
     actor: Actor
     purpose: str
+    read_only: bool = False  # a GET: a read transaction, its audit events stored by group commit
 
     @contextmanager
     def __call__(self) -> Iterator[Work]:
-        with self.platform.work(self.actor, self.purpose) as work:
+        with self.platform.work(self.actor, self.purpose, read_only=self.read_only) as work:
             yield work
 
     def for_purpose(self, route: str, refined: str) -> UnitOfWork:
         """The same unit of work with the route purpose made precise by the body ("person.lookup" ->
         "person.lookup:undring"), for routes whose purpose the caller states in the request."""
-        return UnitOfWork(self.platform, self.actor, self.purpose.replace(route, refined, 1))
+        return replace(self, purpose=self.purpose.replace(route, refined, 1))
 
 
 def actor_of(request: Request) -> Actor:
@@ -78,7 +79,9 @@ def provide_uow(
         ),
     ] = None,
 ) -> UnitOfWork:
-    return UnitOfWork(state.platform, actor_of(request), _purpose(request, purpose))
+    return UnitOfWork(
+        state.platform, actor_of(request), _purpose(request, purpose), read_only=request.method == "GET"
+    )
 
 
 @dataclass(frozen=True)

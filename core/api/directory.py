@@ -71,7 +71,7 @@ class DirectoryController(Controller):
         """Due reminders (coordinators): a required stafettholder missing, the consent a level needs
         missing, overdue evaluations; each names whom it is for (`recipient_id`)."""
         with uow() as w:
-            return paging.page(ReminderService(w).due())
+            return paging.page(ReminderService(w.uow).due())
 
     @read("/guides", purpose="guides.list")
     def guides(self, uow: UoW, paging: Pages) -> Page[ActionGuide]:

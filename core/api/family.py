@@ -36,14 +36,14 @@ class FamilyController(Controller):
         """The stafettlogg entries shared with the family, with the name and unit of who wrote each."""
         with uow() as w:
             page = paging.page(w.log.family_entries(case_id))
-            return page.with_items(family_view.log_entries(w, case_id, page.items))
+            return page.with_items(family_view.log_entries(w.uow, case_id, page.items))
 
     @read("/{case_id:str}/measures", purpose="family.read_measures")
     def measures(self, case_id: IdPath, uow: UoW, paging: Pages) -> Page[FamilyMeasure]:
         """Measures and home tasks (``for_family``) with their evaluations, and who is responsible."""
         with uow() as w:
             page = paging.page(w.measures.list(case_id))
-            return page.with_items(family_view.measures(w, case_id, page.items))
+            return page.with_items(family_view.measures(w.uow, case_id, page.items))
 
     @read("/{case_id:str}/consents", purpose="family.read_consents")
     def consents(self, case_id: IdPath, uow: UoW, paging: Pages) -> Page[Consent]:

@@ -86,7 +86,7 @@ class PeopleController(Controller):
         """
         with uow() as w:
             since = w.now - dt.timedelta(days=days)
-            items, total = lookups.refusals(w, since=since, limit=paging.limit, offset=paging.offset)
+            items, total = lookups.refusals(w.uow, since=since, limit=paging.limit, offset=paging.offset)
         return Page(items=items, total=total, limit=paging.limit, offset=paging.offset)
 
     @read("/children/{child_id:str}", purpose="person.read_child")
@@ -96,7 +96,7 @@ class PeopleController(Controller):
         One audit event: ``case.read`` on the case that grants the read, listed in innsyn.
         """
         with uow() as w:
-            return subjects.read_child(w, child_id)
+            return subjects.read_child(w.uow, child_id)
 
     @read("/children/{child_id:str}/guardians", purpose="person.read_guardians")
     def guardians(self, child_id: IdPath, uow: UoW, paging: Pages) -> Page[GuardianOf]:
@@ -105,13 +105,13 @@ class PeopleController(Controller):
         Guardians' fødselsnumre are shown to administrators only.
         """
         with uow() as w:
-            return paging.page(subjects.read_guardians(w, child_id))
+            return paging.page(subjects.read_guardians(w.uow, child_id))
 
     @read("/pregnant/{person_id:str}", purpose="person.read_pregnant")
     def pregnant(self, person_id: IdPath, uow: UoW) -> PregnantPerson:
         """The pregnant person of a case the caller may read (or any, for an administrator); 404 otherwise."""
         with uow() as w:
-            return subjects.read_pregnant(w, person_id)
+            return subjects.read_pregnant(w.uow, person_id)
 
     @create(
         "/children/{child_id:str}/guardians",

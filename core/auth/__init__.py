@@ -10,25 +10,20 @@ the same signing path as the realm's token endpoint. See docs/identity.md.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
-from litestar.datastructures import Cookie
 from litestar.middleware import DefineMiddleware
 from litestar.openapi.spec import Components, SecurityRequirement, SecurityScheme
 from litestar.types import ControllerRouterHandler
 
-from core.auth import keys
+from core.auth.context import Auth
 from core.auth.identity import IdentityError, actor_from_claims, claims_for
 from core.auth.login import login_router
 from core.auth.me import me_router
 from core.auth.middleware import AuthenticationMiddleware
 from core.auth.realm import ACCESS_LIFETIME, LocalRealm, realm_router
-from core.auth.session import SESSION_COOKIE, Signer
 from core.auth.settings import AuthSettings
-from core.auth.validation import InvalidToken, TokenValidator
+from core.auth.validation import InvalidToken
 from core.platform import Platform
-
-DEFAULT_SESSION_AGE = 8 * 3600
 
 __all__ = [
     "Auth",
@@ -41,31 +36,6 @@ __all__ = [
     "components",
     "issue_token",
 ]
-
-
-class Auth:
-    """The identity layer of one app: settings, token validator, session signer, the local realm if any."""
-
-    def __init__(self, platform: Platform, *, public_url: str | None = None) -> None:
-        self.platform = platform
-        self.settings = AuthSettings.from_config(platform.config.auth, public_url)
-        self.realm = LocalRealm(platform, self.settings) if self.settings.kind == "local" else None
-        self.validator = self.realm.validator if self.realm else TokenValidator(self.settings)
-        secure = self.settings.public_url.startswith("https://")
-        self.signer = Signer(keys.session_secret(platform.database), secure=secure)
-
-    async def refresh(self, refresh_token: str) -> dict[str, Any]:
-        """New tokens for a browser session; InvalidToken when the realm has ended it."""
-        try:
-            async with self.settings.client() as openid:
-                return await openid.a_refresh_token(refresh_token)
-        except Exception:
-            raise InvalidToken("Innloggingen er utløpt; logg inn igjen.") from None
-
-    def session_cookie(self, tokens: dict[str, Any]) -> Cookie:
-        age = int(tokens.get("refresh_expires_in") or 0) or DEFAULT_SESSION_AGE
-        data = {"at": tokens["access_token"], "rt": tokens.get("refresh_token")}
-        return self.signer.cookie(SESSION_COOKIE, data, age)
 
 
 @dataclass

@@ -25,7 +25,7 @@ from core.auth.session import LOGIN_COOKIE, SESSION_COOKIE
 from core.auth.validation import InvalidToken
 
 if TYPE_CHECKING:
-    from core.auth import Auth
+    from core.auth.context import Auth
 
 LOGIN_STATE_AGE = 600
 

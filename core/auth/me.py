@@ -15,7 +15,7 @@ from core.auth.problems import MEDIA_TYPE
 from core.domain.policy import Actor
 
 if TYPE_CHECKING:
-    from core.auth import Auth
+    from core.auth.context import Auth
 
 
 class UnitRoleOut(msgspec.Struct, kw_only=True, frozen=True):

@@ -21,7 +21,7 @@ from core.auth.session import SESSION_COOKIE
 from core.auth.validation import InvalidToken
 
 if TYPE_CHECKING:
-    from core.auth import Auth
+    from core.auth.context import Auth
 
 EXCLUDED_PREFIXES = ("/realms/", "/schema", "/static/", "/favicon")
 EXCLUDED_PATHS = frozenset({"/health", "/ready", "/login", "/auth/callback"})

@@ -32,11 +32,12 @@ from core.ids import new_id
 from core.services import mapping
 from core.services.inputs import check_observed_on, check_target_group, check_text, parse_choice
 from core.services.readable import readable_cases
+from core.services.relaylog import RelayLogService
 from core.services.state import CaseState
 from core.storage import models as m
 
 if TYPE_CHECKING:
-    from core.platform import Work
+    from core.unit_of_work import UnitOfWork as Work
 
 
 def no_consent_for(unit_name: str) -> Refusal:
@@ -63,6 +64,7 @@ class CaseOverview:
 class CaseService:
     def __init__(self, work: Work) -> None:
         self.work = work
+        self.log = RelayLogService(work)
 
     def open_case(
         self,
@@ -261,7 +263,7 @@ class CaseService:
         if refusals:
             raise RuleRefused(refusals)
         state.row.level = int(target)
-        work.log.write(
+        self.log.write(
             state,
             LogEntryKind.LEVEL_CHANGED,
             text=check_text(note, "notat", required=False),
@@ -287,7 +289,7 @@ class CaseService:
             )
         ):
             handover.status, handover.decided_at = str(HandoverStatus.CANCELLED), work.now
-        work.log.write(
+        self.log.write(
             state,
             LogEntryKind.CASE_CLOSED,
             text=check_text(note, "notat", required=False),
@@ -331,7 +333,7 @@ class CaseService:
         )
         work.session.flush()
         state.refresh()
-        work.log.write(
+        self.log.write(
             state,
             LogEntryKind.PARTICIPANT_ADDED,
             text=unit.name,
@@ -358,7 +360,7 @@ class CaseService:
         row.removed_at = work.now
         work.session.flush()
         state.refresh()
-        work.log.write(
+        self.log.write(
             state, LogEntryKind.PARTICIPANT_REMOVED, text=self._unit(unit_id).name, data={"unit_id": unit_id}
         )
         return state.case
@@ -384,7 +386,7 @@ class CaseService:
             recorded_at=work.now,
         )
         work.session.add(concern)
-        work.log.write(
+        self.log.write(
             state,
             LogEntryKind.CONCERN,
             text=observation,

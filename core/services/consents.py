@@ -16,16 +16,18 @@ from core.domain.policy import Action, ActorKind
 from core.errors import Conflict, InvalidInput, NotFound
 from core.ids import new_id
 from core.services.inputs import check_text, parse_choice
+from core.services.relaylog import RelayLogService
 from core.services.state import CaseState
 from core.storage import models as m
 
 if TYPE_CHECKING:
-    from core.platform import Work
+    from core.unit_of_work import UnitOfWork as Work
 
 
 class ConsentService:
     def __init__(self, work: Work) -> None:
         self.work = work
+        self.log = RelayLogService(work)
 
     def request(
         self,
@@ -128,7 +130,7 @@ class ConsentService:
         work.session.flush()
         state.refresh()
         unit_ids = sorted(u for c in state.consents if c.id == consent_id for u in c.unit_ids)
-        work.log.write(
+        self.log.write(
             state,
             LogEntryKind.CONSENT_WITHDRAWN,
             text=check_text(reason, "begrunnelse", required=False),
@@ -153,7 +155,7 @@ class ConsentService:
                 "som deltar på grunnlag av samtykke: be om nytt samtykke, ta tjenesten ut av saken eller "
                 "flytt saken ned."
             )
-        self.work.log.write(
+        self.log.write(
             state,
             LogEntryKind.PARTICIPANT_BASIS_LAPSED,
             text=text,
@@ -176,7 +178,7 @@ class ConsentService:
         self, state: CaseState, consent_id: str, giver_ids: builtins.list[str], *, on_paper: bool
     ) -> None:
         consent = self._one(state, consent_id)
-        self.work.log.write(
+        self.log.write(
             state,
             LogEntryKind.CONSENT_GIVEN,
             data={

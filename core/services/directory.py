@@ -31,7 +31,7 @@ from core.services.state import CaseState
 from core.storage import models as m
 
 if TYPE_CHECKING:
-    from core.platform import Work
+    from core.unit_of_work import UnitOfWork as Work
 
 
 class CaseGuideStep(msgspec.Struct, kw_only=True, frozen=True):

@@ -34,7 +34,7 @@ from core.storage.directory_models import ClassMemberRow, SchoolClassRow, School
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from core.platform import Work
+    from core.unit_of_work import UnitOfWork as Work
 
 Outcome = Literal["created", "updated", "unchanged"]
 
@@ -88,7 +88,7 @@ class DirectorySync:
     def __init__(self, work: Work) -> None:
         self.work = work
         self.municipality_id = work.municipality_id
-        config = work.platform.municipality(self.municipality_id)
+        config = work.municipality
         self.allow_synthetic_national_ids = config.allow_synthetic_national_ids
         self.configured_unit_ids = frozenset(u.id for u in config.units)
         self._authorized: set[str] = set()

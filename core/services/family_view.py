@@ -19,7 +19,7 @@ from contracts import LogEntry, Measure, PersonKind
 from core.storage import models as m
 
 if TYPE_CHECKING:
-    from core.platform import Work
+    from core.unit_of_work import UnitOfWork as Work
 
 
 class FamilyLogEntry(LogEntry, kw_only=True, frozen=True):

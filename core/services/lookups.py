@@ -32,7 +32,7 @@ from core.errors import Forbidden, StafettError
 from core.storage import models as m
 
 if TYPE_CHECKING:
-    from core.platform import Work
+    from core.unit_of_work import UnitOfWork as Work
 
 WINDOW = dt.timedelta(minutes=10)
 LIMIT_BASIS = "lookup_limit"
@@ -101,7 +101,7 @@ def _lookup_events(work: Work):
 
 def count_lookup(work: Work) -> None:
     """Count this look-up against the caller's limit: audited when allowed, refused with 429 over it."""
-    limit = work.platform.municipality(work.municipality_id).person_lookups_per_10_minutes
+    limit = work.municipality.person_lookups_per_10_minutes
     since = work.now - WINDOW
     done = work.session.scalar(
         _lookup_events(work).where(

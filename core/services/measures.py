@@ -21,11 +21,12 @@ from core.ids import new_id
 from core.services import mapping
 from core.services.inputs import check_text, parse_choice
 from core.services.people import actor_for
+from core.services.relaylog import RelayLogService
 from core.services.state import CaseState, unit_ids_of
 from core.storage import models as m
 
 if TYPE_CHECKING:
-    from core.platform import Work
+    from core.unit_of_work import UnitOfWork as Work
 
 
 FINAL = frozenset({MeasureStatus.ENDED, MeasureStatus.CANCELLED})
@@ -47,6 +48,7 @@ UNCHANGED = {
 class MeasureService:
     def __init__(self, work: Work) -> None:
         self.work = work
+        self.log = RelayLogService(work)
 
     def create(
         self,
@@ -89,7 +91,7 @@ class MeasureService:
         )
         work.session.add(row)
         work.session.flush()
-        work.log.write(
+        self.log.write(
             state,
             LogEntryKind.HOME_TASK if for_family else LogEntryKind.MEASURE_CREATED,
             text=title,
@@ -133,7 +135,7 @@ class MeasureService:
         if next_evaluation_date is None:
             row.status = str(MeasureStatus.ENDED)
         work.session.flush()
-        work.log.write(
+        self.log.write(
             state,
             LogEntryKind.MEASURE_EVALUATED,
             text=summary.strip(),
@@ -182,7 +184,7 @@ class MeasureService:
             )
         row.status, row.next_evaluation_date = str(target), next_evaluation_date
         work.session.flush()
-        work.log.write(
+        self.log.write(
             state,
             LogEntryKind.MEASURE_STATUS_CHANGED,
             text=reason,

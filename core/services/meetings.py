@@ -12,16 +12,18 @@ from core.errors import InvalidInput
 from core.ids import new_id
 from core.services import mapping
 from core.services.inputs import check_text, parse_choice
+from core.services.relaylog import RelayLogService
 from core.services.state import CaseState
 from core.storage import models as m
 
 if TYPE_CHECKING:
-    from core.platform import Work
+    from core.unit_of_work import UnitOfWork as Work
 
 
 class MeetingService:
     def __init__(self, work: Work) -> None:
         self.work = work
+        self.log = RelayLogService(work)
 
     def schedule(
         self,
@@ -66,7 +68,7 @@ class MeetingService:
         work.session.flush()
         if state is not None:
             state.refresh()
-            work.log.write(
+            self.log.write(
                 state,
                 LogEntryKind.MEETING,
                 text=row.summary,

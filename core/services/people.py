@@ -29,7 +29,7 @@ from core.services.lookups import PersonMatch
 from core.storage import models as m
 
 if TYPE_CHECKING:
-    from core.platform import Work
+    from core.unit_of_work import UnitOfWork as Work
 
 
 class PeopleService:
@@ -262,7 +262,7 @@ class PeopleService:
         return row
 
     def _valid_national_id(self, number: str) -> str:
-        allow = self.work.platform.municipality(self.work.municipality_id).allow_synthetic_national_ids
+        allow = self.work.municipality.allow_synthetic_national_ids
         try:
             national_id.validate(number, allow_synthetic=allow)
         except national_id.InvalidNationalId as exc:

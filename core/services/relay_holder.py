@@ -27,16 +27,18 @@ from core.errors import Conflict, InvalidInput, NotFound, RuleRefused
 from core.ids import new_id
 from core.services import mapping
 from core.services.inputs import check_text
+from core.services.relaylog import RelayLogService
 from core.services.state import CaseState
 from core.storage import models as m
 
 if TYPE_CHECKING:
-    from core.platform import Work
+    from core.unit_of_work import UnitOfWork as Work
 
 
 class RelayHolderService:
     def __init__(self, work: Work) -> None:
         self.work = work
+        self.log = RelayLogService(work)
 
     def assign(self, case_id: str, employee_id: str) -> Handover | None:
         """Give a case without a stafettholder its first one (the candidate need not accept)."""
@@ -48,7 +50,7 @@ class RelayHolderService:
         self._check_candidate(state, employee_id, is_handover=False)
         state.row.relay_holder_id = employee_id
         work.session.flush()
-        work.log.write(state, LogEntryKind.RELAY_HOLDER_ASSIGNED, data={"holder_id": employee_id})
+        self.log.write(state, LogEntryKind.RELAY_HOLDER_ASSIGNED, data={"holder_id": employee_id})
         return None
 
     def request_handover(self, case_id: str, to_id: str, *, note: str = "") -> Handover:
@@ -81,7 +83,7 @@ class RelayHolderService:
         )
         work.session.add(row)
         work.session.flush()
-        work.log.write(
+        self.log.write(
             state,
             LogEntryKind.HANDOVER_REQUESTED,
             text=row.note,
@@ -96,7 +98,7 @@ class RelayHolderService:
         row.status, row.decided_at = str(HandoverStatus.ACCEPTED), self.work.now
         state.row.relay_holder_id = row.to_id
         self.work.session.flush()
-        self.work.log.write(
+        self.log.write(
             state,
             LogEntryKind.HANDOVER_ACCEPTED,
             data={"handover_id": row.id, "from_id": row.from_id, "to_id": row.to_id},
@@ -107,7 +109,7 @@ class RelayHolderService:
         row, state = self._decide(handover_id)
         row.status, row.decided_at = str(HandoverStatus.DECLINED), self.work.now
         self.work.session.flush()
-        self.work.log.write(
+        self.log.write(
             state,
             LogEntryKind.HANDOVER_DECLINED,
             text=check_text(reason, "begrunnelse", required=False),

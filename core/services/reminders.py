@@ -26,7 +26,7 @@ from core.domain.policy import Action
 from core.storage import models as m
 
 if TYPE_CHECKING:
-    from core.platform import Work
+    from core.unit_of_work import UnitOfWork as Work
 
 
 class ReminderKind(StrEnum):

@@ -16,7 +16,7 @@ from core.services.state import CaseState
 from core.storage import models as m
 
 if TYPE_CHECKING:
-    from core.platform import Work
+    from core.unit_of_work import UnitOfWork as Work
 
 StatusFilter = Literal["open", "closed", "all"]
 

@@ -29,7 +29,7 @@ from core.services import mapping
 from core.storage import models as m
 
 if TYPE_CHECKING:
-    from core.platform import Work
+    from core.unit_of_work import UnitOfWork as Work
 
 
 class CaseState:

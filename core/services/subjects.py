@@ -30,7 +30,7 @@ from core.services.state import CaseState
 from core.storage import models as m
 
 if TYPE_CHECKING:
-    from core.platform import Work
+    from core.unit_of_work import UnitOfWork as Work
 
 MAX_CASES_CONSIDERED = 50  # a person has a handful of cases; a bound keeps one read's work bounded
 

@@ -88,16 +88,18 @@ class Database:
                 connect_args={"options": f"-c lock_timeout={LOCK_WAIT_MS}"},
             )
         self._sessions = orm.sessionmaker(self.engine, expire_on_commit=False)
-        self._readers = orm.sessionmaker(
-            self.engine.execution_options(stafett_read_only=True), expire_on_commit=False
-        )
+        read_options: dict = {"stafett_read_only": True}
+        if self.dialect == "postgresql":
+            read_options["postgresql_readonly"] = True  # SET TRANSACTION READ ONLY
+        self._readers = orm.sessionmaker(self.engine.execution_options(**read_options), expire_on_commit=False)
 
     def session(self) -> orm.Session:
         return self._sessions()
 
     def reader(self) -> orm.Session:
-        """A session that only reads (who a token's person is): on SQLite a deferred BEGIN, so it
-        takes no write lock and does not queue behind the writers."""
+        """A session that only reads (a GET, who a token's person is): on SQLite a deferred BEGIN, so it
+        takes no write lock and does not queue behind the writers; a write in it is refused by the
+        database (``query_only`` on SQLite, a read-only transaction on PostgreSQL)."""
         return self._readers()
 
     def upgrade(self, revision: str = "heads") -> None:
@@ -173,7 +175,9 @@ def _configure_sqlite(engine: sa.Engine, *, file_backed: bool) -> None:
         options = connection.get_execution_options()
         if options.get("isolation_level") == "AUTOCOMMIT":
             return
-        if options.get("stafett_read_only"):
+        if options.get("stafett_read_only"):  # a read: no write lock, and no write slips through
+            connection.exec_driver_sql("PRAGMA query_only=ON")
+            connection.info["stafett_reader"] = True
             connection.exec_driver_sql("BEGIN")
             return
         if not writers.acquire(timeout=LOCK_WAIT_MS / 1000):
@@ -195,6 +199,8 @@ def _configure_sqlite(engine: sa.Engine, *, file_backed: bool) -> None:
     @event.listens_for(engine, "rollback")
     def _on_end(connection: sa.Connection) -> None:
         _release(connection.info)
+        if connection.info.pop("stafett_reader", False):
+            connection.exec_driver_sql("PRAGMA query_only=OFF")
 
     @event.listens_for(engine, "checkin")
     def _on_checkin(_dbapi_connection, record) -> None:  # a connection returned mid-transaction

@@ -76,8 +76,10 @@ async def _run(request: Request, purpose: str, fn: Callable[..., T], *args: Any)
     if who is None:  # every page that runs work is behind a login guard; this keeps it so
         raise HTTPException(status_code=401, detail="Du må logge inn.")
 
+    read_only = request.method == "GET"  # a page shown only reads; its audit goes by group commit
+
     def work() -> T:
-        with platform.work(who, f"{purpose} via web") as w:
+        with platform.work(who, f"{purpose} via web", read_only=read_only) as w:
             return fn(w, *args)
 
     return await to_thread.run_sync(work)

@@ -89,7 +89,7 @@ LOG_PAGE = 50  # newest entries shown on the case page until the whole log is as
 
 def case_page(w: Work, case_id: str, whole_log: bool = False) -> dict[str, Any]:
     """The employee's case page: one audited read of the whole case, then the guide and the choices."""
-    record = RecordService(w).case(case_id)
+    record = RecordService(w.uow).case(case_id)
     today = w.now.date()
     try:
         guide = w.directory.case_guide(case_id)
@@ -206,7 +206,7 @@ def family_page(w: Work, case_id: str) -> dict[str, Any]:
     readers = w.access_log.readers(case_id)
     units = {u.id: u for u in w.directory.units()}
     named = {e.author_id for e in entries if e.author_id} | {m.measure.responsible_id for m in measures}
-    names, author_units = family_view.named(w, case_id, named)  # who wrote, who is responsible, and where
+    names, author_units = family_view.named(w.uow, case_id, named)  # who wrote, who is responsible, and where
     names[w.actor.id or ""] = "Deg"
     return {
         "case": case,

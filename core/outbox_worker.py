@@ -1,0 +1,115 @@
+"""The outbox's worker: claim due deliveries, re-check consent, send, record the outcome.
+
+A worker (``run``) claims due messages (``FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite has
+one writer anyway) by leasing them, re-checks consent through the policy (audited), builds the
+case record, hands it to the channel's ``send`` callable, and records the outcome (audited).
+A failure is retried with exponential back-off; after ``max_attempts`` the message is dead
+until an operator retries it. Receivers must be idempotent (the FHIR adapter uses conditional
+updates), because a worker that dies after sending and before recording will send again.
+Any number of workers may run, in any number of processes.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from sqlalchemy import select
+
+from contracts import OutboxMessage, OutboxStatus
+from core.domain.policy import Action, Actor
+from core.errors import Forbidden, NotFound
+from core.outbox import PURPOSE, RetryPolicy, Send, message
+from core.platform import Platform
+from core.services.record import RecordService
+from core.services.state import CaseState
+from core.storage.outbox_models import OutboxRow
+
+log = logging.getLogger("stafett.outbox")
+DEFAULT_RETRY = RetryPolicy()
+
+
+def claim(platform: Platform, *, limit: int = 20, policy: RetryPolicy = DEFAULT_RETRY) -> list[OutboxMessage]:
+    """Lease up to ``limit`` due messages for this worker; other workers skip them until the lease ends."""
+    now = platform.clock()
+    with platform.database.session() as session, session.begin():
+        rows = session.scalars(
+            select(OutboxRow)
+            .where(OutboxRow.status == OutboxStatus.PENDING, OutboxRow.next_attempt_at <= now)
+            .where((OutboxRow.leased_until.is_(None)) | (OutboxRow.leased_until <= now))
+            .order_by(OutboxRow.next_attempt_at, OutboxRow.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        ).all()
+        for row in rows:
+            row.leased_until = now + policy.lease
+            row.attempts += 1
+        return [message(r) for r in rows]
+
+
+def deliver(
+    platform: Platform, msg: OutboxMessage, send: Send, policy: RetryPolicy = DEFAULT_RETRY
+) -> OutboxMessage:
+    """Re-check consent, send, record the outcome; never raises for a receiver's fault."""
+    actor = Actor.system(msg.municipality_id, operator=f"outbox {msg.channel}")
+    try:
+        with platform.work(actor, PURPOSE) as work:
+            state = CaseState(work.uow, msg.case_id)
+            work.authorize(Action.SHARE_CASE, case=state.facts(), unit_id=msg.unit_id)
+            record = RecordService(work.uow).load(state, [])
+    except Forbidden as refusal:
+        return _finish(platform, msg, OutboxStatus.CANCELLED, refusal.message, policy)
+    except NotFound as missing:
+        return _finish(platform, msg, OutboxStatus.CANCELLED, missing.message, policy)
+    try:
+        send(msg, record)
+    except Exception as exc:  # the receiver's fault, a network fault, or a bad answer: all retried
+        log.warning("Levering %s til %s feilet: %s", msg.id, msg.endpoint, exc)
+        return _finish(platform, msg, None, f"{type(exc).__name__}: {exc}"[:2000], policy)
+    return _finish(platform, msg, OutboxStatus.DELIVERED, "", policy)
+
+
+def _finish(
+    platform: Platform, msg: OutboxMessage, status: OutboxStatus | None, error: str, policy: RetryPolicy
+) -> OutboxMessage:
+    actor = Actor.system(msg.municipality_id, operator=f"outbox {msg.channel}")
+    with platform.work(actor, PURPOSE) as work:
+        now, session = work.now, work.session
+        row = session.get_one(OutboxRow, msg.id, with_for_update=True)
+        if row.status != OutboxStatus.PENDING:  # cancelled by a withdrawal while we were sending
+            return message(row)
+        if status is None:
+            status = OutboxStatus.DEAD if row.attempts >= policy.max_attempts else OutboxStatus.PENDING
+            row.next_attempt_at = now + policy.delay(row.attempts)
+        row.status, row.last_error, row.leased_until = str(status), error, None
+        if status is OutboxStatus.DELIVERED:
+            row.delivered_at = now
+        outcome = {OutboxStatus.DELIVERED: "delivered", OutboxStatus.CANCELLED: "cancelled"}.get(
+            status, "failed"
+        )
+        work.record_outcome(
+            Action.SHARE_CASE,
+            outcome=outcome,
+            reason=f"{row.unit_id} {row.endpoint} forsøk {row.attempts}" + (f": {error}" if error else ""),
+            case_id=row.case_id,
+        )
+        result = message(row)
+    if result.status is not OutboxStatus.PENDING:
+        notify(platform, [result])
+    return result
+
+
+def run(
+    platform: Platform, send: Send, *, policy: RetryPolicy = DEFAULT_RETRY, batch: int = 20
+) -> list[OutboxMessage]:
+    """Deliver every message due now (one pass until none is left); returns the messages as they ended."""
+    done: list[OutboxMessage] = []
+    while claimed := claim(platform, limit=batch, policy=policy):
+        done += [deliver(platform, m, send, policy) for m in claimed]
+    return done
+
+
+def notify(platform: Platform, messages: Iterable[OutboxMessage]) -> None:
+    """Tell the municipality's plugins (``outbox_changed``); a plugin's fault is logged, never raised."""
+    for msg in messages:
+        platform.plugins.for_municipality(msg.municipality_id).outbox_changed(msg)
