@@ -50,7 +50,7 @@ def test_undring_to_collaboration_and_the_family_sees_it(api: Api, world: World)
     early = teacher.post(f"/api/v1/cases/{case_id}/participants", json={"unit_id": PPT})
     assert early.status_code == 409, early.text  # no consent names PPT yet: the basis would be false
     assert [r["code"] for r in early.json()["refusals"]] == ["no_consent_for_service"]
-    assert ppt.get(f"/api/v1/cases/{case_id}").status_code == 403
+    assert ppt.get(f"/api/v1/cases/{case_id}").status_code == 404  # PPT takes no part: no such case for it
 
     today = world.clock.today()
     consent = teacher.ok(

@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import json
 import time
+from collections import OrderedDict
 from typing import Any
 
 from jwcrypto import jwk
@@ -51,6 +52,7 @@ class TokenValidator:
         self._local = local_keys
         self._keys: jwk.JWKSet | None = None
         self._fetched = 0.0
+        self._valid: OrderedDict[str, dict[str, Any]] = OrderedDict()  # token -> claims, newest last
 
     async def _key_set(self, kid: str | None) -> jwk.JWKSet:
         if self._local is not None:
@@ -80,9 +82,25 @@ class TokenValidator:
         Only this authenticates an API or page request. An ID token (or a refresh or logout token)
         with a good signature, issuer and audience is still refused: see ``_access_token_only``.
         """
+        known = self._valid.get(token)
+        if known is not None:
+            if known["exp"] + self.settings.leeway > time.time():
+                self._valid.move_to_end(token)
+                return known
+            del self._valid[token]
         claims = await self._decode(token)
         _access_token_only(_header(token), claims, self.settings.client_id)
+        self._remember(token, claims)
         return claims
+
+    def _remember(self, token: str, claims: dict[str, Any]) -> None:
+        """Keep a checked token for its lifetime, so its signature is verified once per process, not
+        once per request. A token's content cannot change; its expiry is still checked on every use,
+        and who the person is now (accounts, units, consent) is read afresh for every request."""
+        if isinstance(claims.get("exp"), int | float):
+            self._valid[token] = claims
+            if len(self._valid) > VALID_TOKENS_KEPT:
+                self._valid.popitem(last=False)
 
     async def validate_id_token(self, token: str, *, nonce: str) -> dict[str, Any]:
         """The claims of the login's ID token (OpenID Connect Core 3.1.3.7); used by /auth/callback
@@ -128,6 +146,7 @@ class TokenValidator:
             raise InvalidToken("Tokenets signatur kan ikke bekreftes.") from None
 
 
+VALID_TOKENS_KEPT = 10_000  # checked access tokens remembered per process (the least recently used go)
 ACCESS_TOKEN_MEDIA_TYPES = frozenset({"at+jwt", "application/at+jwt"})
 
 
