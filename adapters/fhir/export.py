@@ -49,7 +49,7 @@ def unique_resources(
 def case_bundle(platform: Platform, actor: Actor, case_id: str) -> dict[str, Any]:
     """One case as a Bundle, for a caller who may read it (with its audit trail if they may read that)."""
     with platform.work(actor, PURPOSE) as work:
-        record = RecordService(work).case(case_id, include_audit=True)
+        record = RecordService(work.uow).case(case_id, include_audit=True)
         return bundle([record], now=work.now)
 
 
@@ -61,7 +61,7 @@ def municipality_ndjson(platform: Platform, actor: Actor, open_file) -> dict[str
     counts: dict[str, int] = {}
     files: dict[str, IO[bytes]] = {}
     with platform.work(actor, PURPOSE) as work:
-        service = RecordService(work)
+        service = RecordService(work.uow)
         records = (service.case(case_id) for case_id in list(service.visible_case_ids()))
         for resource in unique_resources(records, now=work.now):
             kind = resource["resourceType"]

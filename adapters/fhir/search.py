@@ -178,7 +178,7 @@ def _stafett_id(query: Query, kind: str) -> str | None:
 
 
 def _from_cases(work: Work, query: Query) -> list[dict[str, Any]]:
-    records = RecordService(work)
+    records = RecordService(work.uow)
     subject = query.patient
     case_ids: list[str] | None = [query.case] if query.case else None
     if query.id is not None and case_ids is None:

@@ -46,7 +46,7 @@ def _run(
     actor = Actor.system(municipality_id, operator=operator)
     try:
         with platform.work(actor, f"{PURPOSE}: {source}"[:300]) as work:
-            job = RosterImport(DirectorySync(work), source, modes, progress)
+            job = RosterImport(DirectorySync(work.uow), source, modes, progress)
             for p in early:
                 job.problem(p.origin, p.reason)
             fill(job)
