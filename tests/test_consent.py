@@ -10,6 +10,7 @@ import pytest
 from configs import CONFIG_DIR
 from contracts import LogEntryKind
 from core.config import default_config, load_config
+from core.domain.policy import Action
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from tests.conftest import HEALTH, PPT, World
 
@@ -243,3 +244,30 @@ def test_paper_consent_from_someone_who_is_not_a_giver_is_refused(world: World) 
     assert exc.value.message.startswith("Bare den som har rett til å samtykke, kan stå som giver")
     with world.as_(world.teacher) as w:
         assert w.consents.list(case.id) == []
+
+
+class TestYouthFromTheGeneralAge:
+    """One rule for when a youth sees their own case (``own_case_age``): with ``general = 14`` a
+    14-year-old may log in, and then sees the case (before, the login counted ``general`` and the
+    policy did not, so such a youth logged in to an empty Min side)."""
+
+    @pytest.fixture
+    def config(self):
+        config = default_config()
+        municipality = config.municipalities[0]
+        ages = msgspec.structs.replace(municipality.consent_ages, general=14)
+        return msgspec.structs.replace(
+            config, municipalities=[msgspec.structs.replace(municipality, consent_ages=ages)]
+        )
+
+    def test_a_14_year_old_logs_in_and_sees_the_case(self, world: World) -> None:
+        from core.auth.identity import actor_from_claims, claims_for
+
+        youth = world.add_child(world.aged(14), guardians=(world.mother,))
+        case = world.open_case(youth)
+        with world.platform.database.session() as session:
+            claims = claims_for(session, world.platform, youth)
+        actor = actor_from_claims(claims, world.platform)
+        with world.platform.work(actor, "test") as w:
+            assert [c.id for c in w.cases.family_cases()] == [case.id]
+            assert w.cases.state(case.id, Action.READ_FAMILY_VIEW).case.id == case.id

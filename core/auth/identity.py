@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from contracts import MunicipalRole, PersonKind, UnitRole
 from core.domain import national_id
+from core.domain.consent import own_case_age
 from core.domain.policy import Actor, ActorKind
 from core.platform import Platform
 from core.services.people import actor_for
@@ -63,15 +64,12 @@ def _person(row: m.PersonRow) -> Person:
 
 
 def youth_age(platform: Platform, municipality_id: str) -> int:
-    """From this age a child logs in and sees their own case: the lowest age at which they consent alone."""
-    ages = platform.municipality(municipality_id).consent_ages
-    return min(ages.health, ages.child_welfare, ages.general)
+    """From this age a child logs in and sees their own case (``core.domain.consent.own_case_age``)."""
+    return own_case_age(platform.municipality(municipality_id).consent_ages)
 
 
 def age(birth_date: dt.date | None, today: dt.date) -> int:
-    if birth_date is None:
-        return 0
-    return today.year - birth_date.year - ((today.month, today.day) < (birth_date.month, birth_date.day))
+    return national_id.age_on(birth_date, today) if birth_date is not None else 0
 
 
 def find_person(session: Session, person_id: str) -> Person | None:

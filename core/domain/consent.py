@@ -31,6 +31,13 @@ class SubjectFacts:
     guardians_with_responsibility: tuple[str, ...]
 
 
+def own_case_age(ages: AgeRules) -> int:
+    """From this age a child logs in and sees their own case: the lowest age at which they consent alone
+    in any area. The one rule for it: the login (``core.auth.identity``) and the policy's facts
+    (``CaseState.family_ids``) both ask here."""
+    return min(ages.for_area(area) for area in InformationArea)
+
+
 def required_givers(subject: SubjectFacts, area: InformationArea, ages: AgeRules) -> list[ConsentGiver]:
     """The people whose consent is needed, or ValueError (in bokmål) when nobody can give it."""
     if subject.kind is PersonKind.PREGNANT or (subject.age is not None and subject.age >= ADULT_AGE):

@@ -21,7 +21,7 @@ from contracts import (
     ServiceType,
     UnitInfo,
 )
-from core.domain.consent import SubjectFacts
+from core.domain.consent import SubjectFacts, own_case_age
 from core.domain.national_id import age_on
 from core.domain.policy import CaseFacts
 from core.errors import case_not_found
@@ -178,10 +178,9 @@ class CaseState:
     def family_ids(self) -> frozenset[str]:
         """Who sees the family's view: guardians with responsibility, and the subject when old enough."""
         ids = set(self.guardian_ids)
-        ages = self.work.consent_ages
         age = self.subject_age
         if self.subject.kind == PersonKind.PREGNANT or (
-            age is not None and age >= min(ages.health, ages.child_welfare)
+            age is not None and age >= own_case_age(self.work.consent_ages)
         ):
             ids.add(self.subject.id)
         return frozenset(ids)
