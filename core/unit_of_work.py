@@ -50,7 +50,7 @@ class UnitOfWork:
         self.after_commit: list[Listener] = []  # once it is durable; a fault there undoes nothing
         self._audit_pending: list[audit.AuditEvent] = []
         self._store_audit = store_audit  # reads: group commit; None: in this transaction
-        self._decided: dict[tuple, tuple[CaseFacts | None, Decision]] = {}
+        self._decided: dict[tuple, tuple[CaseFacts, Decision]] = {}
 
     @property
     def read_only(self) -> bool:
@@ -75,13 +75,14 @@ class UnitOfWork:
     ) -> Decision:
         """Ask the policy and audit the answer. A refusal is stored on its own, then raised.
 
-        The same question about the same facts is asked once per unit of work: a page that reads a
-        case through several services leaves one audit event for it. ``missing`` is what an unknown
+        The same question about the same case and facts is asked once per unit of work: a page that
+        reads a case through several services leaves one audit event for it. Questions without a case
+        (a look-up of a person) are each their own act and each audited. ``missing`` is what an unknown
         id of the thing asked for answers (a measure, a consent), for a case the caller may not know
         exists; by default the unknown case's answer.
         """
-        key = (action, case.case_id if case else None, unit_id, subject_id)
-        known = self._decided.get(key)
+        key = (action, case.case_id, unit_id, subject_id) if case is not None else None
+        known = self._decided.get(key) if key is not None else None
         if known is not None and known[0] == case:
             return known[1]
         decision = decide(
@@ -90,7 +91,8 @@ class UnitOfWork:
         if not decision.allowed:
             self.refuse(action, decision, case=case, subject_id=subject_id, missing=missing)
         self._audit(action, decision, case, subject_id)
-        self._decided[key] = (case, decision)
+        if key is not None and case is not None:
+            self._decided[key] = (case, decision)
         return decision
 
     def permits(self, action: Action, case: CaseFacts) -> bool:

@@ -149,7 +149,7 @@ def test_ended_and_cancelled_measures_are_final(api: Api, world: World) -> None:
     unknown = status(teacher, ended["id"], {"status": "finished", "reason": "x"})
     assert unknown.status_code == 400  # not one of the statuses
     other = status(api.as_(world.nurse), cancelled["id"], {"status": "ended", "reason": "x"})
-    assert other.status_code == 403  # the policy: the nurse's unit takes no part
+    assert other.status_code == 404  # the nurse's unit takes no part: no such measure for it
 
 
 def test_an_evaluation_without_a_next_date_ends_the_measure(api: Api, world: World) -> None:

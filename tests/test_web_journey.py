@@ -84,10 +84,10 @@ def test_undring_to_level_two_handover_and_withdrawal(world: World, people, site
     assert teacher.submit("Flytt saken", "niva-2-avvist", within=form) == 409
     assert "Nivå 2 – samarbeid to krever at minst én tjeneste til deltar i saken." in teacher.text()
 
-    # PPT cannot see the case before consent is in force: the page says so, like the API
+    # PPT takes no part before consent: it is not told the case exists, like the API (404)
     ppt = people(world.ppt)
-    assert ppt.goto(f"/saker/{case_id}", "ppt-uten-samtykke") == 403
-    assert "ingen samtykke i kraft" in ppt.text()
+    assert ppt.goto(f"/saker/{case_id}", "ppt-uten-samtykke") == 404
+    assert "Fant ingen sak" in ppt.text()
 
     # both guardians give consent on Min side, in two clicks, after reading what it means
     for guardian in (world.mother, world.father):

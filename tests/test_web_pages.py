@@ -69,14 +69,17 @@ def no_horizontal_overflow(page) -> bool:
 
 def test_a_page_shows_nothing_the_api_refuses(world: World, people, site: str) -> None:
     """The health station takes no part: its nurse is not told the case exists (404, as in the API);
-    PPT takes part without consent and gets the policy's refusal, naming the rule (403); the guardian
+    PPT takes part, its consent withdrawn, and gets the policy's refusal, naming the rule (403); the guardian
     cannot open the employees' case page nor another family's case."""
     case = world.open_case()
     nurse = people(world.nurse)
     assert nurse.goto(f"/saker/{case.id}", "sykepleier-avvist") == 404
     assert "Fant ingen sak" in nurse.text() and "Ola" not in nurse.text()
+    consent = world.consent(case.id, [PPT])
     with world.as_(world.teacher) as w:
         w.cases.add_participant(case.id, PPT)
+    with world.as_(world.mother) as w:
+        w.consents.withdraw(consent.id)
     ppt = people(world.ppt)
     assert ppt.goto(f"/saker/{case.id}", "ppt-avvist") == 403
     text = ppt.text()
