@@ -8,6 +8,7 @@ from contracts import Refusal
 class StafettError(Exception):
     status = 400
     code = "bad_request"
+    retry_after: int | None = None  # seconds, for an answer that says "not now" (429)
 
     def __init__(self, message: str, *, code: str | None = None, field: str | None = None) -> None:
         super().__init__(message)

@@ -87,7 +87,7 @@ def test_the_limit_is_counted_in_the_database_not_in_one_process(api: Api, world
         for _ in range(3):
             w.people.search_subjects(number)
     refused = api.as_(world.teacher).post(LOOKUP, {"national_id": number, "purpose": "undring"})
-    assert refused.status_code == 429
+    assert refused.status_code == 429 and refused.headers["Retry-After"] == "60"
     with world.platform.database.session() as session:
         reasons = [e.reason for e in session.query(AuditEventRow).filter_by(outcome="refused")]
     assert any(r.startswith("lookup_limit:") for r in reasons)

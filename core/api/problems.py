@@ -111,7 +111,8 @@ def stafett_error(request: Request, exc: StafettError) -> Response[Problem]:
         extra["refusals"] = list(exc.refusals)
     if isinstance(exc, InvalidInput) and exc.field:
         extra["invalid_params"] = [InvalidParam(name=exc.field, reason=exc.message)]
-    return problem(request, exc.status, exc.code, exc.message, **extra)
+    headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else None
+    return problem(request, exc.status, exc.code, exc.message, headers=headers, **extra)
 
 
 def http_error(request: Request, exc: HTTPException) -> Response[Problem]:

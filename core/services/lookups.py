@@ -50,6 +50,7 @@ LookupPurpose = Literal["undring", "parorende", "foresatte"]
 class TooManyLookups(StafettError):
     status = 429
     code = "lookup_limit"
+    retry_after = 60  # the window moves on; a minute frees a look-up or more
 
 
 class PersonMatch(msgspec.Struct, kw_only=True, frozen=True):
