@@ -15,7 +15,7 @@ from core.storage.models import PersonRow
 from tests.api_support import Api
 from tests.conftest import PPT, World
 
-WEB_PAGES = Path(__file__).parent.parent / "core" / "web" / "pages.py"
+WEB_PAGES = Path(__file__).parent.parent / "core" / "web" / "pages"
 
 
 @pytest.fixture
@@ -40,7 +40,7 @@ def route_purposes(app) -> dict[str, str]:
 
 def web_purposes() -> set[str]:
     """The purposes the web pages pass to their unit of work (``_run``, ``_act``, ``_family_act``)."""
-    source = WEB_PAGES.read_text(encoding="utf-8")
+    source = "\n".join(p.read_text(encoding="utf-8") for p in sorted(WEB_PAGES.glob("*.py")))
     found = set(re.findall(r'_run\(request, "([^"]+)"', source))
     found |= set(re.findall(r'_act\(request, case_id, [^,]+, "([^"]+)"', source))
     found |= set(re.findall(r'_family_act\(request, case_id, "([^"]+)"', source))

@@ -20,7 +20,8 @@ from core.auth.identity import IdentityError, actor_from_claims, claims_for
 from core.auth.login import login_router
 from core.auth.me import me_router
 from core.auth.middleware import AuthenticationMiddleware
-from core.auth.realm import ACCESS_LIFETIME, LocalRealm, realm_router
+from core.auth.realm import ACCESS_LIFETIME, LocalRealm
+from core.auth.realm_routes import realm_router
 from core.auth.settings import AuthSettings
 from core.auth.validation import InvalidToken
 from core.platform import Platform

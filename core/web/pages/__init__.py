@@ -1,0 +1,44 @@
+"""The pages' routes, one module per page: employees' Mine saker (``worklist``), Ny undring
+(``new_case``), the case page and its actions (``case_page``), the service directory and arenas
+(``directory_pages``); the family's Min side (``family``). What they share is in ``shared``.
+Every action is a plain form POST (Post/Redirect/Get), so nothing needs JavaScript; a refusal
+re-shows the page with the rule's words and a 4xx status."""
+
+from __future__ import annotations
+
+from core.web.pages import case_page, directory_pages, family, new_case, worklist
+from core.web.pages.shared import FormRefused
+
+HANDLERS = [
+    worklist.worklist,
+    new_case.new_concern,
+    new_case.find_child,
+    new_case.register_person,
+    new_case.register_concern,
+    new_case.anonymous_discussion,
+    case_page.case_page,
+    case_page.change_level,
+    case_page.close_case,
+    case_page.add_measure,
+    case_page.evaluate_measure,
+    case_page.change_measure_status,
+    case_page.add_participant,
+    case_page.request_consent,
+    case_page.assign_relay_holder,
+    case_page.offer_handover,
+    case_page.answer_handover,
+    case_page.fill_in_tool,
+    case_page.write_note,
+    case_page.correct_entry,
+    case_page.schedule_meeting,
+    directory_pages.service_directory,
+    directory_pages.arenas,
+    family.family_home,
+    family.family_case,
+    family.comment,
+    family.report_home_task,
+    family.give_consent,
+    family.withdraw_consent,
+]
+
+__all__ = ["HANDLERS", "FormRefused"]

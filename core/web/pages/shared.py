@@ -1,0 +1,166 @@
+"""What every page module shares: running a unit of work from a page, reading a posted form (after the
+CSRF check) into typed values with the page's own bokmål messages, rendering off the event loop, the
+Post/Redirect/Get confirmations, and the login guards that send a person to their own pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+from anyio import to_thread
+from litestar import Request, Response
+from litestar.exceptions import HTTPException
+from litestar.response import Redirect
+
+from core.errors import InvalidInput
+from core.platform import Platform
+from core.web.render import CSRF_FIELD, actor, csrf_ok, is_family, page
+
+T = TypeVar("T")
+OSLO = ZoneInfo("Europe/Oslo")
+Form = dict[str, list[str]]
+
+DONE = {  # ?ok=… after a successful action: fixed words, never user data in the URL
+    "opened": "Undringen er registrert. Saken er på nivå 0 – avklar undring.",
+    "level": "Saken har fått nytt nivå.",
+    "closed": "Saken er avsluttet. Stafettloggen blir stående.",
+    "measure": "Tiltaket er lagt inn.",
+    "evaluated": "Evalueringen er lagret.",
+    "status": "Tiltakets nye status er lagret i stafettloggen.",
+    "participant": "Tjenesten er med i saken.",
+    "consent": "Samtykket er sendt til foresatte. Det gjelder når alle har gitt det.",
+    "holder": "Stafettholderen er tildelt.",
+    "offered": "Stafetten er tilbudt. Den flyttes når mottakeren godtar.",
+    "accepted": "Du har tatt imot stafetten og er nå stafettholder.",
+    "declined": "Du har avslått overleveringen.",
+    "tool": "Skjemaet er lagret i stafettloggen.",
+    "note": "Notatet er lagt i stafettloggen.",
+    "corrected": "Rettelsen er lagt i stafettloggen. Den opprinnelige oppføringen står.",
+    "meeting": "Møtet er lagt inn.",
+    "comment": "Takk! Kommentaren er lagt i stafettloggen.",
+    "reported": "Takk! Det dere skrev om hjemmeleksen, er lagt i stafettloggen.",
+    "given": "Du har gitt samtykket.",
+    "withdrawn": "Du har trukket samtykket tilbake. Tjenestene det gjaldt, har ikke lenger tilgang.",
+}
+
+
+class FormRefused(HTTPException):
+    status_code = 403
+
+
+# --- running a unit of work from a page ---------------------------------------------------------
+
+
+def _platform(request: Request) -> Platform:
+    return request.app.state.platform
+
+
+async def _run(request: Request, purpose: str, fn: Callable[..., T], *args: Any) -> T:
+    """``fn(work, *args)`` in one unit of work for the logged-in person, off the event loop."""
+    platform, who = _platform(request), actor(request)
+    if who is None:  # every page that runs work is behind a login guard; this keeps it so
+        raise HTTPException(status_code=401, detail="Du må logge inn.")
+
+    read_only = request.method == "GET"  # a page shown only reads; its audit goes by group commit
+
+    def work() -> T:
+        with platform.work(who, f"{purpose} via web", read_only=read_only) as w:
+            return fn(w, *args)
+
+    return await to_thread.run_sync(work)
+
+
+async def _posted(request: Request) -> Form:
+    """The submitted form, after the CSRF check; a mismatch refuses before anything is touched."""
+    data = await request.form()
+    form = {key: [str(v) for v in data.getall(key)] for key in data}
+    if not csrf_ok(request, (form.get(CSRF_FIELD) or [""])[0]):
+        raise FormRefused(detail="Skjemaet er utløpt eller kom fra et annet nettsted. Last siden på nytt.")
+    if any("\x00" in v for values in form.values() for v in values):  # no field holds a NUL byte
+        raise InvalidInput("Skjemaet inneholder et ugyldig tegn. Skriv inn teksten på nytt.")
+    return form
+
+
+# --- a form's fields as typed values, refused in the page's words --------------------------------
+
+
+def _one(form: Form, name: str, default: str = "") -> str:
+    return (form.get(name) or [default])[0].strip()
+
+
+def _date(form: Form, name: str, label: str) -> dt.date:
+    if (date := _optional_date(form, name, label)) is None:
+        raise InvalidInput(f"«{label}» må fylles ut.", field=name)
+    return date
+
+
+def _optional_date(form: Form, name: str, label: str) -> dt.date | None:
+    if not (text := _one(form, name)):
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(f"«{label}» må være en dato (ÅÅÅÅ-MM-DD).", field=name) from None
+
+
+def _when(form: Form, name: str, label: str) -> dt.datetime:
+    text = _one(form, name)
+    try:
+        value = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(f"«{label}» må være dato og klokkeslett.", field=name) from None
+    return value if value.tzinfo else value.replace(tzinfo=OSLO)
+
+
+def _choice(form: Form, name: str, enum: type, label: str) -> Any:
+    try:
+        return enum(_one(form, name))
+    except ValueError:
+        raise InvalidInput(f"Velg {label}.", field=name) from None
+
+
+# --- answering -------------------------------------------------------------------------------------
+
+
+async def show(request: Request, template: str, **context: Any) -> Response:
+    """``page``, rendered off the event loop: a case page takes tens of milliseconds to render, and
+    the loop must meanwhile keep serving every other request."""
+    return await to_thread.run_sync(functools.partial(page, request, template, **context))
+
+
+def _done(path: str, code: str) -> Redirect:
+    return Redirect(f"{path}?ok={code}", status_code=303)
+
+
+def _message(request: Request) -> str:
+    return DONE.get(request.query_params.get("ok", ""), "")
+
+
+# --- who may open which pages (the services decide what they see) --------------------------------
+
+
+def _login_first(request: Request) -> Response | None:
+    who = actor(request)
+    if who is None:
+        target = request.url.path if request.method == "GET" else "/saker"
+        return Redirect(f"/login?next={target}", status_code=303)
+    return None
+
+
+async def employee_only(request: Request) -> Response | None:
+    if (early := _login_first(request)) is not None:
+        return early
+    if is_family(actor(request)):
+        return Redirect("/min-side", status_code=303)
+    return None
+
+
+async def family_only(request: Request) -> Response | None:
+    if (early := _login_first(request)) is not None:
+        return early
+    if not is_family(actor(request)):
+        return Redirect("/saker", status_code=303)
+    return None
