@@ -91,7 +91,9 @@ class Database:
         read_options: dict = {"stafett_read_only": True}
         if self.dialect == "postgresql":
             read_options["postgresql_readonly"] = True  # SET TRANSACTION READ ONLY
-        self._readers = orm.sessionmaker(self.engine.execution_options(**read_options), expire_on_commit=False)
+        self._readers = orm.sessionmaker(
+            self.engine.execution_options(**read_options), expire_on_commit=False
+        )
 
     def session(self) -> orm.Session:
         return self._sessions()
