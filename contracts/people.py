@@ -25,24 +25,25 @@ class Unit(Contract):
     active: bool = True
 
 
-class Child(Contract, tag="child"):
-    """A child or youth aged 0–23, the usual subject of a case."""
+class _Person(Contract):
+    """What every person in the contracts has; each kind adds its own fields after these."""
 
     id: Id
     municipality_id: MunicipalityNumber
     given_name: ShortText
     family_name: ShortText
+
+
+class Child(_Person, tag="child"):
+    """A child or youth aged 0–23, the usual subject of a case."""
+
     birth_date: dt.date
     national_id: str | None = None  # fødselsnummer or D-nummer
 
 
-class PregnantPerson(Contract, tag="pregnant"):
+class PregnantPerson(_Person, tag="pregnant"):
     """A pregnant woman: a case can start before the child is born."""
 
-    id: Id
-    municipality_id: MunicipalityNumber
-    given_name: ShortText
-    family_name: ShortText
     birth_date: dt.date
     due_date: dt.date
     national_id: str | None = None
@@ -51,13 +52,9 @@ class PregnantPerson(Contract, tag="pregnant"):
 Subject = Child | PregnantPerson
 
 
-class Guardian(Contract):
+class Guardian(_Person):
     """A parent or other guardian (foresatt)."""
 
-    id: Id
-    municipality_id: MunicipalityNumber
-    given_name: ShortText
-    family_name: ShortText
     national_id: str | None = None
     email: str | None = None
     phone: str | None = None
@@ -76,11 +73,7 @@ class UnitMembership(Contract):
     role: UnitRole = UnitRole.EMPLOYEE
 
 
-class Employee(Contract):
-    id: Id
-    municipality_id: MunicipalityNumber
-    given_name: ShortText
-    family_name: ShortText
+class Employee(_Person):
     email: str | None = None
     title: str | None = None
     memberships: list[UnitMembership] = []

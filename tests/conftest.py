@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import msgspec
 import pytest
 
-from contracts import Case, Consent, MunicipalRole, UnitMembership, UnitRole
+from contracts import Case, Consent, Measure, MunicipalRole, UnitMembership, UnitRole
 from core.config import DeploymentConfig, default_config
 from core.domain import national_id
 from core.domain.policy import Actor
@@ -151,6 +151,19 @@ class World:
             with self.as_(self.mother, "samtykke") as w:
                 consent = w.consents.withdraw(consent.id)
         return consent
+
+    def measure(self, case_id: str, title: str, goal: str, *, days: int = 14) -> Measure:
+        """The teacher makes a tiltak she is responsible for, from today, evaluated in ``days`` days."""
+        today = self.clock.today()
+        with self.as_(self.teacher) as w:
+            return w.measures.create(
+                case_id,
+                title=title,
+                goal=goal,
+                responsible_id=self.teacher,
+                start_date=today,
+                evaluation_date=today + dt.timedelta(days=days),
+            )
 
     def level_1(self, case_id: str) -> Case:
         with self.as_(self.teacher, "nivå") as w:

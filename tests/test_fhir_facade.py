@@ -6,7 +6,6 @@ Medplum's FHIR server (tests/fhir_peer), whose validateResource accepts it.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 
 import httpx
@@ -88,16 +87,8 @@ def busy_case(world: World) -> str:
     """A level 2 case with PPT under consent, the teacher as stafettholder and one measure."""
     case = world.open_case()
     world.level_2(case.id, PPT)
-    today = world.clock.today()
+    world.measure(case.id, "Samtalegruppe", "Ola trives i friminuttene", days=42)
     with world.as_(world.teacher) as w:
-        w.measures.create(
-            case.id,
-            title="Samtalegruppe",
-            goal="Ola trives i friminuttene",
-            responsible_id=world.teacher,
-            start_date=today,
-            evaluation_date=today + dt.timedelta(days=42),
-        )
         w.log.add_note(case.id, "Snakket med kontaktlærer.")
     return case.id
 

@@ -297,22 +297,11 @@ def test_every_tool_form_is_validated_by_its_schema_through_the_api(
 
 
 def test_reminders_are_for_the_coordinator_paginated_and_a_refusal_is_audited(api: Api, world: World) -> None:
-    today = world.clock.today()
     measures = []
     for _ in range(3):
         case = world.open_case(world.add_child(dt.date(2016, 5, 17)))
         world.level_1(case.id)
-        with world.as_(world.teacher) as w:
-            measures.append(
-                w.measures.create(
-                    case.id,
-                    title="Fast voksen i friminuttet",
-                    goal="Barnet leker med andre.",
-                    responsible_id=world.teacher,
-                    start_date=today,
-                    evaluation_date=today + dt.timedelta(days=14),
-                ).id
-            )
+        measures.append(world.measure(case.id, "Fast voksen i friminuttet", "Barnet leker med andre.").id)
     coordinator, teacher = api.as_(world.coordinator), api.as_(world.teacher)
     assert coordinator.ok("GET", "/api/v1/reminders")["total"] == 0
     world.clock.advance(days=20)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
@@ -34,16 +32,7 @@ def reminder_events(world: World) -> list[AuditEventRow]:
 def overdue_measure(world: World) -> str:
     case = world.open_case()
     world.level_1(case.id)
-    today = world.clock.today()
-    with world.as_(world.teacher) as w:
-        return w.measures.create(
-            case.id,
-            title="Fast voksen i friminuttet",
-            goal="Ola leker med andre.",
-            responsible_id=world.teacher,
-            start_date=today,
-            evaluation_date=today + dt.timedelta(days=14),
-        ).id
+    return world.measure(case.id, "Fast voksen i friminuttet", "Ola leker med andre.").id
 
 
 def test_an_evaluation_past_its_date_is_due_until_it_is_evaluated(world: World) -> None:

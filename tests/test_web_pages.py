@@ -379,16 +379,7 @@ def test_the_case_page_refuses_a_service_without_consent_and_shows_who_lost_thei
 
 def test_a_measure_is_paused_and_ended_from_the_case_page(world: World, people) -> None:
     case = world.open_case()
-    today = world.clock.today()
-    with world.as_(world.teacher) as w:
-        w.measures.create(
-            case.id,
-            title="Lesestund",
-            goal="Ola leser hver dag.",
-            responsible_id=world.teacher,
-            start_date=today,
-            evaluation_date=today + dt.timedelta(days=14),
-        )
+    world.measure(case.id, "Lesestund", "Ola leser hver dag.")
     teacher = people(world.teacher)
     teacher.goto(f"/saker/{case.id}", "tiltak")
     teacher.page.locator("summary", has_text="Sett på pause, avslutt eller avlys tiltaket").click()

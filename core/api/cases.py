@@ -25,6 +25,7 @@ from core.api.schemas import (
     NoteIn,
     ParticipantIn,
     RelayHolderIn,
+    fields,
 )
 from core.platform import Work
 from core.services.access_log import AccessEvent
@@ -72,15 +73,7 @@ class CaseController(Controller):
     @action("/search", purpose="case.search")
     def search(self, data: JSONBody[CaseSearchIn], uow: UoW, paging: Pages) -> Page[Case]:
         """Search the cases I may read, also by the child's fødselsnummer (in the body, never in the URL)."""
-        search = CaseSearch(
-            name=data.name,
-            national_id=data.national_id,
-            unit_id=data.unit_id,
-            level=None if data.level is None else int(data.level),
-            relay_holder_id=data.relay_holder_id,
-            overdue=data.overdue,
-            status=data.status,
-        )
+        search = CaseSearch(**fields(data) | {"level": None if data.level is None else int(data.level)})
         with uow() as w:
             return _page(w, search, paging)
 
@@ -88,14 +81,7 @@ class CaseController(Controller):
     def open_case(self, data: JSONBody[CaseIn], uow: UoW) -> Case:
         """Register an undring: opens a case at level 0, owned by one of my units."""
         with uow() as w:
-            return w.cases.open_case(
-                subject_id=data.subject_id,
-                unit_id=data.unit_id,
-                observation=data.observation,
-                observed_on=data.observed_on,
-                kind=data.kind,
-                shared_with_family=data.shared_with_family,
-            )
+            return w.cases.open_case(**fields(data))
 
     @read("/{case_id:str}", purpose="case.read")
     def get_case(self, case_id: IdPath, uow: UoW) -> Case:
@@ -127,13 +113,7 @@ class CaseController(Controller):
     @create("/{case_id:str}/concerns", purpose="case.add_concern", location="/cases/{case_id}/concerns")
     def add_concern(self, case_id: IdPath, data: JSONBody[ConcernIn], uow: UoW) -> Concern:
         with uow() as w:
-            return w.cases.add_concern(
-                case_id,
-                observation=data.observation,
-                observed_on=data.observed_on,
-                kind=data.kind,
-                shared_with_family=data.shared_with_family,
-            )
+            return w.cases.add_concern(case_id, **fields(data))
 
     @read("/{case_id:str}/participants", purpose="case.read_participants")
     def participants(self, case_id: IdPath, uow: UoW, paging: Pages) -> Page[Participant]:
@@ -196,14 +176,7 @@ class CaseController(Controller):
     def add_note(self, case_id: IdPath, data: JSONBody[NoteIn], uow: UoW) -> LogEntry:
         """A note, a lysglimt (``bright_moment``), or a filled-in tool form (``tool_id`` + ``form``)."""
         with uow() as w:
-            return w.log.add_note(
-                case_id,
-                data.text,
-                shared_with_family=data.shared_with_family,
-                bright_moment=data.bright_moment,
-                tool_id=data.tool_id,
-                form=data.form,
-            )
+            return w.log.add_note(case_id, **fields(data))
 
     @read("/{case_id:str}/log/{entry_id:str}", purpose="case.read_log")
     def log_entry(self, case_id: IdPath, entry_id: IdPath, uow: UoW) -> LogEntry:
@@ -242,15 +215,7 @@ class CaseController(Controller):
     def create_measure(self, case_id: IdPath, data: JSONBody[MeasureIn], uow: UoW) -> Measure:
         """A tiltak with goal, responsible and evaluation date; ``for_family`` makes it a home task."""
         with uow() as w:
-            return w.measures.create(
-                case_id,
-                title=data.title,
-                goal=data.goal,
-                responsible_id=data.responsible_id,
-                start_date=data.start_date,
-                evaluation_date=data.evaluation_date,
-                for_family=data.for_family,
-            )
+            return w.measures.create(case_id, **fields(data))
 
     @read("/{case_id:str}/consents", purpose="case.read_consents")
     def consents(self, case_id: IdPath, uow: UoW, paging: Pages) -> Page[Consent]:
@@ -261,16 +226,7 @@ class CaseController(Controller):
     def request_consent(self, case_id: IdPath, data: JSONBody[ConsentIn], uow: UoW) -> Consent:
         """Ask for consent to share with named services; givers who signed on paper are recorded as given."""
         with uow() as w:
-            return w.consents.request(
-                case_id,
-                unit_ids=list(data.unit_ids),
-                categories=list(data.categories),
-                purpose=data.purpose,
-                area=data.area,
-                valid_from=data.valid_from,
-                valid_to=data.valid_to,
-                given_on_paper_by=list(data.given_on_paper_by),
-            )
+            return w.consents.request(case_id, **fields(data))
 
     @read("/{case_id:str}/access-log", purpose="case.innsyn")
     def access_log(self, case_id: IdPath, uow: UoW, paging: Pages) -> Page[AccessEvent]:

@@ -12,7 +12,7 @@ from contracts import Child, Employee, Guardian, Guardianship, PregnantPerson
 from core.api.dependencies import Page, Pages, UoW
 from core.api.problems import WRITE_RESPONSES, problem_spec
 from core.api.routes import LOCATION_HEADER, IdPath, create, read, replace
-from core.api.schemas import ChildIn, EmployeeIn, GuardianIn, GuardianshipIn, LookupIn, PregnantIn
+from core.api.schemas import ChildIn, EmployeeIn, GuardianIn, GuardianshipIn, LookupIn, PregnantIn, fields
 from core.errors import InvalidInput
 from core.services import lookups, subjects
 from core.services.lookups import LOOKUP_PURPOSES, LOOKUP_ROUTE, LookupRefusal, PersonMatch, route_purpose
@@ -32,24 +32,13 @@ class PeopleController(Controller):
     def register_child(self, data: JSONBody[ChildIn], uow: UoW) -> Child:
         """Register a child or youth 0–23 (with fødselsnummer, or a birth date)."""
         with uow() as w:
-            return w.people.register_child(
-                given_name=data.given_name,
-                family_name=data.family_name,
-                birth_date=data.birth_date,
-                national_id=data.national_id,
-            )
+            return w.people.register_child(**fields(data))
 
     @create("/pregnant", purpose="person.register_pregnant", location="/pregnant/{id}")
     def register_pregnant(self, data: JSONBody[PregnantIn], uow: UoW) -> PregnantPerson:
         """Register a pregnant person, so a case can start before the child is born."""
         with uow() as w:
-            return w.people.register_pregnant(
-                given_name=data.given_name,
-                family_name=data.family_name,
-                due_date=data.due_date,
-                birth_date=data.birth_date,
-                national_id=data.national_id,
-            )
+            return w.people.register_pregnant(**fields(data))
 
     @post(
         "/people/lookup",
@@ -121,15 +110,7 @@ class PeopleController(Controller):
     def register_guardian(self, child_id: IdPath, data: JSONBody[GuardianIn], uow: UoW) -> Response[Guardian]:
         """A guardian of the child; ``Location`` is the child's list of guardians, where it is read."""
         with uow() as w:
-            made = w.people.register_guardian(
-                given_name=data.given_name,
-                family_name=data.family_name,
-                child_id=child_id,
-                parental_responsibility=data.parental_responsibility,
-                national_id=data.national_id,
-                email=data.email,
-                phone=data.phone,
-            )
+            made = w.people.register_guardian(child_id=child_id, **fields(data))
         return Response(made, status_code=201, headers={"Location": f"/api/v1/children/{child_id}/guardians"})
 
     @replace("/children/{child_id:str}/guardians/{guardian_id:str}", purpose="person.link_guardian")
@@ -150,14 +131,7 @@ class PeopleController(Controller):
     @create("/employees", purpose="person.register_employee", location="/employees/{id}")
     def register_employee(self, data: JSONBody[EmployeeIn], uow: UoW) -> Employee:
         with uow() as w:
-            return w.people.register_employee(
-                given_name=data.given_name,
-                family_name=data.family_name,
-                email=data.email,
-                title=data.title,
-                memberships=list(data.memberships),
-                municipal_roles=list(data.municipal_roles),
-            )
+            return w.people.register_employee(**fields(data))
 
     @read("/employees/{person_id:str}", purpose="person.read_employee")
     def employee(self, person_id: IdPath, uow: UoW) -> Employee:

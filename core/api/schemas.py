@@ -42,6 +42,11 @@ class Body(Contract):
     """A request body: strict, keyword-only and immutable like the contracts."""
 
 
+def fields(body: Body) -> dict[str, Any]:
+    """A body's fields as keyword arguments: its names are the service's parameter names."""
+    return msgspec.structs.asdict(body)
+
+
 class ChildIn(Body):
     """A child or youth 0–23; with a national id the birth date is read from it."""
 

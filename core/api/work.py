@@ -9,7 +9,7 @@ from litestar.params import JSONBody
 from contracts import Consent, Handover, Measure, Meeting
 from core.api.dependencies import Page, Pages, UoW
 from core.api.routes import IdPath, action, create, read
-from core.api.schemas import EvaluationIn, MeasureStatusIn, MeetingIn, ReasonIn
+from core.api.schemas import EvaluationIn, MeasureStatusIn, MeetingIn, ReasonIn, fields
 
 
 class MeasureController(Controller):
@@ -20,24 +20,14 @@ class MeasureController(Controller):
     def evaluate(self, measure_id: IdPath, data: JSONBody[EvaluationIn], uow: UoW) -> Measure:
         """Evaluate a measure; a next date continues it, none ends it."""
         with uow() as w:
-            return w.measures.evaluate(
-                measure_id,
-                outcome=data.outcome,
-                summary=data.summary,
-                next_evaluation_date=data.next_evaluation_date,
-            )
+            return w.measures.evaluate(measure_id, **fields(data))
 
     @action("/{measure_id:str}/status", purpose="measure.change_status")
     def change_status(self, measure_id: IdPath, data: JSONBody[MeasureStatusIn], uow: UoW) -> Measure:
         """Pause (``paused``), resume (``active`` with ``next_evaluation_date``), end (``ended``) or cancel
         (``cancelled``) a measure, with a reason written to the stafettlogg; ended and cancelled are final."""
         with uow() as w:
-            return w.measures.change_status(
-                measure_id,
-                data.status,
-                reason=data.reason,
-                next_evaluation_date=data.next_evaluation_date,
-            )
+            return w.measures.change_status(measure_id, **fields(data))
 
 
 class ConsentController(Controller):
@@ -86,11 +76,4 @@ class MeetingController(Controller):
     def schedule(self, data: JSONBody[MeetingIn], uow: UoW) -> Meeting:
         """A meeting in a case, or without ``case_id`` an anonymous discussion in an arena that allows it."""
         with uow() as w:
-            return w.meetings.schedule(
-                data.case_id,
-                kind=data.kind,
-                starts_at=data.starts_at,
-                arena_id=data.arena_id,
-                unit_ids=list(data.unit_ids),
-                summary=data.summary,
-            )
+            return w.meetings.schedule(**fields(data))

@@ -8,32 +8,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from contracts import Level, ToolDefinition
-
-DRAFT = "https://json-schema.org/draft/2020-12/schema"
-
-
-def _text(title: str, max_length: int, description: str = "") -> dict[str, Any]:
-    field: dict[str, Any] = {"type": "string", "title": title, "minLength": 1, "maxLength": max_length}
-    return field | ({"description": description} if description else {})
-
-
-def _date(title: str) -> dict[str, Any]:
-    return {"type": "string", "format": "date", "title": title}
-
-
-def _form(title: str, properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
-    return {
-        "$schema": DRAFT,
-        "type": "object",
-        "title": title,
-        "properties": properties,
-        "required": required,
-        "additionalProperties": False,
-    }
-
+from contracts.forms import choice, date, form, text, yes_no
 
 DROFTING = ToolDefinition(
     id="agder-drofting",
@@ -42,31 +18,29 @@ DROFTING = ToolDefinition(
     "med samtykke.",
     levels=[Level.INTERNAL, Level.COLLABORATE_TWO],
     shared_with_family=False,
-    form_schema=_form(
+    form_schema=form(
         "Tverrfaglig drøfting",
         {
-            "dato": _date("Dato for drøftingen"),
-            "anonym": {
-                "type": "boolean",
-                "title": "Drøftet anonymt",
-                "description": "Nei bare når foreldrene har samtykket til drøfting med navn.",
-            },
-            "problemstilling": _text(
+            "dato": date("Dato for drøftingen"),
+            "anonym": yes_no(
+                "Drøftet anonymt", "Nei bare når foreldrene har samtykket til drøfting med navn."
+            ),
+            "problemstilling": text(
                 "Hva ønsker du å drøfte?", 2000, "Beskriv uroen uten navn eller andre kjennetegn."
             ),
-            "provd_i_egen_tjeneste": _text(
+            "provd_i_egen_tjeneste": text(
                 "Hva er prøvd i egen tjeneste?", 2000, "Tiltak, hvor lenge, og hvordan de virket."
             ),
-            "rad": _text("Råd fra drøftingen", 4000),
-            "videre": {
-                "title": "Veien videre",
-                "oneOf": [
-                    {"const": "fortsett-niva-1", "title": "Fortsette med tiltak i egen tjeneste"},
-                    {"const": "koble-pa", "title": "Koble på en annen tjeneste (med samtykke)"},
-                    {"const": "avklart", "title": "Uroen er avklart"},
-                    {"const": "bekymringsmelding", "title": "Sende bekymringsmelding til barneverntjenesten"},
-                ],
-            },
+            "rad": text("Råd fra drøftingen", 4000),
+            "videre": choice(
+                "Veien videre",
+                {
+                    "fortsett-niva-1": "Fortsette med tiltak i egen tjeneste",
+                    "koble-pa": "Koble på en annen tjeneste (med samtykke)",
+                    "avklart": "Uroen er avklart",
+                    "bekymringsmelding": "Sende bekymringsmelding til barneverntjenesten",
+                },
+            ),
         },
         ["dato", "anonym", "problemstilling", "rad", "videre"],
     ),
@@ -78,14 +52,14 @@ OVERLEVERING = ToolDefinition(
     description="Det mottakeren av stafetten trenger å vite: tiltakene, avtalene og hva som skal følges "
     "opp. Overleveringen gjelder først når mottakeren har godtatt den.",
     levels=list(Level),
-    form_schema=_form(
+    form_schema=form(
         "Overlevering av stafetten",
         {
-            "dato": _date("Dato"),
-            "grunn": _text("Hvorfor byttes stafettholder?", 1000, "For eksempel overgang barnehage–skole."),
-            "tiltak_status": _text("Tiltakene nå", 4000, "Hva virker, hva evalueres når, hvem har ansvaret."),
-            "avtaler": _text("Avtaler med barnet og foreldrene", 2000),
-            "neste_evaluering": _date("Neste evaluering"),
+            "dato": date("Dato"),
+            "grunn": text("Hvorfor byttes stafettholder?", 1000, "For eksempel overgang barnehage–skole."),
+            "tiltak_status": text("Tiltakene nå", 4000, "Hva virker, hva evalueres når, hvem har ansvaret."),
+            "avtaler": text("Avtaler med barnet og foreldrene", 2000),
+            "neste_evaluering": date("Neste evaluering"),
             "foreldre_informert": {
                 "type": "boolean",
                 "const": True,

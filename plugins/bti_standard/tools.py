@@ -1,61 +1,12 @@
-"""The model's standard tools (verktøy) as forms: JSON Schemas with titles in bokmål.
-
-Field names are stable ASCII keys; titles and descriptions are what people read. Every object
-forbids unknown fields and every text has a maximum length, so a form is checked, not trusted.
-"""
+"""The model's standard tools (verktøy) as forms, built from ``contracts.forms``."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from contracts import Level, ToolDefinition
+from contracts.forms import LONG, MEDIUM, SHORT, choice, date, form, listing, obj, text, yes_no
 
-DRAFT = "https://json-schema.org/draft/2020-12/schema"
-SHORT, MEDIUM, LONG = 200, 2000, 8000
 ALL = list(Level)
 MEASURE_LEVELS = [Level.INTERNAL, Level.COLLABORATE_TWO, Level.COLLABORATE_MANY]
-
-
-def text(title: str, max_length: int = MEDIUM, description: str = "") -> dict[str, Any]:
-    field: dict[str, Any] = {"type": "string", "title": title, "minLength": 1, "maxLength": max_length}
-    return field | ({"description": description} if description else {})
-
-
-def date(title: str, description: str = "") -> dict[str, Any]:
-    return {"type": "string", "format": "date", "title": title} | (
-        {"description": description} if description else {}
-    )
-
-
-def yes_no(title: str, description: str = "") -> dict[str, Any]:
-    return {"type": "boolean", "title": title} | ({"description": description} if description else {})
-
-
-def choice(title: str, options: dict[str, str]) -> dict[str, Any]:
-    """One of fixed values; each value carries its label, so forms show words, not codes."""
-    return {"title": title, "oneOf": [{"const": value, "title": label} for value, label in options.items()]}
-
-
-def listing(title: str, items: dict[str, Any], min_items: int = 0, max_items: int = 50) -> dict[str, Any]:
-    return {"type": "array", "title": title, "items": items, "minItems": min_items, "maxItems": max_items}
-
-
-def form(title: str, properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
-    return {
-        "$schema": DRAFT,
-        "type": "object",
-        "title": title,
-        "properties": properties,
-        "required": required,
-        "additionalProperties": False,
-    }
-
-
-def obj(title: str, properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
-    schema = form(title, properties, required)
-    del schema["$schema"]
-    return schema
-
 
 UNDRINGSNOTAT = ToolDefinition(
     id="undringsnotat",

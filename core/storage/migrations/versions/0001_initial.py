@@ -1,380 +1,152 @@
-"""Initial schema: municipalities, people, cases, the relay log, consents, meetings, audit trail.
+"""Initial schema: municipalities, people, cases, the relay log, consents, meetings, audit trail."""
 
-Revision ID: 0001
-Create Date: 2026-11-23 12:01:26.861155
-"""
-
-from collections.abc import Sequence
-
-import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.dialects import postgresql
 
-revision: str = "0001"
-down_revision: str | Sequence[str] | None = None
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+from core.storage.migration_tables import create_table
+
+revision, down_revision = "0001", None
+branch_labels = depends_on = None
+
+# Children after parents; dropping a table drops its indexes.
+TABLES = (
+    "municipality audit_event audit_head person unit case guardianship municipal_role unit_membership "
+    "concern consent handover log_entry measure meeting participant consent_giver consent_unit "
+    "measure_evaluation meeting_unit"
+)
 
 
 def upgrade() -> None:
-    op.create_table(
-        "municipality",
-        sa.Column("id", sa.String(length=4), nullable=False),
-        sa.Column("name", sa.String(length=300), nullable=False),
-        sa.Column("region", sa.String(length=300), nullable=True),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_municipality")),
-    )
-    op.create_table(
+    create_table("municipality", "id:s4 name:s300 region:s300?")
+    create_table(
         "audit_event",
-        sa.Column("id", sa.String(length=36), nullable=False),
-        sa.Column("municipality_id", sa.String(length=4), nullable=False),
-        sa.Column("seq", sa.Integer(), nullable=False),
-        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("actor_id", sa.String(length=64), nullable=True),
-        sa.Column("actor_kind", sa.String(length=16), nullable=False),
-        sa.Column("on_behalf_of", sa.String(length=64), nullable=True),
-        sa.Column("action", sa.String(length=64), nullable=False),
-        sa.Column("case_id", sa.String(length=36), nullable=True),
-        sa.Column("subject_id", sa.String(length=36), nullable=True),
-        sa.Column("purpose", sa.String(length=300), nullable=False),
-        sa.Column("outcome", sa.String(length=16), nullable=False),
-        sa.Column("reason", sa.Text(), nullable=False),
-        sa.Column("prev_hash", sa.String(length=64), nullable=False),
-        sa.Column("hash", sa.String(length=64), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["municipality_id"], ["municipality.id"], name=op.f("fk_audit_event_municipality_id_municipality")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_event")),
-        sa.UniqueConstraint("municipality_id", "seq", name=op.f("uq_audit_event_municipality_id_seq")),
+        "id:s36 municipality_id:s4 seq:int at:at actor_id:s64? actor_kind:s16 on_behalf_of:s64? action:s64 "
+        "case_id:s36? subject_id:s36? purpose:s300 outcome:s16 reason:text prev_hash:s64 hash:s64",
+        fks="municipality_id>municipality",
+        unique=("municipality_id seq",),
+        index="subject_id",
     )
     op.create_index("ix_audit_event_case_at", "audit_event", ["case_id", "at"], unique=False)
-    op.create_index(op.f("ix_audit_event_subject_id"), "audit_event", ["subject_id"], unique=False)
-
-    op.create_table(
+    create_table(
         "audit_head",
-        sa.Column("municipality_id", sa.String(length=4), nullable=False),
-        sa.Column("seq", sa.Integer(), nullable=False),
-        sa.Column("hash", sa.String(length=64), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["municipality_id"], ["municipality.id"], name=op.f("fk_audit_head_municipality_id_municipality")
-        ),
-        sa.PrimaryKeyConstraint("municipality_id", name=op.f("pk_audit_head")),
+        "municipality_id:s4 seq:int hash:s64",
+        fks="municipality_id>municipality",
+        pk="municipality_id",
     )
-    op.create_table(
+    create_table(
         "person",
-        sa.Column("id", sa.String(length=36), nullable=False),
-        sa.Column("municipality_id", sa.String(length=4), nullable=False),
-        sa.Column("kind", sa.String(length=16), nullable=False),
-        sa.Column("given_name", sa.String(length=300), nullable=False),
-        sa.Column("family_name", sa.String(length=300), nullable=False),
-        sa.Column("national_id", sa.String(length=11), nullable=True),
-        sa.Column("birth_date", sa.Date(), nullable=True),
-        sa.Column("due_date", sa.Date(), nullable=True),
-        sa.Column("email", sa.String(length=300), nullable=True),
-        sa.Column("phone", sa.String(length=40), nullable=True),
-        sa.Column("title", sa.String(length=300), nullable=True),
-        sa.Column("active", sa.Boolean(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["municipality_id"], ["municipality.id"], name=op.f("fk_person_municipality_id_municipality")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_person")),
-        sa.UniqueConstraint(
-            "municipality_id", "national_id", name=op.f("uq_person_municipality_id_national_id")
-        ),
+        "id:s36 municipality_id:s4 kind:s16 given_name:s300 family_name:s300 national_id:s11? "
+        "birth_date:date? due_date:date? email:s300? phone:s40? title:s300? active:bool created_at:at",
+        fks="municipality_id>municipality",
+        unique=("municipality_id national_id",),
+        index="municipality_id",
     )
-    op.create_index(op.f("ix_person_municipality_id"), "person", ["municipality_id"], unique=False)
-
-    op.create_table(
+    create_table(
         "unit",
-        sa.Column("id", sa.String(length=64), nullable=False),
-        sa.Column("municipality_id", sa.String(length=4), nullable=False),
-        sa.Column("name", sa.String(length=300), nullable=False),
-        sa.Column("service_type", sa.String(length=32), nullable=False),
-        sa.Column("organization_number", sa.String(length=9), nullable=True),
-        sa.Column("active", sa.Boolean(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["municipality_id"], ["municipality.id"], name=op.f("fk_unit_municipality_id_municipality")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_unit")),
+        "id:s64 municipality_id:s4 name:s300 service_type:s32 organization_number:s9? active:bool",
+        fks="municipality_id>municipality",
+        index="municipality_id",
     )
-    op.create_index(op.f("ix_unit_municipality_id"), "unit", ["municipality_id"], unique=False)
-
-    op.create_table(
+    create_table(
         "case",
-        sa.Column("id", sa.String(length=36), nullable=False),
-        sa.Column("municipality_id", sa.String(length=4), nullable=False),
-        sa.Column("subject_id", sa.String(length=36), nullable=False),
-        sa.Column("owner_unit_id", sa.String(length=64), nullable=False),
-        sa.Column("level", sa.Integer(), nullable=False),
-        sa.Column("status", sa.String(length=16), nullable=False),
-        sa.Column("opened_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("relay_holder_id", sa.String(length=36), nullable=True),
-        sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("close_reason", sa.String(length=32), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["municipality_id"], ["municipality.id"], name=op.f("fk_case_municipality_id_municipality")
-        ),
-        sa.ForeignKeyConstraint(["owner_unit_id"], ["unit.id"], name=op.f("fk_case_owner_unit_id_unit")),
-        sa.ForeignKeyConstraint(
-            ["relay_holder_id"], ["person.id"], name=op.f("fk_case_relay_holder_id_person")
-        ),
-        sa.ForeignKeyConstraint(["subject_id"], ["person.id"], name=op.f("fk_case_subject_id_person")),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_case")),
+        "id:s36 municipality_id:s4 subject_id:s36 owner_unit_id:s64 level:int status:s16 opened_at:at "
+        "relay_holder_id:s36? closed_at:at? close_reason:s32?",
+        fks="municipality_id>municipality owner_unit_id>unit relay_holder_id>person subject_id>person",
+        index="relay_holder_id subject_id",
     )
     op.create_index("ix_case_municipality_status", "case", ["municipality_id", "status"], unique=False)
-    op.create_index(op.f("ix_case_relay_holder_id"), "case", ["relay_holder_id"], unique=False)
-    op.create_index(op.f("ix_case_subject_id"), "case", ["subject_id"], unique=False)
     op.create_index("ix_case_unit_status", "case", ["owner_unit_id", "status"], unique=False)
-
-    op.create_table(
+    create_table(
         "guardianship",
-        sa.Column("child_id", sa.String(length=36), nullable=False),
-        sa.Column("guardian_id", sa.String(length=36), nullable=False),
-        sa.Column("parental_responsibility", sa.Boolean(), nullable=False),
-        sa.ForeignKeyConstraint(["child_id"], ["person.id"], name=op.f("fk_guardianship_child_id_person")),
-        sa.ForeignKeyConstraint(
-            ["guardian_id"], ["person.id"], name=op.f("fk_guardianship_guardian_id_person")
-        ),
-        sa.PrimaryKeyConstraint("child_id", "guardian_id", name=op.f("pk_guardianship")),
+        "child_id:s36 guardian_id:s36 parental_responsibility:bool",
+        fks="child_id>person guardian_id>person",
+        pk="child_id guardian_id",
+        index="guardian_id",
     )
-    op.create_index(op.f("ix_guardianship_guardian_id"), "guardianship", ["guardian_id"], unique=False)
-
-    op.create_table(
-        "municipal_role",
-        sa.Column("person_id", sa.String(length=36), nullable=False),
-        sa.Column("role", sa.String(length=32), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["person_id"], ["person.id"], name=op.f("fk_municipal_role_person_id_person")
-        ),
-        sa.PrimaryKeyConstraint("person_id", "role", name=op.f("pk_municipal_role")),
-    )
-    op.create_table(
+    create_table("municipal_role", "person_id:s36 role:s32", fks="person_id>person", pk="person_id role")
+    create_table(
         "unit_membership",
-        sa.Column("person_id", sa.String(length=36), nullable=False),
-        sa.Column("unit_id", sa.String(length=64), nullable=False),
-        sa.Column("role", sa.String(length=32), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["person_id"], ["person.id"], name=op.f("fk_unit_membership_person_id_person")
-        ),
-        sa.ForeignKeyConstraint(["unit_id"], ["unit.id"], name=op.f("fk_unit_membership_unit_id_unit")),
-        sa.PrimaryKeyConstraint("person_id", "unit_id", name=op.f("pk_unit_membership")),
+        "person_id:s36 unit_id:s64 role:s32",
+        fks="person_id>person unit_id>unit",
+        pk="person_id unit_id",
+        index="unit_id",
     )
-    op.create_index(op.f("ix_unit_membership_unit_id"), "unit_membership", ["unit_id"], unique=False)
-
-    op.create_table(
+    create_table(
         "concern",
-        sa.Column("id", sa.String(length=36), nullable=False),
-        sa.Column("case_id", sa.String(length=36), nullable=False),
-        sa.Column("unit_id", sa.String(length=64), nullable=False),
-        sa.Column("raised_by", sa.String(length=36), nullable=False),
-        sa.Column("kind", sa.String(length=32), nullable=False),
-        sa.Column("observation", sa.Text(), nullable=False),
-        sa.Column("observed_on", sa.Date(), nullable=False),
-        sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(["case_id"], ["case.id"], name=op.f("fk_concern_case_id_case")),
-        sa.ForeignKeyConstraint(["raised_by"], ["person.id"], name=op.f("fk_concern_raised_by_person")),
-        sa.ForeignKeyConstraint(["unit_id"], ["unit.id"], name=op.f("fk_concern_unit_id_unit")),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_concern")),
+        "id:s36 case_id:s36 unit_id:s64 raised_by:s36 kind:s32 observation:text observed_on:date "
+        "recorded_at:at",
+        fks="case_id>case raised_by>person unit_id>unit",
+        index="case_id",
     )
-    op.create_index(op.f("ix_concern_case_id"), "concern", ["case_id"], unique=False)
-
-    op.create_table(
+    create_table(
         "consent",
-        sa.Column("id", sa.String(length=36), nullable=False),
-        sa.Column("case_id", sa.String(length=36), nullable=False),
-        sa.Column("purpose", sa.Text(), nullable=False),
-        sa.Column("area", sa.String(length=32), nullable=False),
-        sa.Column("categories", sa.JSON().with_variant(postgresql.JSONB(), "postgresql"), nullable=False),
-        sa.Column("valid_from", sa.Date(), nullable=False),
-        sa.Column("valid_to", sa.Date(), nullable=False),
-        sa.Column("recorded_by", sa.String(length=36), nullable=False),
-        sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("withdrawn_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("withdrawn_by", sa.String(length=36), nullable=True),
-        sa.ForeignKeyConstraint(["case_id"], ["case.id"], name=op.f("fk_consent_case_id_case")),
-        sa.ForeignKeyConstraint(["recorded_by"], ["person.id"], name=op.f("fk_consent_recorded_by_person")),
-        sa.ForeignKeyConstraint(["withdrawn_by"], ["person.id"], name=op.f("fk_consent_withdrawn_by_person")),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_consent")),
+        "id:s36 case_id:s36 purpose:text area:s32 categories:json valid_from:date valid_to:date "
+        "recorded_by:s36 recorded_at:at withdrawn_at:at? withdrawn_by:s36?",
+        fks="case_id>case recorded_by>person withdrawn_by>person",
+        index="case_id",
     )
-    op.create_index(op.f("ix_consent_case_id"), "consent", ["case_id"], unique=False)
-
-    op.create_table(
+    create_table(
         "handover",
-        sa.Column("id", sa.String(length=36), nullable=False),
-        sa.Column("case_id", sa.String(length=36), nullable=False),
-        sa.Column("from_id", sa.String(length=36), nullable=True),
-        sa.Column("to_id", sa.String(length=36), nullable=False),
-        sa.Column("status", sa.String(length=16), nullable=False),
-        sa.Column("note", sa.Text(), nullable=False),
-        sa.Column("requested_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(["case_id"], ["case.id"], name=op.f("fk_handover_case_id_case")),
-        sa.ForeignKeyConstraint(["from_id"], ["person.id"], name=op.f("fk_handover_from_id_person")),
-        sa.ForeignKeyConstraint(["to_id"], ["person.id"], name=op.f("fk_handover_to_id_person")),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_handover")),
+        "id:s36 case_id:s36 from_id:s36? to_id:s36 status:s16 note:text requested_at:at decided_at:at?",
+        fks="case_id>case from_id>person to_id>person",
+        index="case_id to_id",
     )
-    op.create_index(op.f("ix_handover_case_id"), "handover", ["case_id"], unique=False)
-    op.create_index(op.f("ix_handover_to_id"), "handover", ["to_id"], unique=False)
-
-    op.create_table(
+    create_table(
         "log_entry",
-        sa.Column("id", sa.String(length=36), nullable=False),
-        sa.Column("case_id", sa.String(length=36), nullable=False),
-        sa.Column("seq", sa.Integer(), nullable=False),
-        sa.Column("kind", sa.String(length=32), nullable=False),
-        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("author_id", sa.String(length=36), nullable=True),
-        sa.Column("text", sa.Text(), nullable=False),
-        sa.Column("data", sa.JSON().with_variant(postgresql.JSONB(), "postgresql"), nullable=False),
-        sa.Column("corrects", sa.String(length=36), nullable=True),
-        sa.Column("shared_with_family", sa.Boolean(), nullable=False),
-        sa.ForeignKeyConstraint(["author_id"], ["person.id"], name=op.f("fk_log_entry_author_id_person")),
-        sa.ForeignKeyConstraint(["case_id"], ["case.id"], name=op.f("fk_log_entry_case_id_case")),
-        sa.ForeignKeyConstraint(["corrects"], ["log_entry.id"], name=op.f("fk_log_entry_corrects_log_entry")),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_log_entry")),
-        sa.UniqueConstraint("case_id", "seq", name=op.f("uq_log_entry_case_id_seq")),
+        "id:s36 case_id:s36 seq:int kind:s32 at:at author_id:s36? text:text data:json corrects:s36? "
+        "shared_with_family:bool",
+        fks="author_id>person case_id>case corrects>log_entry",
+        unique=("case_id seq",),
+        index="corrects",
     )
-    op.create_index(op.f("ix_log_entry_corrects"), "log_entry", ["corrects"], unique=False)
-
-    op.create_table(
+    create_table(
         "measure",
-        sa.Column("id", sa.String(length=36), nullable=False),
-        sa.Column("case_id", sa.String(length=36), nullable=False),
-        sa.Column("title", sa.String(length=300), nullable=False),
-        sa.Column("goal", sa.Text(), nullable=False),
-        sa.Column("responsible_id", sa.String(length=36), nullable=False),
-        sa.Column("unit_id", sa.String(length=64), nullable=False),
-        sa.Column("start_date", sa.Date(), nullable=False),
-        sa.Column("evaluation_date", sa.Date(), nullable=False),
-        sa.Column("next_evaluation_date", sa.Date(), nullable=True),
-        sa.Column("for_family", sa.Boolean(), nullable=False),
-        sa.Column("created_by", sa.String(length=36), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(["case_id"], ["case.id"], name=op.f("fk_measure_case_id_case")),
-        sa.ForeignKeyConstraint(["created_by"], ["person.id"], name=op.f("fk_measure_created_by_person")),
-        sa.ForeignKeyConstraint(
-            ["responsible_id"], ["person.id"], name=op.f("fk_measure_responsible_id_person")
-        ),
-        sa.ForeignKeyConstraint(["unit_id"], ["unit.id"], name=op.f("fk_measure_unit_id_unit")),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_measure")),
+        "id:s36 case_id:s36 title:s300 goal:text responsible_id:s36 unit_id:s64 start_date:date "
+        "evaluation_date:date next_evaluation_date:date? for_family:bool created_by:s36 created_at:at",
+        fks="case_id>case created_by>person responsible_id>person unit_id>unit",
+        index="case_id next_evaluation_date responsible_id",
     )
-    op.create_index(op.f("ix_measure_case_id"), "measure", ["case_id"], unique=False)
-    op.create_index(
-        op.f("ix_measure_next_evaluation_date"), "measure", ["next_evaluation_date"], unique=False
-    )
-    op.create_index(op.f("ix_measure_responsible_id"), "measure", ["responsible_id"], unique=False)
-
-    op.create_table(
+    create_table(
         "meeting",
-        sa.Column("id", sa.String(length=36), nullable=False),
-        sa.Column("municipality_id", sa.String(length=4), nullable=False),
-        sa.Column("case_id", sa.String(length=36), nullable=True),
-        sa.Column("arena_id", sa.String(length=64), nullable=True),
-        sa.Column("kind", sa.String(length=32), nullable=False),
-        sa.Column("starts_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("summary", sa.Text(), nullable=False),
-        sa.Column("created_by", sa.String(length=36), nullable=True),
-        sa.ForeignKeyConstraint(["case_id"], ["case.id"], name=op.f("fk_meeting_case_id_case")),
-        sa.ForeignKeyConstraint(["created_by"], ["person.id"], name=op.f("fk_meeting_created_by_person")),
-        sa.ForeignKeyConstraint(
-            ["municipality_id"], ["municipality.id"], name=op.f("fk_meeting_municipality_id_municipality")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_meeting")),
+        "id:s36 municipality_id:s4 case_id:s36? arena_id:s64? kind:s32 starts_at:at summary:text "
+        "created_by:s36?",
+        fks="case_id>case created_by>person municipality_id>municipality",
+        index="case_id",
     )
-    op.create_index(op.f("ix_meeting_case_id"), "meeting", ["case_id"], unique=False)
-
-    op.create_table(
+    create_table(
         "participant",
-        sa.Column("case_id", sa.String(length=36), nullable=False),
-        sa.Column("unit_id", sa.String(length=64), nullable=False),
-        sa.Column("basis", sa.String(length=32), nullable=False),
-        sa.Column("added_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("added_by", sa.String(length=36), nullable=True),
-        sa.Column("removed_at", sa.DateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(["added_by"], ["person.id"], name=op.f("fk_participant_added_by_person")),
-        sa.ForeignKeyConstraint(["case_id"], ["case.id"], name=op.f("fk_participant_case_id_case")),
-        sa.ForeignKeyConstraint(["unit_id"], ["unit.id"], name=op.f("fk_participant_unit_id_unit")),
-        sa.PrimaryKeyConstraint("case_id", "unit_id", name=op.f("pk_participant")),
+        "case_id:s36 unit_id:s64 basis:s32 added_at:at added_by:s36? removed_at:at?",
+        fks="added_by>person case_id>case unit_id>unit",
+        pk="case_id unit_id",
+        index="unit_id",
     )
-    op.create_index(op.f("ix_participant_unit_id"), "participant", ["unit_id"], unique=False)
-
-    op.create_table(
+    create_table(
         "consent_giver",
-        sa.Column("consent_id", sa.String(length=36), nullable=False),
-        sa.Column("person_id", sa.String(length=36), nullable=False),
-        sa.Column("as_role", sa.String(length=16), nullable=False),
-        sa.Column("given_at", sa.DateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["consent_id"], ["consent.id"], name=op.f("fk_consent_giver_consent_id_consent")
-        ),
-        sa.ForeignKeyConstraint(["person_id"], ["person.id"], name=op.f("fk_consent_giver_person_id_person")),
-        sa.PrimaryKeyConstraint("consent_id", "person_id", name=op.f("pk_consent_giver")),
+        "consent_id:s36 person_id:s36 as_role:s16 given_at:at?",
+        fks="consent_id>consent person_id>person",
+        pk="consent_id person_id",
     )
-    op.create_table(
+    create_table(
         "consent_unit",
-        sa.Column("consent_id", sa.String(length=36), nullable=False),
-        sa.Column("unit_id", sa.String(length=64), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["consent_id"], ["consent.id"], name=op.f("fk_consent_unit_consent_id_consent")
-        ),
-        sa.ForeignKeyConstraint(["unit_id"], ["unit.id"], name=op.f("fk_consent_unit_unit_id_unit")),
-        sa.PrimaryKeyConstraint("consent_id", "unit_id", name=op.f("pk_consent_unit")),
+        "consent_id:s36 unit_id:s64",
+        fks="consent_id>consent unit_id>unit",
+        pk="consent_id unit_id",
+        index="unit_id",
     )
-    op.create_index(op.f("ix_consent_unit_unit_id"), "consent_unit", ["unit_id"], unique=False)
-
-    op.create_table(
+    create_table(
         "measure_evaluation",
-        sa.Column("id", sa.String(length=36), nullable=False),
-        sa.Column("measure_id", sa.String(length=36), nullable=False),
-        sa.Column("outcome", sa.String(length=32), nullable=False),
-        sa.Column("summary", sa.Text(), nullable=False),
-        sa.Column("evaluated_by", sa.String(length=36), nullable=False),
-        sa.Column("evaluated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("next_evaluation_date", sa.Date(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["evaluated_by"], ["person.id"], name=op.f("fk_measure_evaluation_evaluated_by_person")
-        ),
-        sa.ForeignKeyConstraint(
-            ["measure_id"], ["measure.id"], name=op.f("fk_measure_evaluation_measure_id_measure")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_measure_evaluation")),
+        "id:s36 measure_id:s36 outcome:s32 summary:text evaluated_by:s36 evaluated_at:at "
+        "next_evaluation_date:date?",
+        fks="evaluated_by>person measure_id>measure",
+        index="measure_id",
     )
-    op.create_index(
-        op.f("ix_measure_evaluation_measure_id"), "measure_evaluation", ["measure_id"], unique=False
-    )
-
-    op.create_table(
+    create_table(
         "meeting_unit",
-        sa.Column("meeting_id", sa.String(length=36), nullable=False),
-        sa.Column("unit_id", sa.String(length=64), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["meeting_id"], ["meeting.id"], name=op.f("fk_meeting_unit_meeting_id_meeting")
-        ),
-        sa.ForeignKeyConstraint(["unit_id"], ["unit.id"], name=op.f("fk_meeting_unit_unit_id_unit")),
-        sa.PrimaryKeyConstraint("meeting_id", "unit_id", name=op.f("pk_meeting_unit")),
+        "meeting_id:s36 unit_id:s64",
+        fks="meeting_id>meeting unit_id>unit",
+        pk="meeting_id unit_id",
     )
 
 
 def downgrade() -> None:
-    # Dropping a table drops its indexes; children before parents.
-    op.drop_table("meeting_unit")
-    op.drop_table("measure_evaluation")
-    op.drop_table("consent_unit")
-    op.drop_table("consent_giver")
-    op.drop_table("participant")
-    op.drop_table("meeting")
-    op.drop_table("measure")
-    op.drop_table("log_entry")
-    op.drop_table("handover")
-    op.drop_table("consent")
-    op.drop_table("concern")
-    op.drop_table("unit_membership")
-    op.drop_table("municipal_role")
-    op.drop_table("guardianship")
-    op.drop_table("case")
-    op.drop_table("unit")
-    op.drop_table("person")
-    op.drop_table("audit_head")
-    op.drop_table("audit_event")
-    op.drop_table("municipality")
+    for table in reversed(TABLES.split()):
+        op.drop_table(table)

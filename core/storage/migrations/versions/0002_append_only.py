@@ -2,19 +2,12 @@
 
 The services never change these rows; the triggers make that a property of the data,
 so a bug, a script or a hand-typed SQL statement cannot rewrite history either.
-
-Revision ID: 0002
-Revises: 0001
 """
-
-from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0002"
-down_revision: str | Sequence[str] | None = "0001"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision, down_revision = "0002", "0001"
+branch_labels = depends_on = None
 
 TABLES = ("log_entry", "audit_event")
 

@@ -1,20 +1,13 @@
 """A tiltak's status: active, paused, ended or cancelled.
 
 Measures that have ended before this revision (evaluated without a next date) become ``ended``.
-
-Revision ID: 0007
-Revises: 0006
 """
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0007"
-down_revision: str | Sequence[str] | None = "0006"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision, down_revision = "0007", "0006"
+branch_labels = depends_on = None
 
 
 def upgrade() -> None:
