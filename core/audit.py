@@ -71,8 +71,8 @@ def ensure_chain(session: Session, municipality_id: str) -> None:
         session.add(AuditHeadRow(municipality_id=municipality_id, seq=0, hash=GENESIS))
 
 
-def append(session: Session, events: Sequence[AuditEvent]) -> list[str]:
-    """Chain ``events`` onto their municipalities' chains in this transaction; returns their ids.
+def append(session: Session, events: Sequence[AuditEvent]) -> None:
+    """Chain ``events`` onto their municipalities' chains in this transaction.
 
     Each municipality's head is locked once for the whole batch (in a fixed order, so two batches
     never wait on each other crosswise) and the rows go in with one multi-row insert: a batch of
@@ -82,7 +82,6 @@ def append(session: Session, events: Sequence[AuditEvent]) -> list[str]:
     for event in events:
         by_municipality.setdefault(event.municipality_id, []).append(event)
     rows: list[dict[str, Any]] = []
-    ids: dict[int, str] = {}
     for municipality_id in sorted(by_municipality):
         head = session.execute(
             select(AuditHeadRow.seq, AuditHeadRow.hash)
@@ -97,7 +96,6 @@ def append(session: Session, events: Sequence[AuditEvent]) -> list[str]:
             row = {**asdict(event), "id": new_id(), "seq": seq, "prev_hash": prev}
             row["hash"] = prev = event_hash(row, prev)
             rows.append(row)
-            ids[id(event)] = row["id"]
         session.execute(
             update(AuditHeadRow)
             .where(AuditHeadRow.municipality_id == municipality_id)
@@ -105,7 +103,6 @@ def append(session: Session, events: Sequence[AuditEvent]) -> list[str]:
         )
     if rows:
         session.execute(insert(AuditEventRow), rows)
-    return [ids[id(event)] for event in events]
 
 
 @dataclass(frozen=True)

@@ -67,9 +67,9 @@ def realm_router(realm: LocalRealm) -> Router:
     def certs() -> dict[str, Any]:
         return realm.public_keys.export(private_keys=False, as_dict=True)
 
-    @get(f"{oidc}/auth", sync_to_thread=True, include_in_schema=False)
-    def authorize(request: Request) -> Response[str] | Redirect:
-        params = {name: request.query_params.get(name, "") for name in AUTH_PARAMS}
+    def not_acceptable(params: dict[str, str]) -> Response[str] | Redirect | None:
+        """An authorization request the realm will not take: a page when it cannot safely redirect
+        back (unknown client or address), else the error sent back to the client; None if it is fine."""
         try:
             realm.check_request(params)
         except OAuthError as exc:
@@ -78,6 +78,13 @@ def realm_router(realm: LocalRealm) -> Router:
             return _redirect_with(
                 params["redirect_uri"], error=error, state=params["state"], iss=realm.issuer
             )
+        return None
+
+    @get(f"{oidc}/auth", sync_to_thread=True, include_in_schema=False)
+    def authorize(request: Request) -> Response[str] | Redirect:
+        params = {name: request.query_params.get(name, "") for name in AUTH_PARAMS}
+        if (refused := not_acceptable(params)) is not None:
+            return refused
         return Response(
             render_login(realm, params),
             media_type=HTML,
@@ -88,14 +95,8 @@ def realm_router(realm: LocalRealm) -> Router:
     async def choose(request: Request) -> Response[str] | Redirect:
         form = dict(await request.form())
         params = {name: str(form.get(name, "")) for name in AUTH_PARAMS}
-        try:
-            realm.check_request(params)
-        except OAuthError as exc:
-            return _error_page(exc.description, 400)
-        if error := realm.redirect_error(params):
-            return _redirect_with(
-                params["redirect_uri"], error=error, state=params["state"], iss=realm.issuer
-            )
+        if (refused := not_acceptable(params)) is not None:
+            return refused
         try:
             code = await to_thread.run_sync(realm.start_session, params, str(form.get("person", "")))
         except (OAuthError, IdentityError) as exc:
