@@ -159,10 +159,41 @@ class RelayLogService:
             data = {"measure_id": task.id, "title": task.title}
         return self.write(state, LogEntryKind.FAMILY_COMMENT, text=text, data=data)
 
-    def _entries(self, case_id: str, *, family_only: bool) -> list[LogEntry]:
-        stmt = select(m.LogEntryRow).where(m.LogEntryRow.case_id == case_id).order_by(m.LogEntryRow.seq)
+    def entries_page(
+        self, case_id: str, *, limit: int, offset: int, family_only: bool = False
+    ) -> tuple[list[LogEntry], int]:
+        """One page of the log in order, and how many entries it has: counted and sliced in SQL."""
+        state = CaseState(self.work, case_id)
+        action = Action.READ_FAMILY_VIEW if family_only else Action.READ_CASE
+        self.work.authorize(action, case=state.facts())
+        where = self._where(case_id, family_only)
+        total = self.work.session.scalar(select(func.count()).select_from(m.LogEntryRow).where(*where)) or 0
+        return self._entries(case_id, family_only=family_only, limit=limit, offset=offset), total
+
+    @staticmethod
+    def _where(case_id: str, family_only: bool) -> list[Any]:
+        where = [m.LogEntryRow.case_id == case_id]
         if family_only:
-            stmt = stmt.where(m.LogEntryRow.shared_with_family.is_(True))
+            where.append(m.LogEntryRow.shared_with_family.is_(True))
+        return where
+
+    def _entries(
+        self, case_id: str, *, family_only: bool, limit: int | None = None, offset: int = 0
+    ) -> list[LogEntry]:
+        stmt = (
+            select(m.LogEntryRow)
+            .where(*self._where(case_id, family_only))
+            .order_by(m.LogEntryRow.seq)
+            .limit(limit)
+            .offset(offset)
+        )
         rows = self.work.session.scalars(stmt).all()
-        newest_correction = {r.corrects: r.id for r in rows if r.corrects}
+        ids = [r.id for r in rows]
+        newest_correction = dict(
+            self.work.session.execute(
+                select(m.LogEntryRow.corrects, m.LogEntryRow.id)
+                .where(m.LogEntryRow.case_id == case_id, m.LogEntryRow.corrects.in_(ids))
+                .order_by(m.LogEntryRow.seq)
+            ).all()
+        )  # in order, so the newest correction of an entry is the one left
         return [mapping.log_entry(r, newest_correction.get(r.id)) for r in rows]
