@@ -111,7 +111,8 @@ def concern(row: m.ConcernRow) -> Concern:
     return from_row(Concern, row, kind=ConcernKind(row.kind))
 
 
-def log_entry(row: m.LogEntryRow, corrected_by: str | None = None) -> LogEntry:
+def log_entry(row: m.LogEntryRow | Any, corrected_by: str | None = None) -> LogEntry:
+    """From the ORM row or a plain result row of its columns (the log's fast read)."""
     kind = LogEntryKind(row.kind)
     return from_row(LogEntry, row, kind=kind, data=dict(row.data or {}), corrected_by=corrected_by)
 

@@ -181,13 +181,13 @@ class RelayLogService:
         self, case_id: str, *, family_only: bool, limit: int | None = None, offset: int = 0
     ) -> list[LogEntry]:
         stmt = (
-            select(m.LogEntryRow)
+            select(*m.LogEntryRow.__table__.c)  # plain rows: a read needs no ORM identity or tracking
             .where(*self._where(case_id, family_only))
             .order_by(m.LogEntryRow.seq)
             .limit(limit)
             .offset(offset)
         )
-        rows = self.work.session.scalars(stmt).all()
+        rows = self.work.session.execute(stmt).all()
         ids = [r.id for r in rows]
         newest_correction = dict(
             self.work.session.execute(

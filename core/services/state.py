@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, literal_column, select, union_all
+from sqlalchemy import BindParameter, Date, bindparam, func, literal_column, select, union_all
 
 from contracts import (
     CaseSnapshot,
@@ -29,6 +29,7 @@ from core.errors import case_not_found
 from core.services import mapping
 from core.services.readable import consent_in_force
 from core.storage import models as m
+from core.storage.base import UTCDateTime
 
 if TYPE_CHECKING:
     from core.unit_of_work import UnitOfWork as Work
@@ -314,37 +315,49 @@ def load_consents_of(work: Work, case_ids: list[str]) -> dict[str, list[Consent]
     return out
 
 
+def _tagged(owner, tag: str, key, value=None):
+    return select(
+        owner.label("owner"),
+        literal_column(f"'{tag}'").label("tag"),
+        key.label("key"),
+        (value if value is not None else literal_column("''")).label("value"),
+    )
+
+
+def _relations_query():
+    """Built once: the policy asks on every request, and building the statement costs more than
+    running it. Bound: ``case_ids``, ``subject_ids`` (lists), ``now``, ``today``."""
+    p, h, g = m.ParticipantRow, m.HandoverRow, m.GuardianshipRow
+    cases: BindParameter[list[str]] = bindparam("case_ids", expanding=True)
+    now, today = bindparam("now", type_=UTCDateTime()), bindparam("today", type_=Date())
+    return union_all(
+        _tagged(p.case_id, "participant", p.unit_id, p.basis).where(
+            p.case_id.in_(cases), p.removed_at.is_(None)
+        ),
+        _tagged(p.case_id, "former", p.unit_id).where(p.case_id.in_(cases), p.removed_at.is_not(None)),
+        _tagged(h.case_id, "offered", h.to_id).where(
+            h.case_id.in_(cases), h.status == HandoverStatus.PENDING
+        ),
+        _tagged(m.ConsentRow.case_id, "consented", m.ConsentUnitRow.unit_id)
+        .join(m.ConsentRow, m.ConsentRow.id == m.ConsentUnitRow.consent_id)
+        .where(m.ConsentRow.case_id.in_(cases), consent_in_force(now, today)),
+        _tagged(g.child_id, "guardian", g.guardian_id).where(
+            g.child_id.in_(bindparam("subject_ids", expanding=True)), g.parental_responsibility.is_(True)
+        ),
+    )
+
+
+_RELATIONS = _relations_query()
+
+
 def _load_relations(work: Work, case_ids: list[str], subject_ids: list[str]):
     """{case or subject id: {tag: [(key, value)]}} of every relation ``CaseFacts`` names, for many
     cases in one round trip: participants, former units, pending hand-overs, consented units (by case)
     and guardians with parental responsibility (by subject)."""
-
-    def tagged(owner, tag: str, key, value=None):
-        return select(
-            owner.label("owner"),
-            literal_column(f"'{tag}'").label("tag"),
-            key.label("key"),
-            (value if value is not None else literal_column("''")).label("value"),
-        )
-
-    p, h, g = m.ParticipantRow, m.HandoverRow, m.GuardianshipRow
-    query = union_all(
-        tagged(p.case_id, "participant", p.unit_id, p.basis).where(
-            p.case_id.in_(case_ids), p.removed_at.is_(None)
-        ),
-        tagged(p.case_id, "former", p.unit_id).where(p.case_id.in_(case_ids), p.removed_at.is_not(None)),
-        tagged(h.case_id, "offered", h.to_id).where(
-            h.case_id.in_(case_ids), h.status == HandoverStatus.PENDING
-        ),
-        tagged(m.ConsentRow.case_id, "consented", m.ConsentUnitRow.unit_id)
-        .join(m.ConsentRow, m.ConsentRow.id == m.ConsentUnitRow.consent_id)
-        .where(m.ConsentRow.case_id.in_(case_ids), consent_in_force(work.now)),
-        tagged(g.child_id, "guardian", g.guardian_id).where(
-            g.child_id.in_(subject_ids), g.parental_responsibility.is_(True)
-        ),
-    )
+    params = {"case_ids": case_ids, "subject_ids": subject_ids, "now": work.now, "today": work.now.date()}
+    found = work.session.execute(_RELATIONS, params)
     out: dict[str, dict[str, list[tuple[str, str]]]] = {}
-    for owner, tag, key, value in work.session.execute(query):
+    for owner, tag, key, value in found:
         out.setdefault(owner, {}).setdefault(tag, []).append((key, value))
     return out
 
