@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
 
 from contracts import CaseEvent, Level, LogEntry, LogEntryKind
 from core.domain.policy import Action
@@ -21,6 +22,17 @@ from core.storage import models as m
 
 if TYPE_CHECKING:
     from core.unit_of_work import UnitOfWork as Work
+
+
+_correction = aliased(m.LogEntryRow)
+NEWEST_CORRECTION = (  # of the entry in the enclosing select: an index lookup on ``corrects``
+    select(_correction.id)
+    .where(_correction.corrects == m.LogEntryRow.id)
+    .order_by(_correction.seq.desc())
+    .limit(1)
+    .correlate(m.LogEntryRow)
+    .scalar_subquery()
+)
 
 
 class RelayLogService:
@@ -181,19 +193,10 @@ class RelayLogService:
         self, case_id: str, *, family_only: bool, limit: int | None = None, offset: int = 0
     ) -> list[LogEntry]:
         stmt = (
-            select(*m.LogEntryRow.__table__.c)  # plain rows: a read needs no ORM identity or tracking
+            select(*m.LogEntryRow.__table__.c, NEWEST_CORRECTION.label("corrected_by"))
             .where(*self._where(case_id, family_only))
             .order_by(m.LogEntryRow.seq)
             .limit(limit)
             .offset(offset)
-        )
-        rows = self.work.session.execute(stmt).all()
-        ids = [r.id for r in rows]
-        newest_correction = dict(
-            self.work.session.execute(
-                select(m.LogEntryRow.corrects, m.LogEntryRow.id)
-                .where(m.LogEntryRow.case_id == case_id, m.LogEntryRow.corrects.in_(ids))
-                .order_by(m.LogEntryRow.seq)
-            ).all()
-        )  # in order, so the newest correction of an entry is the one left
-        return [mapping.log_entry(r, newest_correction.get(r.id)) for r in rows]
+        )  # plain rows: a read needs no ORM identity or tracking
+        return [mapping.log_entry(r, r.corrected_by) for r in self.work.session.execute(stmt)]
