@@ -14,9 +14,9 @@ import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
 from core.ids import new_id
@@ -55,6 +55,9 @@ class AuditEvent:
     reason: str = ""
     case_id: str | None = None
     subject_id: str | None = None
+
+
+AUDIT_TABLE = cast(Table, AuditEventRow.__table__)
 
 
 def event_hash(row: Any, prev_hash: str) -> str:
@@ -102,7 +105,7 @@ def append(session: Session, events: Sequence[AuditEvent]) -> None:
             .values(seq=seq, hash=prev)
         )
     if rows:
-        session.execute(insert(AuditEventRow), rows)
+        session.execute(insert(AUDIT_TABLE), rows)  # Core: no ORM bulk bookkeeping
 
 
 @dataclass(frozen=True)
