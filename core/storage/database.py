@@ -25,6 +25,11 @@ LOCK_WAIT_MS = 5000  # how long a transaction waits for a lock (SQLite's write l
 _SQLITE_PRAGMAS = ("foreign_keys=ON", f"busy_timeout={LOCK_WAIT_MS}", "synchronous=NORMAL")
 
 
+# Connections kept per engine: about as many as the server's worker threads use at once, so a busy
+# process reuses them instead of opening and closing one per request beyond the pool. PostgreSQL keeps
+# fewer idle, for its connection limit is shared by every process of the deployment.
+POOL: dict[str, int] = {"pool_size": 20, "max_overflow": 20}
+PG_POOL: dict[str, int] = {"pool_size": 8, "max_overflow": 24}
 _BUSY_SQLSTATES = {"40001", "40P01", "55P03"}  # serialization failure, deadlock, lock not available
 
 
@@ -77,10 +82,11 @@ class Database:
         self.dialect = sa.make_url(self.url).get_backend_name()
         read_engine: sa.Engine | None = None
         if self.dialect == "sqlite":
-            self.engine = sa.create_engine(self.url, echo=echo)
-            _configure_sqlite(self.engine, file_backed=_is_file(self.url))
-            if _is_file(self.url):  # an in-memory database exists once, on the writers' engine
-                read_engine = sa.create_engine(self.url, echo=echo)
+            file_backed = _is_file(self.url)
+            self.engine = sa.create_engine(self.url, echo=echo, **(POOL if file_backed else {}))
+            _configure_sqlite(self.engine, file_backed=file_backed)
+            if file_backed:  # an in-memory database exists once, on the writers' engine
+                read_engine = sa.create_engine(self.url, echo=echo, **POOL)
                 _configure_sqlite_reader(read_engine)
         else:
             # a lock not granted within LOCK_WAIT gives up (55P03) instead of queueing for ever: the
@@ -89,12 +95,14 @@ class Database:
                 self.url,
                 echo=echo,
                 pool_pre_ping=True,
+                **PG_POOL,
                 connect_args={"options": f"-c lock_timeout={LOCK_WAIT_MS}"},
             )
             read_engine = sa.create_engine(  # every transaction read-only, with no SET per transaction
                 self.url,
                 echo=echo,
                 pool_pre_ping=True,
+                **PG_POOL,
                 connect_args={
                     "options": f"-c lock_timeout={LOCK_WAIT_MS} -c default_transaction_read_only=on"
                 },
