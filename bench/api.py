@@ -1,19 +1,24 @@
 """Benchmark: the API's and the pages' throughput and latency with auth, policy and audit, beside a
-hello-world floor.
+hello-world floor on the same server, on each backend and each data set.
 
-    .venv/bin/python -m bench.api                                   # SQLite file in a temporary folder
-    .venv/bin/python -m bench.api --database-url postgresql://...   # an empty PostgreSQL database
+    .venv/bin/python -m bench.api                                   # SQLite and PostgreSQL, small set
+    .venv/bin/python -m bench.api --scales small,region             # also the region set (takes minutes)
+    .venv/bin/python -m bench.api --backends sqlite --seconds 3     # a quick look
 
-It seeds the demo municipality with ``stafett demo seed`` (cases with a 50-entry stafettlogg), starts
-the server on loopback (one uvicorn worker), mints a local-realm token for an employee who may see the
-cases, and runs wrk (Debian package ``wrk``) against each scenario for a few seconds with a bounded
-number of connections. Every request of the API scenarios validates the bearer token, asks the
-policy, writes an audit event and commits: nothing is cached between requests.
+Each backend is a fresh database: a SQLite file in a temporary folder, or a private PostgreSQL cluster
+with PostgreSQL's default durability (fsync and synchronous_commit on; ``bench/pg.py``). Each data set
+is seeded through Stafett's own code (``small``: the demo municipality, 40 cases with a 50-entry
+stafettlogg; ``region``: ``stafett demo seed --scale region``). The server is started on loopback
+(``--workers`` uvicorn processes), local-realm tokens are minted for employees who may see the cases,
+and wrk (Debian package ``wrk``) runs each scenario for a few seconds at a bounded number of
+connections. Every API request validates the bearer token, asks the policy, writes an audit event and
+commits; nothing personal is cached between requests.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import re
 import shutil
@@ -22,11 +27,14 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
-from sqlalchemy import select
+
+from bench import datasets
+from bench.pg import durable_cluster
 
 ROOT = Path(__file__).resolve().parent.parent
 LUA_REPORT = """
@@ -42,8 +50,8 @@ class Scenario:
     name: str
     method: str
     path: str
+    token: str | None = None  # None: no Authorization header (the floor)
     body: str | None = None
-    auth: bool = True
 
 
 @dataclass
@@ -55,79 +63,72 @@ class Result:
     errors: int
 
 
+@dataclass
+class Run:
+    backend: str
+    scale: str
+    results: list[Result] = field(default_factory=list)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
-def seed(database_url: str, cases: int, entries: int) -> tuple[str, str, str]:
-    """Seed the demo municipality; return (a case id, an employee who may read it, a guardian)."""
-    from core.config import default_config
-    from core.platform import Platform
-    from core.seed import seed as seed_demo
-    from core.storage import models as m
-
-    platform = Platform.open(default_config(), database_url=database_url)
-    seed_demo(platform, children=max(cases, 40), cases=cases, log_entries=entries)
-    with platform.database.session() as session:
-        case = session.scalars(select(m.CaseRow).order_by(m.CaseRow.opened_at)).first()
-        employee = session.scalar(
-            select(m.LogEntryRow.author_id).where(
-                m.LogEntryRow.case_id == case.id, m.LogEntryRow.kind == "concern"
+def scenarios(data: datasets.Dataset) -> list[Scenario]:
+    t = data.tokens
+    out = [
+        Scenario("hello-world route (floor)", "GET", "/bench/hello"),
+        Scenario("read one case", "GET", f"/api/v1/cases/{data.case_id}", t["reader"]),
+        Scenario(
+            f"read a case's stafettlogg ({data.log_entries} entries)",
+            "GET",
+            f"/api/v1/cases/{data.case_id}/log?limit=50",
+            t["reader"],
+        ),
+        Scenario(
+            f"list my cases ({data.small_unit_cases} open in the unit)", "GET", "/api/v1/cases", t["small"]
+        ),
+    ]
+    if "big" in t:
+        out.append(
+            Scenario(
+                f"list my cases ({data.big_unit_cases} open in the unit)", "GET", "/api/v1/cases", t["big"]
             )
         )
-    platform.close()
-    return case.id, employee, case.owner_unit_id
+    out += [
+        Scenario("the case page (HTML)", "GET", f"/saker/{data.case_id}", t["reader"]),
+        Scenario("Mine saker (HTML)", "GET", "/saker", t["small"]),
+        Scenario(  # last: it grows the case's log, which the reads above must not see
+            "append a log entry",
+            "POST",
+            f"/api/v1/cases/{data.case_id}/log",
+            t["reader"],
+            json.dumps({"text": "Kort samtale med barnet i dag."}),
+        ),
+    ]
+    return out
 
 
-def token_for(database_url: str, person_id: str, base_url: str) -> str:
-    from core.auth import issue_token
-    from core.config import default_config
-    from core.platform import Platform
-
-    platform = Platform.open(default_config(), database_url=database_url)
-    try:
-        return issue_token(platform, person_id, lifetime=3600, public_url=base_url)
-    finally:
-        platform.close()
-
-
-def run_wrk(
-    base_url: str, scenario: Scenario, token: str, *, seconds: int, connections: int, workdir: Path
-) -> Result:
-    script = workdir / f"{scenario.name.replace(' ', '_')}.lua"
+def run_wrk(base_url: str, s: Scenario, *, seconds: int, connections: int, workdir: Path) -> Result:
+    script = workdir / f"{re.sub(r'[^a-z0-9]+', '_', s.name.lower())}.lua"
     headers = {"Content-Type": "application/json"} | (
-        {"Authorization": f"Bearer {token}"} if scenario.auth else {}
+        {"Authorization": f"Bearer {s.token}"} if s.token else {}
     )
-    lines = [f'wrk.method = "{scenario.method}"']
-    lines += [f'wrk.headers["{k}"] = "{v}"' for k, v in headers.items()]
-    if scenario.body is not None:
-        lines.append(f"wrk.body = {json.dumps(scenario.body)}")
+    lines = [f'wrk.method = "{s.method}"', *(f'wrk.headers["{k}"] = "{v}"' for k, v in headers.items())]
+    if s.body is not None:
+        lines.append(f"wrk.body = {json.dumps(s.body)}")
     script.write_text("\n".join(lines) + "\n" + LUA_REPORT)
-    out = subprocess.run(
-        [
-            "wrk",
-            "-t2",
-            f"-c{connections}",
-            f"-d{seconds}s",
-            "--timeout",
-            "10s",
-            "-s",
-            str(script),
-            base_url + scenario.path,
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", str(script)]
+    out = subprocess.run([*command, base_url + s.path], capture_output=True, text=True, check=True).stdout
     match = re.search(r"RESULT (\d+) (\d+) ([\d.]+) ([\d.]+) (\d+)", out)
     if match is None:
         raise RuntimeError(f"wrk gave no result:\n{out}")
     requests, micros, p50, p99, errors = match.groups()
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return Result(
-        scenario,
+        s,
         int(requests) / (int(micros) / 1e6),
         float(p50),
         float(p99),
@@ -135,78 +136,31 @@ def run_wrk(
     )
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--database-url", help="an empty database (default: a new SQLite file)")
-    parser.add_argument("--cases", type=int, default=40)
-    parser.add_argument("--entries", type=int, default=50, help="stafettlogg entries per case")
-    parser.add_argument("--seconds", type=int, default=5, help="per scenario")
-    parser.add_argument("--connections", type=int, default=64)
-    args = parser.parse_args()
-    if shutil.which("wrk") is None:
-        sys.exit("wrk is missing: apt-get install wrk")
-    with tempfile.TemporaryDirectory(prefix="stafett-bench-") as tmp:
-        workdir = Path(tmp)
-        database_url = args.database_url or f"sqlite:///{workdir / 'bench.db'}"
-        case_id, employee, _ = seed(database_url, args.cases, args.entries)
-        port = free_port()
-        base_url = f"http://127.0.0.1:{port}"
-        token = token_for(database_url, employee, base_url)
-        server = subprocess.Popen(
-            [sys.executable, "-m", "bench.api_server", "--database-url", database_url, "--port", str(port)],
-            cwd=ROOT,
-        )
-        try:
-            wait_until_up(base_url, server)
-            scenarios = [
-                Scenario("hello-world route (floor)", "GET", "/bench/hello", auth=False),
-                Scenario(
-                    f"read a case's stafettlogg ({args.entries} entries)",
-                    "GET",
-                    f"/api/v1/cases/{case_id}/log?limit={args.entries}",
-                ),
-                Scenario("the case page (HTML: the whole case, guide, tools)", "GET", f"/saker/{case_id}"),
-                Scenario("Mine saker (HTML)", "GET", "/saker"),
-                Scenario(  # last but one: it grows the case's log, which the reads above must not see
-                    "append a log entry",
-                    "POST",
-                    f"/api/v1/cases/{case_id}/log",
-                    body=json.dumps({"text": "Kort samtale med barnet i dag."}),
-                ),
-                Scenario("list my cases", "GET", "/api/v1/cases"),
-            ]
-            results = []
-            for s in scenarios:
-                results.append(
-                    run_wrk(
-                        base_url,
-                        s,
-                        token,
-                        seconds=args.seconds,
-                        connections=args.connections,
-                        workdir=workdir,
-                    )
-                )
-                wait_until_idle(base_url)  # requests wrk left queued must not slow the next scenario
-        finally:
-            server.terminate()
-            server.wait(timeout=20)
-    print_table(results, database_url, args)
+@contextlib.contextmanager
+def server(database_url: str, config: Path | None, workers: int) -> Iterator[str]:
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    command = [sys.executable, "-m", "bench.api_server", "--database-url", database_url, "--port", str(port)]
+    command += ["--workers", str(workers)] + (["--config", str(config)] if config else [])
+    process = subprocess.Popen(command, cwd=ROOT)
+    try:
+        wait_until_up(base_url, process)
+        yield base_url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
 
 
-def wait_until_up(base_url: str, server: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 60
+def wait_until_up(base_url: str, process: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
-        if server.poll() is not None:
+        if process.poll() is not None:
             sys.exit("the server stopped during start-up")
-        try:
+        with contextlib.suppress(httpx.TransportError):
             if httpx.get(base_url + "/health", timeout=1).status_code == 200:
                 return
-        except httpx.TransportError:
-            time.sleep(0.2)
-    sys.exit("the server did not start within 60 s")
+        time.sleep(0.2)
+    sys.exit("the server did not start within 120 s")
 
 
 def wait_until_idle(base_url: str) -> None:
@@ -220,17 +174,96 @@ def wait_until_idle(base_url: str) -> None:
     sys.exit("the server did not become idle within 120 s")
 
 
-def print_table(results: list[Result], database_url: str, args: argparse.Namespace) -> None:
-    backend = database_url.split(":", 1)[0]
-    floor = results[0].rps
-    print(f"\nStafett API on {backend}, one uvicorn worker, wrk -t2 -c{args.connections} -d{args.seconds}s\n")
-    print("| scenario | requests/s | p50 ms | p99 ms | errors | throughput vs floor |")
+@contextlib.contextmanager
+def database(backend: str, workdir: Path, scale: str) -> Iterator[str]:
+    if backend == "sqlite":
+        yield f"sqlite:///{workdir / f'bench-{scale}.db'}"
+        return
+    with durable_cluster() as url:
+        yield url
+
+
+def bench(backend: str, scale: str, args: argparse.Namespace, workdir: Path) -> Run:
+    run = Run(backend, scale)
+    with database(backend, workdir, scale) as database_url:
+        started = time.monotonic()
+        data = datasets.SCALES[scale](database_url)
+        print(f"[bench] {backend}/{scale}: seeded in {time.monotonic() - started:.0f} s", file=sys.stderr)
+        with server(database_url, data.config, args.workers) as base_url:
+            data.mint_tokens(database_url, base_url)
+            for s in scenarios(data):
+                run.results.append(
+                    run_wrk(base_url, s, seconds=args.seconds, connections=args.connections, workdir=workdir)
+                )
+                wait_until_idle(base_url)  # requests wrk left queued must not slow the next scenario
+    return run
+
+
+def print_run(run: Run, args: argparse.Namespace) -> None:
+    floor = run.results[0].rps
+    workers = "one uvicorn worker" if args.workers == 1 else f"{args.workers} uvicorn workers"
+    print(
+        f"\n{run.backend}, {run.scale} data set, {workers}, wrk -t2 -c{args.connections} -d{args.seconds}s\n"
+    )
+    print("| scenario | requests/s | p50 ms | p99 ms | errors | vs floor |")
     print("|---|--:|--:|--:|--:|--:|")
-    for r in results:
+    for r in run.results:
         print(
             f"| {r.scenario.name} | {r.rps:,.0f} | {r.p50_ms:.1f} | {r.p99_ms:.1f} | {r.errors} | "
             f"{r.rps / floor:.1%} |"
         )
+
+
+def print_growth(runs: list[Run]) -> None:
+    """p50 of each scenario on the region set against the small set, per backend."""
+    for backend in dict.fromkeys(r.backend for r in runs):
+        small = next((r for r in runs if r.backend == backend and r.scale == "small"), None)
+        region = next((r for r in runs if r.backend == backend and r.scale == "region"), None)
+        if small is None or region is None:
+            continue
+        print(f"\n{backend}: p50 latency against data size (the same scenarios, one run each)\n")
+        print("| scenario | small p50 ms | region p50 ms | growth |")
+        print("|---|--:|--:|--:|")
+        by_name = {_kind(r.scenario.name): r for r in small.results}
+        for r in region.results:
+            base = by_name.get(_kind(r.scenario.name))
+            if base is not None and base.p50_ms > 0:
+                growth = r.p50_ms / base.p50_ms
+                print(f"| {r.scenario.name} | {base.p50_ms:.1f} | {r.p50_ms:.1f} | {growth:.2f}× |")
+        lists = [r for r in region.results if r.scenario.name.startswith("list my cases")]
+        if len(lists) == 2 and lists[0].p50_ms > 0:
+            ratio = lists[1].p50_ms / lists[0].p50_ms
+            print(f"\nlist my cases, big unit against small unit (region set): {ratio:.2f}× the p50")
+
+
+def _kind(name: str) -> str:
+    return re.sub(r"\s*\(.*\)$", "", name)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--backends", default="sqlite,postgresql", help="comma-separated: sqlite, postgresql")
+    parser.add_argument("--scales", default="small", help="comma-separated: " + ", ".join(datasets.SCALES))
+    parser.add_argument("--seconds", type=int, default=5, help="per scenario")
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is missing: apt-get install wrk")
+    backends, scales = args.backends.split(","), args.scales.split(",")
+    for name in scales:
+        if name not in datasets.SCALES:
+            sys.exit(f"unknown data set {name!r}: choose from {', '.join(datasets.SCALES)}")
+    runs = []
+    with tempfile.TemporaryDirectory(prefix="stafett-bench-") as tmp:
+        for backend in backends:
+            for scale in scales:
+                runs.append(bench(backend, scale, args, Path(tmp)))
+    for run in runs:
+        print_run(run, args)
+    print_growth(runs)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,73 @@
+"""The benchmark's data sets, seeded through Stafett's own code, and the people whose tokens it uses."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from core.config import DeploymentConfig, default_config, load_config
+from core.platform import Platform
+from core.storage import models as m
+
+
+@dataclass
+class Dataset:
+    case_id: str  # a case with a full stafettlogg
+    log_entries: int
+    people: dict[str, str]  # role in the benchmark (reader, small, big) -> an employee's person id
+    small_unit_cases: int
+    big_unit_cases: int = 0
+    config: Path | None = None  # the deployment config the server must load (None: the demo)
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    def mint_tokens(self, database_url: str, base_url: str) -> None:
+        from core.auth import issue_token
+
+        platform = Platform.open(_config(self.config), database_url=database_url)
+        try:
+            for role, person in self.people.items():
+                self.tokens[role] = issue_token(platform, person, lifetime=3600, public_url=base_url)
+        finally:
+            platform.close()
+
+
+def _config(path: Path | None) -> DeploymentConfig:
+    return load_config(path) if path else default_config()
+
+
+def small(database_url: str) -> Dataset:
+    """The demo municipality: 40 cases, each with a 50-entry stafettlogg."""
+    from core.seed import seed
+
+    platform = Platform.open(default_config(), database_url=database_url)
+    try:
+        seed(platform, children=40, cases=40, log_entries=50)
+        with platform.database.session() as session:
+            case = session.scalars(select(m.CaseRow).order_by(m.CaseRow.opened_at)).first()
+            assert case is not None, "the seed made no case"
+            author = session.scalar(
+                select(m.LogEntryRow.author_id).where(
+                    m.LogEntryRow.case_id == case.id, m.LogEntryRow.kind == "concern"
+                )
+            )
+            assert author is not None
+            entries = session.scalar(select(func.count()).where(m.LogEntryRow.case_id == case.id)) or 0
+            in_unit = session.scalar(
+                select(func.count()).where(
+                    m.CaseRow.owner_unit_id == case.owner_unit_id, m.CaseRow.status == "open"
+                )
+            )
+    finally:
+        platform.close()
+    return Dataset(
+        case_id=case.id,
+        log_entries=entries,
+        people={"reader": author, "small": author},
+        small_unit_cases=in_unit or 0,
+    )
+
+
+SCALES: dict[str, Callable[[str], Dataset]] = {"small": small}
