@@ -126,7 +126,8 @@ def test_readable_cases_is_exactly_what_decide_allows(world: World, specs: list[
     )
     with world.system() as w:
         assert w.now == now
-        selected = set(w.session.scalars(select(m.CaseRow.id).where(readable_cases(actor, now))))
+        readable = readable_cases(actor, now)
+        selected = set(w.session.scalars(select(m.CaseRow.id).where(readable.clause), readable.params))
         allowed = {
             case_id
             for case_id in ids

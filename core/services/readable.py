@@ -6,14 +6,16 @@ on generated data that it selects exactly the cases ``decide`` allows; change bo
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, false, or_, select
+from sqlalchemy import BindParameter, ColumnElement, Date, and_, bindparam, exists, false, or_, select
 from sqlalchemy.orm import aliased
 
 from contracts import MunicipalRole, ParticipationBasis
 from core.domain.policy import Actor, ActorKind
 from core.storage import models as m
+from core.storage.base import UTCDateTime
 
 
 def consent_in_force(now: Any, today: Any = None) -> ColumnElement[bool]:
@@ -32,14 +34,33 @@ def consent_in_force(now: Any, today: Any = None) -> ColumnElement[bool]:
     )
 
 
-def readable_cases(actor: Actor, now: dt.datetime) -> ColumnElement[bool]:
-    """A condition on ``CaseRow``: the cases ``actor`` may read (open or closed) at ``now``."""
-    same_municipality = m.CaseRow.municipality_id == actor.municipality_id
-    if actor.kind is ActorKind.SYSTEM:
-        return same_municipality
-    if actor.kind is not ActorKind.EMPLOYEE:
-        return false()  # the family reads its own view (READ_FAMILY_VIEW), not the case
-    units = list(actor.unit_roles)
+@dataclass(frozen=True)
+class Readable:
+    """The condition on ``CaseRow`` and the values to execute it with: ``select(...).where(r.clause)``,
+    then ``session.execute(stmt, r.params)``."""
+
+    clause: ColumnElement[bool]
+    params: dict[str, Any]
+
+
+def readable_cases(actor: Actor, now: dt.datetime) -> Readable:
+    """The cases ``actor`` may read (open or closed) at ``now``. The condition is built once per kind
+    of actor with bound parameters (building it costs more than running it), the values given apart."""
+    values: dict[str, Any] = {"rc_municipality": actor.municipality_id}
+    if actor.kind is ActorKind.EMPLOYEE:
+        coordinator = MunicipalRole.COORDINATOR in actor.municipal_roles and actor.id is not None
+        values |= {"rc_units": list(actor.unit_roles), "rc_now": now, "rc_today": now.date()}
+        if coordinator:
+            values["rc_actor"] = actor.id
+        return Readable(_EMPLOYEE[coordinator], values)
+    return Readable(_SYSTEM if actor.kind is ActorKind.SYSTEM else false(), values)
+
+
+def _employee_condition(coordinator: bool) -> ColumnElement[bool]:
+    """An employee's: the case's own unit, a unit taking part on its basis, or (a coordinator) the
+    stafettholder's cases under a consent in force."""
+    units: BindParameter[list[str]] = bindparam("rc_units", expanding=True)
+    now, today = bindparam("rc_now", type_=UTCDateTime()), bindparam("rc_today", type_=Date())
     part = aliased(m.ParticipantRow)
 
     def consents_in_force(case_id, *where: ColumnElement[bool]):
@@ -47,7 +68,7 @@ def readable_cases(actor: Actor, now: dt.datetime) -> ColumnElement[bool]:
         return exists(
             select(m.ConsentRow.id)
             .join(m.ConsentUnitRow, m.ConsentUnitRow.consent_id == m.ConsentRow.id)
-            .where(m.ConsentRow.case_id == case_id, consent_in_force(now), *where)
+            .where(m.ConsentRow.case_id == case_id, consent_in_force(now, today), *where)
         )
 
     taking_part = exists(
@@ -65,6 +86,10 @@ def readable_cases(actor: Actor, now: dt.datetime) -> ColumnElement[bool]:
         )
     )
     holder: ColumnElement[bool] = false()
-    if MunicipalRole.COORDINATOR in actor.municipal_roles and actor.id is not None:
-        holder = and_(m.CaseRow.relay_holder_id == actor.id, consents_in_force(m.CaseRow.id))
-    return and_(same_municipality, or_(m.CaseRow.owner_unit_id.in_(units), taking_part, holder))
+    if coordinator:
+        holder = and_(m.CaseRow.relay_holder_id == bindparam("rc_actor"), consents_in_force(m.CaseRow.id))
+    return and_(_SYSTEM, or_(m.CaseRow.owner_unit_id.in_(units), taking_part, holder))
+
+
+_SYSTEM = m.CaseRow.municipality_id == bindparam("rc_municipality")  # the system reads its municipality's
+_EMPLOYEE = {coordinator: _employee_condition(coordinator) for coordinator in (False, True)}

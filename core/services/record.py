@@ -40,10 +40,12 @@ class RecordService:
         Unaudited: it yields ids only; each case read after it is audited by ``case``.
         """
         work = self.work
-        stmt = select(m.CaseRow.id).where(readable_cases(work.actor, work.now))
+        readable = readable_cases(work.actor, work.now)
+        stmt = select(m.CaseRow.id).where(readable.clause)
         if subject_id is not None:
             stmt = stmt.where(m.CaseRow.subject_id == subject_id)
-        yield from work.session.scalars(stmt.order_by(m.CaseRow.opened_at, m.CaseRow.id)).all()
+        ordered = stmt.order_by(m.CaseRow.opened_at, m.CaseRow.id)
+        yield from work.session.scalars(ordered, readable.params).all()
 
     def case_ids_of(self, kind: str, entity_id: str) -> list[str]:
         """Ids of the municipality's cases a subject (child or pregnant person), measure, consent,

@@ -65,10 +65,11 @@ def find_cases(
     """The page, overdue evaluations first, then the nearest evaluation, then the oldest case; each
     case on it asked of the policy (and so audited as read). ``participants``: see ``CaseState.many``."""
     today = work.now.date()
+    readable = readable_cases(work.actor, work.now)
     stmt = (
         select(m.CaseRow, NEXT_EVALUATION.label("next_evaluation"))
         .join(m.PersonRow, m.PersonRow.id == m.CaseRow.subject_id)
-        .where(readable_cases(work.actor, work.now))
+        .where(readable.clause)
     )
     if search.status != "all":
         stmt = stmt.where(m.CaseRow.status == str(CaseStatus(search.status)))
@@ -94,9 +95,9 @@ def find_cases(
         late = NEXT_EVALUATION < today  # noqa: SIM300 (a SQL expression on the left)
         stmt = stmt.where(late if search.overdue else or_(NEXT_EVALUATION.is_(None), ~late))
     counted = stmt.with_only_columns(m.CaseRow.id).subquery()
-    total = work.session.scalar(select(func.count()).select_from(counted)) or 0
+    total = work.session.scalar(select(func.count()).select_from(counted), readable.params) or 0
     ordered = stmt.order_by(NEXT_EVALUATION.is_(None), NEXT_EVALUATION, m.CaseRow.opened_at, m.CaseRow.id)
-    rows = work.session.execute(ordered.limit(limit).offset(offset)).all()
+    rows = work.session.execute(ordered.limit(limit).offset(offset), readable.params).all()
     states = CaseState.many(work, [r[0] for r in rows], participants=participants)
     return [
         Found(state, row.next_evaluation)
