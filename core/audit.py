@@ -13,10 +13,10 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from core.ids import new_id
@@ -86,26 +86,32 @@ def append(session: Session, events: Sequence[AuditEvent]) -> None:
         by_municipality.setdefault(event.municipality_id, []).append(event)
     rows: list[dict[str, Any]] = []
     for municipality_id in sorted(by_municipality):
-        head = session.execute(
-            select(AuditHeadRow.seq, AuditHeadRow.hash)
-            .where(AuditHeadRow.municipality_id == municipality_id)
-            .with_for_update()
-        ).one_or_none()
+        head = session.execute(_LOCK_HEAD, {"municipality": municipality_id}).one_or_none()
         if head is None:
             raise LookupError(f"no audit chain for municipality {municipality_id}")
         seq, prev = head
         for event in by_municipality[municipality_id]:
             seq += 1
-            row = {**asdict(event), "id": new_id(), "seq": seq, "prev_hash": prev}
+            row = {**event.__dict__, "id": new_id(), "seq": seq, "prev_hash": prev}
             row["hash"] = prev = event_hash(row, prev)
             rows.append(row)
-        session.execute(
-            update(AuditHeadRow)
-            .where(AuditHeadRow.municipality_id == municipality_id)
-            .values(seq=seq, hash=prev)
-        )
+        session.execute(_MOVE_HEAD, {"municipality": municipality_id, "seq": seq, "hash": prev})
     if rows:
         session.execute(insert(AUDIT_TABLE), rows)  # Core: no ORM bulk bookkeeping
+
+
+# Built once: appending runs for every request.
+_HEADS = cast(Table, AuditHeadRow.__table__)
+_LOCK_HEAD = (
+    select(_HEADS.c.seq, _HEADS.c.hash)
+    .where(_HEADS.c.municipality_id == bindparam("municipality"))
+    .with_for_update()
+)
+_MOVE_HEAD = (
+    update(_HEADS)
+    .where(_HEADS.c.municipality_id == bindparam("municipality"))
+    .values(seq=bindparam("seq"), hash=bindparam("hash"))
+)
 
 
 @dataclass(frozen=True)
