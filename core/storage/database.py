@@ -22,7 +22,9 @@ from sqlalchemy import event, orm
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 LOCK_WAIT_MS = 5000  # how long a transaction waits for a lock (SQLite's write lock, a PostgreSQL row)
-_SQLITE_PRAGMAS = ("foreign_keys=ON", f"busy_timeout={LOCK_WAIT_MS}", "synchronous=NORMAL")
+# synchronous=FULL: the WAL is flushed to disk at every commit, so an answered write (and a read's audit
+# event) survives a power cut too; under NORMAL it survives a killed process but not a crash of the OS.
+_SQLITE_PRAGMAS = ("foreign_keys=ON", f"busy_timeout={LOCK_WAIT_MS}", "synchronous=FULL")
 
 
 _BUSY_SQLSTATES = {"40001", "40P01", "55P03"}  # serialization failure, deadlock, lock not available
