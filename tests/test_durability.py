@@ -132,6 +132,49 @@ def _wait_until_ready(server: Server) -> None:
     raise RuntimeError(f"the server did not start within 60 s:\n{server.output.read_text()[-3000:]}")
 
 
+@pytest.fixture
+def empty_database_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
+    """A database with no tables yet."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    databases = request.getfixturevalue("_template")  # tests.backends.PostgresDatabases
+    name = f"empty_{os.getpid()}"
+    databases.drop(name)
+    databases.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield databases.url(name)
+    finally:
+        databases.drop(name)
+
+
+def test_processes_started_together_on_an_empty_database_all_start(empty_database_url: str) -> None:
+    """Replicas started at once migrate the database and store the config in turn; none fails."""
+    env = {**os.environ, "STAFETT_DATABASE_URL": empty_database_url}
+    starting = [
+        subprocess.Popen(
+            [sys.executable, "-m", "core.cli", "db", "upgrade"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for _ in range(3)
+    ]
+    for process in starting:
+        output, _ = process.communicate(timeout=120)
+        assert process.returncode == 0, output
+    verify = subprocess.run(
+        [sys.executable, "-m", "core.cli", "audit", "verify"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+
+
 def _token(platform: Platform, person_id: str) -> dict[str, str]:
     return {
         "Authorization": f"Bearer {issue_token(platform, person_id, lifetime=3600, public_url=PUBLIC_URL)}"

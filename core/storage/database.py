@@ -27,6 +27,7 @@ LOCK_WAIT_MS = 5000  # how long a transaction waits for a lock (SQLite's write l
 _SQLITE_PRAGMAS = ("foreign_keys=ON", f"busy_timeout={LOCK_WAIT_MS}", "synchronous=FULL")
 
 
+STARTUP_LOCK = 0x5354414645545401  # PostgreSQL advisory lock key of migration and config sync ("STAFET")
 _BUSY_SQLSTATES = {"40001", "40P01", "55P03"}  # serialization failure, deadlock, lock not available
 
 
@@ -106,11 +107,23 @@ class Database:
         database (``query_only`` on SQLite, a read-only transaction on PostgreSQL)."""
         return self._readers()
 
+    def one_at_a_time(self, connection: sa.Connection | orm.Session) -> None:
+        """Make this transaction the only one of its kind in the deployment until it ends: processes
+        started together on one database migrate it and store the config's municipalities in turn, and
+        the later ones find the work done instead of failing on each other's tables and rows. PostgreSQL:
+        a transaction-level advisory lock, waited for as long as it takes; SQLite: ``BEGIN IMMEDIATE``
+        already holds the database's one write lock."""
+        if self.dialect == "postgresql":
+            connection.execute(sa.text("SET LOCAL lock_timeout = 0"))
+            connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": STARTUP_LOCK})
+            connection.execute(sa.text(f"SET LOCAL lock_timeout = {LOCK_WAIT_MS}"))
+
     def upgrade(self, revision: str = "heads") -> None:
         """Migrate in one transaction on this engine (SQLite and PostgreSQL both do DDL in transactions)."""
         with self.engine.connect() as connection:
             if self.dialect != "sqlite":
                 with connection.begin():
+                    self.one_at_a_time(connection)
                     command.upgrade(alembic_config(connection), revision)
                 return
             # Batch migrations rebuild tables by copy-drop-rename; with foreign keys on, dropping a
