@@ -1,5 +1,6 @@
-"""Several server processes on one database: what one process changes holds in the others at once, and a
-process killed mid-write loses no acknowledged write and leaves nothing half-written.
+"""Several server processes on one database: replicas started together on an empty database all start,
+what one process changes holds in the others at once, ``serve --workers`` replaces a worker that dies,
+and a process killed mid-write loses no acknowledged write and leaves nothing half-written.
 
 Real ``stafett serve`` processes on loopback ports share the test's database (a SQLite file two
 processes write to, or a PostgreSQL database) and one public URL, as workers behind a load balancer do.
@@ -70,7 +71,7 @@ class Servers:
     def env(self) -> dict[str, str]:
         return {**os.environ, "STAFETT_DATABASE_URL": self.database_url, "STAFETT_PUBLIC_URL": PUBLIC_URL}
 
-    def start(self, count: int) -> list[Server]:
+    def start(self, count: int, *options: str) -> list[Server]:
         """``count`` processes of ``stafett serve``, started together; returns once all answer."""
         servers = []
         for _ in range(count):
@@ -78,7 +79,7 @@ class Servers:
             output = self.workdir / f"server-{port}.log"
             with output.open("wb") as out:
                 process = subprocess.Popen(
-                    [sys.executable, "-m", "core.cli", "serve", "--no-demo", "--port", str(port)],
+                    [sys.executable, "-m", "core.cli", "serve", "--no-demo", "--port", str(port), *options],
                     cwd=ROOT,
                     env=self.env(),
                     stdout=out,
@@ -160,7 +161,7 @@ def test_processes_started_together_on_an_empty_database_all_start(empty_databas
             stderr=subprocess.STDOUT,
             text=True,
         )
-        for _ in range(3)
+        for _ in range(2)
     ]
     for process in starting:
         output, _ = process.communicate(timeout=120)
@@ -208,6 +209,45 @@ def test_a_withdrawn_consent_and_a_disabled_account_hold_in_every_process(
     for server in (second, first):  # the token is still unexpired and remembered, the person is not active
         refused = httpx.get(f"{server.url}/api/v1/cases/{case.id}", headers=teacher)
         assert refused.status_code == 403, refused.text
+
+
+def _workers(server: Server) -> set[int]:
+    """The worker processes uvicorn's supervisor runs (its children, less multiprocessing's tracker)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            command = (stat.parent / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(fields[1]) == server.process.pid and b"resource_tracker" not in command:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def test_serve_with_workers_keeps_serving_when_a_worker_dies(
+    world: World, platform: Platform, servers: Servers
+) -> None:
+    case = world.open_case()
+    headers = _token(platform, world.teacher)
+    (server,) = servers.start(1, "--workers", "2")
+    workers = _workers(server)
+    assert len(workers) == 2
+
+    headers["Connection"] = "close"  # a new connection per request: the kernel hands each to either worker
+    with httpx.Client(base_url=server.url, headers=headers, timeout=30) as client:
+        for n in range(20):
+            assert (
+                client.post(f"/api/v1/cases/{case.id}/log", json={"text": f"Notat {n}."}).status_code == 201
+            )
+        os.kill(min(workers), signal.SIGKILL)
+        deadline = time.monotonic() + 60
+        while (len(_workers(server)) < 2 or min(workers) in _workers(server)) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert len(_workers(server) - workers) == 1, "the supervisor did not replace the worker"
+        log = client.get(f"/api/v1/cases/{case.id}/log", params={"limit": 50})
+    assert log.status_code == 200
+    assert [e["text"] for e in log.json()["items"]][-20:] == [f"Notat {n}." for n in range(20)]
 
 
 @dataclass
