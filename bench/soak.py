@@ -8,7 +8,8 @@ memory of every server process.
 It seeds the demo municipality, mints a local-realm token for an employee whose unit owns the most
 cases, starts ``stafett serve --workers N`` on loopback, and runs wrk (Debian package ``wrk``) with 64
 connections in consecutive slices. Each request picks one of the unit's cases at random: read its
-stafettlogg, read the case, list the cases, open the case page, or append to the log (one in five).
+stafettlogg, read the case, list the cases, open the case page, or append to the log (``--writes``
+percent of requests, default 20).
 Between slices it samples the resident memory (RSS, from /proc) of the supervisor and every worker.
 A worker that dies and is restarted shows up as a new process. At the end ``stafett audit verify``
 checks the hash chains the run wrote.
@@ -39,6 +40,7 @@ TIMEOUT = "10s"  # wrk counts a request unanswered this long as a timeout
 LUA = """
 local cases = {CASES}
 local token = "{TOKEN}"
+local writes = {WRITES}
 local threads = {{}}
 local n = 0
 
@@ -61,17 +63,18 @@ end
 
 function request()
   local case = cases[math.random(#cases)]
-  local pick = math.random(100)
+  if math.random(100) <= writes then
+    return wrk.format("POST", "/api/v1/cases/" .. case .. "/log", headers(true), {BODY})
+  end
+  local pick = math.random(80)
   if pick <= 35 then
     return wrk.format("GET", "/api/v1/cases/" .. case .. "/log?limit=20", headers())
   elseif pick <= 55 then
     return wrk.format("GET", "/api/v1/cases/" .. case, headers())
   elseif pick <= 70 then
     return wrk.format("GET", "/api/v1/cases?limit=20", headers())
-  elseif pick <= 80 then
-    return wrk.format("GET", "/saker/" .. case, headers())
   end
-  return wrk.format("POST", "/api/v1/cases/" .. case .. "/log", headers(true), {BODY})
+  return wrk.format("GET", "/saker/" .. case, headers())
 end
 
 function response(status, hdrs, body)
@@ -252,6 +255,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--cases", type=int, default=60, help="cases seeded (the unit owning most is used)")
     parser.add_argument("--entries", type=int, default=20, help="stafettlogg entries per seeded case")
+    parser.add_argument("--writes", type=int, default=20, help="percent of requests that append to a log")
     parser.add_argument(
         "--slices", type=int, default=0, help="wrk runs (default: one per minute, at least 4)"
     )
@@ -271,6 +275,7 @@ def main() -> None:
             LUA.format(
                 CASES="{" + ", ".join(json.dumps(c) for c in case_ids) + "}",
                 TOKEN=token,
+                WRITES=args.writes,
                 BODY=json.dumps(json.dumps({"text": WRITE_TEXT})),
             )
         )
@@ -327,7 +332,8 @@ def print_report(
     backend = database_url.split(":", 1)[0]
     print(
         f"\nStafett soak on {backend}: stafett serve --workers {args.workers}, wrk -t2 -c{args.connections}, "
-        f"{args.minutes:g} min, {cases} cases; 80% reads (log, case, list, case page), 20% log appends\n"
+        f"{args.minutes:g} min, {cases} cases; {100 - args.writes}% reads (log, case, list, case page), "
+        f"{args.writes}% log appends\n"
     )
     print(
         f"| minute | requests/s | p50 ms | p99 ms | 2xx | 4xx | 5xx | socket errors | timeouts ({TIMEOUT}) |"

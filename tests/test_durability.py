@@ -36,7 +36,7 @@ pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parent.parent
 PUBLIC_URL = "http://stafett.test"  # the load balancer's address: the issuer every process expects
 WRITES = 1000
-IN_FLIGHT = 32
+IN_FLIGHT = 64
 CASES = 4
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+import time
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -197,13 +198,14 @@ def _configure_sqlite(engine: sa.Engine, *, file_backed: bool) -> None:
             connection.info["stafett_reader"] = True
             connection.exec_driver_sql("BEGIN")
             return
+        deadline = time.monotonic() + LOCK_WAIT_MS / 1000
         if not writers.acquire(timeout=LOCK_WAIT_MS / 1000):
-            raise sa.exc.OperationalError(
-                "BEGIN IMMEDIATE", None, sqlite3.OperationalError("database is locked")
-            )
+            raise _locked()
         connection.info["stafett_writer"] = True
+        raw = connection.connection.driver_connection
+        assert raw is not None  # an open connection always has its driver's
         try:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            _begin_immediate(raw, deadline)
         except BaseException:
             _release(connection.info)
             raise
@@ -222,3 +224,35 @@ def _configure_sqlite(engine: sa.Engine, *, file_backed: bool) -> None:
     @event.listens_for(engine, "checkin")
     def _on_checkin(_dbapi_connection, record) -> None:  # a connection returned mid-transaction
         _release(record.info)
+
+
+WRITE_LOCK_POLL = 0.001  # seconds between tries for SQLite's write lock while another process holds it
+
+
+def _locked() -> sa.exc.OperationalError:
+    return sa.exc.OperationalError("BEGIN IMMEDIATE", None, sqlite3.OperationalError("database is locked"))
+
+
+def _begin_immediate(raw: sqlite3.Connection, deadline: float) -> None:
+    """Take SQLite's write lock, waiting for other processes' writers until ``deadline``.
+
+    We try every millisecond instead of leaving the wait to SQLite's busy handler: that one backs
+    off to 100 ms between tries, so the writer that has waited longest tries least often, and with
+    several processes writing, fresh writers kept overtaking it until it timed out (a 503). Each
+    process has one writer trying at a time (the others queue on its lock), so whichever process
+    tries first after a commit wins, and no writer's chance shrinks with its wait.
+    """
+    raw.execute("PRAGMA busy_timeout=0")
+    try:
+        while True:
+            try:
+                raw.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+                if time.monotonic() >= deadline:
+                    raise _locked() from None
+            time.sleep(WRITE_LOCK_POLL)
+    finally:
+        raw.execute(f"PRAGMA busy_timeout={LOCK_WAIT_MS}")
