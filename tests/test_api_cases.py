@@ -224,3 +224,23 @@ def test_people_are_registered_and_linked(api: Api, world: World) -> None:
         {"given_name": "Eva", "family_name": "Berg", "birth_date": "1995-01-01", "due_date": "2025-08-01"},
     )
     assert pregnant["type"] == "pregnant"
+
+
+def test_the_log_is_read_a_page_at_a_time_and_each_page_names_later_corrections(
+    api: Api, world: World
+) -> None:
+    case = world.open_case()
+    teacher = api.as_(world.teacher)
+    notes = [teacher.ok("POST", f"/api/v1/cases/{case.id}/log", {"text": f"Notat {i}"}) for i in range(5)]
+    fix = teacher.ok(
+        "POST",
+        f"/api/v1/cases/{case.id}/log/{notes[0]['id']}/corrections",
+        {"text": "Notat null", "reason": "feil tall"},
+    )
+    page = teacher.ok("GET", f"/api/v1/cases/{case.id}/log?limit=2&offset=1")
+    assert page["total"] == 7 and (page["limit"], page["offset"]) == (2, 1)  # the undring, 5 notes, 1 fix
+    assert [e["id"] for e in page["items"]] == [notes[0]["id"], notes[1]["id"]]
+    assert page["items"][0]["corrected_by"] == fix["id"]  # the correction is on a later page
+    assert page["items"][1]["corrected_by"] is None
+    last = teacher.ok("GET", f"/api/v1/cases/{case.id}/log?limit=50&offset=6")
+    assert [e["id"] for e in last["items"]] == [fix["id"]]

@@ -83,7 +83,7 @@ def test_a_paused_measure_has_no_evaluation_due_and_resumes_with_a_new_date(api:
     with world.system() as w:
         assert ReminderService(w).due() == []
     with world.as_(world.teacher) as w:
-        (row,) = w.cases.overview()
+        (row,), _ = w.cases.overview()
     assert (row.next_evaluation, row.overdue) == (None, 0)
     evaluation = teacher.post(
         f"/api/v1/measures/{measure['id']}/evaluations", json={"outcome": "partly", "summary": "Litt bedre"}

@@ -104,7 +104,7 @@ def test_a_withdrawal_shows_who_lost_their_basis_and_tells_the_stafettholder(api
 
     # the holder's Mine saker row
     with world.as_(world.teacher) as w:
-        (row,) = w.cases.overview()
+        (row,), _ = w.cases.overview()
     assert (row.lapsed_unit_ids, row.level_lacks_consent) == ((PPT,), True)
 
     # a new consent in force: the same participant is active again, the reminder is gone
@@ -142,7 +142,7 @@ def test_a_case_at_level_1_is_not_reminded_of_consent(world: World) -> None:
     with world.system() as w:
         assert ReminderService(w).due() == []
     with world.as_(world.teacher) as w:
-        (row,) = w.cases.overview()
+        (row,), _ = w.cases.overview()
     assert (row.lapsed_unit_ids, row.level_lacks_consent) == ((PPT,), False)
 
 

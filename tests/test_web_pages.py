@@ -398,3 +398,27 @@ def test_a_measure_is_paused_and_ended_from_the_case_page(world: World, people) 
     form.get_by_label("Begrunnelse").fill("Familien flytter.")
     assert teacher.submit("Lagre", "tiltak-avsluttet", within=form) == 200
     assert teacher.page.locator("form[action$='/status']").count() == 0
+
+
+def test_mine_saker_pages_a_long_worklist_with_overdue_evaluations_first(world: World, site: str) -> None:
+    """A helsestasjon's worklist runs to thousands of cases: the page shows 50, counts them all, and
+    puts the case whose evaluation is overdue at the top of the first page."""
+    from core.web.views import WORKLIST_PAGE
+    from tests.test_auth_local import login
+
+    cases = [world.open_case(world.add_child(world.aged(8))) for _ in range(WORKLIST_PAGE + 2)]
+    late = cases[-1]  # the newest case: last by age, first by its overdue evaluation
+    world.measure(late.id, "Samtale hver uke", "Trives bedre", days=7)
+    world.clock.advance(days=8)
+    with httpx.Client(base_url=site) as client:
+        login(client, world.teacher, next="/saker")
+        first = client.get("/saker").text
+        assert "Åpne saker (52)" in first and "Side 1 av 2" in first and 'href="/saker?side=2"' in first
+        assert first.count('class="ds-card case-card') == WORKLIST_PAGE
+        assert first.index(f"/saker/{late.id}") < first.index(f"/saker/{cases[0].id}")
+        assert "over fristen" in first
+        second = client.get("/saker?side=2").text
+        assert second.count('class="ds-card case-card') == 2 and "Side 2 av 2" in second
+        assert f"/saker/{late.id}" not in second
+        beyond = client.get("/saker?side=9")
+        assert beyond.status_code == 200 and "Gå til første side" in beyond.text

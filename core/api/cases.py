@@ -170,7 +170,8 @@ class CaseController(Controller):
     def log(self, case_id: IdPath, uow: UoW, paging: Pages) -> Page[LogEntry]:
         """The whole stafettlogg, in order; a corrected entry names its newest correction."""
         with uow() as w:
-            return paging.page(w.log.entries(case_id))
+            items, total = w.log.entries_page(case_id, limit=paging.limit, offset=paging.offset)
+            return Page(items=items, total=total, limit=paging.limit, offset=paging.offset)
 
     @create("/{case_id:str}/log", purpose="case.write_log", location="/cases/{case_id}/log/{id}")
     def add_note(self, case_id: IdPath, data: JSONBody[NoteIn], uow: UoW) -> LogEntry:

@@ -35,8 +35,11 @@ class FamilyController(Controller):
     def log(self, case_id: IdPath, uow: UoW, paging: Pages) -> Page[FamilyLogEntry]:
         """The stafettlogg entries shared with the family, with the name and unit of who wrote each."""
         with uow() as w:
-            page = paging.page(w.log.family_entries(case_id))
-            return page.with_items(family_view.log_entries(w.uow, case_id, page.items))
+            items, total = w.log.entries_page(
+                case_id, limit=paging.limit, offset=paging.offset, family_only=True
+            )
+            entries = family_view.log_entries(w.uow, case_id, items)
+            return Page(items=entries, total=total, limit=paging.limit, offset=paging.offset)
 
     @read("/{case_id:str}/measures", purpose="family.read_measures")
     def measures(self, case_id: IdPath, uow: UoW, paging: Pages) -> Page[FamilyMeasure]:

@@ -57,7 +57,7 @@ class Person:
         return f"{self.given_name} {self.family_name}"
 
 
-def _person(row: m.PersonRow) -> Person:
+def _person(row: m.PersonRow | Any) -> Person:
     return Person(
         row.id, row.municipality_id, PersonKind(row.kind), row.given_name, row.family_name, row.birth_date
     )
@@ -72,9 +72,22 @@ def age(birth_date: dt.date | None, today: dt.date) -> int:
     return national_id.age_on(birth_date, today) if birth_date is not None else 0
 
 
+_PERSON_COLUMNS = (
+    m.PersonRow.id,
+    m.PersonRow.municipality_id,
+    m.PersonRow.kind,
+    m.PersonRow.given_name,
+    m.PersonRow.family_name,
+    m.PersonRow.birth_date,
+)
+
+
 def find_person(session: Session, person_id: str) -> Person | None:
-    row = session.get(m.PersonRow, person_id)
-    return _person(row) if row is not None and row.active else None
+    """The active person of that id, with a plain select: every request asks it."""
+    row = session.execute(
+        select(*_PERSON_COLUMNS).where(m.PersonRow.id == person_id, m.PersonRow.active.is_(True))
+    ).first()
+    return _person(row) if row is not None else None
 
 
 def find_by_pid(session: Session, pid: str, municipality_id: str | None) -> list[Person]:

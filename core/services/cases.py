@@ -31,8 +31,8 @@ from core.errors import Conflict, InvalidInput, NotFound, RuleRefused
 from core.ids import new_id
 from core.services import mapping
 from core.services.inputs import check_observed_on, check_target_group, check_text, parse_choice
-from core.services.readable import readable_cases
 from core.services.relaylog import RelayLogService
+from core.services.search import CaseSearch, find_cases
 from core.services.state import CaseState
 from core.storage import models as m
 
@@ -158,49 +158,34 @@ class CaseService:
         self.work.authorize(action, case=state.facts())
         return state
 
-    def my_cases(self) -> list[Case]:
-        """Open cases the employee may see: stafettholder, own unit, or a unit taking part under consent.
-
-        Each case shown is audited as read; overdue evaluations first, then the nearest evaluation date.
-        """
-        return [item.case for item in self.overview()]
-
-    def overview(self) -> list[CaseOverview]:
-        """``my_cases`` with what a worklist shows of each: the child's name and the evaluations due."""
+    def overview(self, *, limit: int = 50, offset: int = 0) -> tuple[list[CaseOverview], int]:
+        """A page of the employee's open cases for the worklist (Mine saker), and how many there are:
+        overdue evaluations first, then the nearest evaluation date; each one shown audited as read."""
         work = self.work
-        candidates = work.session.scalars(
-            select(m.CaseRow)
-            .where(readable_cases(work.actor, work.now), m.CaseRow.status == CaseStatus.OPEN)
-            .order_by(m.CaseRow.opened_at, m.CaseRow.id)
-        ).all()
-        visible = [s for s in CaseState.many(work, candidates) if work.permits(Action.READ_CASE, s.facts())]
+        found, total = find_cases(
+            work, CaseSearch(status="open"), limit=limit, offset=offset, participants=True
+        )
         today = work.now.date()
-        due = {
-            case_id: (first, overdue)
-            for case_id, first, overdue in work.session.execute(
-                select(
-                    m.MeasureRow.case_id,
-                    func.min(m.MeasureRow.next_evaluation_date),
-                    func.count(m.MeasureRow.id).filter(m.MeasureRow.next_evaluation_date < today),
-                )
-                .where(m.MeasureRow.case_id.in_([s.id for s in visible]))
+        overdue = dict(
+            work.session.execute(
+                select(m.MeasureRow.case_id, func.count(m.MeasureRow.id))
+                .where(m.MeasureRow.case_id.in_([f.state.id for f in found]))
                 .where(m.MeasureRow.status == MeasureStatus.ACTIVE)
+                .where(m.MeasureRow.next_evaluation_date < today)
                 .group_by(m.MeasureRow.case_id)
-            )
-        }
-        items = [
+            ).all()
+        )
+        return [
             CaseOverview(
-                case=s.case,
-                child_name=f"{s.subject.given_name} {s.subject.family_name}",
-                next_evaluation=due.get(s.id, (None, 0))[0],
-                overdue=due.get(s.id, (None, 0))[1],
-                lapsed_unit_ids=tuple(s.lapsed_unit_ids()),
-                level_lacks_consent=s.level_lacks_consent(),
+                case=f.state.case,
+                child_name=f"{f.state.subject.given_name} {f.state.subject.family_name}",
+                next_evaluation=f.next_evaluation,
+                overdue=overdue.get(f.state.id, 0),
+                lapsed_unit_ids=tuple(f.state.lapsed_unit_ids()),
+                level_lacks_consent=f.state.level_lacks_consent(),
             )
-            for s in visible
-        ]
-        items.sort(key=lambda i: (i.next_evaluation or dt.date.max, i.case.opened_at))
-        return items
+            for f in found
+        ], total
 
     def concerns(self, case_id: str) -> list[Concern]:
         """Every undring and bekymring of the case, oldest first."""

@@ -6,6 +6,7 @@ A row's columns and its contract's fields share their names, so one converter co
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any, TypeVar
 
 import msgspec
@@ -51,8 +52,14 @@ S = TypeVar("S", bound=msgspec.Struct)
 
 def from_row(cls: type[S], row: object, **values: Any) -> S:
     """``cls`` with each field read from the row's attribute of that name, unless given in ``values``."""
-    fields = {f.name: getattr(row, f.name) for f in msgspec.structs.fields(cls) if f.name not in values}
+    fields = {name: getattr(row, name) for name in _field_names(cls) if name not in values}
     return cls(**fields, **values)
+
+
+@cache
+def _field_names(cls: type[msgspec.Struct]) -> tuple[str, ...]:
+    """Once per class: ``msgspec.structs.fields`` resolves the type hints on every call."""
+    return cls.__struct_fields__
 
 
 def case(row: m.CaseRow) -> Case:
@@ -104,7 +111,8 @@ def concern(row: m.ConcernRow) -> Concern:
     return from_row(Concern, row, kind=ConcernKind(row.kind))
 
 
-def log_entry(row: m.LogEntryRow, corrected_by: str | None = None) -> LogEntry:
+def log_entry(row: m.LogEntryRow | Any, corrected_by: str | None = None) -> LogEntry:
+    """From the ORM row or a plain result row of its columns (the log's fast read)."""
     kind = LogEntryKind(row.kind)
     return from_row(LogEntry, row, kind=kind, data=dict(row.data or {}), corrected_by=corrected_by)
 

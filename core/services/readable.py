@@ -6,6 +6,7 @@ on generated data that it selects exactly the cases ``decide`` allows; change bo
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists, false, or_, select
 from sqlalchemy.orm import aliased
@@ -15,8 +16,10 @@ from core.domain.policy import Actor, ActorKind
 from core.storage import models as m
 
 
-def consent_in_force(now: dt.datetime) -> ColumnElement[bool]:
-    """``Consent.is_in_force(now)`` in SQL: inside its period, every giver has given, not withdrawn."""
+def consent_in_force(now: Any, today: Any = None) -> ColumnElement[bool]:
+    """``Consent.is_in_force(now)`` in SQL: inside its period, every giver has given, not withdrawn.
+    ``now`` and ``today`` may be bound parameters, for a statement built once and run many times."""
+    today = now.date() if today is None else today
     unsigned = select(m.ConsentGiverRow.consent_id).where(
         m.ConsentGiverRow.consent_id == m.ConsentRow.id,
         or_(m.ConsentGiverRow.given_at.is_(None), m.ConsentGiverRow.given_at > now),
@@ -24,8 +27,8 @@ def consent_in_force(now: dt.datetime) -> ColumnElement[bool]:
     return and_(
         or_(m.ConsentRow.withdrawn_at.is_(None), m.ConsentRow.withdrawn_at > now),
         ~exists(unsigned),
-        m.ConsentRow.valid_from <= now.date(),
-        m.ConsentRow.valid_to >= now.date(),
+        m.ConsentRow.valid_from <= today,
+        m.ConsentRow.valid_to >= today,
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
 
 from contracts import CaseEvent, Level, LogEntry, LogEntryKind
 from core.domain.policy import Action
@@ -21,6 +22,17 @@ from core.storage import models as m
 
 if TYPE_CHECKING:
     from core.unit_of_work import UnitOfWork as Work
+
+
+_correction = aliased(m.LogEntryRow)
+NEWEST_CORRECTION = (  # of the entry in the enclosing select: an index lookup on ``corrects``
+    select(_correction.id)
+    .where(_correction.corrects == m.LogEntryRow.id)
+    .order_by(_correction.seq.desc())
+    .limit(1)
+    .correlate(m.LogEntryRow)
+    .scalar_subquery()
+)
 
 
 class RelayLogService:
@@ -159,10 +171,32 @@ class RelayLogService:
             data = {"measure_id": task.id, "title": task.title}
         return self.write(state, LogEntryKind.FAMILY_COMMENT, text=text, data=data)
 
-    def _entries(self, case_id: str, *, family_only: bool) -> list[LogEntry]:
-        stmt = select(m.LogEntryRow).where(m.LogEntryRow.case_id == case_id).order_by(m.LogEntryRow.seq)
+    def entries_page(
+        self, case_id: str, *, limit: int, offset: int, family_only: bool = False
+    ) -> tuple[list[LogEntry], int]:
+        """One page of the log in order, and how many entries it has: counted and sliced in SQL."""
+        state = CaseState(self.work, case_id)
+        action = Action.READ_FAMILY_VIEW if family_only else Action.READ_CASE
+        self.work.authorize(action, case=state.facts())
+        where = self._where(case_id, family_only)
+        total = self.work.session.scalar(select(func.count()).select_from(m.LogEntryRow).where(*where)) or 0
+        return self._entries(case_id, family_only=family_only, limit=limit, offset=offset), total
+
+    @staticmethod
+    def _where(case_id: str, family_only: bool) -> list[Any]:
+        where = [m.LogEntryRow.case_id == case_id]
         if family_only:
-            stmt = stmt.where(m.LogEntryRow.shared_with_family.is_(True))
-        rows = self.work.session.scalars(stmt).all()
-        newest_correction = {r.corrects: r.id for r in rows if r.corrects}
-        return [mapping.log_entry(r, newest_correction.get(r.id)) for r in rows]
+            where.append(m.LogEntryRow.shared_with_family.is_(True))
+        return where
+
+    def _entries(
+        self, case_id: str, *, family_only: bool, limit: int | None = None, offset: int = 0
+    ) -> list[LogEntry]:
+        stmt = (
+            select(*m.LogEntryRow.__table__.c, NEWEST_CORRECTION.label("corrected_by"))
+            .where(*self._where(case_id, family_only))
+            .order_by(m.LogEntryRow.seq)
+            .limit(limit)
+            .offset(offset)
+        )  # plain rows: a read needs no ORM identity or tracking
+        return [mapping.log_entry(r, r.corrected_by) for r in self.work.session.execute(stmt)]

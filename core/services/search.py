@@ -4,12 +4,13 @@ audited as read."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from sqlalchemy import exists, func, or_, select
 
-from contracts import Case, CaseStatus
+from contracts import Case, CaseStatus, MeasureStatus
 from core.domain.policy import Action
 from core.services.readable import readable_cases
 from core.services.state import CaseState
@@ -34,18 +35,39 @@ class CaseSearch:
     status: StatusFilter = "open"
 
 
+_ACTIVE = m.MeasureRow.status == str(MeasureStatus.ACTIVE)
+# Correlated to the case row: an index lookup per candidate case, whatever the size of the region.
+NEXT_EVALUATION = (
+    select(func.min(m.MeasureRow.next_evaluation_date))
+    .where(m.MeasureRow.case_id == m.CaseRow.id, _ACTIVE)
+    .correlate(m.CaseRow)
+    .scalar_subquery()
+)
+
+
+@dataclass(frozen=True)
+class Found:
+    """A case on the page, with the policy's facts loaded, and when its first evaluation is due."""
+
+    state: CaseState
+    next_evaluation: dt.date | None
+
+
 def search_cases(work: Work, search: CaseSearch, *, limit: int, offset: int) -> tuple[list[Case], int]:
     """One page of the matching cases the caller may read, and how many match in all."""
+    found, total = find_cases(work, search, limit=limit, offset=offset)
+    return [f.state.case for f in found], total
+
+
+def find_cases(
+    work: Work, search: CaseSearch, *, limit: int, offset: int, participants: bool = False
+) -> tuple[list[Found], int]:
+    """The page, overdue evaluations first, then the nearest evaluation, then the oldest case; each
+    case on it asked of the policy (and so audited as read). ``participants``: see ``CaseState.many``."""
     today = work.now.date()
-    due = (
-        select(m.MeasureRow.case_id, func.min(m.MeasureRow.next_evaluation_date).label("next_evaluation"))
-        .group_by(m.MeasureRow.case_id)
-        .subquery()
-    )
     stmt = (
-        select(m.CaseRow)
+        select(m.CaseRow, NEXT_EVALUATION.label("next_evaluation"))
         .join(m.PersonRow, m.PersonRow.id == m.CaseRow.subject_id)
-        .outerjoin(due, due.c.case_id == m.CaseRow.id)
         .where(readable_cases(work.actor, work.now))
     )
     if search.status != "all":
@@ -69,16 +91,15 @@ def search_cases(work: Work, search: CaseSearch, *, limit: int, offset: int) -> 
     if search.relay_holder_id:
         stmt = stmt.where(m.CaseRow.relay_holder_id == search.relay_holder_id)
     if search.overdue is not None:
-        late = due.c.next_evaluation < today
-        stmt = stmt.where(late if search.overdue else or_(due.c.next_evaluation.is_(None), ~late))
-    total = work.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rows = work.session.scalars(
-        stmt.order_by(
-            due.c.next_evaluation.is_(None), due.c.next_evaluation, m.CaseRow.opened_at, m.CaseRow.id
-        )
-        .limit(limit)
-        .offset(offset)
-    ).all()
+        late = NEXT_EVALUATION < today  # noqa: SIM300 (a SQL expression on the left)
+        stmt = stmt.where(late if search.overdue else or_(NEXT_EVALUATION.is_(None), ~late))
+    counted = stmt.with_only_columns(m.CaseRow.id).subquery()
+    total = work.session.scalar(select(func.count()).select_from(counted)) or 0
+    ordered = stmt.order_by(NEXT_EVALUATION.is_(None), NEXT_EVALUATION, m.CaseRow.opened_at, m.CaseRow.id)
+    rows = work.session.execute(ordered.limit(limit).offset(offset)).all()
+    states = CaseState.many(work, [r[0] for r in rows], participants=participants)
     return [
-        s.case for s in CaseState.many(work, list(rows)) if work.permits(Action.READ_CASE, s.facts())
+        Found(state, row.next_evaluation)
+        for state, row in zip(states, rows, strict=True)
+        if work.permits(Action.READ_CASE, state.facts())
     ], total

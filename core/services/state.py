@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
+from sqlalchemy import BindParameter, Date, bindparam, func, literal_column, select, union_all
 
 from contracts import (
     CaseSnapshot,
@@ -26,10 +27,23 @@ from core.domain.national_id import age_on
 from core.domain.policy import CaseFacts
 from core.errors import case_not_found
 from core.services import mapping
+from core.services.readable import consent_in_force
 from core.storage import models as m
+from core.storage.base import UTCDateTime
 
 if TYPE_CHECKING:
     from core.unit_of_work import UnitOfWork as Work
+
+
+@dataclass(frozen=True)
+class Relations:
+    """A case's relations that the policy judges by (``CaseFacts``)."""
+
+    participants: dict[str, ParticipationBasis]  # current participants: unit id -> basis
+    consented_units: frozenset[str]  # units a consent in force covers now
+    former_units: frozenset[str]
+    offered_to: frozenset[str]
+    guardian_ids: tuple[str, ...]  # of the subject, with parental responsibility
 
 
 class CaseState:
@@ -37,16 +51,21 @@ class CaseState:
 
     def __init__(self, work: Work, case_id: str, *, lock: bool = False) -> None:
         self.work = work
-        stmt = select(m.CaseRow).where(m.CaseRow.id == case_id)
-        row = work.session.scalar(stmt.with_for_update() if lock else stmt)
-        if row is None:
+        stmt = select(m.CaseRow, m.PersonRow).join(m.PersonRow, m.PersonRow.id == m.CaseRow.subject_id)
+        found = work.session.execute(
+            stmt.where(m.CaseRow.id == case_id).with_for_update(of=m.CaseRow)
+            if lock
+            else stmt.where(m.CaseRow.id == case_id)
+        ).first()
+        if found is None:
             raise case_not_found(case_id)
-        self.row = row
+        self.row, self.__dict__["subject"] = found
 
     @classmethod
-    def many(cls, work: Work, rows: Sequence[m.CaseRow]) -> list[CaseState]:
-        """Read-only states of many cases with what the policy needs loaded in a few queries in all,
-        not a few per case (a list of cases asks the policy about each one)."""
+    def many(cls, work: Work, rows: Sequence[m.CaseRow], *, participants: bool = False) -> list[CaseState]:
+        """Read-only states of many cases with what the policy needs loaded in two queries in all, not
+        a few per case (a list asks the policy about each one); ``participants``: also the services
+        taking part and the consents (a worklist shows their status)."""
         states = []
         for row in rows:
             state = cls.__new__(cls)
@@ -54,32 +73,45 @@ class CaseState:
             states.append(state)
         ids = [r.id for r in rows]
         subject_ids = list({r.subject_id for r in rows})
-        work.session.scalars(select(m.PersonRow).where(m.PersonRow.id.in_(subject_ids))).all()  # identity map
-        guardians = _group(
-            work.session.execute(
-                select(m.GuardianshipRow.child_id, m.GuardianshipRow.guardian_id)
-                .where(m.GuardianshipRow.child_id.in_(subject_ids))
-                .where(m.GuardianshipRow.parental_responsibility.is_(True))
-                .order_by(m.GuardianshipRow.guardian_id)
-            )
-        )
-        participants: dict[str, list[m.ParticipantRow]] = {}
-        for p in work.session.scalars(
-            select(m.ParticipantRow)
-            .where(m.ParticipantRow.case_id.in_(ids), m.ParticipantRow.removed_at.is_(None))
-            .order_by(m.ParticipantRow.added_at)
-        ):
-            participants.setdefault(p.case_id, []).append(p)
-        consents = load_consents_of(work, ids)
-        former = _group(work.session.execute(_former_units(ids)))
-        offered = _group(work.session.execute(_offered_to(ids)))
+        subjects = {
+            p.id: p for p in work.session.scalars(select(m.PersonRow).where(m.PersonRow.id.in_(subject_ids)))
+        }
+        relations = _load_relations(work, ids, subject_ids)
+        rows_of: dict[str, list[m.ParticipantRow]] = {}
+        consents: dict[str, list[Consent]] = {}
+        if participants:
+            for p in work.session.scalars(
+                select(m.ParticipantRow)
+                .where(m.ParticipantRow.case_id.in_(ids), m.ParticipantRow.removed_at.is_(None))
+                .order_by(m.ParticipantRow.added_at)
+            ):
+                rows_of.setdefault(p.case_id, []).append(p)
+            consents = load_consents_of(work, ids)
         for state in states:
-            state.__dict__["guardian_ids"] = tuple(guardians.get(state.row.subject_id, []))
-            state.__dict__["participant_rows"] = participants.get(state.id, [])
-            state.__dict__["consents"] = consents.get(state.id, [])
-            state.__dict__["former_units"] = frozenset(former.get(state.id, []))
-            state.__dict__["offered_to"] = frozenset(offered.get(state.id, []))
+            state.__dict__["subject"] = subjects[state.row.subject_id]
+            state._keep_relations(relations.get(state.id, {}), relations.get(state.row.subject_id, {}))
+            if participants:
+                state.__dict__["participant_rows"] = rows_of.get(state.id, [])
+                state.__dict__["consents"] = consents.get(state.id, [])
         return states
+
+    def _keep_relations(self, of_case: dict[str, list[tuple[str, str]]], of_subject: dict) -> None:
+        """Cache what ``_load_relations`` found for this case and its subject."""
+        self.__dict__["relations"] = Relations(
+            participants={k: ParticipationBasis(v) for k, v in of_case.get("participant", [])},
+            consented_units=frozenset(k for k, _ in of_case.get("consented", [])),
+            former_units=frozenset(k for k, _ in of_case.get("former", [])),
+            offered_to=frozenset(k for k, _ in of_case.get("offered", [])),
+            guardian_ids=tuple(sorted(k for k, _ in of_subject.get("guardian", []))),
+        )
+
+    @property
+    def relations(self) -> Relations:
+        """Participants, consented units, former units, pending hand-overs, guardians: one query."""
+        if "relations" not in self.__dict__:
+            found = _load_relations(self.work, [self.id], [self.row.subject_id])
+            self._keep_relations(found.get(self.id, {}), found.get(self.row.subject_id, {}))
+        return self.__dict__["relations"]
 
     @property
     def id(self) -> str:
@@ -98,16 +130,10 @@ class CaseState:
         birth = self.subject.birth_date
         return age_on(birth, self.work.now.date()) if birth else None
 
-    @cached_property
+    @property
     def guardian_ids(self) -> tuple[str, ...]:
         """Guardians with parental responsibility: the ones who consent and see the family view."""
-        rows = self.work.session.scalars(
-            select(m.GuardianshipRow.guardian_id)
-            .where(m.GuardianshipRow.child_id == self.row.subject_id)
-            .where(m.GuardianshipRow.parental_responsibility.is_(True))
-            .order_by(m.GuardianshipRow.guardian_id)
-        )
-        return tuple(rows)
+        return self.relations.guardian_ids
 
     def subject_facts(self) -> SubjectFacts:
         return SubjectFacts(
@@ -167,13 +193,13 @@ class CaseState:
         )
         return [mapping.meeting(r, units.get(r.id, [])) for r in rows]
 
-    @cached_property
+    @property
     def former_units(self) -> frozenset[str]:
-        return frozenset(u for _, u in self.work.session.execute(_former_units([self.row.id])))
+        return self.relations.former_units
 
-    @cached_property
+    @property
     def offered_to(self) -> frozenset[str]:
-        return frozenset(p for _, p in self.work.session.execute(_offered_to([self.row.id])))
+        return self.relations.offered_to
 
     def family_ids(self) -> frozenset[str]:
         """Who sees the family's view: guardians with responsibility, and the subject when old enough."""
@@ -186,6 +212,8 @@ class CaseState:
         return frozenset(ids)
 
     def facts(self) -> CaseFacts:
+        """What the policy needs (it asks on every request): the case row and ``relations``."""
+        relations = self.relations
         return CaseFacts(
             case_id=self.row.id,
             municipality_id=self.row.municipality_id,
@@ -193,24 +221,16 @@ class CaseState:
             owner_unit_id=self.row.owner_unit_id,
             status=self.case.status,
             relay_holder_id=self.row.relay_holder_id,
-            participants={p.unit_id: ParticipationBasis(p.basis) for p in self.participant_rows},
-            consented_units=self.consented_units(),
+            participants=relations.participants,
+            consented_units=relations.consented_units,
             family_ids=self.family_ids(),
-            former_units=self.former_units,
-            offered_to=self.offered_to,
+            former_units=relations.former_units,
+            offered_to=relations.offered_to,
         )
 
     def refresh(self) -> None:
         """Forget cached relations after a write inside the same unit of work."""
-        names = (
-            "case",
-            "participant_rows",
-            "participants",
-            "consents",
-            "meetings",
-            "former_units",
-            "offered_to",
-        )
+        names = ("case", "relations", "participant_rows", "participants", "consents", "meetings")
         for name in names:
             self.__dict__.pop(name, None)
 
@@ -295,18 +315,51 @@ def load_consents_of(work: Work, case_ids: list[str]) -> dict[str, list[Consent]
     return out
 
 
-def _former_units(case_ids: list[str]):
-    """(case id, unit id) of units that took part and were removed: they still know the case exists."""
-    return select(m.ParticipantRow.case_id, m.ParticipantRow.unit_id).where(
-        m.ParticipantRow.case_id.in_(case_ids), m.ParticipantRow.removed_at.is_not(None)
+def _tagged(owner, tag: str, key, value=None):
+    return select(
+        owner.label("owner"),
+        literal_column(f"'{tag}'").label("tag"),
+        key.label("key"),
+        (value if value is not None else literal_column("''")).label("value"),
     )
 
 
-def _offered_to(case_ids: list[str]):
-    """(case id, person id) of employees offered the baton and not yet answering."""
-    return select(m.HandoverRow.case_id, m.HandoverRow.to_id).where(
-        m.HandoverRow.case_id.in_(case_ids), m.HandoverRow.status == HandoverStatus.PENDING
+def _relations_query():
+    """Built once: the policy asks on every request, and building the statement costs more than
+    running it. Bound: ``case_ids``, ``subject_ids`` (lists), ``now``, ``today``."""
+    p, h, g = m.ParticipantRow, m.HandoverRow, m.GuardianshipRow
+    cases: BindParameter[list[str]] = bindparam("case_ids", expanding=True)
+    now, today = bindparam("now", type_=UTCDateTime()), bindparam("today", type_=Date())
+    return union_all(
+        _tagged(p.case_id, "participant", p.unit_id, p.basis).where(
+            p.case_id.in_(cases), p.removed_at.is_(None)
+        ),
+        _tagged(p.case_id, "former", p.unit_id).where(p.case_id.in_(cases), p.removed_at.is_not(None)),
+        _tagged(h.case_id, "offered", h.to_id).where(
+            h.case_id.in_(cases), h.status == HandoverStatus.PENDING
+        ),
+        _tagged(m.ConsentRow.case_id, "consented", m.ConsentUnitRow.unit_id)
+        .join(m.ConsentRow, m.ConsentRow.id == m.ConsentUnitRow.consent_id)
+        .where(m.ConsentRow.case_id.in_(cases), consent_in_force(now, today)),
+        _tagged(g.child_id, "guardian", g.guardian_id).where(
+            g.child_id.in_(bindparam("subject_ids", expanding=True)), g.parental_responsibility.is_(True)
+        ),
     )
+
+
+_RELATIONS = _relations_query()
+
+
+def _load_relations(work: Work, case_ids: list[str], subject_ids: list[str]):
+    """{case or subject id: {tag: [(key, value)]}} of every relation ``CaseFacts`` names, for many
+    cases in one round trip: participants, former units, pending hand-overs, consented units (by case)
+    and guardians with parental responsibility (by subject)."""
+    params = {"case_ids": case_ids, "subject_ids": subject_ids, "now": work.now, "today": work.now.date()}
+    found = work.session.execute(_RELATIONS, params)
+    out: dict[str, dict[str, list[tuple[str, str]]]] = {}
+    for owner, tag, key, value in found:
+        out.setdefault(owner, {}).setdefault(tag, []).append((key, value))
+    return out
 
 
 def _group(pairs) -> dict[str, list[str]]:

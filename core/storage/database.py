@@ -79,9 +79,13 @@ class Database:
     def __init__(self, url: str, *, echo: bool = False) -> None:
         self.url = normalize_url(url)
         self.dialect = sa.make_url(self.url).get_backend_name()
+        read_engine: sa.Engine | None = None
         if self.dialect == "sqlite":
             self.engine = sa.create_engine(self.url, echo=echo)
             _configure_sqlite(self.engine, file_backed=_is_file(self.url))
+            if _is_file(self.url):  # an in-memory database exists once, on the writers' engine
+                read_engine = sa.create_engine(self.url, echo=echo)
+                _configure_sqlite_reader(read_engine)
         else:
             # a lock not granted within LOCK_WAIT gives up (55P03) instead of queueing for ever: the
             # request is rolled back whole and answered 503 "try again", like SQLite's busy_timeout
@@ -91,13 +95,19 @@ class Database:
                 pool_pre_ping=True,
                 connect_args={"options": f"-c lock_timeout={LOCK_WAIT_MS}"},
             )
+            read_engine = sa.create_engine(  # every transaction read-only, with no SET per transaction
+                self.url,
+                echo=echo,
+                pool_pre_ping=True,
+                connect_args={
+                    "options": f"-c lock_timeout={LOCK_WAIT_MS} -c default_transaction_read_only=on"
+                },
+            )
         self._sessions = orm.sessionmaker(self.engine, expire_on_commit=False)
-        read_options: dict = {"stafett_read_only": True}
-        if self.dialect == "postgresql":
-            read_options["postgresql_readonly"] = True  # SET TRANSACTION READ ONLY
-        self._readers = orm.sessionmaker(
-            self.engine.execution_options(**read_options), expire_on_commit=False
-        )
+        # Reads get their own connections, read-only from the start (``query_only`` on SQLite): a read
+        # costs its queries and nothing more per transaction.
+        self._read_engine = read_engine or self.engine.execution_options(stafett_read_only=True)
+        self._readers = orm.sessionmaker(self._read_engine, expire_on_commit=False)
 
     def session(self) -> orm.Session:
         return self._sessions()
@@ -156,6 +166,8 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self._read_engine is not self.engine:
+            self._read_engine.dispose()
 
     def __repr__(self) -> str:
         return f"Database({self.engine.url!r})"
@@ -166,6 +178,24 @@ def _is_file(url: str) -> bool:
     if not database:
         return False
     return database != ":memory:" and not database.startswith("file::memory:")
+
+
+def _configure_sqlite_reader(engine: sa.Engine) -> None:
+    """Connections that only read: ``query_only`` from the start, and a deferred BEGIN (no write lock)."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        try:
+            for pragma in ("journal_mode=WAL", *_SQLITE_PRAGMAS, "query_only=ON"):
+                cursor.execute(f"PRAGMA {pragma}")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: sa.Connection) -> None:
+        connection.exec_driver_sql("BEGIN")
 
 
 def _configure_sqlite(engine: sa.Engine, *, file_backed: bool) -> None:

@@ -7,16 +7,19 @@ before anything is read or written.
 
 from __future__ import annotations
 
+import functools
 import secrets
 from pathlib import Path
 from typing import Any
 
+import msgspec
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from litestar import Request, Response
 from litestar.datastructures import Cookie
+from markupsafe import Markup
 
 from core.domain.policy import Actor, ActorKind
-from core.web import labels
+from core.web import forms, labels
 
 TEMPLATES = Path(__file__).parent / "templates"
 CSRF_COOKIE = "stafett_csrf"
@@ -48,6 +51,23 @@ env.globals.update(
     MEETING_KINDS=labels.MEETING_KINDS,
     CSRF_FIELD=CSRF_FIELD,
 )
+
+
+@functools.lru_cache(maxsize=512)
+def _blank_fields(tool_id: str, schema_json: bytes, prefix: str) -> Markup:
+    """A tool's empty form fields, rendered once per process and schema: a case page shows every tool
+    of every step of its guide, and rendering the fields is most of the page's cost."""
+    macros = env.get_template("_macros.html").make_module({"error": None, "values": {}})
+    fields = forms.fields(msgspec.json.decode(schema_json), {}, f"{prefix}-{tool_id}")
+    field = getattr(macros, "schema_field")  # noqa: B009 (a macro, unknown to the type checker)
+    return Markup("".join(str(field(f)) for f in fields))
+
+
+def blank_fields(tool: Any, prefix: str) -> Markup:
+    return _blank_fields(tool.id, msgspec.json.encode(tool.form_schema), prefix)
+
+
+env.globals["blank_fields"] = blank_fields
 
 
 def actor(request: Request) -> Actor | None:

@@ -14,7 +14,6 @@ from typing import Any
 from contracts import (
     Case,
     Consent,
-    Handover,
     HandoverStatus,
     LogEntry,
     LogEntryKind,
@@ -28,7 +27,6 @@ from core.domain.policy import Action
 from core.errors import NotFound
 from core.platform import Work
 from core.services import family_view
-from core.services.cases import CaseOverview
 from core.services.record import RecordService
 from core.web import forms, labels
 
@@ -48,10 +46,21 @@ def measure_views(measures: list[Measure], today: dt.date) -> list[MeasureView]:
     return out
 
 
-def my_cases(w: Work) -> tuple[list[CaseOverview], list[Handover]]:
-    """Mine saker: cases with overdue evaluations first, then by the next evaluation date."""
-    rows = sorted(w.cases.overview(), key=lambda r: (not r.overdue, r.next_evaluation or dt.date.max))
-    return rows, w.relay_holder.pending_for_me()
+WORKLIST_PAGE = 50  # cases per page of Mine saker
+
+
+def my_cases(w: Work, page: int) -> dict[str, Any]:
+    """Mine saker, one page (from 1): cases with overdue evaluations first, then by the next evaluation
+    date, as the database orders them; and the hand-overs waiting for my answer."""
+    rows, total = w.cases.overview(limit=WORKLIST_PAGE, offset=(page - 1) * WORKLIST_PAGE)
+    pages = max(1, -(-total // WORKLIST_PAGE))
+    return {
+        "rows": rows,
+        "total": total,
+        "page": page,
+        "pages": pages,
+        "handovers": w.relay_holder.pending_for_me(),
+    }
 
 
 def form_summary(tool: ToolDefinition | None, data: dict[str, Any]) -> list[tuple[str, str]]:
