@@ -28,7 +28,7 @@ def factory() -> Litestar:
     """One worker's app, from STAFETT_BENCH_DATABASE_URL, STAFETT_BENCH_CONFIG and STAFETT_BENCH_URL."""
     path = os.environ.get("STAFETT_BENCH_CONFIG")
     config = load_config(Path(path)) if path else default_config()
-    platform = Platform.open(config, database_url=os.environ["STAFETT_BENCH_DATABASE_URL"])
+    platform = Platform.open(config, database_url=os.environ["STAFETT_BENCH_DATABASE_URL"], upgrade=False)
     app = create_app(platform, public_url=os.environ["STAFETT_BENCH_URL"])
     app.register(hello)
     return app

@@ -6,6 +6,8 @@ Keycloak, by config): its middleware sets ``request.user`` to a ``core.domain.po
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 from litestar import Litestar, Request, Response, get
@@ -21,10 +23,13 @@ from sqlalchemy import text
 from core.api import EXCEPTION_HANDLERS, api_router
 from core.api.problems import problem_spec
 from core.auth import AuthComponents, components
+from core.config import default_config, load_config
 from core.platform import Platform
 from core.web import home_page, web_router
 
 VERSION = "0.1.0"
+CONFIG_ENV = "STAFETT_CONFIG"  # the config file a worker process loads (unset: the demo municipality)
+APP_FACTORY = "core.app:app_from_environment"
 
 
 @get(
@@ -112,3 +117,17 @@ def create_app(
         state=State({"platform": platform}),
         on_shutdown=[lambda: platform.close()],
     )
+
+
+def app_from_environment() -> Litestar:
+    """The app of one worker process of ``stafett serve --workers N``, each of which calls this.
+
+    Its settings come from the environment the serving command sets for its workers:
+    ``STAFETT_CONFIG`` (the config file), ``STAFETT_DATABASE_URL`` and ``STAFETT_PUBLIC_URL``. The
+    command has migrated the database before the workers start, so a worker does not; the app keeps no
+    state between requests that another worker could contradict (who a person is, their units and
+    consents are read afresh for every request), so N of them serve one database.
+    """
+    path = os.environ.get(CONFIG_ENV)
+    config = load_config(Path(path)) if path else default_config()
+    return create_app(Platform.open(config, upgrade=False))

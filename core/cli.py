@@ -77,26 +77,53 @@ def main() -> None:
 @config_option
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
+@click.option(
+    "--workers",
+    type=click.IntRange(1),
+    default=1,
+    show_default=True,
+    help="Processes serving the database (one per CPU core); each is restarted if it dies.",
+)
 @click.option("--no-demo", is_flag=True, help="Do not seed fictional demo data on an empty demo database.")
 @reported
-def serve(config_path: Path | None, host: str, port: int, no_demo: bool) -> None:
-    """Start the web server. Without --config: SQLite in this folder, the demo municipality, demo data."""
+def serve(config_path: Path | None, host: str, port: int, workers: int, no_demo: bool) -> None:
+    """Start the web server. Without --config: SQLite in this folder, the demo municipality, demo data.
+
+    The database is migrated (and the demo seeded) here, once; then uvicorn starts the workers, each
+    building the app from the environment set below (``core.app.app_from_environment``).
+    """
     import uvicorn
 
-    from core.app import create_app
+    from core.app import APP_FACTORY, CONFIG_ENV
+    from core.auth.settings import PUBLIC_URL_ENV
+    from core.config import DATABASE_URL_ENV
     from core.seed import is_seeded, seed
 
     platform = open_platform(config_path)
-    if config_path is None and not no_demo and not is_seeded(platform, platform.config.municipalities[0].id):
-        report = seed(platform)
-        click.echo(
-            f"Demodata: {report.children} fiktive barn, {report.cases} saker, {report.employees} ansatte."
-        )
-    click.echo(f"Stafett kjører på http://{host}:{port}/ ({platform.config.name}); Ctrl+C for å stoppe.")
-    # Behind a proxy the operator sets [auth] public_url or STAFETT_PUBLIC_URL; otherwise it is this socket.
-    configured = os.environ.get("STAFETT_PUBLIC_URL") or platform.config.auth.public_url
-    public_url = None if configured else f"http://{host}:{port}"
-    uvicorn.run(create_app(platform, public_url=public_url), host=host, port=port, log_level="info")
+    try:
+        if (
+            config_path is None
+            and not no_demo
+            and not is_seeded(platform, platform.config.municipalities[0].id)
+        ):
+            report = seed(platform)
+            click.echo(
+                f"Demodata: {report.children} fiktive barn, {report.cases} saker, {report.employees} ansatte."
+            )
+        database_url = platform.database.url
+        # Behind a proxy the operator sets [auth] public_url or STAFETT_PUBLIC_URL; otherwise it is this
+        # socket. Every worker must agree on it: it is the issuer of the local realm's tokens.
+        if not (os.environ.get(PUBLIC_URL_ENV) or platform.config.auth.public_url):
+            os.environ[PUBLIC_URL_ENV] = f"http://{host}:{port}"
+        name = platform.config.name
+    finally:
+        platform.close()
+    if config_path is not None:
+        os.environ[CONFIG_ENV] = str(config_path.resolve())
+    os.environ[DATABASE_URL_ENV] = database_url
+    processes = f"{workers} prosesser" if workers > 1 else "én prosess"
+    click.echo(f"Stafett kjører på http://{host}:{port}/ ({name}, {processes}); Ctrl+C for å stoppe.")
+    uvicorn.run(APP_FACTORY, factory=True, host=host, port=port, workers=workers, log_level="info")
 
 
 @main.group()

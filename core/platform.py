@@ -70,6 +70,7 @@ class Platform:
     def sync_config(self) -> None:
         """Make the database's municipalities and units match the config (units are never deleted)."""
         with self.database.session() as session, session.begin():
+            self.database.one_at_a_time(session)
             for mconf in self.config.municipalities:
                 row = session.get(MunicipalityRow, mconf.id) or MunicipalityRow(id=mconf.id)
                 row.name, row.region = mconf.name, mconf.region

@@ -60,8 +60,11 @@ def test_sqlite_pragmas(sqlite_db: Database) -> None:
         pragma = connection.exec_driver_sql
         assert pragma("PRAGMA journal_mode").scalar() == "wal"
         assert pragma("PRAGMA foreign_keys").scalar() == 1
-        assert pragma("PRAGMA busy_timeout").scalar() == 5000
-        assert pragma("PRAGMA synchronous").scalar() == 1  # NORMAL
+        assert pragma("PRAGMA busy_timeout").scalar() == 0  # a writer waits in _begin_immediate instead
+        assert pragma("PRAGMA synchronous").scalar() == 2  # FULL: a commit is on disk before it is answered
+    with sqlite_db.reader() as session:  # a reader's own connection: it cannot write
+        assert session.execute(sa.text("PRAGMA query_only")).scalar() == 1
+        assert session.execute(sa.text("PRAGMA busy_timeout")).scalar() == 5000
 
 
 def test_foreign_keys_enforced(database: Database) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+import time
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -22,7 +23,9 @@ from sqlalchemy import event, orm
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 LOCK_WAIT_MS = 5000  # how long a transaction waits for a lock (SQLite's write lock, a PostgreSQL row)
-_SQLITE_PRAGMAS = ("foreign_keys=ON", f"busy_timeout={LOCK_WAIT_MS}", "synchronous=NORMAL")
+# synchronous=FULL: the WAL is flushed to disk at every commit, so an answered write (and a read's audit
+# event) survives a power cut too; under NORMAL it survives a killed process but not a crash of the OS.
+_SQLITE_PRAGMAS = ("foreign_keys=ON", f"busy_timeout={LOCK_WAIT_MS}", "synchronous=FULL")
 
 
 # Connections kept per engine: about as many as the server's worker threads use at once, so a busy
@@ -30,6 +33,7 @@ _SQLITE_PRAGMAS = ("foreign_keys=ON", f"busy_timeout={LOCK_WAIT_MS}", "synchrono
 # fewer idle, for its connection limit is shared by every process of the deployment.
 POOL: dict[str, int] = {"pool_size": 20, "max_overflow": 20}
 PG_POOL: dict[str, int] = {"pool_size": 8, "max_overflow": 24}
+STARTUP_LOCK = 0x5354414645545401  # PostgreSQL advisory lock key of migration and config sync ("STAFET")
 _BUSY_SQLSTATES = {"40001", "40P01", "55P03"}  # serialization failure, deadlock, lock not available
 
 
@@ -122,11 +126,23 @@ class Database:
         database (``query_only`` on SQLite, a read-only transaction on PostgreSQL)."""
         return self._readers()
 
+    def one_at_a_time(self, connection: sa.Connection | orm.Session) -> None:
+        """Make this transaction the only one of its kind in the deployment until it ends: processes
+        started together on one database migrate it and store the config's municipalities in turn, and
+        the later ones find the work done instead of failing on each other's tables and rows. PostgreSQL:
+        a transaction-level advisory lock, waited for as long as it takes; SQLite: ``BEGIN IMMEDIATE``
+        already holds the database's one write lock."""
+        if self.dialect == "postgresql":
+            connection.execute(sa.text("SET LOCAL lock_timeout = 0"))
+            connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": STARTUP_LOCK})
+            connection.execute(sa.text(f"SET LOCAL lock_timeout = {LOCK_WAIT_MS}"))
+
     def upgrade(self, revision: str = "heads") -> None:
         """Migrate in one transaction on this engine (SQLite and PostgreSQL both do DDL in transactions)."""
         with self.engine.connect() as connection:
             if self.dialect != "sqlite":
                 with connection.begin():
+                    self.one_at_a_time(connection)
                     command.upgrade(alembic_config(connection), revision)
                 return
             # Batch migrations rebuild tables by copy-drop-rename; with foreign keys on, dropping a
@@ -202,6 +218,8 @@ def _configure_sqlite(engine: sa.Engine, *, file_backed: bool) -> None:
                 cursor.execute("PRAGMA journal_mode=WAL")
             for pragma in _SQLITE_PRAGMAS:
                 cursor.execute(f"PRAGMA {pragma}")
+            if file_backed:  # a writer waits for the write lock in ``_begin_immediate``, not in SQLite
+                cursor.execute("PRAGMA busy_timeout=0")
         finally:
             cursor.close()
 
@@ -220,13 +238,14 @@ def _configure_sqlite(engine: sa.Engine, *, file_backed: bool) -> None:
             connection.info["stafett_reader"] = True
             connection.exec_driver_sql("BEGIN")
             return
+        deadline = time.monotonic() + LOCK_WAIT_MS / 1000
         if not writers.acquire(timeout=LOCK_WAIT_MS / 1000):
-            raise sa.exc.OperationalError(
-                "BEGIN IMMEDIATE", None, sqlite3.OperationalError("database is locked")
-            )
+            raise _locked()
         connection.info["stafett_writer"] = True
+        raw = connection.connection.driver_connection
+        assert raw is not None  # an open connection always has its driver's
         try:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            _begin_immediate(raw, deadline)
         except BaseException:
             _release(connection.info)
             raise
@@ -245,3 +264,31 @@ def _configure_sqlite(engine: sa.Engine, *, file_backed: bool) -> None:
     @event.listens_for(engine, "checkin")
     def _on_checkin(_dbapi_connection, record) -> None:  # a connection returned mid-transaction
         _release(record.info)
+
+
+WRITE_LOCK_POLL = 0.001  # seconds between tries for SQLite's write lock while another process holds it
+
+
+def _locked() -> sa.exc.OperationalError:
+    return sa.exc.OperationalError("BEGIN IMMEDIATE", None, sqlite3.OperationalError("database is locked"))
+
+
+def _begin_immediate(raw: sqlite3.Connection, deadline: float) -> None:
+    """Take SQLite's write lock, waiting for other processes' writers until ``deadline``.
+
+    We try every millisecond instead of leaving the wait to SQLite's busy handler: that one backs
+    off to 100 ms between tries, so the writer that has waited longest tries least often, and with
+    several processes writing, fresh writers kept overtaking it until it timed out (a 503). Each
+    process has one writer trying at a time (the others queue on its lock), so whichever process
+    tries first after a commit wins, and no writer's chance shrinks with its wait.
+    """
+    while True:  # the writers' connections have busy_timeout=0: a try answers at once
+        try:
+            raw.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            if time.monotonic() >= deadline:
+                raise _locked() from None
+        time.sleep(WRITE_LOCK_POLL)
