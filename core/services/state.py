@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import BindParameter, Date, bindparam, func, literal_column, select, union_all
 
@@ -35,6 +36,25 @@ if TYPE_CHECKING:
     from core.unit_of_work import UnitOfWork as Work
 
 
+class _Plain(SimpleNamespace):
+    """A row's columns as attributes, read-only by convention: what a read needs of a case or person."""
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        super().__init__(**values)
+
+
+_CASE_COLUMNS = [c.name for c in m.CaseRow.__table__.c]
+_PERSON_COLUMNS = [c.name for c in m.PersonRow.__table__.c]
+_READ_CASE = (
+    select(
+        *(c.label(f"case_{c.name}") for c in m.CaseRow.__table__.c),
+        *(c.label(f"subject_{c.name}") for c in m.PersonRow.__table__.c),
+    )
+    .join_from(m.CaseRow, m.PersonRow, m.PersonRow.id == m.CaseRow.subject_id)
+    .where(m.CaseRow.id == bindparam("case_id"))
+)
+
+
 @dataclass(frozen=True)
 class Relations:
     """A case's relations that the policy judges by (``CaseFacts``)."""
@@ -51,6 +71,15 @@ class CaseState:
 
     def __init__(self, work: Work, case_id: str, *, lock: bool = False) -> None:
         self.work = work
+        if work.read_only and not lock:  # a read: plain rows, no ORM identity or change tracking
+            found = work.session.execute(_READ_CASE, {"case_id": case_id}).first()
+            if found is None:
+                raise case_not_found(case_id)
+            values = found._mapping
+            # stand-ins with the rows' attributes: a read only reads them
+            self.row = cast(m.CaseRow, _Plain({c: values[f"case_{c}"] for c in _CASE_COLUMNS}))
+            self.__dict__["subject"] = _Plain({c: values[f"subject_{c}"] for c in _PERSON_COLUMNS})
+            return
         stmt = select(m.CaseRow, m.PersonRow).join(m.PersonRow, m.PersonRow.id == m.CaseRow.subject_id)
         found = work.session.execute(
             stmt.where(m.CaseRow.id == case_id).with_for_update(of=m.CaseRow)
