@@ -16,7 +16,7 @@ import msgspec
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from litestar import Request, Response
 from litestar.datastructures import Cookie
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from core.domain.policy import Actor, ActorKind
 from core.web import forms, labels
@@ -67,7 +67,22 @@ def blank_fields(tool: Any, prefix: str) -> Markup:
     return _blank_fields(tool.id, msgspec.json.encode(tool.form_schema), prefix)
 
 
-env.globals["blank_fields"] = blank_fields
+_ID = "\x00id\x00"  # where a blank field's id goes; no id contains it
+
+
+@functools.lru_cache(maxsize=256)
+def _blank_field(macro: str, name: str, label: str, options: tuple[tuple[str, Any], ...]) -> str:
+    macros = env.get_template("_macros.html").make_module({"error": None, "values": {}})
+    return str(getattr(macros, macro)(_ID, name, label, {}, **dict(options)))
+
+
+def blank_field(macro: str, id: str, name: str, label: str, **options: Any) -> Markup:
+    """``ui.<macro>(id, name, label, {}, **options)``, rendered once per process and shape, then given
+    its id: the case page repeats the same empty correction fields under every entry of the log."""
+    return Markup(_blank_field(macro, name, label, tuple(sorted(options.items()))).replace(_ID, escape(id)))
+
+
+env.globals.update(blank_fields=blank_fields, blank_field=blank_field)
 
 
 def actor(request: Request) -> Actor | None:
