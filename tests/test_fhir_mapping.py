@@ -144,10 +144,10 @@ def test_health_unit_without_consent_gets_no_share(world: World) -> None:
     from core.services.state import CaseState
 
     with world.system() as w:
-        facts = CaseState(w, case.id).facts()
+        facts = CaseState(w.uow, case.id).facts()
         system = Actor.system(MUNICIPALITY)
         assert not decide(system, Action.SHARE_CASE, municipality_id=MUNICIPALITY, case=facts, unit_id=HEALTH)
     world.consent(case.id, [HEALTH], area="health")
     with world.system() as w:
-        facts = CaseState(w, case.id).facts()
+        facts = CaseState(w.uow, case.id).facts()
         assert decide(system, Action.SHARE_CASE, municipality_id=MUNICIPALITY, case=facts, unit_id=HEALTH)

@@ -132,8 +132,8 @@ def test_readable_cases_is_exactly_what_decide_allows(world: World, specs: list[
             case_id
             for case_id in ids
             if decide(
-                actor, Action.READ_CASE, municipality_id=MUNICIPALITY, case=CaseState(w, case_id).facts()
+                actor, Action.READ_CASE, municipality_id=MUNICIPALITY, case=CaseState(w.uow, case_id).facts()
             )
         }
-        facts = {case_id: CaseState(w, case_id).facts() for case_id in ids}
+        facts = {case_id: CaseState(w.uow, case_id).facts() for case_id in ids}
     assert selected & ids == allowed, (specs, who, facts)
