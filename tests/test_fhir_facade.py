@@ -6,6 +6,7 @@ Medplum's FHIR server (tests/fhir_peer), whose validateResource accepts it.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 
 import httpx
@@ -242,3 +243,59 @@ def test_an_independent_validator_accepts_what_the_facade_returns(
                     assert answer.status_code == 201, (path, answer.text)
     finally:
         peer.stop()
+
+
+class Lines(logging.Handler):
+    """Every log line, formatted as a handler would write it."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(self.format(record))
+
+
+@pytest.fixture
+def log_lines() -> Iterator[list[str]]:
+    """Lines of the root, uvicorn's (its access log at INFO) and Stafett's loggers while the test runs."""
+    handler = Lines()
+    loggers = [logging.getLogger(n) for n in ("", "uvicorn", "uvicorn.access", "uvicorn.error", "stafett")]
+    levels = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.addHandler(handler)
+    logging.getLogger("uvicorn.access").setLevel(logging.INFO)
+    try:
+        yield handler.lines
+    finally:
+        for lg, level in zip(loggers, levels, strict=True):
+            lg.removeHandler(handler)
+            lg.setLevel(level)
+
+
+def test_post_search_takes_the_fodselsnummer_in_the_body_and_no_log_line_has_it_or_the_token(
+    world: World, http: httpx.Client, base: str, log_lines: list[str]
+) -> None:
+    busy_case(world)
+    number = fnr(world, world.child)
+    token = issue_token(world.platform, world.teacher, public_url=base)
+    headers = {"Authorization": f"Bearer {token}"}
+    form = {"identifier": f"{mapping.FNR}|{number}", "_count": "5"}
+    posted = ok(http.post("Patient/_search", data=form, headers=headers))
+    assert ids(posted) == [world.child]
+    guardians = ok(
+        http.post("RelatedPerson/_search", data={"patient": f"Patient/{world.child}"}, headers=headers)
+    )
+    [kari] = [e["resource"] for e in guardians["entry"] if e["resource"]["name"][0]["given"] == ["Kari"]]
+    assert len(kari["id"]) <= 64
+    assert ok(http.get(f"RelatedPerson/{kari['id']}", headers=headers))["id"] == kari["id"]  # read by its id
+    got = ok(http.get("Patient", params={"identifier": f"{mapping.FNR}|{number}"}, headers=headers))
+    assert ids(got) == [world.child]  # the GET form still works, but its URL reaches the access log
+    as_json = http.post("Patient/_search", json=form, headers=headers)
+    assert "x-www-form-urlencoded" in problem(as_json, 415)
+    logging.getLogger("stafett.test").warning("søkte etter %s med %s", number, f"Bearer {token}")
+
+    text = "\n".join(log_lines)
+    assert "/fhir/R4/Patient/_search" in text and "/fhir/R4/Patient?identifier=" in text  # the access log ran
+    assert number not in text and token not in text
+    assert "«fnr»" in text and "Bearer «token»" in text

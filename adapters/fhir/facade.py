@@ -11,8 +11,10 @@ Served only to people of municipalities that enable the ``fhir`` plugin.
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import parse_qsl
 
-from litestar import Request, Response, Router, get
+from litestar import Request, Response, Router, get, post
+from litestar.concurrency import sync_to_thread
 from litestar.datastructures import State
 from litestar.exceptions import HTTPException
 from litestar.params import PathParameter
@@ -22,11 +24,19 @@ from adapters.fhir.search import Query, SearchError
 from core.public import Platform, StafettError
 
 FHIR_JSON = "application/fhir+json"
+FORM = "application/x-www-form-urlencoded"
 PURPOSE = "FHIR-oppslag"
 PLUGIN = "fhir"
 BASE = "/fhir/R4"
 Segment = Annotated[str, PathParameter(pattern=r"^[A-Za-z0-9.-]{1,200}$")]
-ISSUE_CODE = {400: "invalid", 401: "login", 403: "forbidden", 404: "not-found", 409: "conflict"}
+ISSUE_CODE = {
+    400: "invalid",
+    401: "login",
+    403: "forbidden",
+    404: "not-found",
+    409: "conflict",
+    415: "not-supported",
+}
 
 
 class FhirError(Exception):
@@ -126,9 +136,30 @@ def read(
 
 @get("/{resource_type:str}", sync_to_thread=True, include_in_schema=False)
 def search_type(request: Request, state: State, resource_type: Segment) -> Response[dict[str, Any]]:
-    items = list(request.query_params.multi_items())
+    return _search(request, state.platform, resource_type, list(request.query_params.multi_items()))
+
+
+@post("/{resource_type:str}/_search", status_code=200, include_in_schema=False)
+async def search_form(request: Request, state: State, resource_type: Segment) -> Response[dict[str, Any]]:
+    """``POST [type]/_search`` with an ``application/x-www-form-urlencoded`` body (FHIR's search by POST),
+    so a fødselsnummer travels in the body, never in a URL that access logs keep. Parameters in the
+    URL and the body are one search."""
+    if request.headers.get("content-type", "").split(";")[0].strip() != FORM:
+        return outcome(415, "not-supported", f"Søk med POST krever Content-Type: {FORM}.")
     try:
-        found = _answer(request, state.platform, resource_type, items)
+        body = (await request.body()).decode("utf-8")
+    except UnicodeDecodeError:
+        return outcome(400, "invalid", "Skjemaet er ikke gyldig UTF-8.")
+    items = list(request.query_params.multi_items())
+    items += parse_qsl(body, keep_blank_values=True, max_num_fields=50)
+    return await sync_to_thread(_search, request, state.platform, resource_type, items)
+
+
+def _search(
+    request: Request, platform: Platform, resource_type: str, items: list[tuple[str, str]]
+) -> Response[dict[str, Any]]:
+    try:
+        found = _answer(request, platform, resource_type, items)
         count = search.parse(resource_type, items).count
     except FhirError as error:
         return outcome(error.status, error.code, error.text)
@@ -171,6 +202,6 @@ def _answer(
 
 fhir_router = Router(
     path=BASE,
-    route_handlers=[metadata, read, search_type],
+    route_handlers=[metadata, read, search_type, search_form],
     exception_handlers={HTTPException: _http_error},
 )
