@@ -269,3 +269,48 @@ def test_synthetic_numbers_are_refused_where_the_municipality_does_not_allow_the
     with pytest.raises(RosterRefused) as refused:
         run(platform, roster, tmp_path, "pkg")
     assert "Syntetiske fødselsnumre" in str(refused.value)
+
+
+def test_a_manifest_naming_a_file_the_package_lacks_is_refused_in_words(platform, roster, tmp_path) -> None:
+    path = roster.write(tmp_path / "pkg")
+    (path / "users.csv").unlink()  # the manifest still says file.users=bulk
+    before = snapshot(platform)
+    with pytest.raises(RosterRefused) as refused:
+        import_package(platform, path, municipality_id=MUNICIPALITY)
+    assert "manifest.csv: file.users er «bulk», men users.csv finnes ikke i pakken" in str(refused.value)
+    assert snapshot(platform) == before
+
+
+def test_a_package_in_windows_1252_is_read_and_one_in_neither_encoding_names_file_and_line(
+    platform, roster, tmp_path
+) -> None:
+    roster.tables["users"]["p3"]["givenName"] = "Åse Bjørg"
+    path = roster.write(tmp_path / "cp1252")
+    for name in ("users.csv", "orgs.csv"):
+        text = (path / name).read_text(encoding="utf-8")
+        (path / name).write_bytes(text.encode("cp1252"))
+    import_package(platform, path, municipality_id=MUNICIPALITY)
+    assert person(platform, nin(roster, "p3")).given_name == "Åse Bjørg"
+
+    broken = roster.write(tmp_path / "broken")
+    lines = (broken / "users.csv").read_bytes().split(b"\n")
+    lines[4] = lines[4].replace(b",", b",\x81", 1)  # 0x81: invalid in UTF-8 and undefined in Windows-1252
+    (broken / "users.csv").write_bytes(b"\n".join(lines))
+    with pytest.raises(RosterRefused) as refused:
+        import_package(platform, broken, municipality_id=MUNICIPALITY)
+    assert "users.csv:5: filen er verken UTF-8 (feil fra linje 5) eller Windows-1252 (byte 0x81)" in str(
+        refused.value
+    )
+
+
+def test_deleting_a_class_and_its_enrollments_counts_each_ended_membership_once(
+    platform, roster, tmp_path
+) -> None:
+    run(platform, roster, tmp_path, "bulk")
+    since = roster.tick()
+    roster.delete("classes", "k-skole-1-0")
+    for sid, row in list(roster.tables["enrollments"].items()):
+        if row["classSourcedId"] == "k-skole-1-0":
+            roster.delete("enrollments", sid)  # what school systems send with the class's tombstone
+    result = run(platform, roster, tmp_path, "delta", since=since)
+    assert result.summary.counts["class_members"]["deactivated"] == 11  # ten pupils and their teacher

@@ -715,7 +715,7 @@ class RosterImport:
         """The source removed this row: end what it linked, never delete a person or touch a case."""
         record.active = False
         sync = self.sync
-        if kind in ENTITY_OF_KIND and kind != "agent":
+        if kind in ENTITY_OF_KIND and kind not in ("agent", "enrollment"):
             self.summary.add(ENTITY_OF_KIND[kind], "deactivated")
         if kind in ("child", "employee"):
             self._end_links_of(kind, record)
@@ -731,8 +731,11 @@ class RosterImport:
             elif group == "staff" and sync.remove_membership(record.target_id, record.other_id):
                 self.summary.add("staff_links", "deactivated")
         elif kind == "enrollment" and record.target_id and record.other_id:
-            if not self._still_linked("enrollment", record):
-                sync.end_class_member(record.other_id, record.target_id)
+            # counted only when it ends a membership: a deleted class has ended its own already
+            if not self._still_linked("enrollment", record) and sync.end_class_member(
+                record.other_id, record.target_id
+            ):
+                self.summary.add("class_members", "deactivated")
         elif kind == "class" and record.target_id:
             self.summary.add("class_members", "deactivated", sync.end_class(record.target_id))
 
