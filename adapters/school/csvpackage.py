@@ -26,7 +26,7 @@ FILES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "orgs": (("sourcedId", "name", "type"), ("status", "identifier", "parentSourcedId")),
     "users": (
         ("sourcedId", "enabledUser", "username", "givenName", "familyName"),
-        ("status", "userIds", "email", "phone", "sms", "agentSourcedIds", "preferredGivenName"),
+        ("status", "userIds", "identifier", "email", "phone", "sms", "agentSourcedIds", "preferredGivenName"),
     ),
     "roles": (("sourcedId", "userSourcedId", "roleType", "role", "orgSourcedId"), ("status",)),
     "classes": (
@@ -258,6 +258,7 @@ def _user(origin: str, get) -> list:
             email=get("email") or None,
             phone=get("phone") or get("sms") or None,
             agents=tuple(v.id_list(get("agentSourcedIds"))),
+            identifier=get("identifier") or None,
         )
     ]
 

@@ -62,6 +62,7 @@ class User:
     email: str | None = None
     phone: str | None = None
     agents: tuple[str, ...] = ()  # sourcedIds of this user's parents/guardians, or of their children
+    identifier: str | None = None  # users.identifier: the fødselsnummer, if the source is declared so
 
 
 @dataclass(frozen=True, slots=True)
