@@ -202,3 +202,24 @@ def test_units_guardians_and_the_municipality_carry_the_norwegian_identifiers(wo
     assert (parental, "felles") in codings["Kari"] and (parental, "felles") in codings["Per"]
     assert not any(system == parental for system, _ in codings["Nils"])
     assert not any("CodeSystem:guardianship" in system for c in codings.values() for system, _ in c)
+
+
+def test_a_practitioner_with_an_hpr_number_carries_it_under_the_hpr_oid(world: World) -> None:
+    from core.errors import InvalidInput
+
+    with world.system() as w:
+        employee = w.people.register_employee(
+            given_name="Helga", family_name="Sykepleier", hpr_number="9144889"
+        )
+        with pytest.raises(InvalidInput, match="HPR-nummeret"):
+            w.people.register_employee(given_name="Feil", family_name="Nummer", hpr_number="12A")
+    practitioner = mapping.validate(mapping.practitioner(employee))
+    assert practitioner["identifier"][0] == {"system": "urn:oid:2.16.578.1.12.4.1.4.4", "value": "9144889"}
+    assert practitioner["identifier"][1] == {"system": "urn:stafett:person", "value": employee.id}
+    without = mapping.practitioner(world_employee(world, world.teacher))
+    assert [i["system"] for i in without["identifier"]] == ["urn:stafett:person"]
+
+
+def world_employee(world: World, person_id: str):
+    with world.system() as w:
+        return w.people.employee(person_id)

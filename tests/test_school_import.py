@@ -391,3 +391,19 @@ def test_a_fodselsnummer_in_users_identifier_is_read_where_the_source_is_declare
     with pytest.raises(RosterRefused) as refused:
         run(platform, roster, tmp_path, "bad-digit")
     assert "fødselsnummeret til «p3» er ugyldig: Kontrollsifferet" in str(refused.value)
+
+
+def test_an_employees_hpr_number_comes_from_user_ids(platform, roster, tmp_path) -> None:
+    teacher = next(sid for sid in roster.tables["users"] if sid.startswith("t-k-skole-1-0"))
+    roster.tables["users"][teacher]["userIds"] += ",{HPR:9144889}"
+    run(platform, roster, tmp_path, "hpr")
+    with platform.database.session() as s:
+        numbers = s.scalars(
+            sa.select(m.PersonRow.hpr_number).where(m.PersonRow.hpr_number.is_not(None))
+        ).all()
+    assert numbers == ["9144889"]
+    roster.tables["users"][teacher]["userIds"] = roster.tables["users"][teacher]["userIds"].replace(
+        "9144889", "91448-89"
+    )
+    with pytest.raises(RosterRefused, match="HPR-nummeret til"):
+        run(platform, roster, tmp_path, "bad-hpr")

@@ -227,7 +227,10 @@ def practitioner(employee: Employee) -> dict[str, Any]:
         "resourceType": "Practitioner",
         "id": employee.id,
         "meta": {"profile": [NO_BASIS + "Practitioner"]},
-        "identifier": [_identifier("person", employee.id)],
+        "identifier": [
+            *([{"system": HPR, "value": employee.hpr_number}] if employee.hpr_number else []),
+            _identifier("person", employee.id),
+        ],
         "active": True,
         "name": _name(employee.given_name, employee.family_name),
     }

@@ -259,6 +259,7 @@ def _user(origin: str, get) -> list:
             phone=get("phone") or get("sms") or None,
             agents=tuple(v.id_list(get("agentSourcedIds"))),
             identifier=get("identifier") or None,
+            hpr_number=v.hpr_of(ids),
         )
     ]
 

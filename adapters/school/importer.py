@@ -190,6 +190,12 @@ class RosterImport:
             user.origin, givenName=user.given_name, familyName=user.family_name
         ):
             return
+        hpr = "".join((user.hpr_number or "").split()) or None
+        if hpr is not None and not (hpr.isascii() and hpr.isdigit() and len(hpr) <= 9):
+            self.problem(
+                user.origin, f"HPR-nummeret til «{user.sourced_id}» («{hpr}») er ikke høyst ni sifre"
+            )
+            return
         given = user.national_id or (user.identifier if self.national_id_in_identifier else None)
         nin, birth = ("".join((given or "").split()) or None), None
         if nin is not None:
@@ -209,6 +215,7 @@ class RosterImport:
             birth=birth,
             email=(user.email or "").strip()[:300] or None,
             phone=(user.phone or "").strip()[:40] or None,
+            hpr=hpr,
         )
         if user.active:
             for agent in dict.fromkeys(a for a in user.agents if a):
@@ -479,7 +486,8 @@ class RosterImport:
                     seen[kind].append(row.sid)
                     nin = row.nin if kind != "employee" else None
                     email, phone = row.email, row.phone if kind == "guardian" else None
-                    dig = digest(row.given, row.family, nin, email, phone)
+                    hpr = (row.hpr,) if kind == "employee" and row.hpr else ()  # unchanged digest without
+                    dig = digest(row.given, row.family, nin, email, phone, *hpr)
                     if record is not None and record.active and record.digest == dig:
                         self.summary.add(ENTITY_OF_KIND[kind], "unchanged")
                     else:
@@ -500,6 +508,7 @@ class RosterImport:
                 birth_date=row.birth if nin else None,
                 email=row.email,
                 phone=row.phone if kind == "guardian" else None,
+                hpr_number=row.hpr if kind == "employee" else None,
             )
             batch.append((person, record.target_id if record else None))
         for (kind, row, record, dig), result in zip(changed, self.sync.upsert_people(batch), strict=True):
