@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
+
+import msgspec
 
 from .base import Contract, Id, MunicipalityNumber, ShortText
 from .enums import MunicipalRole, ServiceType, UnitRole
+
+HprNumber = Annotated[str, msgspec.Meta(pattern=r"^[0-9]{1,9}$", description="HPR-nummer")]
 
 
 class Municipality(Contract):
@@ -76,6 +81,7 @@ class UnitMembership(Contract):
 class Employee(_Person):
     email: str | None = None
     title: str | None = None
+    hpr_number: HprNumber | None = None  # Helsepersonellregisteret: health personnel only
     memberships: list[UnitMembership] = []
     municipal_roles: list[MunicipalRole] = []
 

@@ -20,6 +20,7 @@ from litestar.response import Redirect
 from litestar.status_codes import HTTP_503_SERVICE_UNAVAILABLE
 from sqlalchemy import text
 
+from core import log_redaction
 from core.api import EXCEPTION_HANDLERS, api_router
 from core.api.problems import problem_spec
 from core.auth import AuthComponents, components
@@ -92,6 +93,7 @@ def create_app(
     platform: Platform, *, auth: AuthComponents | None = None, public_url: str | None = None
 ) -> Litestar:
     """The app; identity is core.auth's (local realm or Keycloak, by config) unless ``auth`` is given."""
+    log_redaction.install()  # no fødselsnummer or token in any log line, uvicorn's access log included
     auth = auth or components(platform, public_url=public_url)
     return Litestar(
         route_handlers=[

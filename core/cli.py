@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 
+from core import log_redaction
 from core.config import ConfigError, DeploymentConfig, default_config, load_config
 from core.errors import StafettError
 from core.pluginhost import PluginError, PluginHost
@@ -71,6 +72,7 @@ class StafettGroup(click.Group):
 @click.version_option(package_name="stafett")
 def main() -> None:
     """Stafett: the BTI platform (Bedre Tverrfaglig Innsats)."""
+    log_redaction.install()  # no fødselsnummer or token in any log line a command writes
 
 
 @main.command()

@@ -5,7 +5,10 @@ config table per channel, and the plugin host keeps the registry (``Municipality
 ``enqueue`` runs inside the unit of work, before commit: for every case touched, each unit
 with a configured endpoint gets a pending message if the policy allows sharing with it
 (``case.share``: the unit takes part under a consent in force), and loses its pending ones if
-not — so withdrawing consent cancels undelivered messages in the same transaction.
+not — so withdrawing consent cancels undelivered messages in the same transaction (each
+cancellation audited). A unit whose system has had the case and that a withdrawal leaves without
+cover gets one more message, ``consent_withdrawn``: the worker sends it only the withdrawn consent
+(``case.share_withdrawal``), so the journal does not keep an active Consent.
 
 The worker that sends them is ``core.outbox_worker``; what an operator sees and does is
 ``OutboxService`` here.
@@ -22,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select, update
 
-from contracts import CaseRecord, LogEntryKind, OutboxMessage, OutboxStatus
+from contracts import CaseEvent, CaseRecord, LogEntryKind, OutboxMessage, OutboxStatus
 from core.domain.policy import Action, decide
 from core.errors import InvalidInput, NotFound
 from core.ids import new_id
@@ -30,6 +33,7 @@ from core.services.state import CaseState
 from core.storage.outbox_models import OutboxRow
 
 if TYPE_CHECKING:
+    from core.pluginhost.channels import OutboxEndpoint
     from core.unit_of_work import UnitOfWork as Work
 
 log = logging.getLogger("stafett.outbox")
@@ -81,8 +85,11 @@ def enqueue(work: Work) -> list[OutboxMessage]:
         return cancelled
     work.session.flush()
     last_event = {}
+    withdrawals: dict[tuple[str, str], CaseEvent] = {}
     for event in work.events:  # one delivery per case and unit carries every event of this transaction
         last_event[event.case_id] = event
+        if event.kind is LogEntryKind.CONSENT_WITHDRAWN:
+            withdrawals.update({(event.case_id, u): event for u in event.data.get("unit_ids", [])})
     for case_id, event in last_event.items():
         endpoints = work.plugins.outbox_endpoints
         if not endpoints:
@@ -94,27 +101,53 @@ def enqueue(work: Work) -> list[OutboxMessage]:
                 unit_id=endpoint.unit_id,
             )  # fmt: skip
             if allowed:
-                work.session.add(
-                    OutboxRow(
-                        id=new_id(),
-                        municipality_id=event.municipality_id,
-                        case_id=case_id,
-                        unit_id=endpoint.unit_id,
-                        channel=endpoint.channel,
-                        endpoint=endpoint.address,
-                        event_kind=str(event.kind),
-                        entry_id=event.entry_id,
-                        status=str(OutboxStatus.PENDING),
-                        attempts=0,
-                        created_at=work.now,
-                        next_attempt_at=work.now,
-                        last_error="",
-                    )
-                )
-            else:
-                cancelled += _cancel(work, case_id, endpoint.unit_id, allowed.reason)
+                _queue(work, event, endpoint, event.kind, event.entry_id)
+                continue
+            cancelled += _cancel(work, case_id, endpoint.unit_id, allowed.reason)
+            withdrawal = withdrawals.get((case_id, endpoint.unit_id))
+            notice = decide(
+                work.actor, Action.SHARE_WITHDRAWAL, municipality_id=event.municipality_id, case=facts,
+                unit_id=endpoint.unit_id,
+            )  # fmt: skip
+            if withdrawal is not None and notice and _has_received(work, case_id, endpoint.unit_id):
+                _queue(work, event, endpoint, LogEntryKind.CONSENT_WITHDRAWN, withdrawal.entry_id)
     work.session.flush()
     return cancelled
+
+
+def _queue(
+    work: Work, event: CaseEvent, endpoint: OutboxEndpoint, kind: LogEntryKind, entry_id: str | None
+) -> None:
+    work.session.add(
+        OutboxRow(
+            id=new_id(),
+            municipality_id=event.municipality_id,
+            case_id=event.case_id,
+            unit_id=endpoint.unit_id,
+            channel=endpoint.channel,
+            endpoint=endpoint.address,
+            event_kind=str(kind),
+            entry_id=entry_id,
+            status=str(OutboxStatus.PENDING),
+            attempts=0,
+            created_at=work.now,
+            next_attempt_at=work.now,
+            last_error="",
+        )
+    )
+
+
+def _has_received(work: Work, case_id: str, unit_id: str) -> bool:
+    """Whether the unit's system has had this case: only then does it get told of the withdrawal."""
+    return (
+        work.session.scalar(
+            select(OutboxRow.id)
+            .where(OutboxRow.case_id == case_id, OutboxRow.unit_id == unit_id)
+            .where(OutboxRow.status == OutboxStatus.DELIVERED)
+            .limit(1)
+        )
+        is not None
+    )
 
 
 class Deliveries:
@@ -138,10 +171,17 @@ def _cancel(work: Work, case_id: str, unit_id: str, reason: str) -> list[OutboxM
         select(OutboxRow)
         .where(OutboxRow.case_id == case_id, OutboxRow.unit_id == unit_id)
         .where(OutboxRow.status == OutboxStatus.PENDING)
+        .where(OutboxRow.event_kind != LogEntryKind.CONSENT_WITHDRAWN)  # a notice has its own check
         .with_for_update()
     ).all()
     for row in rows:
         row.status, row.last_error, row.leased_until = str(OutboxStatus.CANCELLED), reason, None
+        work.record_outcome(
+            Action.SHARE_CASE,
+            outcome="cancelled",
+            reason=f"{row.unit_id} {row.endpoint} melding {row.id}: {reason}",
+            case_id=case_id,
+        )
     return [message(r) for r in rows]
 
 

@@ -14,9 +14,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
+import msgspec
 from sqlalchemy import select
 
-from contracts import OutboxMessage, OutboxStatus
+from contracts import CaseRecord, LogEntryKind, OutboxMessage, OutboxStatus
 from core.domain.policy import Action, Actor
 from core.errors import Forbidden, NotFound
 from core.outbox import PURPOSE, RetryPolicy, Send, message
@@ -55,8 +56,13 @@ def deliver(
     try:
         with platform.work(actor, PURPOSE) as work:
             state = CaseState(work.uow, msg.case_id)
-            work.authorize(Action.SHARE_CASE, case=state.facts(), unit_id=msg.unit_id)
-            record = RecordService(work.uow).load(state, [])
+            facts = state.facts()
+            if msg.event_kind is LogEntryKind.CONSENT_WITHDRAWN and msg.unit_id not in facts.consented_units:
+                work.authorize(Action.SHARE_WITHDRAWAL, case=facts, unit_id=msg.unit_id)
+                record = withdrawal(RecordService(work.uow).load(state, []), msg.unit_id)
+            else:
+                work.authorize(Action.SHARE_CASE, case=facts, unit_id=msg.unit_id)
+                record = RecordService(work.uow).load(state, [])
     except Forbidden as refusal:
         return _finish(platform, msg, OutboxStatus.CANCELLED, refusal.message, policy)
     except NotFound as missing:
@@ -67,6 +73,30 @@ def deliver(
         log.warning("Levering %s til %s feilet: %s", msg.id, msg.endpoint, exc)
         return _finish(platform, msg, None, f"{type(exc).__name__}: {exc}"[:2000], policy)
     return _finish(platform, msg, OutboxStatus.DELIVERED, "", policy)
+
+
+def withdrawal(record: CaseRecord, unit_id: str) -> CaseRecord:
+    """What a withdrawal notice may carry: the subject, the units, and the withdrawn consents that
+    covered ``unit_id``; no log, no measures, no other people. Nothing withdrawn: nothing to send."""
+    consents = [c for c in record.consents if unit_id in c.unit_ids and c.withdrawn_at is not None]
+    if not consents:
+        raise NotFound("Ingen tilbaketrukket samtykke dekker tjenesten.")
+    givers = {g.person_id for c in consents for g in c.givers}
+    return msgspec.structs.replace(
+        record,
+        guardians=[g for g in record.guardians if g.id in givers],
+        guardianships=[g for g in record.guardianships if g.guardian_id in givers],
+        units=[u for u in record.units if u.id in {unit_id, record.case.owner_unit_id}],
+        employees=[],
+        participants=[],
+        consents=consents,
+        concerns=[],
+        measures=[],
+        handovers=[],
+        meetings=[],
+        log=[],
+        audit=[],
+    )
 
 
 def _finish(

@@ -6,7 +6,9 @@ Everyone in the world is made up; fødselsnumre are synthetic (month + 80) from 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import random
+import re
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -264,3 +266,43 @@ def serve_app() -> Iterator:
         for server, thread in servers:
             server.should_exit = True
             thread.join(timeout=10)
+
+
+_NUMBER = re.compile(r"(?<![0-9])[0-9]{11}(?![0-9])")
+_JWT = re.compile(r"eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.")
+
+
+class _LogLines(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.leaks: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        line = self.format(record)
+        if _JWT.search(line) or any(_is_national_id(n) for n in _NUMBER.findall(line)):
+            self.leaks.append(line)
+
+
+def _is_national_id(number: str) -> bool:
+    try:
+        national_id.validate(number, allow_synthetic=True)
+    except ValueError:
+        return False
+    return True
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_national_id_or_token_in_any_log() -> Iterator[None]:
+    """Every log line of the whole run (root, uvicorn's access and error logs) is checked: none may
+    hold a fødselsnummer, a D-nummer or a token (core.log_redaction cleans them)."""
+    from core import log_redaction
+
+    log_redaction.install()
+    handler = _LogLines()
+    loggers = [logging.getLogger(name) for name in ("", "uvicorn.access", "uvicorn.error")]
+    for logger in loggers:
+        logger.addHandler(handler)
+    yield
+    for logger in loggers:
+        logger.removeHandler(handler)
+    assert not handler.leaks, "Loggen inneholder fødselsnummer eller token:\n" + "\n".join(handler.leaks[:5])

@@ -6,6 +6,7 @@ Medplum's FHIR server (tests/fhir_peer), whose validateResource accepts it.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 
 import httpx
@@ -242,3 +243,126 @@ def test_an_independent_validator_accepts_what_the_facade_returns(
                     assert answer.status_code == 201, (path, answer.text)
     finally:
         peer.stop()
+
+
+class Lines(logging.Handler):
+    """Every log line, formatted as a handler would write it."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(self.format(record))
+
+
+@pytest.fixture
+def log_lines() -> Iterator[list[str]]:
+    """Lines of the root, uvicorn's (its access log at INFO) and Stafett's loggers while the test runs."""
+    handler = Lines()
+    loggers = [logging.getLogger(n) for n in ("", "uvicorn", "uvicorn.access", "uvicorn.error", "stafett")]
+    levels = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.addHandler(handler)
+    logging.getLogger("uvicorn.access").setLevel(logging.INFO)
+    try:
+        yield handler.lines
+    finally:
+        for lg, level in zip(loggers, levels, strict=True):
+            lg.removeHandler(handler)
+            lg.setLevel(level)
+
+
+def test_post_search_takes_the_fodselsnummer_in_the_body_and_no_log_line_has_it_or_the_token(
+    world: World, http: httpx.Client, base: str, log_lines: list[str]
+) -> None:
+    busy_case(world)
+    number = fnr(world, world.child)
+    token = issue_token(world.platform, world.teacher, public_url=base)
+    headers = {"Authorization": f"Bearer {token}"}
+    form = {"identifier": f"{mapping.FNR}|{number}", "_count": "5"}
+    posted = ok(http.post("Patient/_search", data=form, headers=headers))
+    assert ids(posted) == [world.child]
+    guardians = ok(
+        http.post("RelatedPerson/_search", data={"patient": f"Patient/{world.child}"}, headers=headers)
+    )
+    [kari] = [e["resource"] for e in guardians["entry"] if e["resource"]["name"][0]["given"] == ["Kari"]]
+    assert len(kari["id"]) <= 64
+    assert ok(http.get(f"RelatedPerson/{kari['id']}", headers=headers))["id"] == kari["id"]  # read by its id
+    got = ok(http.get("Patient", params={"identifier": f"{mapping.FNR}|{number}"}, headers=headers))
+    assert ids(got) == [world.child]  # the GET form still works, but its URL reaches the access log
+    as_json = http.post("Patient/_search", json=form, headers=headers)
+    assert "x-www-form-urlencoded" in problem(as_json, 415)
+    logging.getLogger("stafett.test").warning("søkte etter %s med %s", number, f"Bearer {token}")
+
+    text = "\n".join(log_lines)
+    assert "/fhir/R4/Patient/_search" in text and "/fhir/R4/Patient?identifier=" in text  # the access log ran
+    assert number not in text and token not in text
+    assert "«fnr»" in text and "Bearer «token»" in text
+
+
+def test_bulk_export_kick_off_status_and_one_ndjson_per_type_for_what_the_caller_may_read(
+    world: World, http: httpx.Client, base: str, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+    import time
+
+    from tests.fhir_peer.peer import FhirPeer, ensure_installed
+
+    monkeypatch.setenv("STAFETT_FHIR_EXPORT_DIR", str(tmp_path / "jobs"))
+    case_id = busy_case(world)
+    other = world.add_child(world.aged(9))
+    with world.as_(world.nurse) as w:
+        hidden = w.cases.open_case(subject_id=other, unit_id="fjordvik-helsestasjon", observation="Sliten.")
+    headers = {"Authorization": f"Bearer {issue_token(world.platform, world.teacher, public_url=base)}"}
+    reads = len(audit(world, world.teacher, "case.read", "allowed"))
+
+    assert "respond-async" in problem(http.get("$export", headers=headers), 400)
+    assert "_type" in problem(
+        http.get("$export?_type=Bogus", headers={**headers, "Prefer": "respond-async"}), 400
+    )
+    kick_off = http.get("$export", headers={**headers, "Prefer": "respond-async"})
+    assert kick_off.status_code == 202, kick_off.text
+    status_url = kick_off.headers["Content-Location"]
+    assert status_url.startswith(f"{base}/fhir/R4/$export-status/")
+    nurse = {"Authorization": f"Bearer {issue_token(world.platform, world.nurse, public_url=base)}"}
+    assert http.get(status_url, headers=nurse).status_code == 404  # someone else's job is unknown to them
+    deadline = time.monotonic() + 30
+    while (status := http.get(status_url, headers=headers)).status_code == 202:
+        assert status.headers["X-Progress"] and time.monotonic() < deadline
+        time.sleep(0.1)
+    assert status.status_code == 200, status.text
+    manifest = status.json()
+    assert manifest["requiresAccessToken"] is True and manifest["error"] == []
+    outputs = {o["type"]: o for o in manifest["output"]}
+    assert {"Patient", "EpisodeOfCare", "Consent", "Goal", "Communication"} <= set(outputs)
+    assert "AuditEvent" not in outputs
+    resources = []
+    for kind, entry in outputs.items():
+        assert http.get(entry["url"], headers=nurse).status_code == 404
+        answer = http.get(entry["url"], headers=headers)
+        assert answer.status_code == 200 and answer.headers["content-type"].startswith(
+            "application/fhir+ndjson"
+        )
+        lines = [json.loads(line) for line in answer.text.splitlines()]
+        assert len(lines) == entry["count"] and {r["resourceType"] for r in lines} == {kind}
+        resources += lines
+    episodes = [r["id"] for r in resources if r["resourceType"] == "EpisodeOfCare"]
+    assert episodes == [case_id] and hidden.id not in episodes  # only what the teacher may read
+    assert len(audit(world, world.teacher, "case.read", "allowed")) > reads  # each case read audited
+    for resource in resources:
+        assert mapping.r4_fault(mapping.validate(resource)) is None
+
+    ensure_installed()
+    peer = FhirPeer()
+    peer.start()
+    try:
+        with httpx.Client(base_url=peer.base, timeout=20) as medplum:
+            for resource in resources:
+                body = {k: v for k, v in resource.items() if k != "id"}
+                answer = medplum.post(body["resourceType"], json=body, headers={"Content-Type": FHIR_JSON})
+                assert answer.status_code == 201, (resource["resourceType"], answer.text)
+    finally:
+        peer.stop()
+    assert http.delete(status_url, headers=headers).status_code == 202
+    assert http.get(status_url, headers=headers).status_code == 404

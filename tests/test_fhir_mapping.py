@@ -151,3 +151,75 @@ def test_health_unit_without_consent_gets_no_share(world: World) -> None:
     with world.system() as w:
         facts = CaseState(w.uow, case.id).facts()
         assert decide(system, Action.SHARE_CASE, municipality_id=MUNICIPALITY, case=facts, unit_id=HEALTH)
+
+
+def references(value) -> list[str]:
+    if isinstance(value, dict):
+        own = [value["reference"]] if isinstance(value.get("reference"), str) else []
+        return own + [r for v in value.values() for r in references(v)]
+    if isinstance(value, list):
+        return [r for v in value for r in references(v)]
+    return []
+
+
+def test_ids_fit_r4_and_every_reference_resolves_to_a_full_url(world: World) -> None:
+    case_id = full_case(world)
+    bundle = export.case_bundle(world.platform, Actor.system(MUNICIPALITY), case_id)
+    urls = {e["fullUrl"] for e in bundle["entry"]}
+    for entry in bundle["entry"]:
+        resource = entry["resource"]
+        assert mapping.ID_PATTERN.match(resource["id"]), resource["id"]  # [A-Za-z0-9.-]{1,64}
+        assert mapping.r4_fault(resource) is None
+        assert (
+            entry["fullUrl"] == f"http://127.0.0.1:8000/fhir/R4/{resource['resourceType']}/{resource['id']}"
+        )
+    for reference in references(bundle):
+        assert f"http://127.0.0.1:8000/fhir/R4/{reference}" in urls, reference
+    related = by_type(bundle)["RelatedPerson"]
+    assert all(len(r["id"]) <= 64 for r in related)  # was <guardian-uuid>.<child-uuid>: 73 characters
+    too_long = {**related[0], "id": f"{world.mother}.{case_id}"}
+    with pytest.raises(mapping.InvalidResource, match="ikke en R4-id"):
+        mapping.validate(too_long)  # fhir.resources alone lets it through
+
+
+def test_units_guardians_and_the_municipality_carry_the_norwegian_identifiers(world: World) -> None:
+    from core.config import valid_organization_number
+
+    case_id = full_case(world)
+    resources = by_type(export.case_bundle(world.platform, world.actor(world.teacher), case_id))
+    for org in resources["Organization"]:
+        [orgnr] = [i["value"] for i in org["identifier"] if i["system"] == mapping.ORGNR]
+        assert valid_organization_number(orgnr)  # the demo's fictional numbers, mod-11 valid
+        [extension] = org["address"][0]["_district"]["extension"]
+        assert extension["url"] == "http://hl7.no/fhir/StructureDefinition/no-basis-municipalitycode"
+        assert mapping.KOMMUNENUMMER == "urn:oid:2.16.578.1.12.4.1.1.3402"
+        assert extension["valueCoding"] == {"system": mapping.KOMMUNENUMMER, "code": MUNICIPALITY}
+    codings = {
+        r["name"][0]["given"][0]: {(c["system"], c["code"]) for c in r["relationship"][0]["coding"]}
+        for r in resources["RelatedPerson"]
+    }
+    parental = "http://hl7.no/fhir/CodeSystem/no-basis-parental-responsibility"
+    assert (parental, "felles") in codings["Kari"] and (parental, "felles") in codings["Per"]
+    assert not any(system == parental for system, _ in codings["Nils"])
+    assert not any("CodeSystem:guardianship" in system for c in codings.values() for system, _ in c)
+
+
+def test_a_practitioner_with_an_hpr_number_carries_it_under_the_hpr_oid(world: World) -> None:
+    from core.errors import InvalidInput
+
+    with world.system() as w:
+        employee = w.people.register_employee(
+            given_name="Helga", family_name="Sykepleier", hpr_number="9144889"
+        )
+        with pytest.raises(InvalidInput, match="HPR-nummeret"):
+            w.people.register_employee(given_name="Feil", family_name="Nummer", hpr_number="12A")
+    practitioner = mapping.validate(mapping.practitioner(employee))
+    assert practitioner["identifier"][0] == {"system": "urn:oid:2.16.578.1.12.4.1.4.4", "value": "9144889"}
+    assert practitioner["identifier"][1] == {"system": "urn:stafett:person", "value": employee.id}
+    without = mapping.practitioner(world_employee(world, world.teacher))
+    assert [i["system"] for i in without["identifier"]] == ["urn:stafett:person"]
+
+
+def world_employee(world: World, person_id: str):
+    with world.system() as w:
+        return w.people.employee(person_id)

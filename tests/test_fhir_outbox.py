@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from litestar.testing import TestClient
 from sqlalchemy import select
 
-from adapters.fhir import mapping
+from adapters.fhir import delivery, mapping, scope
 from adapters.fhir.delivery import FhirSender
 from contracts import OutboxStatus
 from core import outbox_worker as outbox
@@ -90,9 +90,10 @@ def note(world: World, case_id: str, text: str) -> None:
         w.log.add_note(case_id, text)
 
 
-def log_size(world: World, case_id: str) -> int:
+def observations(world: World, case_id: str) -> int:
+    """How many log entries the consent's one category ("observasjoner") lets the journal have."""
     with world.as_(world.teacher) as w:
-        return len(w.log.entries(case_id))
+        return sum(e.kind in scope.KINDS[scope.OBSERVATIONS] for e in w.log.entries(case_id))
 
 
 def test_a_case_is_shared_once_consent_is_in_force_and_can_be_read_back(
@@ -128,7 +129,7 @@ def test_a_case_is_shared_once_consent_is_in_force_and_can_be_read_back(
         for c in peer.search("Communication", subject=f"Patient/{patient['id']}")
     ]
     assert "Helsesøster kommer på besøk torsdag." in texts
-    assert len(texts) == log_size(world, case_id)  # sent twice, stored once
+    assert len(texts) == observations(world, case_id)  # sent twice, stored once
     assert len(peer.search("Patient", identifier=f"{mapping.FNR}|{patient['identifier'][0]['value']}")) == 1
     with platform.database.session() as session:
         outcomes = session.scalars(
@@ -168,7 +169,7 @@ def test_peer_down_for_a_while_then_every_event_arrives_exactly_once(
     assert len(peer.search("Patient", _id=patient.split("/")[1])) == 1
     communications = peer.search("Communication", subject=patient)
     identifiers = [c["identifier"][0]["value"] for c in communications]
-    assert len(identifiers) == len(set(identifiers)) == log_size(world, case_id)
+    assert len(identifiers) == len(set(identifiers)) == observations(world, case_id)
 
 
 def test_withdrawn_consent_cancels_pending_deliveries_and_nothing_more_is_sent(
@@ -185,8 +186,12 @@ def test_withdrawn_consent_cancels_pending_deliveries_and_nothing_more_is_sent(
     assert cancelled.status is OutboxStatus.CANCELLED
     assert "samtykke" in cancelled.last_error.lower()
 
-    received = peer.received()
     note(world, case_id, "Skrevet etter at samtykket ble trukket.")
+    [notice] = messages(world, "pending")  # only the withdrawal notice, which a later event leaves alone
+    assert notice.event_kind.value == "consent_withdrawn"
+    assert [m.status for m in outbox.run(platform, sender)] == [OutboxStatus.DELIVERED]
+    received = peer.received()
+    note(world, case_id, "Skrevet enda senere.")
     assert messages(world, "pending") == []
     assert outbox.run(platform, sender) == []
     assert peer.received() == received
@@ -302,3 +307,90 @@ def test_a_table_for_a_channel_no_enabled_plugin_offers_stops_the_start() -> Non
     config = msgspec.structs.replace(config, municipalities=[without_fhir, *others])
     with pytest.raises(ValueError, match="ingen av kommunens programtillegg gir en kanal med navnet «fhir»"):
         PluginHost.load(config)
+
+
+def recording(sender: FhirSender, platform: Platform, sent: list[dict]):
+    """The sender, keeping every transaction Bundle it posts (the body is built the same way)."""
+
+    def send(msg, record) -> None:
+        sent.append(delivery.transaction(record, now=platform.clock(), unit_id=msg.unit_id))
+        sender(msg, record)
+
+    return send
+
+
+def test_a_delivery_carries_only_what_the_consent_covers(
+    world: World, peer: FhirPeer, sender: FhirSender, platform: Platform
+) -> None:
+    case_id = world.open_case().id
+    world.level_1(case_id)
+    note(world, case_id, "Skrevet før samtykkets periode.")
+    world.measure(case_id, "Samtalegruppe", "Ola trives i friminuttene")  # tiltak: not in the consent
+    world.clock.advance(days=2)
+    world.join(case_id, HEALTH, area="health")  # categories: ["observasjoner"], from today
+    note(world, case_id, "Skrevet mens samtykket gjelder.")
+    sent: list[dict] = []
+    assert {m.status for m in outbox.run(platform, recording(sender, platform, sent))} == {
+        OutboxStatus.DELIVERED
+    }
+    body = msgspec.json.encode(sent).decode()
+    assert "Skrevet mens samtykket gjelder." in body
+    assert "Skrevet før samtykkets periode." not in body and "Virker trist" not in body
+    assert "Samtalegruppe" not in body and '"Goal"' not in body and '"CarePlan"' not in body
+    texts = [c["payload"][0]["contentString"] for c in peer.search("Communication", _count="1000")]
+    assert texts == ["Skrevet mens samtykket gjelder."]
+    assert peer.search("Goal", _count="1000") == [] and peer.search("CarePlan", _count="1000") == []
+    for bundle in sent:
+        for entry in bundle["entry"]:
+            assert mapping.r4_fault(entry["resource"]) is None
+
+
+def test_withdrawal_sends_the_inactive_consent_and_audits_the_cancellations(
+    world: World, peer: FhirPeer, sender: FhirSender, platform: Platform
+) -> None:
+    case_id = shared_case(world)
+    outbox.run(platform, sender)
+    [active] = peer.search("Consent", _count="100")
+    assert active["status"] == "active"
+    note(world, case_id, "Skrevet før samtykket ble trukket.")
+    [pending] = messages(world, "pending")
+    consent_id = next(c for c in world_consents(world, case_id)).id
+    world.clock.advance(days=3)
+    with world.as_(world.mother, "trekk samtykke") as w:
+        w.consents.withdraw(consent_id, reason="Vi vil ikke dele mer")
+    [notice] = messages(world, "pending")
+    assert notice.event_kind.value == "consent_withdrawn" and notice.id != pending.id
+    with platform.database.session() as session:
+        cancelled = session.scalars(
+            select(AuditEventRow.reason).where(
+                AuditEventRow.case_id == case_id,
+                AuditEventRow.action == "case.share",
+                AuditEventRow.outcome == "cancelled",
+            )
+        ).all()
+    assert len(cancelled) == 1 and pending.id in cancelled[0]
+
+    sent: list[dict] = []
+    [done] = outbox.run(platform, recording(sender, platform, sent))
+    assert done.status is OutboxStatus.DELIVERED
+    [bundle] = sent
+    assert {e["resource"]["resourceType"] for e in bundle["entry"]} <= {
+        "Patient",
+        "RelatedPerson",
+        "Organization",
+        "Consent",
+    }
+    [withdrawn] = peer.search("Consent", _count="100")  # the same Consent, updated
+    assert withdrawn["status"] == "inactive"
+    assert withdrawn["provision"]["period"]["end"] == world.clock.today().isoformat()
+    texts = [c["payload"][0]["contentString"] for c in peer.search("Communication", _count="1000")]
+    assert "Skrevet før samtykket ble trukket." not in texts
+    with platform.database.session() as session:
+        outcomes = session.scalars(
+            select(AuditEventRow.action).where(
+                AuditEventRow.case_id == case_id, AuditEventRow.outcome == "allowed"
+            )
+        ).all()
+    assert "case.share_withdrawal" in outcomes
+    note(world, case_id, "Skrevet etter at samtykket ble trukket.")
+    assert messages(world, "pending") == []  # one notice, nothing more

@@ -68,3 +68,40 @@ def test_rest_sync_from_the_command_line(run, roster) -> None:
         result = run(peer.url, "--client-id", "stafett", "--client-secret", "hemmelig")
     assert result.exit_code == 0, result.output
     assert row(result.output, "barn og elever") == ["12", "0", "0", "0"]
+
+
+def test_a_source_is_declared_and_a_mass_end_needs_the_flag(run, database_url, roster, tmp_path) -> None:
+    assert run(str(roster.write(tmp_path / "full"))).exit_code == 0
+    for sid in [s for s, r in roster.tables["roles"].items() if r["role"] in ("student", "parent")]:
+        del roster.tables["roles"][sid]  # a package that lost every pupil's and parent's school link
+    path = roster.write(tmp_path / "lost")
+    refused = run(str(path))
+    assert refused.exit_code == 1 and "--allow-mass-end" in refused.output
+    declared = CliRunner().invoke(
+        main,
+        [
+            "import",
+            "oneroster-source",
+            "Fjordvik SAS",
+            "--database-url",
+            database_url,
+            "--max-end-share",
+            "1",
+        ],
+    )
+    assert declared.exit_code == 0, declared.output
+    assert "kan avslutte høyst 100%" in declared.output and "userIds {FNR:…}" in declared.output
+    assert run(str(path)).exit_code == 0
+    bad = CliRunner().invoke(
+        main,
+        [
+            "import",
+            "oneroster-source",
+            "Fjordvik SAS",
+            "--database-url",
+            database_url,
+            "--max-end-share",
+            "2",
+        ],
+    )
+    assert bad.exit_code == 1 and "mellom 0 og 1" in bad.output

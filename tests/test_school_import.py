@@ -269,3 +269,141 @@ def test_synthetic_numbers_are_refused_where_the_municipality_does_not_allow_the
     with pytest.raises(RosterRefused) as refused:
         run(platform, roster, tmp_path, "pkg")
     assert "Syntetiske fødselsnumre" in str(refused.value)
+
+
+def test_a_manifest_naming_a_file_the_package_lacks_is_refused_in_words(platform, roster, tmp_path) -> None:
+    path = roster.write(tmp_path / "pkg")
+    (path / "users.csv").unlink()  # the manifest still says file.users=bulk
+    before = snapshot(platform)
+    with pytest.raises(RosterRefused) as refused:
+        import_package(platform, path, municipality_id=MUNICIPALITY)
+    assert "manifest.csv: file.users er «bulk», men users.csv finnes ikke i pakken" in str(refused.value)
+    assert snapshot(platform) == before
+
+
+def test_a_package_in_windows_1252_is_read_and_one_in_neither_encoding_names_file_and_line(
+    platform, roster, tmp_path
+) -> None:
+    roster.tables["users"]["p3"]["givenName"] = "Åse Bjørg"
+    path = roster.write(tmp_path / "cp1252")
+    for name in ("users.csv", "orgs.csv"):
+        text = (path / name).read_text(encoding="utf-8")
+        (path / name).write_bytes(text.encode("cp1252"))
+    import_package(platform, path, municipality_id=MUNICIPALITY)
+    assert person(platform, nin(roster, "p3")).given_name == "Åse Bjørg"
+
+    broken = roster.write(tmp_path / "broken")
+    lines = (broken / "users.csv").read_bytes().split(b"\n")
+    lines[4] = lines[4].replace(b",", b",\x81", 1)  # 0x81: invalid in UTF-8 and undefined in Windows-1252
+    (broken / "users.csv").write_bytes(b"\n".join(lines))
+    with pytest.raises(RosterRefused) as refused:
+        import_package(platform, broken, municipality_id=MUNICIPALITY)
+    assert "users.csv:5: filen er verken UTF-8 (feil fra linje 5) eller Windows-1252 (byte 0x81)" in str(
+        refused.value
+    )
+
+
+def test_deleting_a_class_and_its_enrollments_counts_each_ended_membership_once(
+    platform, roster, tmp_path
+) -> None:
+    run(platform, roster, tmp_path, "bulk")
+    since = roster.tick()
+    roster.delete("classes", "k-skole-1-0")
+    for sid, row in list(roster.tables["enrollments"].items()):
+        if row["classSourcedId"] == "k-skole-1-0":
+            roster.delete("enrollments", sid)  # what school systems send with the class's tombstone
+    result = run(platform, roster, tmp_path, "delta", since=since)
+    assert result.summary.counts["class_members"]["deactivated"] == 11  # ten pupils and their teacher
+
+
+def only_school(roster: Roster, school: str) -> Roster:
+    """The package a school system exporting per school sends: one school's orgs, people and links."""
+    single = Roster(now=roster.now)
+    keep_users = {r["userSourcedId"] for r in roster.tables["roles"].values() if r["orgSourcedId"] == school}
+    for file, rows in roster.tables.items():
+        for sid, row in rows.items():
+            keep = {
+                "orgs": sid in (school, "fjordvik"),
+                "roles": row.get("orgSourcedId") == school,
+                "classes": row.get("schoolSourcedId") == school,
+                "enrollments": row.get("schoolSourcedId") == school,
+                "courses": row.get("orgSourcedId") == school,
+                "users": sid in keep_users,
+                "demographics": sid in keep_users,
+            }.get(file, True)
+            if keep:
+                single.tables[file][sid] = dict(row)
+    return single
+
+
+def active_links(platform: Platform) -> int:
+    with platform.database.session() as s:
+        return s.scalar(sa.select(sa.func.count()).where(SchoolEnrollmentRow.active)) or 0
+
+
+def test_a_single_schools_bulk_package_replaces_only_the_scope_the_source_declared(
+    platform, roster, tmp_path
+) -> None:
+    from adapters.school.run import declare_source
+    from tests.oneroster import SYSTEM
+
+    run(platform, roster, tmp_path, "all")
+    links = active_links(platform)
+    single = only_school(roster, "skole-1")
+    before = snapshot(platform)
+    with pytest.raises(RosterRefused) as refused:
+        run(platform, single, tmp_path, "one")  # it would end every link at skole-2 and the kindergarten
+    assert "pakken ville avslutte" in str(refused.value) and "--allow-mass-end" in str(refused.value)
+    assert snapshot(platform) == before
+    trial = run(platform, single, tmp_path, "one-trial", allow_mass_end=True, dry_run=True)
+    assert trial.summary.counts["school_links"]["deactivated"] == 26  # what the flag lets happen
+
+    declare_source(platform, SYSTEM, municipality_id=MUNICIPALITY, owns=["skole-1"])
+    result = run(platform, single, tmp_path, "one-scoped")
+    assert result.summary.counts["school_links"].get("deactivated", 0) == 0
+    assert result.summary.counts["employees"].get("deactivated", 0) == 0
+    assert active_links(platform) == links  # skole-2 and the kindergarten keep theirs
+
+    gone = next(r["userSourcedId"] for r in single.rows("roles") if r["role"] == "student")
+    del single.tables["users"][gone]
+    for sid in [s for s, r in single.tables["roles"].items() if r["userSourcedId"] == gone]:
+        del single.tables["roles"][sid]
+    run(platform, single, tmp_path, "one-less")  # inside its scope the package is still the truth
+    assert active_links(platform) == links - 1
+
+
+def test_a_fodselsnummer_in_users_identifier_is_read_where_the_source_is_declared_to_put_it_there(
+    platform, roster, tmp_path
+) -> None:
+    from adapters.school.run import declare_source
+    from tests.oneroster import SYSTEM
+
+    number = nin(roster, "p3")
+    user = roster.tables["users"]["p3"]
+    user["userIds"], user["identifier"] = "", number
+    with pytest.raises(RosterRefused):
+        run(platform, roster, tmp_path, "undeclared")
+    declare_source(platform, SYSTEM, municipality_id=MUNICIPALITY, national_id_in_identifier=True)
+    run(platform, roster, tmp_path, "declared")
+    assert person(platform, number).given_name == user["givenName"]
+
+    user["identifier"] = number[:10] + str((int(number[10]) + 1) % 10)
+    with pytest.raises(RosterRefused) as refused:
+        run(platform, roster, tmp_path, "bad-digit")
+    assert "fødselsnummeret til «p3» er ugyldig: Kontrollsifferet" in str(refused.value)
+
+
+def test_an_employees_hpr_number_comes_from_user_ids(platform, roster, tmp_path) -> None:
+    teacher = next(sid for sid in roster.tables["users"] if sid.startswith("t-k-skole-1-0"))
+    roster.tables["users"][teacher]["userIds"] += ",{HPR:9144889}"
+    run(platform, roster, tmp_path, "hpr")
+    with platform.database.session() as s:
+        numbers = s.scalars(
+            sa.select(m.PersonRow.hpr_number).where(m.PersonRow.hpr_number.is_not(None))
+        ).all()
+    assert numbers == ["9144889"]
+    roster.tables["users"][teacher]["userIds"] = roster.tables["users"][teacher]["userIds"].replace(
+        "9144889", "91448-89"
+    )
+    with pytest.raises(RosterRefused, match="HPR-nummeret til"):
+        run(platform, roster, tmp_path, "bad-hpr")

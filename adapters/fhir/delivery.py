@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 import httpx
 
-from adapters.fhir import mapping
+from adapters.fhir import mapping, scope
 from adapters.fhir.channel import EndpointConfig
 from contracts import CaseRecord, OutboxMessage
 from core.public import Platform
@@ -26,6 +26,7 @@ FHIR_JSON = "application/fhir+json"
 NAMESPACE = uuid.UUID("5f3f5a8e-2b7c-4c1e-9a57-57afe77e7a01")  # Stafett's namespace for placeholder ids
 # Provenance and AuditEvent have no identifier to match on, so they stay in Stafett (export has them).
 NOT_SHARED = frozenset({"Provenance", "AuditEvent"})
+WITHDRAWAL = frozenset({"Patient", "RelatedPerson", "Organization", "Consent"})
 
 
 class DeliveryError(Exception):
@@ -58,10 +59,20 @@ def _rewrite(value: Any, ids: dict[str, str]) -> Any:
     return value
 
 
-def transaction(record: CaseRecord, *, now: dt.datetime) -> dict[str, Any]:
-    """The case as a transaction Bundle of conditional updates, each resource validated first."""
+def transaction(record: CaseRecord, *, now: dt.datetime, unit_id: str) -> dict[str, Any]:
+    """The case as ``unit_id``'s journal may receive it (``scope.scoped``: only what a consent in force
+    covers) as a transaction Bundle of conditional updates, each resource validated first.
+
+    With no consent in force for the unit (core hands such a record only for a withdrawal notice) it
+    carries the withdrawn Consent (``inactive``, its period ended) and the people and units it names,
+    nothing else: the journal must not go on showing the consent as active."""
+    shared = scope.scoped(record, unit_id, now)
+    covered = any(unit_id in c.unit_ids and c.is_in_force(now) for c in record.consents)
+    kinds = None if covered else WITHDRAWAL
     resources = [
-        mapping.validate(r) for r in mapping.resources(record, now=now) if r["resourceType"] not in NOT_SHARED
+        mapping.validate(r)
+        for r in mapping.resources(shared, now=now)
+        if r["resourceType"] not in NOT_SHARED and (kinds is None or r["resourceType"] in kinds)
     ]
     ids = {f"{r['resourceType']}/{r['id']}": placeholder(r["resourceType"], r["id"]) for r in resources}
     entries = []
@@ -136,7 +147,7 @@ class FhirSender:
         return headers
 
     def __call__(self, message: OutboxMessage, record: CaseRecord) -> None:
-        body = transaction(record, now=self.platform.clock())
+        body = transaction(record, now=self.platform.clock(), unit_id=message.unit_id)
         try:
             response = self.client.post(
                 message.endpoint.rstrip("/"), json=body, headers=self._headers(message)

@@ -7,6 +7,7 @@ are included and every case read leaves an audit event. Resources are validated 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -18,12 +19,25 @@ from contracts import CaseRecord
 from core.public import Actor, Platform, RecordService
 
 PURPOSE = "eksport av saken i FHIR-format"
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"  # as core's `stafett serve` without [auth] public_url
 _encoder = msgspec.json.Encoder()
 
 
-def bundle(records: list[CaseRecord], *, now: dt.datetime, validate: bool = True) -> dict[str, Any]:
-    """A collection Bundle of the records' resources, each resource once."""
-    entries = [{"resource": r} for r in unique_resources(records, now=now, validate=validate)]
+def fhir_base(platform: Platform) -> str:
+    """Where the read facade serves these resources: each entry's ``fullUrl`` is its address there,
+    so the Bundle's relative references (``Patient/<id>``) resolve as R4 says (against the base)."""
+    public = os.environ.get("STAFETT_PUBLIC_URL") or platform.config.auth.public_url or DEFAULT_PUBLIC_URL
+    return public.rstrip("/") + "/fhir/R4"
+
+
+def bundle(
+    records: list[CaseRecord], *, now: dt.datetime, base: str, validate: bool = True
+) -> dict[str, Any]:
+    """A collection Bundle of the records' resources, each resource once, each with its ``fullUrl``."""
+    entries = [
+        {"fullUrl": f"{base}/{r['resourceType']}/{r['id']}", "resource": r}
+        for r in unique_resources(records, now=now, validate=validate)
+    ]
     return {
         "resourceType": "Bundle",
         "type": "collection",
@@ -50,7 +64,7 @@ def case_bundle(platform: Platform, actor: Actor, case_id: str) -> dict[str, Any
     """One case as a Bundle, for a caller who may read it (with its audit trail if they may read that)."""
     with platform.work(actor, PURPOSE) as work:
         record = RecordService(work.uow).case(case_id, include_audit=True)
-        return bundle([record], now=work.now)
+        return bundle([record], now=work.now, base=fhir_base(platform))
 
 
 def municipality_ndjson(platform: Platform, actor: Actor, open_file) -> dict[str, int]:

@@ -11,22 +11,34 @@ Served only to people of municipalities that enable the ``fhir`` plugin.
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import parse_qsl
 
-from litestar import Request, Response, Router, get
+from litestar import Request, Response, Router, delete, get, post
+from litestar.concurrency import sync_to_thread
 from litestar.datastructures import State
 from litestar.exceptions import HTTPException
 from litestar.params import PathParameter
+from litestar.response import File
 
-from adapters.fhir import search
+from adapters.fhir import bulk, search
 from adapters.fhir.search import Query, SearchError
 from core.public import Platform, StafettError
 
 FHIR_JSON = "application/fhir+json"
+FORM = "application/x-www-form-urlencoded"
+NDJSON = "application/fhir+ndjson"
 PURPOSE = "FHIR-oppslag"
 PLUGIN = "fhir"
 BASE = "/fhir/R4"
 Segment = Annotated[str, PathParameter(pattern=r"^[A-Za-z0-9.-]{1,200}$")]
-ISSUE_CODE = {400: "invalid", 401: "login", 403: "forbidden", 404: "not-found", 409: "conflict"}
+ISSUE_CODE = {
+    400: "invalid",
+    401: "login",
+    403: "forbidden",
+    404: "not-found",
+    409: "conflict",
+    415: "not-supported",
+}
 
 
 class FhirError(Exception):
@@ -126,9 +138,30 @@ def read(
 
 @get("/{resource_type:str}", sync_to_thread=True, include_in_schema=False)
 def search_type(request: Request, state: State, resource_type: Segment) -> Response[dict[str, Any]]:
-    items = list(request.query_params.multi_items())
+    return _search(request, state.platform, resource_type, list(request.query_params.multi_items()))
+
+
+@post("/{resource_type:str}/_search", status_code=200, include_in_schema=False)
+async def search_form(request: Request, state: State, resource_type: Segment) -> Response[dict[str, Any]]:
+    """``POST [type]/_search`` with an ``application/x-www-form-urlencoded`` body (FHIR's search by POST),
+    so a fødselsnummer travels in the body, never in a URL that access logs keep. Parameters in the
+    URL and the body are one search."""
+    if request.headers.get("content-type", "").split(";")[0].strip() != FORM:
+        return outcome(415, "not-supported", f"Søk med POST krever Content-Type: {FORM}.")
     try:
-        found = _answer(request, state.platform, resource_type, items)
+        body = (await request.body()).decode("utf-8")
+    except UnicodeDecodeError:
+        return outcome(400, "invalid", "Skjemaet er ikke gyldig UTF-8.")
+    items = list(request.query_params.multi_items())
+    items += parse_qsl(body, keep_blank_values=True, max_num_fields=50)
+    return await sync_to_thread(_search, request, state.platform, resource_type, items)
+
+
+def _search(
+    request: Request, platform: Platform, resource_type: str, items: list[tuple[str, str]]
+) -> Response[dict[str, Any]]:
+    try:
+        found = _answer(request, platform, resource_type, items)
         count = search.parse(resource_type, items).count
     except FhirError as error:
         return outcome(error.status, error.code, error.text)
@@ -169,8 +202,91 @@ def _answer(
         raise FhirError(400 if error.status == 422 else error.status, error.message) from None
 
 
+def _bulk_actor(request: Request, platform: Platform):
+    actor = request.user
+    if actor is None:
+        raise FhirError(401, "Innlogging kreves (Authorization: Bearer …).")
+    if PLUGIN not in platform.plugins.enabled(actor.municipality_id):
+        raise FhirError(404, "FHIR-tilgang er ikke slått på i denne kommunen.", "not-supported")
+    return actor
+
+
+def _base(request: Request) -> str:
+    return str(request.base_url).rstrip("/") + BASE
+
+
+@get(["/$export", "/Patient/$export"], sync_to_thread=False, include_in_schema=False)
+def export_kick_off(request: Request, state: State) -> Response[Any]:
+    """Bulk Data kick-off: 202 with the status URL in ``Content-Location`` (``Prefer: respond-async``)."""
+    try:
+        actor = _bulk_actor(request, state.platform)
+        if "respond-async" not in request.headers.get("prefer", ""):
+            raise FhirError(400, "$export krever Prefer: respond-async.")
+        types = bulk.parse(list(request.query_params.multi_items()))
+    except FhirError as error:
+        return outcome(error.status, error.code, error.text)
+    except bulk.BulkError as error:
+        return outcome(400, "not-supported", str(error))
+    job_id = bulk.start(state.platform, actor, str(request.url), types)
+    return Response(
+        None, status_code=202, headers={"Content-Location": f"{_base(request)}/$export-status/{job_id}"}
+    )
+
+
+@get("/$export-status/{job_id:str}", sync_to_thread=False, include_in_schema=False)
+def export_status(request: Request, state: State, job_id: str) -> Response[Any]:
+    """202 with ``X-Progress`` while the export runs, then the manifest (200) or an OperationOutcome."""
+    try:
+        folder = bulk.job_folder(_bulk_actor(request, state.platform), job_id)
+    except FhirError as error:
+        return outcome(error.status, error.code, error.text)
+    if folder is None:
+        return outcome(404, "not-found", "Eksportjobben finnes ikke.")
+    code, body = bulk.status(folder, _base(request))
+    if code == 202:
+        return Response(None, status_code=202, headers={"X-Progress": "pågår", "Retry-After": "2"})
+    if code == 500:
+        return outcome(500, "exception", str((body or {}).get("text")))
+    return Response(body, media_type="application/json")
+
+
+@delete("/$export-status/{job_id:str}", status_code=202, sync_to_thread=False, include_in_schema=False)
+def export_delete(request: Request, state: State, job_id: str) -> Response[Any]:
+    """The client is done (or gives up): the job's files are deleted."""
+    try:
+        folder = bulk.job_folder(_bulk_actor(request, state.platform), job_id)
+    except FhirError as error:
+        return outcome(error.status, error.code, error.text)
+    if folder is None:
+        return outcome(404, "not-found", "Eksportjobben finnes ikke.")
+    bulk.delete(folder)
+    return Response(None, status_code=202)
+
+
+@get("/$export-file/{job_id:str}/{name:str}", sync_to_thread=False, include_in_schema=False)
+def export_file(request: Request, state: State, job_id: str, name: str) -> Response[Any]:
+    """One NDJSON file of a finished job, for the person who asked for it."""
+    try:
+        folder = bulk.job_folder(_bulk_actor(request, state.platform), job_id)
+    except FhirError as error:
+        return outcome(error.status, error.code, error.text)
+    path = bulk.output(folder, name) if folder is not None else None
+    if path is None:
+        return outcome(404, "not-found", "Filen finnes ikke.")
+    return File(path, media_type=NDJSON, content_disposition_type="inline")
+
+
 fhir_router = Router(
     path=BASE,
-    route_handlers=[metadata, read, search_type],
+    route_handlers=[
+        metadata,
+        read,
+        search_type,
+        search_form,
+        export_kick_off,
+        export_status,
+        export_delete,
+        export_file,
+    ],
     exception_handlers={HTTPException: _http_error},
 )

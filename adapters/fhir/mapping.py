@@ -6,12 +6,20 @@ R4B models (identical to R4 for every resource type used here). The core never s
 Identifiers: fødselsnummer, D-nummer and organisasjonsnummer use the Norwegian OIDs; every
 resource also carries its Stafett id under ``urn:stafett:<kind>`` so a receiver can match it
 with a conditional update, and the same case sent twice never makes a duplicate.
+
+Resource ids are at most 64 characters of ``[A-Za-z0-9.-]`` (R4's ``id``): a compound id (a
+guardian of one child, a unit's referral in a case) writes each Stafett UUID in 26 base32 letters
+(``short``); ``long`` reads it back. ``validate`` checks that rule for every id and reference.
 """
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
 import importlib
+import re
+import uuid
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -43,10 +51,51 @@ if TYPE_CHECKING:
 FNR = "urn:oid:2.16.578.1.12.4.1.4.1"
 DNR = "urn:oid:2.16.578.1.12.4.1.4.2"
 ORGNR = "urn:oid:2.16.578.1.12.4.1.4.101"
+HPR = "urn:oid:2.16.578.1.12.4.1.4.4"
+KOMMUNENUMMER = "urn:oid:2.16.578.1.12.4.1.1.3402"
+MUNICIPALITY_CODE = "http://hl7.no/fhir/StructureDefinition/no-basis-municipalitycode"
+PARENTAL_RESPONSIBILITY = "http://hl7.no/fhir/CodeSystem/no-basis-parental-responsibility"
 NO_BASIS = "http://hl7.no/fhir/StructureDefinition/no-basis-"
 V3_ROLE = "http://terminology.hl7.org/CodeSystem/v3-RoleCode"
 V3_ACT = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
 V3_PARTICIPATION = "http://terminology.hl7.org/CodeSystem/v3-ParticipationType"
+
+
+ID_PATTERN = re.compile(r"^[A-Za-z0-9\-.]{1,64}$")
+_SHORT = re.compile(r"^[a-z2-7]{26}$")
+
+
+def short(stafett_id: str) -> str:
+    """A Stafett UUID in 26 base32 letters (other ids unchanged), so compound ids fit in 64 characters."""
+    try:
+        value = uuid.UUID(stafett_id)
+    except ValueError:
+        return stafett_id
+    if str(value) != stafett_id:
+        return stafett_id
+    return base64.b32encode(value.bytes).decode().rstrip("=").lower()
+
+
+def long(part: str) -> str:
+    """The Stafett id ``short`` wrote (any other text unchanged)."""
+    if not _SHORT.match(part):
+        return part
+    return str(uuid.UUID(bytes=base64.b32decode(part.upper() + "======")))
+
+
+def compound(prefix: str, *parts: str) -> str:
+    """``prefix`` and the parts, joined by dots; a last part that would pass 64 characters is hashed."""
+    head = prefix + ".".join(short(p) for p in parts[:-1])
+    tail = short(parts[-1])
+    joined = f"{head}.{tail}" if parts[:-1] else head + tail
+    if len(joined) <= 64:
+        return joined
+    digest = base64.b32encode(hashlib.sha256(parts[-1].encode()).digest()).decode()[:16].lower()
+    return f"{head}.{digest}" if parts[:-1] else head + digest
+
+
+def related_person_id(guardian_id: str, child_id: str) -> str:
+    return compound("", guardian_id, child_id)
 
 
 def sid(kind: str) -> str:
@@ -120,27 +169,28 @@ def patient(subject: Child | PregnantPerson) -> dict[str, Any]:
     return out
 
 
-def related_person(guardian: Guardian, child_id: str, parental_responsibility: bool) -> dict[str, Any]:
-    """A guardian of the child; parental responsibility (foreldreansvar) is what lets them consent."""
+def related_person(
+    guardian: Guardian, child_id: str, parental_responsibility: bool, *, shared: bool = False
+) -> dict[str, Any]:
+    """A guardian of the child; parental responsibility (foreldreansvar) is what lets them consent.
+
+    no-basis codes who holds it (Folkeregisteret's foreldreansvar): ``felles`` when ``shared`` with
+    another guardian, else ``ukjent`` (Stafett does not record whether a sole holder is mor, far, ...).
+    """
     identifiers = [national_identifier(guardian.national_id)] if guardian.national_id else []
-    code = "parental-responsibility" if parental_responsibility else "no-parental-responsibility"
     text = "Foresatt med foreldreansvar" if parental_responsibility else "Foresatt uten foreldreansvar"
+    coding = [{"system": V3_ROLE, "code": "GUARD" if parental_responsibility else "FAMMEMB"}]
+    if parental_responsibility:
+        code, display = ("felles", "Felles") if shared else ("ukjent", "Ukjent")
+        coding.append({"system": PARENTAL_RESPONSIBILITY, "code": code, "display": display})
     out: dict[str, Any] = {
         "resourceType": "RelatedPerson",
-        "id": f"{guardian.id}.{child_id}",
+        "id": related_person_id(guardian.id, child_id),
         "meta": {"profile": [NO_BASIS + "RelatedPerson"]},
         "identifier": [*identifiers, _identifier("guardianship", f"{guardian.id}.{child_id}")],
         "active": True,
         "patient": ref("Patient", child_id),
-        "relationship": [
-            {
-                "coding": [
-                    {"system": V3_ROLE, "code": "GUARD" if parental_responsibility else "FAMMEMB"},
-                    {"system": code_system("guardianship"), "code": code, "display": text},
-                ],
-                "text": text,
-            }
-        ],
+        "relationship": [{"coding": coding, "text": text}],
         "name": _name(guardian.given_name, guardian.family_name),
     }
     telecom = [{"system": "email", "value": guardian.email}] if guardian.email else []
@@ -154,7 +204,12 @@ def related_person(guardian: Guardian, child_id: str, parental_responsibility: b
 
 
 def organization(unit: Unit) -> dict[str, Any]:
+    """A unit: organisasjonsnummer when the config gives one, and its kommunenummer on the address."""
     identifiers = [{"system": ORGNR, "value": unit.organization_number}] if unit.organization_number else []
+    municipality = {
+        "url": MUNICIPALITY_CODE,
+        "valueCoding": {"system": KOMMUNENUMMER, "code": unit.municipality_id},
+    }
     return {
         "resourceType": "Organization",
         "id": unit.id,
@@ -163,6 +218,7 @@ def organization(unit: Unit) -> dict[str, Any]:
         "active": unit.active,
         "type": [{"coding": [{"system": code_system("service-type"), "code": str(unit.service_type)}]}],
         "name": unit.name,
+        "address": [{"use": "work", "_district": {"extension": [municipality]}, "country": "NO"}],
     }
 
 
@@ -171,7 +227,10 @@ def practitioner(employee: Employee) -> dict[str, Any]:
         "resourceType": "Practitioner",
         "id": employee.id,
         "meta": {"profile": [NO_BASIS + "Practitioner"]},
-        "identifier": [_identifier("person", employee.id)],
+        "identifier": [
+            *([{"system": HPR, "value": employee.hpr_number}] if employee.hpr_number else []),
+            _identifier("person", employee.id),
+        ],
         "active": True,
         "name": _name(employee.given_name, employee.family_name),
     }
@@ -183,7 +242,7 @@ def practitioner(employee: Employee) -> dict[str, Any]:
 def practitioner_roles(employee: Employee) -> Iterator[dict[str, Any]]:
     """One role per unit the employee works in (employee or unit leader)."""
     for membership in employee.memberships:
-        role_id = f"{employee.id}.{membership.unit_id}"
+        role_id = compound("", employee.id, membership.unit_id)
         yield _role(role_id, employee, membership.unit_id, str(membership.role), employee.title)
 
 
@@ -373,7 +432,7 @@ def service_request(case: Case, participant: Participant, current: bool) -> dict
     text = "Bekymringsmelding til barnevernet" if report else "Samarbeid i BTI-saken"
     out: dict[str, Any] = {
         "resourceType": "ServiceRequest",
-        "id": f"referral.{case.id}.{participant.unit_id}",
+        "id": compound("referral.", case.id, participant.unit_id),
         "identifier": [_identifier("referral", f"{case.id}.{participant.unit_id}")],
         "status": "active" if current and case.status is CaseStatus.OPEN else "completed",
         "intent": "order",
@@ -401,12 +460,15 @@ def consent(case: Case, record_consent: Consent, on: dt.datetime, guardian_ids: 
     else:
         status = "inactive"
     performers = [
-        ref("RelatedPerson", f"{g.person_id}.{case.subject_id}")
+        ref("RelatedPerson", related_person_id(g.person_id, case.subject_id))
         if g.person_id in guardian_ids
         else ref("Patient", case.subject_id)
         for g in record_consent.givers
-        if g.given_at is not None
+        if g.given_at is not None and (g.person_id in guardian_ids or g.person_id == case.subject_id)
     ]
+    end = record_consent.valid_to
+    if record_consent.withdrawn_at is not None:  # withdrawal ends the consent's period at once
+        end = min(end, record_consent.withdrawn_at.astimezone(dt.UTC).date())
     out: dict[str, Any] = {
         "resourceType": "Consent",
         "id": f"consent.{record_consent.id}",
@@ -428,7 +490,7 @@ def consent(case: Case, record_consent: Consent, on: dt.datetime, guardian_ids: 
             "type": "permit",
             "period": {
                 "start": record_consent.valid_from.isoformat(),
-                "end": record_consent.valid_to.isoformat(),
+                "end": max(end, record_consent.valid_from).isoformat(),
             },
             "actor": [
                 {
@@ -451,7 +513,7 @@ def _author(author_id: str | None, record: CaseRecord, guardian_ids: set[str]) -
     if author_id is None:
         return ref("Organization", record.case.owner_unit_id)
     if author_id in guardian_ids:
-        return ref("RelatedPerson", f"{author_id}.{record.case.subject_id}")
+        return ref("RelatedPerson", related_person_id(author_id, record.case.subject_id))
     if author_id == record.case.subject_id:
         return ref("Patient", author_id)
     return ref("Practitioner", author_id)
@@ -545,7 +607,11 @@ def resources(record: CaseRecord, *, now: dt.datetime, include_log: bool = True)
     guardian_ids = set(responsibility)
     employees = {e.id: e for e in record.employees}
     out: list[dict[str, Any]] = [patient(record.subject)]
-    out += [related_person(g, case.subject_id, responsibility.get(g.id, False)) for g in record.guardians]
+    shared = sum(responsibility.values()) > 1
+    out += [
+        related_person(g, case.subject_id, responsibility.get(g.id, False), shared=shared)
+        for g in record.guardians
+    ]
     out += [organization(u) for u in record.units]
     for employee in record.employees:
         out.append(practitioner(employee))
@@ -603,4 +669,32 @@ def validate(resource: dict[str, Any]) -> dict[str, Any]:
         raise InvalidResource(f"Ukjent FHIR-ressurstype «{resource_type}».") from None
     except ValueError as exc:
         raise InvalidResource(f"Ugyldig {resource_type}: {exc}") from None
+    fault = r4_fault(resource)
+    if fault:
+        raise InvalidResource(f"Ugyldig {resource_type}: {fault}")
     return resource
+
+
+_REFERENCE = re.compile(r"^([A-Z][A-Za-z]+)/([^/?#]+)$")
+MAX_STRING = 1024 * 1024  # R4: a string is at most 1 MB
+
+
+def r4_fault(resource: dict[str, Any]) -> str | None:
+    """What R4's definitions forbid and fhir.resources lets through: an ``id`` (the resource's, or
+    in a relative reference) over 64 characters or outside ``[A-Za-z0-9.-]``, a string over 1 MB."""
+    if "id" in resource and not ID_PATTERN.match(str(resource["id"])):
+        return f"id «{resource['id']}» er ikke en R4-id (høyst 64 tegn A–Z, a–z, 0–9, «-» og «.»)"
+    stack: list[Any] = [resource]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            reference = value.get("reference")
+            found = _REFERENCE.match(reference) if isinstance(reference, str) else None
+            if found and not ID_PATTERN.match(found.group(2)):
+                return f"referansen «{reference}» har ikke en R4-id"
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+        elif isinstance(value, str) and len(value) > MAX_STRING:
+            return "en tekst er lengre enn 1 MB"
+    return None

@@ -71,10 +71,9 @@ def guardian(resource: dict[str, Any], municipality_id: str, child_id: str) -> t
         for r in resource.get("relationship") or []
         for c in r.get("coding") or []
     }
-    responsibility = (mapping.V3_ROLE, "GUARD") in codes or (
-        mapping.code_system("guardianship"),
-        "parental-responsibility",
-    ) in codes
+    responsibility = (mapping.V3_ROLE, "GUARD") in codes or any(
+        system == mapping.PARENTAL_RESPONSIBILITY for system, _ in codes
+    )
     telecom = resource.get("telecom") or []
     email = next((t["value"] for t in telecom if t.get("system") == "email" and t.get("value")), None)
     phone = next((t["value"] for t in telecom if t.get("system") == "phone" and t.get("value")), None)

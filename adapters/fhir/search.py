@@ -157,7 +157,7 @@ def _directory(work: Work, query: Query) -> list[dict[str, Any]] | None:
         role_id = query.id or _stafett_id(query, "practitioner-role")
         if role_id and role_id.startswith(CASE_ID_PREFIX["PractitionerRole"]):
             return None
-        person_id = role_id.partition(".")[0] if role_id else None
+        person_id = mapping.long(role_id.partition(".")[0]) if role_id else None
     if not person_id:
         raise SearchError(
             f"Søk etter {query.resource_type} uten sak krever _id eller identifier (urn:stafett:…)."
@@ -218,11 +218,11 @@ def _scope_of_id(
         return None, resource_id
     if resource_type == "RelatedPerson":  # <guardian>.<child>
         guardian, _, child = resource_id.partition(".")
-        return ([], None) if not (guardian and child) else (None, child)
+        return ([], None) if not (guardian and child) else (None, mapping.long(child))
     if resource_type in CASE_ID_PREFIX:
         prefix = CASE_ID_PREFIX[resource_type]
         rest = resource_id.removeprefix(prefix) if resource_id.startswith(prefix) else ""
-        return ([rest.split(".")[0]] if rest else []), None
+        return ([mapping.long(rest.split(".")[0])] if rest else []), None
     prefix, kind = ENTITY_ID_PREFIX[resource_type]
     if not resource_id.startswith(prefix):
         return [], None

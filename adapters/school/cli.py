@@ -39,6 +39,9 @@ def import_group() -> None:
 @click.option("--client-id", envvar="STAFETT_ONEROSTER_CLIENT_ID", help="REST: OAuth2 client id.")
 @click.option("--client-secret", envvar="STAFETT_ONEROSTER_CLIENT_SECRET", help="REST: OAuth2 client secret.")
 @click.option("--token-url", default=None, help="REST: token endpoint (default: <server>/token).")
+@click.option(
+    "--allow-mass-end", is_flag=True, help="Let a bulk package end more school links than the source's limit."
+)
 @reported
 def oneroster(
     source: str,
@@ -49,6 +52,7 @@ def oneroster(
     client_id: str | None,
     client_secret: str | None,
     token_url: str | None,
+    allow_mass_end: bool,
 ) -> None:
     """Import pupils, guardians, staff and classes from a OneRoster 1.2 CSV package (folder or .zip)
     or a OneRoster 1.2 REST server (all or nothing; the same package twice changes nothing)."""
@@ -73,10 +77,16 @@ def oneroster(
                     token_url=token_url,
                     dry_run=dry_run,
                     progress=report,
+                    allow_mass_end=allow_mass_end,
                 )
             else:
                 result = import_package(
-                    platform, Path(source), municipality_id=municipality_id, dry_run=dry_run, progress=report
+                    platform,
+                    Path(source),
+                    municipality_id=municipality_id,
+                    dry_run=dry_run,
+                    progress=report,
+                    allow_mass_end=allow_mass_end,
                 )
     except RosterRefused as refused:
         table = Table(title=f"Avvist: {refused.total} feil – ingenting er endret", title_justify="left")
@@ -92,6 +102,56 @@ def oneroster(
         platform.close()
     title = f"Import fra {result.source}" + (" – prøvekjøring, ingenting er lagret" if result.dry_run else "")
     console.print(summary_table(result.summary, title))
+
+
+@import_group.command("oneroster-source")
+@click.argument("name")
+@config_option
+@click.option(
+    "--municipality", "municipality_id", default=None, help="Kommunenummer (default: the only one)."
+)
+@click.option("--database-url", default=None, help="Overrides the config's database.")
+@click.option("--owns", multiple=True, help="An org sourcedId the source is the whole truth for (repeat).")
+@click.option("--owns-all", is_flag=True, help="Forget the scope: the source owns every org it sends.")
+@click.option("--max-end-share", type=float, default=None, help="Share of links a bulk package may end.")
+@click.option(
+    "--national-id-in-identifier/--national-id-in-userids",
+    default=None,
+    help="Where the source puts the fødselsnummer: users.identifier, or userIds {FNR:…} (the default).",
+)
+@reported
+def oneroster_source(
+    name: str,
+    config_path: Path | None,
+    municipality_id: str | None,
+    database_url: str | None,
+    owns: tuple[str, ...],
+    owns_all: bool,
+    max_end_share: float | None,
+    national_id_in_identifier: bool | None,
+) -> None:
+    """Declare what a OneRoster source (its source.systemName) is: the schools it owns, how much a
+    bulk package may end, and where it puts the fødselsnummer."""
+    from adapters.school.run import declare_source
+
+    platform = open_platform(config_path, database_url)
+    try:
+        row = declare_source(
+            platform,
+            name,
+            municipality_id=_municipality(platform, municipality_id),
+            owns=[] if owns_all else (list(owns) or None),
+            max_end_share=max_end_share,
+            national_id_in_identifier=national_id_in_identifier,
+        )
+    finally:
+        platform.close()
+    scope = ", ".join(row.owns or []) or "alle org-er den sender"
+    where = "users.identifier" if row.national_id_in_identifier else "userIds {FNR:…}"
+    click.echo(
+        f"Kilden «{row.name}»: eier {scope}; en bulk-pakke kan avslutte høyst "
+        f"{row.max_end_share:.0%} av koblingene; fødselsnummer i {where}."
+    )
 
 
 def _municipality(platform, municipality_id: str | None) -> str:

@@ -7,6 +7,7 @@ of fields) are reported to the import with file and line; the import then refuse
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
@@ -25,7 +26,7 @@ FILES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "orgs": (("sourcedId", "name", "type"), ("status", "identifier", "parentSourcedId")),
     "users": (
         ("sourcedId", "enabledUser", "username", "givenName", "familyName"),
-        ("status", "userIds", "email", "phone", "sms", "agentSourcedIds", "preferredGivenName"),
+        ("status", "userIds", "identifier", "email", "phone", "sms", "agentSourcedIds", "preferredGivenName"),
     ),
     "roles": (("sourcedId", "userSourcedId", "roleType", "role", "orgSourcedId"), ("status",)),
     "classes": (
@@ -46,6 +47,14 @@ Progress = Callable[[str, int, int], None]
 
 class PackageError(ValueError):
     """The package cannot be opened at all (no such path, not a zip, no manifest)."""
+
+
+class EncodingFault(ValueError):
+    """A file in neither UTF-8 nor Windows-1252; ``origin`` names the file and line."""
+
+    def __init__(self, origin: str, reason: str) -> None:
+        super().__init__(f"{origin}: {reason}")
+        self.origin, self.reason = origin, reason
 
 
 class Package:
@@ -70,14 +79,55 @@ class Package:
         return next(i.file_size for i in self._zip.infolist() if Path(i.filename).name == name)
 
     @contextmanager
-    def open(self, name: str) -> Iterator[IO[str]]:
+    def _raw(self, name: str) -> Iterator[IO[bytes]]:
         if self._zip is None:
-            with (self.path / name).open(encoding="utf-8-sig", newline="") as f:
+            with (self.path / name).open("rb") as f:
                 yield f
         else:
             member = next(n for n in self._zip.namelist() if Path(n).name == name)
             with self._zip.open(member) as raw:
-                yield io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+                yield raw
+
+    def encoding(self, name: str) -> str:
+        """The file's encoding: a byte-order mark says it; else strict UTF-8 if every byte is; else
+        Windows-1252 (what Norwegian school systems write when they do not follow the spec's UTF-8).
+        Raises ``EncodingFault`` naming the line when the file is neither. One streaming pass."""
+        with self._raw(name) as f:
+            head = f.read(4)
+            if head.startswith(codecs.BOM_UTF8):
+                return "utf-8-sig"
+            if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+                return "utf-16"
+            decoder, line, chunk = codecs.getincrementaldecoder("utf-8")("strict"), 1, head
+            try:
+                while chunk:
+                    decoder.decode(chunk)
+                    line += chunk.count(b"\n")
+                    chunk = f.read(1 << 16)
+                decoder.decode(b"", final=True)
+                return "utf-8"
+            except UnicodeDecodeError as exc:
+                utf8_line = line + exc.object[: exc.start].count(b"\n")
+        with self._raw(name) as f:
+            line = 1
+            while chunk := f.read(1 << 16):
+                try:
+                    chunk.decode("cp1252")
+                except UnicodeDecodeError as exc:
+                    line += chunk[: exc.start].count(b"\n")
+                    raise EncodingFault(
+                        f"{name}:{line}",
+                        f"filen er verken UTF-8 (feil fra linje {utf8_line}) eller Windows-1252 "
+                        f"(byte 0x{chunk[exc.start]:02x}); lagre den som UTF-8",
+                    ) from None
+                line += chunk.count(b"\n")
+        return "cp1252"
+
+    @contextmanager
+    def open(self, name: str) -> Iterator[IO[str]]:
+        encoding = self.encoding(name)
+        with self._raw(name) as raw:
+            yield io.TextIOWrapper(raw, encoding=encoding, newline="")
 
     def close(self) -> None:
         if self._zip is not None:
@@ -86,8 +136,12 @@ class Package:
 
 def read_manifest(package: Package, job_problem: Callable[[str, str], None]) -> tuple[dict[str, Mode], str]:
     """The processing mode of every file we read, and the source system's name."""
-    with package.open("manifest.csv") as f:
-        rows = list(csv.reader(f))
+    try:
+        with package.open("manifest.csv") as f:
+            rows = list(csv.reader(f))
+    except EncodingFault as fault:
+        job_problem(fault.origin, fault.reason)
+        return {}, ""
     if not rows or [c.strip() for c in rows[0][:2]] != ["propertyName", "value"]:
         job_problem("manifest.csv:1", "overskriften må være «propertyName,value»")
         return {}, ""
@@ -105,6 +159,7 @@ def read_manifest(package: Package, job_problem: Callable[[str, str], None]) -> 
         present = f"{name}.csv" in package.names
         if mode != "absent" and not present:
             job_problem("manifest.csv", f"file.{name} er «{mode}», men {name}.csv finnes ikke i pakken")
+            mode = "absent"  # nothing to read; the problem refuses the package
         if mode == "absent" and present:
             job_problem(f"{name}.csv", f"filen finnes, men manifest.csv sier file.{name}=absent")
         modes[name] = mode
@@ -122,10 +177,13 @@ def read_package(package: Package, modes: Mapping[str, str], job: RosterImport, 
         def report(n: int, base: int = done) -> None:
             progress("les", base + n, total)
 
-        with package.open(f"{name}.csv") as f:
-            counted = _Counted(f, report)
-            _read_file(name, counted, job)
-            done += counted.bytes
+        try:
+            with package.open(f"{name}.csv") as f:
+                counted = _Counted(f, report)
+                _read_file(name, counted, job)
+                done += counted.bytes
+        except EncodingFault as fault:
+            job.problem(fault.origin, fault.reason)
     progress("les", total, total)
 
 
@@ -200,6 +258,8 @@ def _user(origin: str, get) -> list:
             email=get("email") or None,
             phone=get("phone") or get("sms") or None,
             agents=tuple(v.id_list(get("agentSourcedIds"))),
+            identifier=get("identifier") or None,
+            hpr_number=v.hpr_of(ids),
         )
     ]
 

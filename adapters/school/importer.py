@@ -71,12 +71,23 @@ class RosterImport:
     """One import: stage rows with ``add``, then ``finish`` checks and applies them, or refuses them all."""
 
     def __init__(
-        self, sync: DirectorySync, source: str, modes: Mapping[str, str], progress: Progress | None = None
+        self,
+        sync: DirectorySync,
+        source: str,
+        modes: Mapping[str, str],
+        progress: Progress | None = None,
+        *,
+        allow_mass_end: bool = False,
     ) -> None:
         if not source or len(source) > 200:
             raise InvalidInput("Kildesystemet må ha et navn (høyst 200 tegn).", field="source")
         self.sync, self.session, self.source = sync, sync.session, source
         self.municipality_id = sync.municipality_id
+        declared = self.session.get(RosterSourceRow, (self.municipality_id, source))
+        self.owns = list(declared.owns or []) if declared else []
+        self.max_end_share = declared.max_end_share if declared else 0.25
+        self.national_id_in_identifier = bool(declared and declared.national_id_in_identifier)
+        self.allow_mass_end = allow_mass_end
         self.modes = {k: modes.get(k, "absent") for k in ("orgs", "users", "roles", "classes", "enrollments")}
         self.progress = progress or (lambda phase, done, total: None)
         self.allow_synthetic = sync.allow_synthetic_national_ids
@@ -179,7 +190,14 @@ class RosterImport:
             user.origin, givenName=user.given_name, familyName=user.family_name
         ):
             return
-        nin, birth = ("".join((user.national_id or "").split()) or None), None
+        hpr = "".join((user.hpr_number or "").split()) or None
+        if hpr is not None and not (hpr.isascii() and hpr.isdigit() and len(hpr) <= 9):
+            self.problem(
+                user.origin, f"HPR-nummeret til «{user.sourced_id}» («{hpr}») er ikke høyst ni sifre"
+            )
+            return
+        given = user.national_id or (user.identifier if self.national_id_in_identifier else None)
+        nin, birth = ("".join((given or "").split()) or None), None
         if nin is not None:
             try:
                 birth = national_id.validate(nin, allow_synthetic=self.allow_synthetic).birth_date
@@ -197,6 +215,7 @@ class RosterImport:
             birth=birth,
             email=(user.email or "").strip()[:300] or None,
             phone=(user.phone or "").strip()[:40] or None,
+            hpr=hpr,
         )
         if user.active:
             for agent in dict.fromkeys(a for a in user.agents if a):
@@ -467,7 +486,8 @@ class RosterImport:
                     seen[kind].append(row.sid)
                     nin = row.nin if kind != "employee" else None
                     email, phone = row.email, row.phone if kind == "guardian" else None
-                    dig = digest(row.given, row.family, nin, email, phone)
+                    hpr = (row.hpr,) if kind == "employee" and row.hpr else ()  # unchanged digest without
+                    dig = digest(row.given, row.family, nin, email, phone, *hpr)
                     if record is not None and record.active and record.digest == dig:
                         self.summary.add(ENTITY_OF_KIND[kind], "unchanged")
                     else:
@@ -488,6 +508,7 @@ class RosterImport:
                 birth_date=row.birth if nin else None,
                 email=row.email,
                 phone=row.phone if kind == "guardian" else None,
+                hpr_number=row.hpr if kind == "employee" else None,
             )
             batch.append((person, record.target_id if record else None))
         for (kind, row, record, dig), result in zip(changed, self.sync.upsert_people(batch), strict=True):
@@ -681,6 +702,8 @@ class RosterImport:
             func.substr(r.sourced_id, 1, func.length(ST_ROLE_OWNER.c.user_sid) + 1)
             == ST_ROLE_OWNER.c.user_sid + SEP
         )
+        if any(self.modes[entity] == "bulk" for entity, _ in plan):
+            self._refuse_mass_end()
         for entity, kinds in plan:
             scope: sa.ColumnElement[bool] = sa.true()
             if self.modes[entity] != "bulk":
@@ -688,6 +711,9 @@ class RosterImport:
                     continue
                 scope = owner
             for kind in kinds:
+                if self.owns and kind in PERSON_KINDS:
+                    continue  # a source with a scope ends links, not people: they may be at other schools
+                scope_of_kind = scope & self._owned(kind)
                 last = ""
                 while True:
                     rows = self.session.scalars(
@@ -698,7 +724,7 @@ class RosterImport:
                             r.kind == kind,
                             r.active,
                             r.sourced_id > last,
-                            scope,
+                            scope_of_kind,
                             not_(exists().where(ST_SEEN.c.kind == kind, ST_SEEN.c.sid == r.sourced_id)),
                         )
                         .order_by(r.sourced_id)
@@ -711,11 +737,74 @@ class RosterImport:
                         self._end(kind, record)
                     self.sync.checkpoint()
 
+    def _owned_units(self) -> sa.Select[Any]:
+        r = RosterRecordRow.__table__.alias("owned_org")
+        return select(r.c.target_id).where(
+            r.c.municipality_id == self.municipality_id,
+            r.c.source == self.source,
+            r.c.kind == "org",
+            r.c.sourced_id.in_(self.owns),
+        )
+
+    def _owned(self, kind: str) -> sa.ColumnElement[bool]:
+        """Records inside the source's declared scope (every record when it declared none)."""
+        if not self.owns:
+            return sa.true()
+        r = RosterRecordRow
+        units = self._owned_units()
+        if kind == "org":
+            return r.sourced_id.in_(self.owns)
+        if kind in ("role", "class"):
+            return r.other_id.in_(units)
+        if kind == "enrollment":
+            c = RosterRecordRow.__table__.alias("owned_class")
+            return exists().where(
+                c.c.municipality_id == r.municipality_id,
+                c.c.source == r.source,
+                c.c.kind == "class",
+                c.c.target_id == r.other_id,
+                c.c.other_id.in_(units),
+            )
+        return sa.true()
+
+    def _refuse_mass_end(self) -> None:
+        """A bulk package that would end more than the declared share of the source's school links (a
+        single school's export after the whole municipality's) is refused unless ``allow_mass_end``."""
+        if self.allow_mass_end or self.modes["roles"] != "bulk":
+            return
+        r = RosterRecordRow
+        base = (
+            r.municipality_id == self.municipality_id,
+            r.source == self.source,
+            r.kind == "role",
+            r.active,
+        )
+        total = self.session.scalar(select(func.count()).where(*base, self._owned("role"))) or 0
+        ending = (
+            self.session.scalar(
+                select(func.count()).where(
+                    *base,
+                    self._owned("role"),
+                    not_(exists().where(ST_SEEN.c.kind == "role", ST_SEEN.c.sid == r.sourced_id)),
+                )
+            )
+            or 0
+        )
+        if total and ending / total > self.max_end_share:
+            self.problem(
+                "manifest.csv",
+                f"pakken ville avslutte {ending} av {total} skole- og ansattkoblinger fra «{self.source}» "
+                f"({ending / total:.0%}, grensen er {self.max_end_share:.0%}). Er det en eksport fra bare "
+                "én skole, oppgi skolene kilden eier (stafett import oneroster-source --owns); er det "
+                "riktig, kjør på nytt med --allow-mass-end",
+            )
+            self._refuse_if_problems()
+
     def _end(self, kind: str, record: RosterRecordRow) -> None:
         """The source removed this row: end what it linked, never delete a person or touch a case."""
         record.active = False
         sync = self.sync
-        if kind in ENTITY_OF_KIND and kind != "agent":
+        if kind in ENTITY_OF_KIND and kind not in ("agent", "enrollment"):
             self.summary.add(ENTITY_OF_KIND[kind], "deactivated")
         if kind in ("child", "employee"):
             self._end_links_of(kind, record)
@@ -731,8 +820,11 @@ class RosterImport:
             elif group == "staff" and sync.remove_membership(record.target_id, record.other_id):
                 self.summary.add("staff_links", "deactivated")
         elif kind == "enrollment" and record.target_id and record.other_id:
-            if not self._still_linked("enrollment", record):
-                sync.end_class_member(record.other_id, record.target_id)
+            # counted only when it ends a membership: a deleted class has ended its own already
+            if not self._still_linked("enrollment", record) and sync.end_class_member(
+                record.other_id, record.target_id
+            ):
+                self.summary.add("class_members", "deactivated")
         elif kind == "class" and record.target_id:
             self.summary.add("class_members", "deactivated", sync.end_class(record.target_id))
 

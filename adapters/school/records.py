@@ -62,6 +62,8 @@ class User:
     email: str | None = None
     phone: str | None = None
     agents: tuple[str, ...] = ()  # sourcedIds of this user's parents/guardians, or of their children
+    identifier: str | None = None  # users.identifier: the fødselsnummer, if the source is declared so
+    hpr_number: str | None = None  # userIds {HPR:…}: an employee's HPR-nummer (health personnel)
 
 
 @dataclass(frozen=True, slots=True)

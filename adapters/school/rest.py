@@ -173,6 +173,8 @@ def _user(origin: str, item: dict, job: RosterImport) -> list:
             email=item.get("email"),
             phone=item.get("phone") or item.get("sms"),
             agents=tuple(_ref({"a": a}, "a") for a in item.get("agents") or []),
+            identifier=item.get("identifier") or None,
+            hpr_number=v.hpr_of(pairs),
         )
     ]
     if active:

@@ -10,7 +10,7 @@ from adapters.school.csvpackage import Package, read_manifest, read_package
 from adapters.school.importer import RosterImport
 from adapters.school.records import Mode, Problem, RosterRefused, Summary
 from adapters.school.storage import RosterSourceRow
-from core.public import Actor, DirectorySync, Platform
+from core.public import Actor, DirectorySync, InvalidInput, Platform
 
 Progress = Callable[[str, int, int], None]
 PURPOSE = "Import av elev-, foresatt- og klassedata fra skoleadministrativt system (OneRoster)"
@@ -42,11 +42,14 @@ def _run(
     progress: Progress | None,
     operator: str,
     early: Sequence[Problem] = (),
+    allow_mass_end: bool = False,
 ) -> ImportResult:
     actor = Actor.system(municipality_id, operator=operator)
     try:
         with platform.work(actor, f"{PURPOSE}: {source}"[:300]) as work:
-            job = RosterImport(DirectorySync(work.uow), source, modes, progress)
+            job = RosterImport(
+                DirectorySync(work.uow), source, modes, progress, allow_mass_end=allow_mass_end
+            )
             for p in early:
                 job.problem(p.origin, p.reason)
             fill(job)
@@ -66,9 +69,11 @@ def import_package(
     dry_run: bool = False,
     progress: Progress | None = None,
     operator: str = "cli",
+    allow_mass_end: bool = False,
 ) -> ImportResult:
     """Import a OneRoster 1.2 CSV package (folder or zip); raises ``RosterRefused`` and changes nothing
-    when any row is wrong."""
+    when any row is wrong, or when a bulk package would end more of the source's school links than
+    it declared (``allow_mass_end`` lets it)."""
     package = Package(Path(path))
     try:
         early: list[Problem] = []
@@ -86,6 +91,7 @@ def import_package(
             progress=progress,
             operator=operator,
             early=early,
+            allow_mass_end=allow_mass_end,
         )
     finally:
         package.close()
@@ -104,6 +110,7 @@ def sync_rest(
     dry_run: bool = False,
     progress: Progress | None = None,
     operator: str = "cli",
+    allow_mass_end: bool = False,
 ) -> ImportResult:
     """Sync from a OneRoster 1.2 REST server: everything the first time, then what changed since the last."""
     from adapters.school.rest import RestSource
@@ -131,6 +138,39 @@ def sync_rest(
             dry_run=dry_run,
             progress=progress,
             operator=operator,
+            allow_mass_end=allow_mass_end,
         )
     finally:
         rest.close()
+
+
+def declare_source(
+    platform: Platform,
+    source: str,
+    *,
+    municipality_id: str,
+    owns: Sequence[str] | None = None,
+    max_end_share: float | None = None,
+    national_id_in_identifier: bool | None = None,
+    operator: str = "cli",
+) -> RosterSourceRow:
+    """Record what the municipality declares about a source; what is not given stays as it was.
+    The adapter's own bookkeeping (no personal data), written by the operator at the command line."""
+    if max_end_share is not None and not 0 <= max_end_share <= 1:
+        raise InvalidInput("Andelen må være mellom 0 og 1 (for eksempel 0.25).", field="max_end_share")
+    actor = Actor.system(municipality_id, operator=operator)
+    with platform.work(actor, f"Oppsett av kilden {source}"[:300]) as work:
+        row = work.session.get(RosterSourceRow, (municipality_id, source))
+        if row is None:
+            row = RosterSourceRow(municipality_id=municipality_id, name=source, max_end_share=0.25)
+            row.national_id_in_identifier = False
+            work.session.add(row)
+        if owns is not None:
+            row.owns = sorted(set(owns)) or None
+        if max_end_share is not None:
+            row.max_end_share = max_end_share
+        if national_id_in_identifier is not None:
+            row.national_id_in_identifier = national_id_in_identifier
+        work.session.flush()
+        work.session.expunge(row)
+        return row

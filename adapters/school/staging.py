@@ -26,6 +26,7 @@ COLUMNS: dict[str, dict[str, type]] = {
         "birth": dt.date,
         "email": str,
         "phone": str,
+        "hpr": str,
     },
     "agent": {"user_sid": str, "agent_sid": str},
     "role": _ROLE,  # a person's role at an org, one per source row ...

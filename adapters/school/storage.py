@@ -3,7 +3,10 @@
 ``roster_record`` remembers, per municipality, source system and kind, each ``sourcedId`` with the
 Stafett id it became (a unit, person or class; a link's other end) and a digest of the fields
 Stafett uses: a row whose digest is unchanged is skipped, so importing the same package twice
-writes nothing. ``roster_source`` keeps the last import and the REST delta watermark.
+writes nothing. ``roster_source`` keeps the last import, the REST delta watermark, and what the
+municipality declared about the source: the orgs it owns (its scope), the share of school links a
+bulk package may end without ``--allow-mass-end``, and whether it sends the fødselsnummer in
+``users.identifier``.
 
 These are OneRoster's bookkeeping, not Stafett's data, so they live here with their own Alembic
 branch (``school``, in ``migrations/``), found by core through the entry point ``stafett.storage``.
@@ -63,6 +66,10 @@ class RosterSourceRow(Base):
     name: Mapped[str] = mapped_column(String(200), primary_key=True)
     last_import_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     delta_since: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)  # REST: dateLastModified watermark
+    # What the municipality declared about the source (`stafett import oneroster-source`):
+    owns: Mapped[list[str] | None] = mapped_column(sa.JSON)  # org sourcedIds it is the whole truth for
+    max_end_share: Mapped[float] = mapped_column(sa.Float, default=0.25, server_default="0.25")
+    national_id_in_identifier: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa.false())
 
 
 class RosterRecordRow(Base):

@@ -79,6 +79,11 @@ def national_id_of(pairs: list[tuple[str, str]]) -> str | None:
     return None
 
 
+def hpr_of(pairs: list[tuple[str, str]]) -> str | None:
+    """An employee's HPR-nummer (Helsepersonellregisteret): a userIds entry of type HPR."""
+    return next((i.strip() for k, i in pairs if k.strip().lower() == "hpr" and i.strip()), None)
+
+
 def user_ids(text: str) -> list[tuple[str, str]]:
     """CSV ``userIds``: ``{Feide:ola@skole.no},{FNR:01018012345}``."""
     text = (text or "").strip()

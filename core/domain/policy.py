@@ -57,6 +57,7 @@ class Action(StrEnum):
     READ_AUDIT = "audit.read"
     READ_REMINDERS = "reminders.read"  # the municipality's due reminders: no names, no free text
     SHARE_CASE = "case.share"  # deliver a case to a unit's own system (a journal), under consent
+    SHARE_WITHDRAWAL = "case.share_withdrawal"  # tell a unit's system its consent was withdrawn
 
 
 EMPLOYEE_CASE_ACTIONS = frozenset(
@@ -180,6 +181,8 @@ def decide(
         return _deny("other_municipality", "Opplysningene tilhører en annen kommune.", answer)
     if action is Action.SHARE_CASE:
         return _decide_share(case, unit_id)
+    if action is Action.SHARE_WITHDRAWAL:
+        return _decide_share_withdrawal(case, unit_id)
     if actor.kind is ActorKind.SYSTEM:
         return Decision(True, "system")
     if case is not None:
@@ -259,6 +262,17 @@ def _decide_share(case: CaseFacts | None, unit_id: str | None) -> Decision:
     if unit_id in case.consented_units and case.participants.get(unit_id) is not None:
         return Decision(True, "consent")
     return _deny("no_consent", "Ingen samtykke i kraft dekker deling med denne tjenesten.")
+
+
+def _decide_share_withdrawal(case: CaseFacts | None, unit_id: str | None) -> Decision:
+    """After a withdrawal, a unit of the case that no consent covers any more may be told so (the
+    withdrawn Consent, nothing else); a unit still covered hears it in its next delivery."""
+    if case is None or unit_id is None:
+        return _deny("no_rule", "Handlingen er ikke tillatt.")
+    known = unit_id in case.participants or unit_id in case.former_units
+    if known and unit_id not in case.consented_units:
+        return Decision(True, "withdrawal_notice")
+    return _deny("no_withdrawal", "Tjenesten har ikke et tilbaketrukket samtykke å få beskjed om.")
 
 
 def _decide_directory(actor: Actor, action: Action, unit_id: str | None) -> Decision:

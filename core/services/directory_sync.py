@@ -57,6 +57,7 @@ class PersonData:
     birth_date: dt.date | None = None
     email: str | None = None
     phone: str | None = None
+    hpr_number: str | None = None  # employees: HPR-nummer (health personnel), when the source gives it
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,6 +211,8 @@ class DirectorySync:
         }
         if data.kind == PersonKind.GUARDIAN:
             values["phone"] = data.phone
+        if data.kind == PersonKind.EMPLOYEE:
+            values["hpr_number"] = data.hpr_number
         if nin is not None:
             values |= {"national_id": nin, "birth_date": data.birth_date}
         if person is None:

@@ -104,10 +104,15 @@ class PeopleService:
         title: str | None = None,
         memberships: Sequence[UnitMembership] = (),
         municipal_roles: Sequence[MunicipalRole] = (),
+        hpr_number: str | None = None,
     ) -> Employee:
         work = self.work
+        if hpr_number is not None and not (
+            hpr_number.isascii() and hpr_number.isdigit() and len(hpr_number) <= 9
+        ):
+            raise InvalidInput("HPR-nummeret er høyst ni sifre.", field="hpr_number")
         row = self._person(PersonKind.EMPLOYEE, given_name, family_name, None, None)
-        row.email, row.title = email, title
+        row.email, row.title, row.hpr_number = email, title, hpr_number
         for membership in memberships:
             unit = work.session.get(m.UnitRow, membership.unit_id)
             if unit is None or unit.municipality_id != work.municipality_id:

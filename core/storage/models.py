@@ -59,6 +59,7 @@ class PersonRow(Base):
     email: Mapped[str | None] = mapped_column(String(300))
     phone: Mapped[str | None] = mapped_column(String(40))
     title: Mapped[str | None] = mapped_column(String(300))
+    hpr_number: Mapped[str | None] = mapped_column(String(9))  # employees: HPR-nummer, if health personnel
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
