@@ -7,6 +7,9 @@ with a configured endpoint gets a pending message if the policy allows sharing w
 (``case.share``: the unit takes part under a consent in force), and loses its pending ones if
 not — so withdrawing consent cancels undelivered messages in the same transaction.
 
+A channel that carries bekymringsmeldinger (``carries = "child_welfare_report"``) gets no case
+deliveries: ``queue_report`` writes one message per report, when an employee sends it.
+
 The worker that sends them is ``core.outbox_worker``; what an operator sees and does is
 ``OutboxService`` here.
 """
@@ -26,6 +29,7 @@ from contracts import CaseRecord, LogEntryKind, OutboxMessage, OutboxStatus
 from core.domain.policy import Action, decide
 from core.errors import InvalidInput, NotFound
 from core.ids import new_id
+from core.pluginhost.channels import OutboxEndpoint
 from core.services.state import CaseState
 from core.storage.outbox_models import OutboxRow
 
@@ -84,7 +88,7 @@ def enqueue(work: Work) -> list[OutboxMessage]:
     for event in work.events:  # one delivery per case and unit carries every event of this transaction
         last_event[event.case_id] = event
     for case_id, event in last_event.items():
-        endpoints = work.plugins.outbox_endpoints
+        endpoints = [e for e in work.plugins.outbox_endpoints if e.carries == "case"]
         if not endpoints:
             continue
         facts = CaseState(work, case_id).facts()
@@ -115,6 +119,27 @@ def enqueue(work: Work) -> list[OutboxMessage]:
                 cancelled += _cancel(work, case_id, endpoint.unit_id, allowed.reason)
     work.session.flush()
     return cancelled
+
+
+def queue_report(work: Work, case_id: str, endpoint: OutboxEndpoint, report_id: str) -> None:
+    """One delivery of a bekymringsmelding to the receiving barnevern, in the transaction that wrote it."""
+    work.session.add(
+        OutboxRow(
+            id=new_id(),
+            municipality_id=work.municipality_id,
+            case_id=case_id,
+            unit_id=endpoint.unit_id,
+            channel=endpoint.channel,
+            endpoint=endpoint.address,
+            event_kind=str(LogEntryKind.CHILD_WELFARE_REPORT),
+            entry_id=report_id,
+            status=str(OutboxStatus.PENDING),
+            attempts=0,
+            created_at=work.now,
+            next_attempt_at=work.now,
+            last_error="",
+        )
+    )
 
 
 class Deliveries:
