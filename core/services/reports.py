@@ -299,7 +299,8 @@ class ReportService:
         reason = _text(form.child_not_informed_reason, "child_not_informed_reason", required=False)
         if party and not form.child_informed and not reason:
             raise InvalidInput(
-                "Ungdommen er 15 år eller eldre og part i saken: si om hen er orientert, og hvis ikke, hvorfor.",
+                "Ungdommen er 15 år eller eldre og part i saken: si om hen er orientert, "
+                "og hvis ikke, hvorfor.",
                 field="child_not_informed_reason",
             )
         if subject.kind == PersonKind.PREGNANT:
