@@ -10,7 +10,7 @@ from adapters.fiks.message import RECEIVED_TYPE
 from adapters.fiks.senders import FiksSender, collect_drop_receipts
 from core.outbox_worker import run_reports
 from tests.conftest import World
-from tests.test_fiks import WORRY, case_with_history, config, drop, platform  # noqa: F401
+from tests.test_fiks import WORRY, case_with_history, config, drop, platform
 
 __all__ = ["config", "drop", "platform"]
 

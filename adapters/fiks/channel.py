@@ -34,6 +34,8 @@ from contracts import OutboxChannel
 
 NAME = "fiks"
 RECEIVER_PATTERN = r"^(fiks-io:[0-9a-fA-F-]{36}|file:/[^\s]*)$"
+# https, or plain http to a peer on loopback (tests)
+URL = {"type": "string", "pattern": r"^(https://[^\s]+|http://(127\.0\.0\.1|localhost)(:[0-9]+)?(/[^\s]*)?)$"}
 UUID = {"type": "string", "pattern": r"^[0-9a-fA-F-]{36}$"}
 FILE = {"type": "string", "minLength": 1, "maxLength": 500}
 SCHEMA: dict[str, Any] = {
@@ -50,8 +52,8 @@ SCHEMA: dict[str, Any] = {
         "certificate_file": FILE,
         "certificate_key_file": FILE,
         "maskinporten_client_id": {"type": "string", "minLength": 1, "maxLength": 200},
-        "maskinporten_url": {"type": "string", "pattern": r"^https://[^\s]+$"},
-        "fiks_url": {"type": "string", "pattern": r"^https://[^\s]+$"},
+        "maskinporten_url": URL,
+        "fiks_url": URL,
         "bydelsnummer": {"type": "string", "pattern": r"^[0-9]{2}$"},
         "bydelsnavn": {"type": "string", "minLength": 1, "maxLength": 100},
         "postnumre": {"type": "array", "items": {"type": "string", "pattern": r"^[0-9]{4}$"}},

@@ -134,7 +134,7 @@ def encrypt(data: bytes, certificate: x509.Certificate) -> bytes:
         .add_recipient(certificate)
         .set_content_encryption_algorithm(algorithms.AES256)
     )
-    return builder.encrypt(serialization.Encoding.DER, [])
+    return builder.encrypt(serialization.Encoding.DER, [pkcs7.PKCS7Options.Binary])  # bytes as they are
 
 
 class FiksIo:
