@@ -23,7 +23,7 @@ from sqlalchemy import select
 
 from contracts import ChildWelfareReport, LogEntryKind, OutboxMessage, OutboxStatus
 from core.domain.policy import Action, Actor
-from core.errors import Forbidden, NotFound
+from core.errors import Forbidden, InvalidInput, NotFound
 from core.outbox import PURPOSE, RetryPolicy, Send, message
 from core.platform import Platform
 from core.services.record import RecordService
@@ -96,6 +96,8 @@ def deliver_report(
         return _finish(platform, msg, OutboxStatus.CANCELLED, missing.message, policy)
     try:
         send(msg, report)
+    except InvalidInput as refused:  # the report itself cannot be sent: trying again will not help
+        return _finish(platform, msg, OutboxStatus.DEAD, refused.message, policy)
     except Exception as exc:  # the receiver's fault or a network fault: retried
         log.warning("Bekymringsmelding %s til %s feilet: %s", msg.entry_id, msg.endpoint, exc)
         return _finish(platform, msg, None, f"{type(exc).__name__}: {exc}"[:2000], policy)

@@ -81,6 +81,11 @@ def check(message: dict[str, Any]) -> dict[str, Any]:
     return message
 
 
+def _line(text: str) -> str:
+    """One line: KS's ``^(.*)$`` fields (names, roles, reasons) take no line breaks."""
+    return " ".join(text.split())
+
+
 def _address(a: Address) -> dict[str, str]:
     return {
         "adresselinje1": a.line1,
@@ -94,7 +99,7 @@ def _address(a: Address) -> dict[str, str]:
 def _informed(p: ReportPerson) -> dict[str, Any]:
     out: dict[str, Any] = {"orientert": p.informed}
     if not p.informed and p.not_informed_reason:
-        out["orientertGrunn"] = p.not_informed_reason
+        out["orientertGrunn"] = _line(p.not_informed_reason)
     return out
 
 
@@ -106,13 +111,13 @@ def local_time(at: dt.datetime) -> str:
 def build(report: ChildWelfareReport) -> dict[str, Any]:
     """The report in KS's format, checked against KS's schema (``MessageRefused`` if it is not)."""
     reporter = report.reporter
-    business: dict[str, Any] = {"navn": reporter.unit_name, "adresse": _address(reporter.unit_address)}
+    business: dict[str, Any] = {"navn": _line(reporter.unit_name), "adresse": _address(reporter.unit_address)}
     if reporter.organization_number:
-        business["orgnr"] = reporter.organization_number
+        business["orgnr"] = _line(reporter.organization_number)
     child: dict[str, Any] = {
         "fnr": report.child.national_id,
         "ufoedt": report.child.unborn,
-        "personnavn": report.child.name,
+        "personnavn": _line(report.child.name),
         "adresse": _address(report.child_address),
         **_informed(report.child),
     }
@@ -121,7 +126,11 @@ def build(report: ChildWelfareReport) -> dict[str, Any]:
     guardians = []
     for g in report.guardians:
         guardians.append(
-            {"personnavn": g.name, **({"telefonnummer": g.phone} if g.phone else {}), **_informed(g)}
+            {
+                "personnavn": _line(g.name),
+                **({"telefonnummer": _line(g.phone)} if g.phone else {}),
+                **_informed(g),
+            }
         )
     worry = report.worry
     if report.urgent:
@@ -133,12 +142,12 @@ def build(report: ChildWelfareReport) -> dict[str, Any]:
         melding["andreSynspunkter"] = report.other_views
     message: dict[str, Any] = {
         "kommunenummer": report.municipality_id,
-        "kommunenavn": report.municipality_name,
+        "kommunenavn": _line(report.municipality_name),
         "bydelsnummer": report.district_number or NO_DISTRICT,
-        "bydelsnavn": report.district_name,
+        "bydelsnavn": _line(report.district_name),
         "offentligMelder": {
-            "personnavn": reporter.name,
-            "rolle": reporter.role,
+            "personnavn": _line(reporter.name),
+            "rolle": _line(reporter.role),
             "telefonnummer": reporter.phone,
             "epost": reporter.email,
             "virksomhet": business,

@@ -51,7 +51,9 @@ if TYPE_CHECKING:
 PURPOSE_REPORT = "bekymringsmelding til barnevernet etter opplysningsplikten"
 REPORT_CHANNEL = "child_welfare_report"
 PHONE = r"^[+]?[0-9]+([- ][0-9]+)*$"  # as KS's schema has it
-EMAIL = r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$"
+EMAIL = (  # as KS's schema has it
+    r"^[A-Za-zæøåÆØÅ0-9-_]+(\.[A-Za-zæøåÆØÅ0-9-_]+)*@[A-Za-zæøåÆØÅ0-9-]+(\.[A-Za-zæøåÆØÅ0-9-]+)*(\.[A-Za-z]{2,})$"
+)
 
 
 class ReportInput(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -126,6 +128,7 @@ class ReportService:
             urgent=form.urgent,
             sent_at=work.now,
         )
+        report = _checked(report)
         receiver_name = work.session.get_one(m.UnitRow, receiver.unit_id).name
         row = ReportRow(
             id=report.id,
@@ -272,10 +275,12 @@ class ReportService:
                 "Kommunen har ikke satt opp mottak av bekymringsmeldinger (Fiks) for barneverntjenesten.",
                 code="no_report_receiver",
             )
-        raise InvalidInput(
-            "Velg barnets postnummer, så finner Stafett barneverntjenesten i bydelen.",
-            field="child_postal_code",
+        words = (
+            f"Ingen bydel i kommunen har postnummer {postal_code}; sjekk barnets postnummer."
+            if postal_code
+            else "Kommunen har bydeler: oppgi barnets postnummer, så finner Stafett barneverntjenesten."
         )
+        raise InvalidInput(words, field="child_postal_code")
 
     def youth_is_party(self, state: CaseState) -> bool:
         """A youth of 15 (the child welfare age of the config) or more is a party (barnevernsloven § 12-3)."""
@@ -397,6 +402,16 @@ def _measure_line(measure: Measure) -> str:
         outcome = OUTCOME_WORDS.get(str(e.outcome), str(e.outcome))
         line += f"\nEvaluert {e.evaluated_at:%d.%m.%Y}: {outcome}. {e.summary}"
     return line
+
+
+def _checked(report: ChildWelfareReport) -> ChildWelfareReport:
+    """The report as the contract's constraints take it (lengths): refused naming the field, not
+    stored to fail later in the outbox."""
+    try:
+        return msgspec.convert(msgspec.to_builtins(report), ChildWelfareReport)
+    except msgspec.ValidationError as exc:
+        where = str(exc).rpartition("at `$.")[2].rstrip("`") or "report"
+        raise InvalidInput(f"Bekymringsmeldingen kan ikke sendes slik: {exc}", field=where) from None
 
 
 def _text(value: str, field: str, *, required: bool = True) -> str:
