@@ -71,13 +71,25 @@ from .people import (
     UnitMembership,
 )
 from .provide import provides
+from .reports import (
+    LEGAL_BASIS,
+    Address,
+    ChildWelfareReport,
+    ReportAnswer,
+    Reporter,
+    ReportPerson,
+    ReportStatus,
+    ReportSummary,
+)
 
 CONTRACT_VERSION = "1.0"
 
 __all__ = [
     "CONTRACT_VERSION",
+    "LEGAL_BASIS",
     "PROJECT_NAME",
     "ActionGuide",
+    "Address",
     "AuditRecord",
     "BirthInfo",
     "Case",
@@ -87,6 +99,7 @@ __all__ = [
     "CaseStatistics",
     "CaseStatus",
     "Child",
+    "ChildWelfareReport",
     "CloseReason",
     "Concern",
     "ConcernKind",
@@ -125,6 +138,11 @@ __all__ = [
     "Refusal",
     "RelayHolderContext",
     "RelayHolderRule",
+    "ReportAnswer",
+    "ReportPerson",
+    "ReportStatus",
+    "ReportSummary",
+    "Reporter",
     "ServiceDirectoryEntry",
     "ServiceType",
     "Subject",

@@ -107,6 +107,9 @@ class LogEntryKind(StrEnum):
     FAMILY_COMMENT = "family_comment"
     CORRECTION = "correction"
     CASE_CLOSED = "case_closed"
+    CHILD_WELFARE_REPORT = "child_welfare_report"  # a bekymringsmelding sent (that, not what: hidden)
+    CHILD_WELFARE_RECEIPT = "child_welfare_receipt"  # the receiving system's mottatt or feilet
+    CHILD_WELFARE_ANSWER = "child_welfare_answer"  # barnevern's answer: case opened or not
 
 
 class ParticipationBasis(StrEnum):

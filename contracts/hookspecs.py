@@ -181,7 +181,9 @@ def outbox_channels(municipality: Municipality) -> list[OutboxChannel]:
     Called once per municipality at start-up. A unit of that municipality uses a channel by
     having a table ``[municipality.unit.adapters.<name>]`` in the config, which core validates
     against the channel's ``config_schema`` (start-up fails on a bad or unclaimed table). The
-    outbox then queues a message for the unit whenever the policy allows sharing a case with it.
+    outbox then queues a message for the unit whenever the policy allows sharing a case with it,
+    or, for a channel that ``carries`` ``"child_welfare_report"``, once per bekymringsmelding sent
+    to that (barnevern) unit.
 
     :param municipality: the municipality the channels are offered for.
     :returns: channels; names are unique across the enabled plugins.

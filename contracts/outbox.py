@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import msgspec
 
@@ -34,9 +34,9 @@ class OutboxMessage(Contract):
     case_id: Id
     unit_id: Id  # the receiving unit (e.g. the health station)
     channel: ShortText  # "fhir"
-    endpoint: ShortText  # the receiving system's base URL
+    endpoint: ShortText  # the receiving system's address (base URL, Fiks IO account, drop folder)
     event_kind: LogEntryKind
-    entry_id: Id | None
+    entry_id: Id | None  # the log entry; for a bekymringsmelding, the report's id
     status: OutboxStatus
     attempts: int
     created_at: dt.datetime
@@ -57,6 +57,9 @@ class OutboxChannel(Contract):
     title: ShortText  # for messages, in bokmål: "FHIR-journal"
     config_schema: dict[str, Any]  # JSON Schema (draft 2020-12) of a unit's table
     endpoint_field: ShortText = "url"
+    # what the channel carries: "case" (the case, whenever it changes, under consent) or
+    # "child_welfare_report" (a bekymringsmelding, once, when an employee sends one)
+    carries: Literal["case", "child_welfare_report"] = "case"
 
 
 class AuditRecord(Contract):

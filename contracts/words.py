@@ -56,4 +56,7 @@ LOG_ENTRY_KINDS = {
     LogEntryKind.FAMILY_COMMENT: "Kommentar fra familien",
     LogEntryKind.CORRECTION: "Rettelse",
     LogEntryKind.CASE_CLOSED: "Saken avsluttet",
+    LogEntryKind.CHILD_WELFARE_REPORT: "Bekymringsmelding sendt",
+    LogEntryKind.CHILD_WELFARE_RECEIPT: "Kvittering fra barnevernet",
+    LogEntryKind.CHILD_WELFARE_ANSWER: "Svar fra barnevernet",
 }

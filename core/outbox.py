@@ -10,6 +10,9 @@ cancellation audited). A unit whose system has had the case and that a withdrawa
 cover gets one more message, ``consent_withdrawn``: the worker sends it only the withdrawn consent
 (``case.share_withdrawal``), so the journal does not keep an active Consent.
 
+A channel that carries bekymringsmeldinger (``carries = "child_welfare_report"``) gets no case
+deliveries: ``queue_report`` writes one message per report, when an employee sends it.
+
 The worker that sends them is ``core.outbox_worker``; what an operator sees and does is
 ``OutboxService`` here.
 """
@@ -29,6 +32,7 @@ from contracts import CaseEvent, CaseRecord, LogEntryKind, OutboxMessage, Outbox
 from core.domain.policy import Action, decide
 from core.errors import InvalidInput, NotFound
 from core.ids import new_id
+from core.pluginhost.channels import OutboxEndpoint
 from core.services.state import CaseState
 from core.storage.outbox_models import OutboxRow
 
@@ -91,7 +95,7 @@ def enqueue(work: Work) -> list[OutboxMessage]:
         if event.kind is LogEntryKind.CONSENT_WITHDRAWN:
             withdrawals.update({(event.case_id, u): event for u in event.data.get("unit_ids", [])})
     for case_id, event in last_event.items():
-        endpoints = work.plugins.outbox_endpoints
+        endpoints = [e for e in work.plugins.outbox_endpoints if e.carries == "case"]
         if not endpoints:
             continue
         facts = CaseState(work, case_id).facts()
@@ -118,11 +122,22 @@ def enqueue(work: Work) -> list[OutboxMessage]:
 def _queue(
     work: Work, event: CaseEvent, endpoint: OutboxEndpoint, kind: LogEntryKind, entry_id: str | None
 ) -> None:
+    _add(work, event.case_id, endpoint, kind, entry_id)
+
+
+def queue_report(work: Work, case_id: str, endpoint: OutboxEndpoint, report_id: str) -> None:
+    """One delivery of a bekymringsmelding to the receiving barnevern, in the transaction that wrote it."""
+    _add(work, case_id, endpoint, LogEntryKind.CHILD_WELFARE_REPORT, report_id)
+
+
+def _add(
+    work: Work, case_id: str, endpoint: OutboxEndpoint, kind: LogEntryKind, entry_id: str | None
+) -> None:
     work.session.add(
         OutboxRow(
             id=new_id(),
-            municipality_id=event.municipality_id,
-            case_id=event.case_id,
+            municipality_id=work.municipality_id,
+            case_id=case_id,
             unit_id=endpoint.unit_id,
             channel=endpoint.channel,
             endpoint=endpoint.address,

@@ -7,37 +7,52 @@ A failure is retried with exponential back-off; after ``max_attempts`` the messa
 until an operator retries it. Receivers must be idempotent (the FHIR adapter uses conditional
 updates), because a worker that dies after sending and before recording will send again.
 Any number of workers may run, in any number of processes.
+
+A bekymringsmelding (``event_kind`` ``child_welfare_report``) is claimed only by ``run_reports``:
+it is sent under the duty to report, not under consent, so it is not re-checked against consent;
+its sender gets the report as it was written (``ChildWelfareReport``), and its outcome is recorded
+on the report too (``core.services.reports``).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import msgspec
 from sqlalchemy import select
 
-from contracts import CaseRecord, LogEntryKind, OutboxMessage, OutboxStatus
+from contracts import CaseRecord, ChildWelfareReport, LogEntryKind, OutboxMessage, OutboxStatus
 from core.domain.policy import Action, Actor
-from core.errors import Forbidden, NotFound
+from core.errors import Forbidden, InvalidInput, NotFound
 from core.outbox import PURPOSE, RetryPolicy, Send, message
 from core.platform import Platform
 from core.services.record import RecordService
+from core.services.reports import PURPOSE_REPORT, ReportService
 from core.services.state import CaseState
 from core.storage.outbox_models import OutboxRow
 
 log = logging.getLogger("stafett.outbox")
 DEFAULT_RETRY = RetryPolicy()
+REPORT = str(LogEntryKind.CHILD_WELFARE_REPORT)
+SendReport = Callable[[OutboxMessage, ChildWelfareReport], None]
+"""Deliver one bekymringsmelding; raise when the receiver did not take it. Must be idempotent by
+``message.entry_id`` (the report's id): a worker that dies after sending sends it again."""
 
 
-def claim(platform: Platform, *, limit: int = 20, policy: RetryPolicy = DEFAULT_RETRY) -> list[OutboxMessage]:
-    """Lease up to ``limit`` due messages for this worker; other workers skip them until the lease ends."""
+def claim(
+    platform: Platform, *, limit: int = 20, policy: RetryPolicy = DEFAULT_RETRY, reports: bool = False
+) -> list[OutboxMessage]:
+    """Lease up to ``limit`` due messages for this worker (case deliveries, or with ``reports`` the
+    bekymringsmeldinger); other workers skip them until the lease ends."""
     now = platform.clock()
+    kind = OutboxRow.event_kind == REPORT if reports else OutboxRow.event_kind != REPORT
     with platform.database.session() as session, session.begin():
         rows = session.scalars(
             select(OutboxRow)
             .where(OutboxRow.status == OutboxStatus.PENDING, OutboxRow.next_attempt_at <= now)
             .where((OutboxRow.leased_until.is_(None)) | (OutboxRow.leased_until <= now))
+            .where(kind)
             .order_by(OutboxRow.next_attempt_at, OutboxRow.id)
             .limit(limit)
             .with_for_update(skip_locked=True)
@@ -99,6 +114,26 @@ def withdrawal(record: CaseRecord, unit_id: str) -> CaseRecord:
     )
 
 
+def deliver_report(
+    platform: Platform, msg: OutboxMessage, send: SendReport, policy: RetryPolicy = DEFAULT_RETRY
+) -> OutboxMessage:
+    """Send a bekymringsmelding as it was written; never raises for a receiver's fault."""
+    actor = Actor.system(msg.municipality_id, operator=f"outbox {msg.channel}")
+    try:
+        with platform.work(actor, PURPOSE_REPORT, read_only=True) as work:
+            report = ReportService(work.uow).content(msg.entry_id or "")
+    except NotFound as missing:
+        return _finish(platform, msg, OutboxStatus.CANCELLED, missing.message, policy)
+    try:
+        send(msg, report)
+    except InvalidInput as refused:  # the report itself cannot be sent: trying again will not help
+        return _finish(platform, msg, OutboxStatus.DEAD, refused.message, policy)
+    except Exception as exc:  # the receiver's fault or a network fault: retried
+        log.warning("Bekymringsmelding %s til %s feilet: %s", msg.entry_id, msg.endpoint, exc)
+        return _finish(platform, msg, None, f"{type(exc).__name__}: {exc}"[:2000], policy)
+    return _finish(platform, msg, OutboxStatus.DELIVERED, "", policy)
+
+
 def _finish(
     platform: Platform, msg: OutboxMessage, status: OutboxStatus | None, error: str, policy: RetryPolicy
 ) -> OutboxMessage:
@@ -114,11 +149,14 @@ def _finish(
         row.status, row.last_error, row.leased_until = str(status), error, None
         if status is OutboxStatus.DELIVERED:
             row.delivered_at = now
+        report = row.event_kind == REPORT
+        if report:
+            ReportService(work.uow).delivery(row.entry_id or "", status, error)
         outcome = {OutboxStatus.DELIVERED: "delivered", OutboxStatus.CANCELLED: "cancelled"}.get(
             status, "failed"
         )
         work.record_outcome(
-            Action.SHARE_CASE,
+            Action.SEND_REPORT if report else Action.SHARE_CASE,
             outcome=outcome,
             reason=f"{row.unit_id} {row.endpoint} forsøk {row.attempts}" + (f": {error}" if error else ""),
             case_id=row.case_id,
@@ -136,6 +174,16 @@ def run(
     done: list[OutboxMessage] = []
     while claimed := claim(platform, limit=batch, policy=policy):
         done += [deliver(platform, m, send, policy) for m in claimed]
+    return done
+
+
+def run_reports(
+    platform: Platform, send: SendReport, *, policy: RetryPolicy = DEFAULT_RETRY, batch: int = 20
+) -> list[OutboxMessage]:
+    """Deliver every bekymringsmelding due now; returns the messages as they ended."""
+    done: list[OutboxMessage] = []
+    while claimed := claim(platform, limit=batch, policy=policy, reports=True):
+        done += [deliver_report(platform, m, send, policy) for m in claimed]
     return done
 
 

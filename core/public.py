@@ -15,6 +15,7 @@ from core.domain.policy import Actor
 from core.errors import Forbidden, InvalidInput, NotFound, StafettError
 from core.outbox import OutboxService, RetryPolicy
 from core.outbox_worker import run as run_outbox
+from core.outbox_worker import run_reports
 from core.platform import Platform, Work
 from core.services.directory_sync import (
     ContactTeacher,
@@ -27,6 +28,7 @@ from core.services.directory_sync import (
 )
 from core.services.people import actor_for
 from core.services.record import RecordService
+from core.services.reports import ReportService
 
 __all__ = [
     "Actor",
@@ -41,6 +43,7 @@ __all__ = [
     "PersonResult",
     "Platform",
     "RecordService",
+    "ReportService",
     "RetryPolicy",
     "SchoolLink",
     "StafettError",
@@ -52,5 +55,6 @@ __all__ = [
     "open_platform",
     "reported",
     "run_outbox",
+    "run_reports",
     "valid_organization_number",
 ]

@@ -278,6 +278,18 @@ def measure_status(s: Scene) -> Request:
     return f"{A}/measures/{s.measure_id()}/status", {"status": "paused", "reason": "Pause."}
 
 
+REPORT_BODY = {
+    "worry": "Barnet forteller om vold hjemme.",
+    "history": "Samtaler med kontaktlærer.",
+    "guardians_informed": False,
+    "guardians_not_informed_reason": "Kan sette barnet i fare.",
+    "reporter_role": "Kontaktlærer",
+    "reporter_phone": "99999999",
+    "reporter_email": "laerer@skole.no",
+    "unit_address": "Skoleveien 1",
+    "child_address": "Fjordgata 2",
+}
+
 ENDPOINTS = [
     # the municipality and what its plugins offer: no personal data, every logged-in person
     Endpoint("GET", f"{A}/municipality", fixed(f"{A}/municipality"), "everyone"),
@@ -482,6 +494,17 @@ ENDPOINTS = [
     Endpoint("GET", f"{A}/family/cases/{{case_id}}/consents", family("/consents"), CASE_READERS_AND_FAMILY),
     Endpoint(
         "POST", f"{A}/family/cases/{{case_id}}/comments", family("/comments", {"text": "Takk."}), FAMILY
+    ),
+    # bekymringsmelding: employees with a role in the case (no receiver is set up here: a 409 after the
+    # policy); an unknown report is not found for anyone (tests/test_fiks.py answers a real one)
+    Endpoint("POST", f"{A}/cases/{{case_id}}/reports", case("/reports", REPORT_BODY), CASE_WORKERS),
+    Endpoint("GET", f"{A}/cases/{{case_id}}/reports", case("/reports"), CASE_WORKERS),
+    Endpoint(
+        "POST",
+        f"{A}/reports/{{report_id}}/answer",
+        fixed(f"{A}/reports/ukjent/answer", {"answer": "opened"}),
+        set(),
+        set(ROLES),
     ),
     # the audit trail
     Endpoint("GET", f"{A}/audit/verify", fixed(f"{A}/audit/verify"), {AUDITOR}),

@@ -16,6 +16,7 @@ from core.api.family import AuditController, FamilyController
 from core.api.outbox import OutboxController
 from core.api.people import PeopleController
 from core.api.problems import EXCEPTION_HANDLERS
+from core.api.reports import ReportController
 from core.api.strict import StrictRequest, refuse_unknown_query
 from core.api.work import ConsentController, HandoverController, MeasureController, MeetingController
 
@@ -36,6 +37,7 @@ def api_router() -> Router:
             FamilyController,
             AuditController,
             OutboxController,
+            ReportController,
         ],
         dependencies=DEPENDENCIES,
         request_class=StrictRequest,

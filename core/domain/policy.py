@@ -12,6 +12,8 @@ answer in the audit trail; nothing else in Stafett computes access. The rules:
   the family's view of their own case, comment, and give or withdraw consent;
 - administrators manage units and people but read no case; auditors read the audit trail;
   BTI coordinators list the municipality's due reminders (case ids, levels, dates; no names);
+- an employee with a role in a case (a basis above) may send a bekymringsmelding to barnevern from it
+  (barnevernsloven § 13-2: the duty to report needs no consent);
 - a case is delivered to a unit's own system (a journal) only while that unit takes part under a
   consent in force that covers it, whoever asks (the system included).
 
@@ -58,6 +60,7 @@ class Action(StrEnum):
     READ_REMINDERS = "reminders.read"  # the municipality's due reminders: no names, no free text
     SHARE_CASE = "case.share"  # deliver a case to a unit's own system (a journal), under consent
     SHARE_WITHDRAWAL = "case.share_withdrawal"  # tell a unit's system its consent was withdrawn
+    SEND_REPORT = "case.send_report"  # a bekymringsmelding to barnevern: opplysningsplikt, no consent
 
 
 EMPLOYEE_CASE_ACTIONS = frozenset(
@@ -70,6 +73,7 @@ EMPLOYEE_CASE_ACTIONS = frozenset(
         Action.RECORD_CONSENT,
         Action.WITHDRAW_CONSENT,
         Action.REPORT_CHILD_WELFARE,
+        Action.SEND_REPORT,
     }
 )
 FAMILY_ACTIONS = frozenset(

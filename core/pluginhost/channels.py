@@ -25,6 +25,7 @@ class OutboxEndpoint:
     channel: str
     address: str
     config: Mapping[str, Any]
+    carries: str = "case"  # the channel's ``carries``: "case" or "child_welfare_report"
 
 
 def endpoints(
@@ -47,5 +48,5 @@ def endpoints(
             address = table.get(channel.endpoint_field)
             if not isinstance(address, str) or not address:
                 raise ValueError(f"{where}: feltet «{channel.endpoint_field}» mangler")
-            out.append(OutboxEndpoint(unit.id, name, address, dict(table)))
+            out.append(OutboxEndpoint(unit.id, name, address, dict(table), channel.carries))
     return out

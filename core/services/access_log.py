@@ -23,11 +23,15 @@ if TYPE_CHECKING:
     from core.unit_of_work import UnitOfWork as Work
 
 READ_ACTIONS = (str(Action.READ_CASE), str(Action.READ_FAMILY_VIEW), str(Action.READ_PERSON))
+# a disclosure the family is told of: the employee who sent a bekymringsmelding (the worker that
+# carried it is the same disclosure, not another)
+DISCLOSURE = str(Action.SEND_REPORT)
 SYSTEM_NAME = "Systemet (drift)"
 
 
 class AccessEvent(msgspec.Struct, kw_only=True, frozen=True):
-    """One allowed read about the case or its child: who, from which units, when and why."""
+    """One allowed read about the case or its child, or information given to barnevern about it:
+    who, from which units, when and why."""
 
     at: dt.datetime
     reader_id: str | None
@@ -58,14 +62,21 @@ class AccessLogService:
         self.work = work
 
     def readers(self, case_id: str) -> list[AccessEvent]:
-        """Every allowed read of this case (and case-less look-ups of its child), newest first."""
+        """Every allowed read of this case (and case-less look-ups of its child), and every bekymringsmelding
+        sent from it (that it was sent, by whom and on which basis; never what it says), newest first."""
         work = self.work
         state = CaseState(work, case_id)
         work.authorize(Action.READ_FAMILY_VIEW, case=state.facts())
         events = work.session.scalars(
             select(m.AuditEventRow)
             .where(m.AuditEventRow.municipality_id == state.row.municipality_id)
-            .where(m.AuditEventRow.outcome == "allowed", m.AuditEventRow.action.in_(READ_ACTIONS))
+            .where(m.AuditEventRow.outcome == "allowed")
+            .where(
+                or_(
+                    m.AuditEventRow.action.in_(READ_ACTIONS),
+                    and_(m.AuditEventRow.action == DISCLOSURE, m.AuditEventRow.actor_kind == "employee"),
+                )
+            )
             .where(
                 or_(
                     m.AuditEventRow.case_id == case_id,

@@ -39,6 +39,12 @@ SENTENCES: dict[str, str] = {
     "case.create_measure": "opprettet et tiltak",
     "case.read_consents": "leste samtykkene i saken",
     "case.read_meetings": "leste møtene i saken",
+    "case.send_report": (
+        "sendte en bekymringsmelding til barnevernet etter opplysningsplikten (barnevernsloven § 13-2), "
+        "som ikke krever samtykke"
+    ),
+    "case.read_reports": "så hvilke bekymringsmeldinger som er sendt fra saken",
+    "report.answer": "registrerte barnevernets svar på en bekymringsmelding",
     "measure.evaluate": "evaluerte et tiltak",
     "measure.change_status": "satte et tiltak på pause, i gang igjen, avsluttet eller avlyste det",
     "meeting.schedule": "satte opp et møte",

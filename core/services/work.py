@@ -26,6 +26,7 @@ from core.services.meetings import MeetingService
 from core.services.people import PeopleService
 from core.services.relay_holder import RelayHolderService
 from core.services.relaylog import RelayLogService
+from core.services.reports import ReportService
 from core.unit_of_work import UnitOfWork
 
 
@@ -102,6 +103,10 @@ class Work:
     @cached_property
     def access_log(self) -> AccessLogService:
         return AccessLogService(self.uow)
+
+    @cached_property
+    def reports(self) -> ReportService:
+        return ReportService(self.uow)
 
     @cached_property
     def directory(self) -> DirectoryService:

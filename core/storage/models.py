@@ -274,4 +274,5 @@ from core.storage import (  # noqa: E402, F401
     auth_models,  # identity: signing keys, realm sessions
     directory_models,  # enrolments at schools and kindergartens, classes
     outbox_models,  # the outbox: deliveries to units' journals
+    report_models,  # bekymringsmeldinger to barnevern
 )

@@ -80,6 +80,7 @@ READ_ACTIONS = {
     "case.read": "leste saken",
     "case.read_family": "så familiens side",
     "person.read": "slo opp barnet",
+    "case.send_report": "ga opplysninger til barnevernet (opplysningsplikt, barnevernsloven § 13-2)",
 }
 READER_KINDS = {"employee": "ansatt", "guardian": "foresatt", "youth": "ungdom", "system": "system"}
 MONTHS = [

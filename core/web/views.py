@@ -13,6 +13,7 @@ from typing import Any
 
 from contracts import (
     Case,
+    Child,
     Consent,
     HandoverStatus,
     LogEntry,
@@ -23,6 +24,7 @@ from contracts import (
     ParticipantStatus,
     ToolDefinition,
 )
+from core.domain.national_id import age_on
 from core.domain.policy import Action
 from core.errors import NotFound
 from core.platform import Work
@@ -115,6 +117,7 @@ def case_page(w: Work, case_id: str, whole_log: bool = False) -> dict[str, Any]:
     names[subject.id] = f"{subject.given_name} {subject.family_name}"
     tools = w.plugins.tools
     return {
+        **report_form(w, record),
         "record": record,
         "case": record.case,
         "subject": subject,
@@ -142,6 +145,23 @@ def case_page(w: Work, case_id: str, whole_log: bool = False) -> dict[str, Any]:
         "forms_for": lambda tool, values, prefix: forms.fields(
             tool.form_schema, values, f"{prefix}-{tool.id}"
         ),
+    }
+
+
+def report_form(w: Work, record: Any) -> dict[str, Any]:
+    """The bekymringsmelding part of the case page: the reports sent (that, when, by whom, the answer)
+    and what the form offers: the writer's units in the case, whether the youth is a party."""
+    me = w.people.employee(w.actor.id) if w.actor.id and w.actor.unit_roles else None
+    case_units = [record.case.owner_unit_id, *(p.unit_id for p in record.participants)]
+    subject = record.subject
+    party = isinstance(subject, Child) and age_on(subject.birth_date, w.now.date()) >= (
+        w.consent_ages.child_welfare
+    )
+    return {
+        "reports": w.reports.list(record.case.id),
+        "report_units": [u for u in case_units if u in w.actor.unit_roles],
+        "report_me": me,
+        "youth_is_party": party,
     }
 
 

@@ -6,7 +6,7 @@ re-shows the page with the rule's words and a 4xx status."""
 
 from __future__ import annotations
 
-from core.web.pages import case_page, directory_pages, family, new_case, worklist
+from core.web.pages import case_page, directory_pages, family, new_case, report_page, worklist
 from core.web.pages.shared import FormRefused
 
 HANDLERS = [
@@ -31,6 +31,8 @@ HANDLERS = [
     case_page.write_note,
     case_page.correct_entry,
     case_page.schedule_meeting,
+    report_page.send_report,
+    report_page.answer_report,
     directory_pages.service_directory,
     directory_pages.arenas,
     family.family_home,

@@ -40,6 +40,8 @@ DONE = {  # ?ok=… after a successful action: fixed words, never user data in t
     "note": "Notatet er lagt i stafettloggen.",
     "corrected": "Rettelsen er lagt i stafettloggen. Den opprinnelige oppføringen står.",
     "meeting": "Møtet er lagt inn.",
+    "report": "Bekymringsmeldingen er sendt til barnevernet. Stafettloggen viser at den er sendt.",
+    "report_answer": "Barnevernets svar er lagret.",
     "comment": "Takk! Kommentaren er lagt i stafettloggen.",
     "reported": "Takk! Det dere skrev om hjemmeleksen, er lagt i stafettloggen.",
     "given": "Du har gitt samtykket.",

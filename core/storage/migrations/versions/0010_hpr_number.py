@@ -1,12 +1,12 @@
 """An employee's HPR-nummer (Helsepersonellregisteret), so a journal matches the Practitioner it knows.
 
-Named 0010 so it does not collide with revisions other branches add after 0007.
+Follows 0008 (the bekymringsmelding tables).
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision, down_revision = "0010", "0007"
+revision, down_revision = "0010", "0008"
 branch_labels = depends_on = None
 
 
