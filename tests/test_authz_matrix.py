@@ -206,6 +206,10 @@ def case(suffix: str = "", body: dict | None = None) -> Callable[[Scene], Reques
     return lambda s: (f"/api/v1/cases/{s.case_id}{suffix}", body)
 
 
+def child(suffix: str = "", body: dict | None = None) -> Callable[[Scene], Request]:
+    return lambda s: (f"/api/v1/children/{s.child}{suffix}", body)
+
+
 def family(suffix: str = "", body: dict | None = None) -> Callable[[Scene], Request]:
     return lambda s: (f"/api/v1/family/cases/{s.case_id}{suffix}", body)
 
@@ -315,17 +319,11 @@ ENDPOINTS = [
     Endpoint("POST", f"{A}/people/lookup", lookup, PERSON_WRITERS),
     Endpoint("GET", f"{A}/people/lookup-refusals", fixed(f"{A}/people/lookup-refusals"), {ADMIN}),
     # reads of people: whoever may read a case about the person, and administrators; 404 for the rest
-    Endpoint(
-        "GET",
-        f"{A}/children/{{child_id}}",
-        lambda s: (f"{A}/children/{s.child}", None),
-        CASE_WORKERS | {ADMIN},
-        refused_unseen=True,
-    ),
+    Endpoint("GET", f"{A}/children/{{child_id}}", child(), CASE_WORKERS | {ADMIN}, refused_unseen=True),
     Endpoint(
         "GET",
         f"{A}/children/{{child_id}}/guardians",
-        lambda s: (f"{A}/children/{s.child}/guardians", None),
+        child("/guardians"),
         CASE_WORKERS | {ADMIN},
         refused_unseen=True,
     ),
@@ -335,7 +333,7 @@ ENDPOINTS = [
     Endpoint(
         "POST",
         f"{A}/children/{{child_id}}/guardians",
-        lambda s: (f"{A}/children/{s.child}/guardians", {"given_name": "C", "family_name": "D"}),
+        child("/guardians", {"given_name": "C", "family_name": "D"}),
         PERSON_WRITERS,
         {OTHER},
     ),
