@@ -210,6 +210,13 @@ def child(suffix: str = "", body: dict | None = None) -> Callable[[Scene], Reque
     return lambda s: (f"/api/v1/children/{s.child}{suffix}", body)
 
 
+def made(
+    collection: str, ident: Callable[[Scene], str], suffix: str, body: dict | None = None
+) -> Callable[[Scene], Request]:
+    """A path below what the scene makes for it: ``made("/consents", Scene.consent_id, "/give")``."""
+    return lambda s: (f"/api/v1{collection}/{ident(s)}{suffix}", body)
+
+
 def family(suffix: str = "", body: dict | None = None) -> Callable[[Scene], Request]:
     return lambda s: (f"/api/v1/family/cases/{s.case_id}{suffix}", body)
 
@@ -438,21 +445,18 @@ ENDPOINTS = [
     Endpoint(
         "POST",
         f"{A}/measures/{{measure_id}}/evaluations",
-        lambda s: (f"{A}/measures/{s.measure_id()}/evaluations", {"outcome": "achieved", "summary": "Nådd."}),
+        made("/measures", Scene.measure_id, "/evaluations", {"outcome": "achieved", "summary": "Nådd."}),
         CASE_WORKERS,
     ),
     Endpoint("GET", f"{A}/cases/{{case_id}}/consents", case("/consents"), CASE_READERS_AND_FAMILY),
     Endpoint("POST", f"{A}/cases/{{case_id}}/consents", consent_body, CASE_WORKERS),
     Endpoint(
-        "POST",
-        f"{A}/consents/{{consent_id}}/give",
-        lambda s: (f"{A}/consents/{s.consent_id()}/give", None),
-        FAMILY,
+        "POST", f"{A}/consents/{{consent_id}}/give", made("/consents", Scene.consent_id, "/give"), FAMILY
     ),
     Endpoint(
         "POST",
         f"{A}/consents/{{consent_id}}/withdraw",
-        lambda s: (f"{A}/consents/{s.consent_id()}/withdraw", {}),
+        made("/consents", Scene.consent_id, "/withdraw", {}),
         CASE_READERS_AND_FAMILY,
     ),
     Endpoint("GET", f"{A}/cases/{{case_id}}/access-log", case("/access-log"), FAMILY),
@@ -461,13 +465,13 @@ ENDPOINTS = [
     Endpoint(
         "POST",
         f"{A}/handovers/{{handover_id}}/accept",
-        lambda s: (f"{A}/handovers/{s.handover_id()}/accept", None),
+        made("/handovers", Scene.handover_id, "/accept"),
         {LEADER},  # the offer is to the unit leader: only the receiver answers
     ),
     Endpoint(
         "POST",
         f"{A}/handovers/{{handover_id}}/decline",
-        lambda s: (f"{A}/handovers/{s.handover_id()}/decline", {}),
+        made("/handovers", Scene.handover_id, "/decline", {}),
         {LEADER},
     ),
     Endpoint("POST", f"{A}/measures/{{measure_id}}/status", measure_status, CASE_WORKERS),
