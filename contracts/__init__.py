@@ -53,6 +53,7 @@ from .guides import (
     RelayHolderRule,
     ServiceDirectoryEntry,
     ToolDefinition,
+    action_guide,
     guide_level,
     guide_step,
 )
@@ -152,6 +153,7 @@ __all__ = [
     "UnitInfo",
     "UnitMembership",
     "UnitRole",
+    "action_guide",
     "guide_level",
     "guide_step",
     "hookimpl",

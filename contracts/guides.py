@@ -67,6 +67,19 @@ class ActionGuide(Contract):
     source: str = ""  # where the guide comes from, or that a detail is not known
 
 
+def action_guide(
+    id: str,
+    title: str,
+    levels: list[GuideLevel],
+    *,
+    source: str,
+    service_types: list[ServiceType] | None = None,
+) -> ActionGuide:
+    """A guide in one line: for every service type unless it names some (most guides serve them all)."""
+    types = list(ServiceType) if service_types is None else service_types
+    return ActionGuide(id=id, title=title, service_types=types, levels=levels, source=source)
+
+
 class ToolDefinition(Contract):
     """A verktøy: a form whose fields are a JSON Schema (draft 2020-12) object schema."""
 

@@ -28,11 +28,9 @@ LEVEL_TARGET_GROUPS = {
     Level.COLLABORATE_TWO: "Barn, unge og foreldre med behov for oppfølging fra to tjenester.",
     Level.COLLABORATE_MANY: "Barn, unge og foreldre med samordnet innsats fra flere tjenester.",
 }
-LEVEL_GOALS = {
+LEVEL_GOALS = {  # from level 1 the goal is the same: the child's development
     Level.CLARIFY: "Avklare om det skal følges opp med ekstra innsats.",
-    Level.INTERNAL: "Hensiktsmessig utvikling for barnet.",
-    Level.COLLABORATE_TWO: "Hensiktsmessig utvikling for barnet.",
-    Level.COLLABORATE_MANY: "Hensiktsmessig utvikling for barnet.",
+    **dict.fromkeys(list(Level)[1:], "Hensiktsmessig utvikling for barnet."),
 }
 LOG_ENTRY_KINDS = {
     LogEntryKind.NOTE: "Notat",

@@ -17,17 +17,21 @@ class StafettError(Exception):
         if code is not None:
             self.code = code
 
+    def __init_subclass__(cls, *, status: int | None = None, code: str | None = None) -> None:
+        """``class NotFound(StafettError, status=404, code="not_found")``: a kind of error in one line."""
+        super().__init_subclass__()
+        if status is not None:
+            cls.status = status
+        if code is not None:
+            cls.code = code
 
-class InvalidInput(StafettError):
+
+class InvalidInput(StafettError, status=422, code="invalid_input"):
     """The request itself is wrong: a bad value, an expired consent, a wrong checksum."""
 
-    status = 422
-    code = "invalid_input"
 
-
-class NotFound(StafettError):
-    status = 404
-    code = "not_found"
+class NotFound(StafettError, status=404, code="not_found"):
+    """No such thing, or none the caller may know exists."""
 
 
 def case_not_found(case_id: str) -> NotFound:
@@ -35,23 +39,16 @@ def case_not_found(case_id: str) -> NotFound:
     return NotFound(f"Fant ingen sak med id «{case_id}».", code="case_not_found")
 
 
-class Forbidden(StafettError):
+class Forbidden(StafettError, status=403, code="forbidden"):
     """The policy refused: the refusal is already audited when this is raised."""
 
-    status = 403
-    code = "forbidden"
+
+class Conflict(StafettError, status=409, code="conflict"):
+    """The change does not fit the state the thing is in now."""
 
 
-class Conflict(StafettError):
-    status = 409
-    code = "conflict"
-
-
-class RuleRefused(StafettError):
+class RuleRefused(StafettError, status=409, code="rule_refused"):
     """A rule of the model (or a plugin's added rule) stops the change; every reason is listed."""
-
-    status = 409
-    code = "rule_refused"
 
     def __init__(self, refusals: list[Refusal]) -> None:
         super().__init__(" ".join(r.message for r in refusals))

@@ -33,6 +33,7 @@ from core.domain.policy import Action, decide
 from core.errors import InvalidInput, NotFound
 from core.ids import new_id
 from core.pluginhost.channels import OutboxEndpoint
+from core.services import mapping
 from core.services.state import CaseState
 from core.storage.outbox_models import OutboxRow
 
@@ -61,21 +62,8 @@ class RetryPolicy:
 
 
 def message(row: OutboxRow) -> OutboxMessage:
-    return OutboxMessage(
-        id=row.id,
-        municipality_id=row.municipality_id,
-        case_id=row.case_id,
-        unit_id=row.unit_id,
-        channel=row.channel,
-        endpoint=row.endpoint,
-        event_kind=LogEntryKind(row.event_kind),
-        entry_id=row.entry_id,
-        status=OutboxStatus(row.status),
-        attempts=row.attempts,
-        created_at=row.created_at,
-        next_attempt_at=row.next_attempt_at,
-        last_error=row.last_error,
-        delivered_at=row.delivered_at,
+    return mapping.from_row(
+        OutboxMessage, row, event_kind=LogEntryKind(row.event_kind), status=OutboxStatus(row.status)
     )
 
 

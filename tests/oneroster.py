@@ -137,6 +137,17 @@ def people(
             primaryOrgSourcedId="",
         )
 
+    def enrollment(class_sid: str, unit_sid: str, user_sid: str, kind: str, primary: str) -> tuple:
+        return row(
+            "enrollments",
+            sourcedId=f"e-{class_sid}-{user_sid}",
+            classSourcedId=class_sid,
+            schoolSourcedId=unit_sid,
+            userSourcedId=user_sid,
+            role=kind,
+            primary=primary,
+        )
+
     def role(user_sid: str, org: str, kind: str) -> tuple:
         return row(
             "roles",
@@ -218,15 +229,7 @@ def people(
                     teacher, rng.choice(GIVEN), rng.choice(FAMILY), None, [], f"{teacher}@fjordvik.example"
                 )
                 yield role(teacher, unit_sid, "teacher")
-                yield row(
-                    "enrollments",
-                    sourcedId=f"e-{class_sid}-{teacher}",
-                    classSourcedId=class_sid,
-                    schoolSourcedId=unit_sid,
-                    userSourcedId=teacher,
-                    role="teacher",
-                    primary="true",
-                )
+                yield enrollment(class_sid, unit_sid, teacher, "teacher", "true")
             for _ in range(in_class):
                 serial += 1
                 pupil = f"p{serial}"
@@ -248,15 +251,7 @@ def people(
                     )
                     yield role(guardian, unit_sid, "relative" if g == 1 and serial % 10 == 3 else "parent")
                 for class_sid, _, _ in groups:
-                    yield row(
-                        "enrollments",
-                        sourcedId=f"e-{class_sid}-{pupil}",
-                        classSourcedId=class_sid,
-                        schoolSourcedId=unit_sid,
-                        userSourcedId=pupil,
-                        role="student",
-                        primary="false",
-                    )
+                    yield enrollment(class_sid, unit_sid, pupil, "student", "false")
 
 
 def write_manifest(directory: Path, modes: dict[str, str], system: str = SYSTEM) -> None:

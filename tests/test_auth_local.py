@@ -23,6 +23,8 @@ from core.auth.session import SESSION_COOKIE, Signer
 from core.auth.settings import AuthSettings
 from tests.conftest import SCHOOL, World
 
+OIDC = "/realms/stafett/protocol/openid-connect"  # the realm's endpoints, below the server's address
+
 
 class Form(HTMLParser):
     """The login page's form: its action, hidden fields, and the persona buttons (value -> label)."""
@@ -77,9 +79,15 @@ def login(client: httpx.Client, person_id: str, next: str = "/api/v1/me") -> htt
 
 def pkce_tokens(
     client: httpx.Client, base: str, person_id: str, verifier: str | None = None
-) -> httpx.Response:
+) -> tuple[httpx.Response, str]:
     """A client's own authorization-code + PKCE exchange at the realm (no app session involved)."""
     verifier = verifier or secrets.token_urlsafe(48)
+    code = pkce_code(client, base, person_id, verifier)
+    return exchange_code(client, base, code, verifier), code
+
+
+def pkce_code(client: httpx.Client, base: str, person_id: str, verifier: str) -> str:
+    """The code the realm's login form hands back for ``person_id``, bound to ``verifier``'s challenge."""
     challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
     params = {
         "client_id": "stafett",
@@ -91,19 +99,24 @@ def pkce_tokens(
         "code_challenge": challenge,
         "code_challenge_method": "S256",
     }
-    oidc = f"{base}/realms/stafett/protocol/openid-connect"
-    back = client.post(f"{oidc}/auth", data={**params, "person": person_id})
-    code = re.search(r"[?&]code=([^&]+)", back.headers["location"])[1]
-    return client.post(
-        f"{oidc}/token",
-        data={
-            "grant_type": "authorization_code",
-            "client_id": "stafett",
-            "code": code,
-            "redirect_uri": f"{base}/auth/callback",
-            "code_verifier": verifier,
-        },
-    ), code
+    back = client.post(f"{base}{OIDC}/auth", data={**params, "person": person_id})
+    return re.search(r"[?&]code=([^&]+)", back.headers["location"])[1]
+
+
+def exchange_code(client: httpx.Client, base: str, code: str, verifier: str) -> httpx.Response:
+    data = {
+        "grant_type": "authorization_code",
+        "client_id": "stafett",
+        "code": code,
+        "redirect_uri": f"{base}/auth/callback",
+        "code_verifier": verifier,
+    }
+    return client.post(f"{base}{OIDC}/token", data=data)
+
+
+def refresh(client: httpx.Client, base: str, refresh_token: str) -> httpx.Response:
+    data = {"grant_type": "refresh_token", "client_id": "stafett", "refresh_token": refresh_token}
+    return client.post(f"{base}{OIDC}/token", data=data)
 
 
 def test_persona_page_lists_employees_by_unit_guardians_and_youth(world: World, server: str) -> None:
@@ -152,7 +165,7 @@ def test_guardian_and_youth_log_in_as_family(world: World, server: str) -> None:
 
 
 def test_token_endpoint_pkce_refresh_and_logout(world: World, server: str) -> None:
-    oidc = f"{server}/realms/stafett/protocol/openid-connect"
+    oidc = f"{server}{OIDC}"
     with httpx.Client() as client:
         answer, code = pkce_tokens(client, server, world.teacher)
         assert answer.status_code == 200, answer.text
@@ -161,16 +174,7 @@ def test_token_endpoint_pkce_refresh_and_logout(world: World, server: str) -> No
         claims = jwt.JWT(jwt=tokens["access_token"]).token.objects["payload"]
         assert b'"realm_access"' in claims and f"/9901/{SCHOOL}/employee".encode() in claims
 
-        again = client.post(
-            f"{oidc}/token",
-            data={
-                "grant_type": "authorization_code",
-                "client_id": "stafett",
-                "code": code,
-                "redirect_uri": f"{server}/auth/callback",
-                "code_verifier": "x" * 43,
-            },
-        )
+        again = exchange_code(client, server, code, "x" * 43)
         assert again.status_code == 400 and again.json()["error"] == "invalid_grant"  # single use
 
         wrong, _ = pkce_tokens(client, server, world.teacher, verifier=None)
@@ -178,14 +182,7 @@ def test_token_endpoint_pkce_refresh_and_logout(world: World, server: str) -> No
         me = client.get(f"{server}/api/v1/me", headers={"Authorization": f"Bearer {tokens['access_token']}"})
         assert me.status_code == 200 and me.json()["person_id"] == world.teacher
 
-        refreshed = client.post(
-            f"{oidc}/token",
-            data={
-                "grant_type": "refresh_token",
-                "client_id": "stafett",
-                "refresh_token": tokens["refresh_token"],
-            },
-        )
+        refreshed = refresh(client, server, tokens["refresh_token"])
         assert refreshed.status_code == 200, refreshed.text
         new_access = refreshed.json()["access_token"]
         me = client.get(f"{server}/api/v1/me", headers={"Authorization": f"Bearer {new_access}"})
@@ -198,49 +195,17 @@ def test_token_endpoint_pkce_refresh_and_logout(world: World, server: str) -> No
             f"{oidc}/logout", data={"client_id": "stafett", "refresh_token": tokens["refresh_token"]}
         )
         assert out.status_code == 204
-        after = client.post(
-            f"{oidc}/token",
-            data={
-                "grant_type": "refresh_token",
-                "client_id": "stafett",
-                "refresh_token": refreshed.json()["refresh_token"],
-            },
-        )
+        after = refresh(client, server, refreshed.json()["refresh_token"])
         assert after.status_code == 400 and after.json()["error"] == "invalid_grant"
 
 
 def test_wrong_pkce_verifier_is_refused(world: World, server: str) -> None:
     with httpx.Client() as client:
-        verifier = secrets.token_urlsafe(48)
-        challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
-        oidc = f"{server}/realms/stafett/protocol/openid-connect"
-        back = client.post(
-            f"{oidc}/auth",
-            data={
-                "client_id": "stafett",
-                "redirect_uri": f"{server}/auth/callback",
-                "response_type": "code",
-                "scope": "openid",
-                "state": "s",
-                "code_challenge": challenge,
-                "code_challenge_method": "S256",
-                "person": world.teacher,
-            },
-        )
-        code = re.search(r"[?&]code=([^&]+)", back.headers["location"])[1]
-        answer = client.post(
-            f"{oidc}/token",
-            data={
-                "grant_type": "authorization_code",
-                "client_id": "stafett",
-                "code": code,
-                "redirect_uri": f"{server}/auth/callback",
-                "code_verifier": secrets.token_urlsafe(48),
-            },
-        )
+        code = pkce_code(client, server, world.teacher, secrets.token_urlsafe(48))
+        answer = exchange_code(client, server, code, secrets.token_urlsafe(48))
         assert answer.status_code == 400 and "PKCE" in answer.json()["error_description"]
         plain = client.get(
-            f"{oidc}/auth",
+            f"{server}{OIDC}/auth",
             params={
                 "client_id": "stafett",
                 "redirect_uri": f"{server}/auth/callback",
@@ -318,7 +283,7 @@ def test_an_id_token_or_refresh_token_is_not_an_access_token(world: World, serve
     _refused(me(tokens["id_token"]), "ID-token")
     _refused(me(tokens["refresh_token"]), "")  # its audience is the realm itself
     userinfo = httpx.get(
-        f"{server}/realms/stafett/protocol/openid-connect/userinfo",
+        f"{server}{OIDC}/userinfo",
         headers={"Authorization": f"Bearer {tokens['id_token']}"},
     )
     assert userinfo.status_code == 401

@@ -206,6 +206,17 @@ def case(suffix: str = "", body: dict | None = None) -> Callable[[Scene], Reques
     return lambda s: (f"/api/v1/cases/{s.case_id}{suffix}", body)
 
 
+def child(suffix: str = "", body: dict | None = None) -> Callable[[Scene], Request]:
+    return lambda s: (f"/api/v1/children/{s.child}{suffix}", body)
+
+
+def made(
+    collection: str, ident: Callable[[Scene], str], suffix: str, body: dict | None = None
+) -> Callable[[Scene], Request]:
+    """A path below what the scene makes for it: ``made("/consents", Scene.consent_id, "/give")``."""
+    return lambda s: (f"/api/v1{collection}/{ident(s)}{suffix}", body)
+
+
 def family(suffix: str = "", body: dict | None = None) -> Callable[[Scene], Request]:
     return lambda s: (f"/api/v1/family/cases/{s.case_id}{suffix}", body)
 
@@ -327,17 +338,11 @@ ENDPOINTS = [
     Endpoint("POST", f"{A}/people/lookup", lookup, PERSON_WRITERS),
     Endpoint("GET", f"{A}/people/lookup-refusals", fixed(f"{A}/people/lookup-refusals"), {ADMIN}),
     # reads of people: whoever may read a case about the person, and administrators; 404 for the rest
-    Endpoint(
-        "GET",
-        f"{A}/children/{{child_id}}",
-        lambda s: (f"{A}/children/{s.child}", None),
-        CASE_WORKERS | {ADMIN},
-        refused_unseen=True,
-    ),
+    Endpoint("GET", f"{A}/children/{{child_id}}", child(), CASE_WORKERS | {ADMIN}, refused_unseen=True),
     Endpoint(
         "GET",
         f"{A}/children/{{child_id}}/guardians",
-        lambda s: (f"{A}/children/{s.child}/guardians", None),
+        child("/guardians"),
         CASE_WORKERS | {ADMIN},
         refused_unseen=True,
     ),
@@ -347,7 +352,7 @@ ENDPOINTS = [
     Endpoint(
         "POST",
         f"{A}/children/{{child_id}}/guardians",
-        lambda s: (f"{A}/children/{s.child}/guardians", {"given_name": "C", "family_name": "D"}),
+        child("/guardians", {"given_name": "C", "family_name": "D"}),
         PERSON_WRITERS,
         {OTHER},
     ),
@@ -452,21 +457,18 @@ ENDPOINTS = [
     Endpoint(
         "POST",
         f"{A}/measures/{{measure_id}}/evaluations",
-        lambda s: (f"{A}/measures/{s.measure_id()}/evaluations", {"outcome": "achieved", "summary": "Nådd."}),
+        made("/measures", Scene.measure_id, "/evaluations", {"outcome": "achieved", "summary": "Nådd."}),
         CASE_WORKERS,
     ),
     Endpoint("GET", f"{A}/cases/{{case_id}}/consents", case("/consents"), CASE_READERS_AND_FAMILY),
     Endpoint("POST", f"{A}/cases/{{case_id}}/consents", consent_body, CASE_WORKERS),
     Endpoint(
-        "POST",
-        f"{A}/consents/{{consent_id}}/give",
-        lambda s: (f"{A}/consents/{s.consent_id()}/give", None),
-        FAMILY,
+        "POST", f"{A}/consents/{{consent_id}}/give", made("/consents", Scene.consent_id, "/give"), FAMILY
     ),
     Endpoint(
         "POST",
         f"{A}/consents/{{consent_id}}/withdraw",
-        lambda s: (f"{A}/consents/{s.consent_id()}/withdraw", {}),
+        made("/consents", Scene.consent_id, "/withdraw", {}),
         CASE_READERS_AND_FAMILY,
     ),
     Endpoint("GET", f"{A}/cases/{{case_id}}/access-log", case("/access-log"), FAMILY),
@@ -475,13 +477,13 @@ ENDPOINTS = [
     Endpoint(
         "POST",
         f"{A}/handovers/{{handover_id}}/accept",
-        lambda s: (f"{A}/handovers/{s.handover_id()}/accept", None),
+        made("/handovers", Scene.handover_id, "/accept"),
         {LEADER},  # the offer is to the unit leader: only the receiver answers
     ),
     Endpoint(
         "POST",
         f"{A}/handovers/{{handover_id}}/decline",
-        lambda s: (f"{A}/handovers/{s.handover_id()}/decline", {}),
+        made("/handovers", Scene.handover_id, "/decline", {}),
         {LEADER},
     ),
     Endpoint("POST", f"{A}/measures/{{measure_id}}/status", measure_status, CASE_WORKERS),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from configs import CONFIG_DIR
+from contracts.forms import load_tools
 from core.errors import InvalidInput
 
 VALID = {
@@ -71,3 +72,19 @@ def test_a_form_error_names_the_field_in_bokmal(stafett_municipality) -> None:
         w.log.add_note(case.id, "", tool_id="agder-overlevering", form=bad)
     assert "«Dato» (dato): må være en dato (ÅÅÅÅ-MM-DD)" in error.value.message
     assert "(foreldre_informert): må krysses av" in error.value.message
+
+
+def test_a_tools_file_with_a_field_it_does_not_know_is_refused_with_its_name(tmp_path) -> None:
+    """A plugin author's misspelt key in tools.toml stops loading, naming the field, rather than
+    silently dropping what they wrote."""
+    tools = tmp_path / "tools.toml"
+    head = '[[tool]]\nid = "x-sjekk"\ntitle = "Sjekk"\nlevels = [0]\nrequired = ["dato"]\n\n[tool.fields]\n'
+    tools.write_text(head + 'dato = { date = "Dato" }\nnotat = { text = "Notat", lenght = "short" }\n')
+    with pytest.raises(ValueError, match="«Notat»: unknown \\['lenght'\\]"):
+        load_tools(tools)
+    tools.write_text(head + 'dato = { dato = "Dato" }\n')
+    with pytest.raises(ValueError, match="exactly one kind"):
+        load_tools(tools)
+    tools.write_text(head + 'dato = { date = "Dato" }\n')
+    [tool] = load_tools(tools)
+    assert tool.form_schema["properties"]["dato"] == {"type": "string", "format": "date", "title": "Dato"}

@@ -92,18 +92,12 @@ class CaseController(Controller):
     def change_level(self, case_id: IdPath, data: JSONBody[LevelChangeIn], uow: UoW) -> Case:
         """Move the case up one level or down; every rule that stops it is listed in ``refusals`` (409)."""
         with uow() as w:
-            return w.cases.change_level(
-                case_id,
-                data.level,
-                unit_leader_informed=data.unit_leader_informed,
-                guardians_informed=data.guardians_informed,
-                note=data.note,
-            )
+            return w.cases.change_level(case_id, data.level, **fields(data, "level"))
 
     @action("/{case_id:str}/close", purpose="case.close")
     def close(self, case_id: IdPath, data: JSONBody[CloseIn], uow: UoW) -> Case:
         with uow() as w:
-            return w.cases.close(case_id, data.reason, note=data.note)
+            return w.cases.close(case_id, **fields(data))
 
     @read("/{case_id:str}/concerns", purpose="case.read_concerns")
     def concerns(self, case_id: IdPath, uow: UoW, paging: Pages) -> Page[Concern]:
@@ -129,7 +123,7 @@ class CaseController(Controller):
         """Bring in another service: under a consent in force that names it, or child welfare under the
         duty to report. Without that basis the rule refuses it (409, ``no_consent_for_service``)."""
         with uow() as w:
-            return w.cases.add_participant(case_id, data.unit_id, basis=data.basis)
+            return w.cases.add_participant(case_id, **fields(data))
 
     @read("/{case_id:str}/participants/{unit_id:str}", purpose="case.read_participants")
     def participant(self, case_id: IdPath, unit_id: IdPath, uow: UoW) -> Participant:
@@ -146,14 +140,14 @@ class CaseController(Controller):
     def assign_relay_holder(self, case_id: IdPath, data: JSONBody[RelayHolderIn], uow: UoW) -> Case:
         """Give a case without a stafettholder its first one; after that the baton moves by hand-over."""
         with uow() as w:
-            w.relay_holder.assign(case_id, data.employee_id)
+            w.relay_holder.assign(case_id, **fields(data))
             return w.cases.get(case_id)
 
     @create("/{case_id:str}/handovers", purpose="case.request_handover", location="/handovers")
     def request_handover(self, case_id: IdPath, data: JSONBody[HandoverIn], uow: UoW) -> Handover:
         """Offer the baton to a colleague; it moves when they accept."""
         with uow() as w:
-            return w.relay_holder.request_handover(case_id, data.to_id, note=data.note)
+            return w.relay_holder.request_handover(case_id, **fields(data))
 
     @read("/{case_id:str}/guide", purpose="case.read_guide")
     def guide(self, case_id: IdPath, uow: UoW) -> CaseGuide:
@@ -205,7 +199,7 @@ class CaseController(Controller):
     def correct(self, case_id: IdPath, entry_id: IdPath, data: JSONBody[CorrectionIn], uow: UoW) -> LogEntry:
         """Correct my own entry: a new entry that names it; the original stays."""
         with uow() as w:
-            return w.log.correct(case_id, entry_id, data.text, reason=data.reason)
+            return w.log.correct(case_id, entry_id, **fields(data))
 
     @read("/{case_id:str}/measures", purpose="case.read_measures")
     def measures(self, case_id: IdPath, uow: UoW, paging: Pages) -> Page[Measure]:

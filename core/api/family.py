@@ -9,7 +9,7 @@ from litestar.params import JSONBody
 from contracts import Case, Consent, LogEntry
 from core.api.dependencies import Page, Pages, UoW
 from core.api.routes import IdPath, create, read
-from core.api.schemas import CommentIn
+from core.api.schemas import CommentIn, fields
 from core.domain.policy import Action
 from core.services import family_view
 from core.services.access_log import AuditVerification
@@ -58,7 +58,7 @@ class FamilyController(Controller):
     def comment(self, case_id: IdPath, data: JSONBody[CommentIn], uow: UoW) -> LogEntry:
         """A comment from the family in the stafettlogg; with ``home_task_id``, a report on that home task."""
         with uow() as w:
-            return w.log.family_comment(case_id, data.text, home_task_id=data.home_task_id)
+            return w.log.family_comment(case_id, **fields(data))
 
 
 class AuditController(Controller):

@@ -118,15 +118,10 @@ class PeopleController(Controller):
         self, child_id: IdPath, guardian_id: IdPath, data: JSONBody[GuardianshipIn], uow: UoW
     ) -> Guardianship:
         """Link a registered guardian to a child, with or without parental responsibility."""
+        link = Guardianship(child_id=child_id, guardian_id=guardian_id, **fields(data))
         with uow() as w:
-            w.people.link_guardian(
-                child_id=child_id,
-                guardian_id=guardian_id,
-                parental_responsibility=data.parental_responsibility,
-            )
-        return Guardianship(
-            child_id=child_id, guardian_id=guardian_id, parental_responsibility=data.parental_responsibility
-        )
+            w.people.link_guardian(**fields(link))
+        return link
 
     @create("/employees", purpose="person.register_employee", location="/employees/{id}")
     def register_employee(self, data: JSONBody[EmployeeIn], uow: UoW) -> Employee:

@@ -15,9 +15,15 @@ from core.api.problems import READ_RESPONSES, WRITE_RESPONSES
 IdPath = Annotated[str, PathParameter(pattern=r"^[A-Za-z0-9._:-]{1,64}$", description="en id")]
 
 
+def _route(method: Any, path: str, purpose: str, kwargs: dict[str, Any], **defaults: Any):
+    """Litestar's ``method`` decorator with the route's audit ``purpose``, its problem responses, and
+    the handler run in a worker thread (it holds a database transaction); ``kwargs`` override."""
+    return method(path, opt={"purpose": purpose}, **{"sync_to_thread": True, **defaults, **kwargs})
+
+
 def read(path: str, *, purpose: str, **kwargs: Any):
     """A GET whose unit of work is audited with ``purpose`` (e.g. "case.read")."""
-    return get(path, opt={"purpose": purpose}, responses=READ_RESPONSES, **{"sync_to_thread": True, **kwargs})
+    return _route(get, path, purpose, kwargs, responses=READ_RESPONSES)
 
 
 def create(path: str, *, purpose: str, location: str | None = None, **kwargs: Any):
@@ -27,12 +33,7 @@ def create(path: str, *, purpose: str, location: str | None = None, **kwargs: An
     (``"/cases/{case_id}/log/{id}"``): the thing itself, or the list it is read in.
     """
     located = {"after_request": _locate(location), "response_headers": [LOCATION_HEADER]} if location else {}
-    return post(
-        path,
-        opt={"purpose": purpose},
-        responses=WRITE_RESPONSES,
-        **{"sync_to_thread": True, **located, **kwargs},
-    )
+    return _route(post, path, purpose, kwargs, responses=WRITE_RESPONSES, **located)
 
 
 LOCATION_HEADER = ResponseHeader(
@@ -53,27 +54,13 @@ def _locate(template: str):
 
 def action(path: str, *, purpose: str, **kwargs: Any):
     """A POST that acts on something that exists (give, accept, change level): 200 with the result."""
-    return post(
-        path,
-        opt={"purpose": purpose},
-        responses=WRITE_RESPONSES,
-        status_code=200,
-        **{"sync_to_thread": True, **kwargs},
-    )
+    return _route(post, path, purpose, kwargs, responses=WRITE_RESPONSES, status_code=200)
 
 
 def replace(path: str, *, purpose: str, **kwargs: Any):
-    return put(
-        path, opt={"purpose": purpose}, responses=WRITE_RESPONSES, **{"sync_to_thread": True, **kwargs}
-    )
+    return _route(put, path, purpose, kwargs, responses=WRITE_RESPONSES)
 
 
 def remove(path: str, *, purpose: str, **kwargs: Any):
     """A DELETE that answers 200 with the changed parent, so the caller sees the result."""
-    return delete(
-        path,
-        opt={"purpose": purpose},
-        responses=WRITE_RESPONSES,
-        status_code=200,
-        **{"sync_to_thread": True, **kwargs},
-    )
+    return _route(delete, path, purpose, kwargs, responses=WRITE_RESPONSES, status_code=200)

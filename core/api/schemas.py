@@ -42,9 +42,11 @@ class Body(Contract):
     """A request body: strict, keyword-only and immutable like the contracts."""
 
 
-def fields(body: Body) -> dict[str, Any]:
-    """A body's fields as keyword arguments: its names are the service's parameter names."""
-    return msgspec.structs.asdict(body)
+def fields(body: msgspec.Struct, *leave_out: str) -> dict[str, Any]:
+    """A body's fields as keyword arguments: its names are the service's parameter names (but for the
+    ones in ``leave_out``, which the caller passes itself)."""
+    values = msgspec.structs.asdict(body)
+    return {name: value for name, value in values.items() if name not in leave_out} if leave_out else values
 
 
 class ChildIn(Body):

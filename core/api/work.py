@@ -44,7 +44,7 @@ class ConsentController(Controller):
     def withdraw(self, consent_id: IdPath, data: JSONBody[ReasonIn], uow: UoW) -> Consent:
         """Withdraw at once: the services it covered lose access in the same transaction."""
         with uow() as w:
-            return w.consents.withdraw(consent_id, reason=data.reason)
+            return w.consents.withdraw(consent_id, **fields(data))
 
 
 class HandoverController(Controller):
@@ -65,7 +65,7 @@ class HandoverController(Controller):
     @action("/{handover_id:str}/decline", purpose="handover.decline")
     def decline(self, handover_id: IdPath, data: JSONBody[ReasonIn], uow: UoW) -> Handover:
         with uow() as w:
-            return w.relay_holder.decline(handover_id, reason=data.reason)
+            return w.relay_holder.decline(handover_id, **fields(data))
 
 
 class MeetingController(Controller):

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from sqlalchemy import func, select
 
 from contracts import PersonKind
@@ -15,16 +14,11 @@ from core.auth.identity import youth_age
 from core.auth.realm import AUTH_PARAMS, LocalRealm
 from core.platform import Platform
 from core.storage import models as m
+from core.web.render import environment
 
 PERSONAS_PER_LIST = 25
 TEMPLATES = Path(__file__).parent / "templates"
-env = Environment(
-    loader=FileSystemLoader(TEMPLATES),
-    autoescape=select_autoescape(["html"]),
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
+env = environment(TEMPLATES)
 
 
 def render_login(realm: LocalRealm, params: dict[str, str], error: str = "") -> str:

@@ -47,9 +47,7 @@ LOOKUP_PURPOSES: dict[str, str] = {
 LookupPurpose = Literal["undring", "parorende", "foresatte"]
 
 
-class TooManyLookups(StafettError):
-    status = 429
-    code = "lookup_limit"
+class TooManyLookups(StafettError, status=429, code="lookup_limit"):
     retry_after = 60  # the window moves on; a minute frees a look-up or more
 
 

@@ -6,8 +6,8 @@ the read (``case.read`` for people, ``case.share`` for a delivery to a unit's sy
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
@@ -76,28 +76,16 @@ class RecordService:
         rows = work.session.scalars(
             select(m.AuditEventRow).where(m.AuditEventRow.case_id == state.id).order_by(m.AuditEventRow.seq)
         )
-        return [
-            AuditRecord(
-                id=r.id,
-                municipality_id=r.municipality_id,
-                seq=r.seq,
-                at=r.at,
-                actor_id=r.actor_id,
-                actor_kind=r.actor_kind,
-                on_behalf_of=r.on_behalf_of,
-                action=r.action,
-                purpose=r.purpose,
-                outcome=r.outcome,
-                reason=r.reason,
-                case_id=r.case_id,
-                subject_id=r.subject_id,
-            )
-            for r in rows
-        ]
+        return [mapping.from_row(AuditRecord, r) for r in rows]
 
     def load(self, state: CaseState, audit: list[AuditRecord]) -> CaseRecord:
         """Gather the record of a case the caller has already been authorized for."""
         session, case_id = self.work.session, state.id
+
+        def of_case(row: type[Any], order: Any) -> Sequence[Any]:
+            """The case's rows of one table, in ``order``."""
+            return session.scalars(select(row).where(row.case_id == case_id).order_by(order)).all()
+
         links = session.scalars(
             select(m.GuardianshipRow).where(m.GuardianshipRow.child_id == state.row.subject_id)
         ).all()
@@ -111,12 +99,8 @@ class RecordService:
         ).all()
         unit_ids = {state.row.owner_unit_id, *(p.unit_id for p in all_participants)}
         units = session.scalars(select(m.UnitRow).where(m.UnitRow.id.in_(unit_ids)).order_by(m.UnitRow.id))
-        concerns = session.scalars(
-            select(m.ConcernRow).where(m.ConcernRow.case_id == case_id).order_by(m.ConcernRow.recorded_at)
-        ).all()
-        measures = session.scalars(
-            select(m.MeasureRow).where(m.MeasureRow.case_id == case_id).order_by(m.MeasureRow.created_at)
-        ).all()
+        concerns = of_case(m.ConcernRow, m.ConcernRow.recorded_at)
+        measures = of_case(m.MeasureRow, m.MeasureRow.created_at)
         evaluations: dict[str, list[m.EvaluationRow]] = {}
         for e in session.scalars(
             select(m.EvaluationRow)
@@ -124,12 +108,8 @@ class RecordService:
             .order_by(m.EvaluationRow.evaluated_at, m.EvaluationRow.id)
         ):
             evaluations.setdefault(e.measure_id, []).append(e)
-        handovers = session.scalars(
-            select(m.HandoverRow).where(m.HandoverRow.case_id == case_id).order_by(m.HandoverRow.requested_at)
-        ).all()
-        log_rows = session.scalars(
-            select(m.LogEntryRow).where(m.LogEntryRow.case_id == case_id).order_by(m.LogEntryRow.seq)
-        ).all()
+        handovers = of_case(m.HandoverRow, m.HandoverRow.requested_at)
+        log_rows = of_case(m.LogEntryRow, m.LogEntryRow.seq)
         newest_correction = {r.corrects: r.id for r in log_rows if r.corrects}
         employee_ids = {
             state.row.relay_holder_id,

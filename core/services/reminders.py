@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import msgspec
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 
 from contracts import CaseStatus, Level, MeasureStatus, ParticipationBasis
 from contracts.words import LEVEL_NAMES
@@ -67,24 +67,32 @@ class ReminderService:
     def required_levels(self) -> set[Level]:
         return {Level.COLLABORATE_MANY, *self.work.plugins.required_holder_levels()}
 
-    def _missing_holders(self) -> list[Reminder]:
-        rows = self.work.session.execute(
-            select(m.CaseRow.id, m.CaseRow.level, m.CaseRow.owner_unit_id)
+    def _open_cases(self, *columns: Any) -> Select[Any]:
+        """The municipality's open cases: id, level, owner unit and stafettholder, then ``columns``."""
+        return (
+            select(
+                m.CaseRow.id, m.CaseRow.level, m.CaseRow.owner_unit_id, m.CaseRow.relay_holder_id, *columns
+            )
             .where(m.CaseRow.municipality_id == self.work.municipality_id)
             .where(m.CaseRow.status == CaseStatus.OPEN)
+        )
+
+    def _missing_holders(self) -> list[Reminder]:
+        rows = self.work.session.execute(
+            self._open_cases()
             .where(m.CaseRow.relay_holder_id.is_(None))
             .where(m.CaseRow.level.in_(sorted(int(level) for level in self.required_levels())))
             .order_by(m.CaseRow.level.desc(), m.CaseRow.opened_at, m.CaseRow.id)
         )
         return [
-            Reminder(
-                kind=ReminderKind.RELAY_HOLDER_MISSING,
-                case_id=case_id,
-                level=Level(level),
-                owner_unit_id=unit_id,
-                message=f"Saken er på {LEVEL_NAMES[Level(level)]} og skal ha stafettholder, men har ingen.",
+            _reminder(
+                ReminderKind.RELAY_HOLDER_MISSING,
+                case_id,
+                level,
+                unit_id,
+                f"Saken er på {LEVEL_NAMES[Level(level)]} og skal ha stafettholder, men har ingen.",
             )
-            for case_id, level, unit_id in rows
+            for case_id, level, unit_id, _ in rows
         ]
 
     def _missing_consents(self) -> list[Reminder]:
@@ -105,16 +113,8 @@ class ReminderService:
             .where(~unsigned.exists())
         )
         rows = work.session.execute(
-            select(
-                m.CaseRow.id,
-                m.CaseRow.level,
-                m.CaseRow.owner_unit_id,
-                m.CaseRow.relay_holder_id,
-                m.ParticipantRow.unit_id,
-            )
+            self._open_cases(m.ParticipantRow.unit_id)
             .join(m.ParticipantRow, m.ParticipantRow.case_id == m.CaseRow.id)
-            .where(m.CaseRow.municipality_id == work.municipality_id)
-            .where(m.CaseRow.status == CaseStatus.OPEN)
             .where(m.CaseRow.level >= int(Level.COLLABORATE_TWO))
             .where(m.ParticipantRow.removed_at.is_(None))
             .where(m.ParticipantRow.basis == ParticipationBasis.CONSENT)
@@ -139,17 +139,17 @@ class ReminderService:
             return None if holder_id is None or (units and units <= set(lapsed)) else holder_id
 
         return [
-            Reminder(
-                kind=ReminderKind.CONSENT_MISSING,
-                case_id=case_id,
-                level=Level(level),
-                owner_unit_id=unit_id,
+            _reminder(
+                ReminderKind.CONSENT_MISSING,
+                case_id,
+                level,
+                unit_id,
+                f"Saken er på {LEVEL_NAMES[Level(level)]}, men samtykket nivået krever, gjelder ikke "
+                f"lenger for {len(lapsed)} {'tjeneste' if len(lapsed) == 1 else 'tjenester'} som deltar: "
+                "be om nytt samtykke, ta tjenesten ut av saken eller flytt saken ned.",
                 recipient_id=recipient(holder_id, lapsed),
                 relay_holder_id=holder_id,
                 unit_ids=lapsed,
-                message=f"Saken er på {LEVEL_NAMES[Level(level)]}, men samtykket nivået krever, gjelder ikke "
-                f"lenger for {len(lapsed)} {'tjeneste' if len(lapsed) == 1 else 'tjenester'} som deltar: "
-                "be om nytt samtykke, ta tjenesten ut av saken eller flytt saken ned.",
             )
             for case_id, (level, unit_id, holder_id, lapsed) in cases.items()
         ]
@@ -157,40 +157,39 @@ class ReminderService:
     def _overdue_evaluations(self) -> list[Reminder]:
         today = self.work.now.date()
         rows = self.work.session.execute(
-            select(
-                m.MeasureRow.id,
-                m.MeasureRow.responsible_id,
-                m.MeasureRow.next_evaluation_date,
-                m.CaseRow.id,
-                m.CaseRow.level,
-                m.CaseRow.owner_unit_id,
-                m.CaseRow.relay_holder_id,
-            )
-            .join(m.CaseRow, m.CaseRow.id == m.MeasureRow.case_id)
-            .where(m.CaseRow.municipality_id == self.work.municipality_id)
-            .where(m.CaseRow.status == CaseStatus.OPEN)
+            self._open_cases(m.MeasureRow.id, m.MeasureRow.responsible_id, m.MeasureRow.next_evaluation_date)
+            .join(m.MeasureRow, m.MeasureRow.case_id == m.CaseRow.id)
             .where(m.MeasureRow.status == MeasureStatus.ACTIVE)
             .where(m.MeasureRow.next_evaluation_date < today)
             .order_by(m.MeasureRow.next_evaluation_date, m.MeasureRow.id)
         )
         out = []
-        for measure_id, responsible_id, due, case_id, level, unit_id, holder_id in rows:
+        for case_id, level, unit_id, holder_id, measure_id, responsible_id, due in rows:
             assert due is not None  # the query's "< today" leaves out measures without a date
             days = (today - due).days
             out.append(
-                Reminder(
-                    kind=ReminderKind.EVALUATION_OVERDUE,
-                    case_id=case_id,
-                    level=Level(level),
-                    owner_unit_id=unit_id,
+                _reminder(
+                    ReminderKind.EVALUATION_OVERDUE,
+                    case_id,
+                    level,
+                    unit_id,
+                    f"Tiltaket skulle vært evaluert {due.strftime('%d.%m.%Y')} "
+                    f"({days} {'dag' if days == 1 else 'dager'} siden).",
                     recipient_id=responsible_id,
                     relay_holder_id=holder_id,
                     measure_id=measure_id,
                     responsible_id=responsible_id,
                     due=due,
                     days_overdue=days,
-                    message=f"Tiltaket skulle vært evaluert {due.strftime('%d.%m.%Y')} "
-                    f"({days} {'dag' if days == 1 else 'dager'} siden).",
                 )
             )
         return out
+
+
+def _reminder(
+    kind: ReminderKind, case_id: str, level: int, unit_id: str, message: str, **more: Any
+) -> Reminder:
+    """A reminder about an open case at ``level`` owned by ``unit_id``; ``more`` says whom and what about."""
+    return Reminder(
+        kind=kind, case_id=case_id, level=Level(level), owner_unit_id=unit_id, message=message, **more
+    )

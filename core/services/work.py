@@ -9,7 +9,8 @@ alone and makes the collaborators it needs (the services that write the stafettl
 from __future__ import annotations
 
 import datetime as dt
-from functools import cached_property
+from collections.abc import Callable
+from typing import Generic, TypeVar, cast
 
 from sqlalchemy.orm import Session
 
@@ -29,6 +30,33 @@ from core.services.relaylog import RelayLogService
 from core.services.reports import ReportService
 from core.unit_of_work import UnitOfWork
 
+T = TypeVar("T")
+S = TypeVar("S")
+
+
+class _OfUow(Generic[T]):
+    """An attribute of the unit of work, read through: ``w.session`` is ``w.uow.session``."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, work: Work, owner: type | None = None) -> T:
+        return cast(T, getattr(work.uow, self.name))
+
+
+class _Service(Generic[S]):
+    """A service built on the unit of work when first used, then kept for the unit of work's life."""
+
+    def __init__(self, make: Callable[[UnitOfWork], S]) -> None:
+        self.make = make
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, work: Work, owner: type | None = None) -> S:
+        service = work.__dict__[self.name] = self.make(work.uow)  # found before this from now on
+        return service
+
 
 class Work:
     def __init__(self, uow: UnitOfWork) -> None:
@@ -37,77 +65,23 @@ class Work:
         self.record_outcome = uow.record_outcome
 
     # what callers read of the unit of work itself
-
-    @property
-    def session(self) -> Session:
-        return self.uow.session
-
-    @property
-    def actor(self) -> Actor:
-        return self.uow.actor
-
-    @property
-    def now(self) -> dt.datetime:
-        return self.uow.now
-
-    @property
-    def municipality_id(self) -> str:
-        return self.uow.municipality_id
-
-    @property
-    def municipality(self) -> MunicipalityConfig:
-        return self.uow.municipality
-
-    @property
-    def consent_ages(self) -> ConsentAges:
-        return self.uow.consent_ages
-
-    @property
-    def plugins(self) -> MunicipalityPlugins:
-        return self.uow.plugins
-
-    @property
-    def events(self) -> list[CaseEvent]:
-        return self.uow.events
+    session = _OfUow[Session]()
+    actor = _OfUow[Actor]()
+    now = _OfUow[dt.datetime]()
+    municipality_id = _OfUow[str]()
+    municipality = _OfUow[MunicipalityConfig]()
+    consent_ages = _OfUow[ConsentAges]()
+    plugins = _OfUow[MunicipalityPlugins]()
+    events = _OfUow[list[CaseEvent]]()
 
     # the services
-
-    @cached_property
-    def people(self) -> PeopleService:
-        return PeopleService(self.uow)
-
-    @cached_property
-    def cases(self) -> CaseService:
-        return CaseService(self.uow)
-
-    @cached_property
-    def log(self) -> RelayLogService:
-        return RelayLogService(self.uow)
-
-    @cached_property
-    def consents(self) -> ConsentService:
-        return ConsentService(self.uow)
-
-    @cached_property
-    def measures(self) -> MeasureService:
-        return MeasureService(self.uow)
-
-    @cached_property
-    def relay_holder(self) -> RelayHolderService:
-        return RelayHolderService(self.uow)
-
-    @cached_property
-    def meetings(self) -> MeetingService:
-        return MeetingService(self.uow)
-
-    @cached_property
-    def access_log(self) -> AccessLogService:
-        return AccessLogService(self.uow)
-
-    @cached_property
-    def reports(self) -> ReportService:
-        return ReportService(self.uow)
-
-    @cached_property
-    def directory(self) -> DirectoryService:
-        return DirectoryService(self.uow)
+    people = _Service(PeopleService)
+    cases = _Service(CaseService)
+    log = _Service(RelayLogService)
+    consents = _Service(ConsentService)
+    measures = _Service(MeasureService)
+    relay_holder = _Service(RelayHolderService)
+    meetings = _Service(MeetingService)
+    access_log = _Service(AccessLogService)
+    directory = _Service(DirectoryService)
+    reports = _Service(ReportService)

@@ -8,7 +8,7 @@ other services are brought in, the two arenas, and the stafettholder role. It us
 
 from __future__ import annotations
 
-from contracts import ActionGuide, Level, ServiceType, guide_level, guide_step
+from contracts import Level, action_guide, guide_level, guide_step
 
 from .source import SOURCE
 
@@ -167,10 +167,4 @@ LEVELS = [
     ),
 ]
 
-GUIDE = ActionGuide(
-    id="agder",
-    title="BTI Agder – felles handlingsveileder",
-    service_types=list(ServiceType),
-    levels=LEVELS,
-    source=SOURCE,
-)
+GUIDE = action_guide("agder", "BTI Agder – felles handlingsveileder", LEVELS, source=SOURCE)

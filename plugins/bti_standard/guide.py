@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from contracts import ActionGuide, ServiceType
+from contracts import action_guide
 
 from .levels import LEVELS
 
@@ -13,10 +13,4 @@ SOURCE = (
     "rutiner er ikke kjent her og hører hjemme i kommunens eget programtillegg."
 )
 
-GUIDE = ActionGuide(
-    id="bti-standard",
-    title="Nasjonal grunnmodell",
-    service_types=list(ServiceType),
-    levels=LEVELS,
-    source=SOURCE,
-)
+GUIDE = action_guide("bti-standard", "Nasjonal grunnmodell", LEVELS, source=SOURCE)

@@ -13,42 +13,40 @@ def _share(part: int, whole: int) -> float | None:
     return round(100.0 * part / whole, 1) if whole else None
 
 
+def _percent(id: str, title: str, part: int, whole: int, description: str) -> list[Indicator]:
+    """The share ``part`` of ``whole`` in %, or nothing when there is nothing to measure."""
+    if (value := _share(part, whole)) is None:
+        return []
+    return [Indicator(id=id, title=title, value=value, unit="%", description=description)]
+
+
 def compute(stats: CaseStatistics) -> list[Indicator]:
-    out: list[Indicator] = []
     due = stats.measures_evaluated_on_time + stats.measures_evaluated_late + stats.measures_overdue
-    if (value := _share(stats.measures_evaluated_on_time, due)) is not None:
-        out.append(
-            Indicator(
-                id="bti.tiltak-evaluert-i-tide",
-                title="Tiltak evaluert i tide",
-                value=value,
-                unit="%",
-                description=f"{stats.measures_evaluated_on_time} av {due} tiltak som skulle evalueres i "
-                "perioden, ble evaluert innen fristen.",
-            )
-        )
     open_cases = sum(stats.open_cases_by_level.values())
-    if (value := _share(stats.cases_with_relay_holder, open_cases)) is not None:
-        out.append(
-            Indicator(
-                id="bti.saker-med-stafettholder",
-                title="Åpne saker med stafettholder",
-                value=value,
-                unit="%",
-                description=f"{stats.cases_with_relay_holder} av {open_cases} åpne saker har stafettholder.",
-            )
-        )
-    if (value := _share(stats.consents_withdrawn, stats.consents_given)) is not None:
-        out.append(
-            Indicator(
-                id="bti.samtykke-trukket",
-                title="Samtykker trukket tilbake",
-                value=value,
-                unit="%",
-                description=f"{stats.consents_withdrawn} samtykker trukket tilbake, "
-                f"{stats.consents_given} gitt i perioden.",
-            )
-        )
+    out = [
+        *_percent(
+            "bti.tiltak-evaluert-i-tide",
+            "Tiltak evaluert i tide",
+            stats.measures_evaluated_on_time,
+            due,
+            f"{stats.measures_evaluated_on_time} av {due} tiltak som skulle evalueres i perioden, ble "
+            "evaluert innen fristen.",
+        ),
+        *_percent(
+            "bti.saker-med-stafettholder",
+            "Åpne saker med stafettholder",
+            stats.cases_with_relay_holder,
+            open_cases,
+            f"{stats.cases_with_relay_holder} av {open_cases} åpne saker har stafettholder.",
+        ),
+        *_percent(
+            "bti.samtykke-trukket",
+            "Samtykker trukket tilbake",
+            stats.consents_withdrawn,
+            stats.consents_given,
+            f"{stats.consents_withdrawn} samtykker trukket tilbake, {stats.consents_given} gitt i perioden.",
+        ),
+    ]
     out.append(
         Indicator(
             id="bti.tiltak-over-frist",

@@ -7,7 +7,7 @@ says so. The steps name who acts; Farsund's own steps and deadlines are not know
 
 from __future__ import annotations
 
-from contracts import ActionGuide, Level, ServiceType, guide_level, guide_step, provides
+from contracts import Level, action_guide, guide_level, guide_step, provides
 
 SOURCE = (
     "Farsund kommunes beskrivelse av BTI: fire prosesser (identifisering, lokal innsats, tverretatlig "
@@ -134,13 +134,7 @@ LEVELS = [
     ),
 ]
 
-GUIDE = ActionGuide(
-    id="farsund",
-    title="Farsund kommune – BTI-prosessene",
-    service_types=list(ServiceType),
-    levels=LEVELS,
-    source=SOURCE,
-)
+GUIDE = action_guide("farsund", "Farsund kommune – BTI-prosessene", LEVELS, source=SOURCE)
 
 
 provide_action_guides = provides("action_guides", [GUIDE])

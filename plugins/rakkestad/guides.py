@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from contracts import ActionGuide, GuideLevel, Level, ServiceType, guide_level, guide_step
+from contracts import GuideLevel, Level, ServiceType, action_guide, guide_level, guide_step
 
 from .definitions import as_text
 
@@ -188,12 +188,12 @@ def _levels(s: Service) -> list[GuideLevel]:
 
 
 GUIDES = [
-    ActionGuide(
-        id=f"rakkestad-{s.type.value}",
-        title=f"Handlingsveileder for {s.name}",
-        service_types=[s.type],
-        levels=_levels(s),
+    action_guide(
+        f"rakkestad-{s.type.value}",
+        f"Handlingsveileder for {s.name}",
+        _levels(s),
         source=SOURCE,
+        service_types=[s.type],
     )
     for s in SERVICES
 ]

@@ -21,6 +21,7 @@ from core.web.pages.shared import (
     _optional_date,
     _posted,
     _run,
+    _ticked,
     _when,
     employee_only,
     show,
@@ -68,13 +69,8 @@ async def _act(request: Request, case_id: IdPath, target: str, purpose: str, fn,
 @post("/saker/{case_id:str}/niva", before_request=employee_only)
 async def change_level(request: Request, case_id: IdPath) -> Response:
     def change(w: Work, form: Form) -> None:
-        w.cases.change_level(
-            case_id,
-            _one(form, "level"),
-            unit_leader_informed=bool(_one(form, "unit_leader_informed")),
-            guardians_informed=bool(_one(form, "guardians_informed")),
-            note=_one(form, "note"),
-        )
+        ticked = _ticked(form, "unit_leader_informed", "guardians_informed")
+        w.cases.change_level(case_id, _one(form, "level"), note=_one(form, "note"), **ticked)
 
     return await _act(request, case_id, "niva", "case.change_level", change, "level")
 
@@ -99,7 +95,7 @@ async def add_measure(request: Request, case_id: IdPath) -> Response:
             responsible_id=_one(form, "responsible_id"),
             start_date=_date(form, "start_date", "Oppstart"),
             evaluation_date=_date(form, "evaluation_date", "Evalueres"),
-            for_family=bool(_one(form, "for_family")),
+            **_ticked(form, "for_family"),
         )
 
     return await _act(request, case_id, "tiltak", "case.create_measure", create, "measure")
@@ -213,12 +209,7 @@ async def fill_in_tool(request: Request, case_id: IdPath, tool_id: IdPath) -> Re
 @post("/saker/{case_id:str}/logg", before_request=employee_only)
 async def write_note(request: Request, case_id: IdPath) -> Response:
     def note(w: Work, form: Form) -> None:
-        w.log.add_note(
-            case_id,
-            _one(form, "text"),
-            shared_with_family=bool(_one(form, "shared_with_family")),
-            bright_moment=bool(_one(form, "bright_moment")),
-        )
+        w.log.add_note(case_id, _one(form, "text"), **_ticked(form, "shared_with_family", "bright_moment"))
 
     return await _act(request, case_id, "logg", "case.write_log", note, "note")
 

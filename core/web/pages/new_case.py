@@ -19,6 +19,7 @@ from core.web.pages.shared import (
     _optional_date,
     _posted,
     _run,
+    _ticked,
     _when,
     employee_only,
     show,
@@ -130,7 +131,7 @@ async def register_concern(request: Request) -> Response:
             observation=observation,
             observed_on=_optional_date(form, "observed_on", "Dato"),
             kind=_choice(form, "kind", ConcernKind, "om det er en undring eller en bekymring"),
-            shared_with_family=bool(_one(form, "shared_with_family")),
+            **_ticked(form, "shared_with_family"),
         ).id
 
     try:

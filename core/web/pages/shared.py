@@ -93,6 +93,11 @@ def _one(form: Form, name: str, default: str = "") -> str:
     return (form.get(name) or [default])[0].strip()
 
 
+def _ticked(form: Form, *names: str) -> dict[str, Any]:
+    """Checkboxes as keyword arguments: a box is ticked when the form posts it (unticked ones are not)."""
+    return {name: bool(_one(form, name)) for name in names}
+
+
 def _date(form: Form, name: str, label: str) -> dt.date:
     if (date := _optional_date(form, name, label)) is None:
         raise InvalidInput(f"«{label}» må fylles ut.", field=name)
