@@ -233,15 +233,21 @@ def export_kick_off(request: Request, state: State) -> Response[Any]:
     )
 
 
-@get("/$export-status/{job_id:str}", sync_to_thread=False, include_in_schema=False)
-def export_status(request: Request, state: State, job_id: str) -> Response[Any]:
-    """202 with ``X-Progress`` while the export runs, then the manifest (200) or an OperationOutcome."""
+def _job(request: Request, state: State, job_id: str) -> Any:
+    """The caller's own export job's folder, or the OperationOutcome that answers instead."""
     try:
         folder = bulk.job_folder(_bulk_actor(request, state.platform), job_id)
     except FhirError as error:
         return outcome(error.status, error.code, error.text)
-    if folder is None:
-        return outcome(404, "not-found", "Eksportjobben finnes ikke.")
+    return folder if folder is not None else outcome(404, "not-found", "Eksportjobben finnes ikke.")
+
+
+@get("/$export-status/{job_id:str}", sync_to_thread=False, include_in_schema=False)
+def export_status(request: Request, state: State, job_id: str) -> Response[Any]:
+    """202 with ``X-Progress`` while the export runs, then the manifest (200) or an OperationOutcome."""
+    folder = _job(request, state, job_id)
+    if isinstance(folder, Response):
+        return folder
     code, body = bulk.status(folder, _base(request))
     if code == 202:
         return Response(None, status_code=202, headers={"X-Progress": "pågår", "Retry-After": "2"})
@@ -253,12 +259,9 @@ def export_status(request: Request, state: State, job_id: str) -> Response[Any]:
 @delete("/$export-status/{job_id:str}", status_code=202, sync_to_thread=False, include_in_schema=False)
 def export_delete(request: Request, state: State, job_id: str) -> Response[Any]:
     """The client is done (or gives up): the job's files are deleted."""
-    try:
-        folder = bulk.job_folder(_bulk_actor(request, state.platform), job_id)
-    except FhirError as error:
-        return outcome(error.status, error.code, error.text)
-    if folder is None:
-        return outcome(404, "not-found", "Eksportjobben finnes ikke.")
+    folder = _job(request, state, job_id)
+    if isinstance(folder, Response):
+        return folder
     bulk.delete(folder)
     return Response(None, status_code=202)
 
