@@ -54,6 +54,7 @@ from .guides import (
     ServiceDirectoryEntry,
     ToolDefinition,
     action_guide,
+    consent_step,
     guide_level,
     guide_step,
 )
@@ -154,6 +155,7 @@ __all__ = [
     "UnitMembership",
     "UnitRole",
     "action_guide",
+    "consent_step",
     "guide_level",
     "guide_step",
     "hookimpl",

@@ -7,7 +7,7 @@ from typing import Any
 
 from .base import Contract, Id, MunicipalityNumber, ShortText, Text
 from .enums import Level, MeetingKind, ServiceType
-from .words import LEVEL_GOALS, LEVEL_PURPOSES, LEVEL_TARGET_GROUPS, LEVEL_TITLES
+from .words import CONSENT_STEPS, LEVEL_GOALS, LEVEL_PURPOSES, LEVEL_TARGET_GROUPS, LEVEL_TITLES
 
 
 class GuideStep(Contract):
@@ -34,6 +34,13 @@ def guide_step(number: int, title: str, description: str, responsible: str, *too
     return GuideStep(
         number=number, title=title, description=description, responsible=responsible, tool_ids=list(tool_ids)
     )
+
+
+def consent_step(level: Level, number: int = 1) -> GuideStep:
+    """The model's consent step opening nivå 2 (ask) and nivå 3 (widen), in the national words, so every
+    guide asks for consent the same way."""
+    title, description = CONSENT_STEPS[level]
+    return guide_step(number, title, description, "stafettholder", "samtykke")
 
 
 def guide_level(

@@ -12,6 +12,18 @@ LEVEL_TITLES = {
     Level.COLLABORATE_MANY: "samarbeid flere",
 }
 LEVEL_NAMES = {level: f"nivå {int(level)} – {title}" for level, title in LEVEL_TITLES.items()}
+# The consent step that opens nivå 2 and widens at nivå 3 (contracts.guides.consent_step): title, description.
+CONSENT_STEPS = {
+    Level.COLLABORATE_TWO: (
+        "Innhent samtykke",
+        "Foreldrene (og ungdommen, etter alder) samtykker til samarbeidet og til hvilke opplysninger som "
+        "kan deles med hvilke tjenester, til hvilket formål og hvor lenge.",
+    ),
+    Level.COLLABORATE_MANY: (
+        "Utvid samtykket",
+        "Foreldrene samtykker til samarbeid med alle tjenestene som skal være med.",
+    ),
+}
 # Purpose, target group and goal of each level, after the model's overview ("Målgrupper og mål"): what a
 # guide level says when its guide does not say otherwise (contracts.guides.guide_level).
 LEVEL_PURPOSES = {

@@ -39,15 +39,12 @@ def drop(tmp_path: Path) -> Path:
     return tmp_path / "barnevern-drop"
 
 
-@pytest.fixture
-def config(drop: Path) -> DeploymentConfig:
-    """The demo municipality with the fiks plugin and its barnevern taking reports in a drop folder."""
+def fiks_config(receiver: dict[str, str]) -> DeploymentConfig:
+    """The demo municipality with the fiks plugin on and its barnevern taking reports as ``receiver`` says."""
     base = default_config()
     municipality = base.municipalities[0]
     units = [
-        msgspec.structs.replace(u, adapters={"fiks": {"receiver": f"file:{drop}"}})
-        if u.id == CHILD_WELFARE
-        else u
+        msgspec.structs.replace(u, adapters={"fiks": receiver}) if u.id == CHILD_WELFARE else u
         for u in municipality.units
     ]
     municipality = msgspec.structs.replace(municipality, plugins=["bti-standard", "fiks"], units=units)
@@ -55,18 +52,9 @@ def config(drop: Path) -> DeploymentConfig:
 
 
 @pytest.fixture
-def platform(config: DeploymentConfig, database_url: str, clock: Clock) -> Iterator[Platform]:
-    # the fiks entry point may not be installed in this environment yet: hand the plugin in
-    p = Platform.open(
-        config,
-        database_url=database_url,
-        clock=lambda: clock.now,
-        extra_plugins={"fiks": "adapters.fiks.plugin"},
-    )
-    try:
-        yield p
-    finally:
-        p.close()
+def config(drop: Path) -> DeploymentConfig:
+    """Barnevern takes reports in a drop folder."""
+    return fiks_config({"receiver": f"file:{drop}"})
 
 
 @pytest.fixture

@@ -6,22 +6,20 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
-import msgspec
 import pytest
 
 from adapters.fiks import message
 from adapters.fiks.senders import FiksSender
 from contracts import OutboxStatus, ReportStatus
-from core.config import DeploymentConfig, default_config
+from core.config import DeploymentConfig
 from core.outbox import RetryPolicy
 from core.outbox_worker import run_reports
 from core.platform import Platform
-from tests.conftest import CHILD_WELFARE, Clock, World
+from tests.conftest import Clock, World
 from tests.fiks_peer import PASSWORD, FiksIoPeer
-from tests.test_fiks import SPECS, case_with_history, send
+from tests.test_fiks import SPECS, case_with_history, fiks_config, send
 
 
 @pytest.fixture
@@ -48,28 +46,7 @@ def config(peer: FiksIoPeer, peer_url: str) -> DeploymentConfig:
         "maskinporten_url": f"{peer_url}/token",
         "fiks_url": peer_url,
     }
-    base = default_config()
-    municipality = base.municipalities[0]
-    units = [
-        msgspec.structs.replace(u, adapters={"fiks": table}) if u.id == CHILD_WELFARE else u
-        for u in municipality.units
-    ]
-    municipality = msgspec.structs.replace(municipality, plugins=["bti-standard", "fiks"], units=units)
-    return msgspec.structs.replace(base, municipalities=[municipality])
-
-
-@pytest.fixture
-def platform(config: DeploymentConfig, database_url: str, clock: Clock) -> Iterator[Platform]:
-    p = Platform.open(
-        config,
-        database_url=database_url,
-        clock=lambda: clock.now,
-        extra_plugins={"fiks": "adapters.fiks.plugin"},
-    )
-    try:
-        yield p
-    finally:
-        p.close()
+    return fiks_config(table)
 
 
 def test_fiks_io_down_then_up_gets_the_report_once_encrypted_to_barnevern(

@@ -8,7 +8,7 @@ other services are brought in, the two arenas, and the stafettholder role. It us
 
 from __future__ import annotations
 
-from contracts import Level, action_guide, guide_level, guide_step
+from contracts import Level, action_guide, consent_step, guide_level, guide_step
 
 from .source import SOURCE
 
@@ -89,15 +89,8 @@ LEVELS = [
     ),
     guide_level(
         Level.COLLABORATE_TWO,
-        purpose="Enkelt tverrfaglig samarbeid, fortrinnsvis mellom to tjenester.",
         steps=[
-            guide_step(
-                1,
-                "Innhent samtykke",
-                "Foreldrene (og ungdommen, etter alder) samtykker til samarbeidet og til hva som deles.",
-                "stafettholder",
-                "samtykke",
-            ),
+            consent_step(Level.COLLABORATE_TWO),
             guide_step(
                 2,
                 "Finn riktig tjeneste",
@@ -126,13 +119,7 @@ LEVELS = [
         Level.COLLABORATE_MANY,
         purpose="Helhetlige og koordinerte tjenester når familien får tiltak fra flere tjenester.",
         steps=[
-            guide_step(
-                1,
-                "Utvid samtykket",
-                "Samtykket omfatter alle tjenestene som skal være med.",
-                "stafettholder",
-                "samtykke",
-            ),
+            consent_step(Level.COLLABORATE_MANY),
             guide_step(
                 2,
                 "Tverrfaglig møte om familiens behov",

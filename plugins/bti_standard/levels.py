@@ -7,7 +7,7 @@ arenas and local practice.
 
 from __future__ import annotations
 
-from contracts import GuideLevel, Level, guide_level, guide_step
+from contracts import GuideLevel, Level, consent_step, guide_level, guide_step
 
 CLARIFY = guide_level(
     Level.CLARIFY,
@@ -101,14 +101,7 @@ INTERNAL = guide_level(
 COLLABORATE_TWO = guide_level(
     Level.COLLABORATE_TWO,
     steps=[
-        guide_step(
-            1,
-            "Innhent samtykke",
-            "Foreldrene (og ungdommen, etter alder) samtykker til samarbeidet og til hvilke opplysninger som "
-            "kan deles med hvilke tjenester, til hvilket formål og hvor lenge.",
-            "stafettholder",
-            "samtykke",
-        ),
+        consent_step(Level.COLLABORATE_TWO),
         guide_step(
             2,
             "Koble på en annen tjeneste",
@@ -149,13 +142,7 @@ COLLABORATE_TWO = guide_level(
 COLLABORATE_MANY = guide_level(
     Level.COLLABORATE_MANY,
     steps=[
-        guide_step(
-            1,
-            "Utvid samtykket",
-            "Foreldrene samtykker til samarbeid med alle tjenestene som skal være med.",
-            "stafettholder",
-            "samtykke",
-        ),
+        consent_step(Level.COLLABORATE_MANY),
         guide_step(
             2,
             "Stafettholder koordinerer",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from contracts import GuideLevel, Level, ServiceType, action_guide, guide_level, guide_step
+from contracts import GuideLevel, Level, ServiceType, action_guide, consent_step, guide_level, guide_step
 
 from .definitions import as_text
 
@@ -135,15 +135,8 @@ def _levels(s: Service) -> list[GuideLevel]:
         ),
         guide_level(
             Level.COLLABORATE_TWO,
-            purpose="Enkelt tverrfaglig samarbeid, fortrinnsvis mellom to tjenester.",
             steps=[
-                guide_step(
-                    1,
-                    "Innhent samtykke",
-                    "Foreldrene samtykker til samarbeidet.",
-                    "stafettholder",
-                    "samtykke",
-                ),
+                consent_step(Level.COLLABORATE_TWO),
                 guide_step(2, "Koble på en annen tjeneste", f"For eksempel {s.partners}.", "stafettholder"),
                 guide_step(
                     3,
@@ -162,9 +155,7 @@ def _levels(s: Service) -> list[GuideLevel]:
             Level.COLLABORATE_MANY,
             purpose="Mer omfattende tverrfaglig samarbeid mellom flere tjenester.",
             steps=[
-                guide_step(
-                    1, "Utvid samtykket", "Samtykket omfatter alle tjenestene.", "stafettholder", "samtykke"
-                ),
+                consent_step(Level.COLLABORATE_MANY),
                 guide_step(
                     2,
                     "Koordineringsmøte",
