@@ -1,9 +1,10 @@
 """The one module of core that adapters import (besides ``contracts``): core's public service layer.
 
 Adapters (``adapters/fhir``, ``adapters/school``) reach Stafett only through these names: the
-platform and its unit of work, the actor, the errors, the services they drive, and the CLI helpers
-their commands share. Nothing here exposes the ORM models; an adapter's own tables are its own.
-Adding a name here widens the contract between core and every adapter, so keep it short.
+platform and its unit of work, the actor, the errors, the services they drive, the CLI helpers
+their commands share, and the naming convention and UTC column type of their own tables. Nothing
+here exposes the ORM models; an adapter's own tables are its own. Adding a name here widens the
+contract between core and every adapter, so keep it short.
 """
 
 from __future__ import annotations
@@ -29,8 +30,10 @@ from core.services.directory_sync import (
 from core.services.people import actor_for
 from core.services.record import RecordService
 from core.services.reports import ReportService
+from core.storage.base import NAMING, UTCDateTime
 
 __all__ = [
+    "NAMING",
     "Actor",
     "ContactTeacher",
     "DirectoryReads",
@@ -47,6 +50,7 @@ __all__ = [
     "RetryPolicy",
     "SchoolLink",
     "StafettError",
+    "UTCDateTime",
     "UnitData",
     "Work",
     "actor_for",

@@ -77,31 +77,14 @@ def test_a_source_is_declared_and_a_mass_end_needs_the_flag(run, database_url, r
     path = roster.write(tmp_path / "lost")
     refused = run(str(path))
     assert refused.exit_code == 1 and "--allow-mass-end" in refused.output
-    declared = CliRunner().invoke(
-        main,
-        [
-            "import",
-            "oneroster-source",
-            "Fjordvik SAS",
-            "--database-url",
-            database_url,
-            "--max-end-share",
-            "1",
-        ],
-    )
+
+    def declare(share: str):
+        options = ["--database-url", database_url, "--max-end-share", share]
+        return CliRunner().invoke(main, ["import", "oneroster-source", "Fjordvik SAS", *options])
+
+    declared = declare("1")
     assert declared.exit_code == 0, declared.output
     assert "kan avslutte høyst 100%" in declared.output and "userIds {FNR:…}" in declared.output
     assert run(str(path)).exit_code == 0
-    bad = CliRunner().invoke(
-        main,
-        [
-            "import",
-            "oneroster-source",
-            "Fjordvik SAS",
-            "--database-url",
-            database_url,
-            "--max-end-share",
-            "2",
-        ],
-    )
+    bad = declare("2")
     assert bad.exit_code == 1 and "mellom 0 og 1" in bad.output

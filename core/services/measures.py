@@ -8,11 +8,11 @@ A status change is written to the stafettlogg in the same transaction; ended and
 
 from __future__ import annotations
 
-import builtins
 import datetime as dt
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from contracts import EvaluationOutcome, LogEntryKind, Measure, MeasureStatus, PersonKind
 from core.domain.policy import Action, ActorKind, employee_basis
@@ -147,7 +147,7 @@ class MeasureService:
                 "next_evaluation_date": next_evaluation_date.isoformat() if next_evaluation_date else None,
             },
         )
-        return mapping.measure(row, self._evaluations(measure_id))
+        return mapping.measure(row, evaluations_of(self.work.session, measure_id))
 
     def change_status(
         self,
@@ -196,7 +196,7 @@ class MeasureService:
                 "next_evaluation_date": next_evaluation_date.isoformat() if next_evaluation_date else None,
             },
         )
-        return mapping.measure(row, self._evaluations(measure_id))
+        return mapping.measure(row, evaluations_of(self.work.session, measure_id))
 
     def list(self, case_id: str) -> list[Measure]:
         state = CaseState(self.work, case_id)
@@ -205,7 +205,7 @@ class MeasureService:
         rows = self.work.session.scalars(
             select(m.MeasureRow).where(m.MeasureRow.case_id == case_id).order_by(m.MeasureRow.created_at)
         ).all()
-        return [mapping.measure(r, self._evaluations(r.id)) for r in rows]
+        return [mapping.measure(r, evaluations_of(self.work.session, r.id)) for r in rows]
 
     def _row(self, measure_id: str) -> m.MeasureRow:
         row = self.work.session.get(m.MeasureRow, measure_id)
@@ -235,16 +235,18 @@ class MeasureService:
             field="responsible_id",
         )
 
-    def _evaluations(self, measure_id: str) -> builtins.list[m.EvaluationRow]:
-        return list(
-            self.work.session.scalars(
-                select(m.EvaluationRow)
-                .where(m.EvaluationRow.measure_id == measure_id)
-                .order_by(m.EvaluationRow.evaluated_at, m.EvaluationRow.id)
-            )
-        )
-
 
 def _not_found(measure_id: str) -> NotFound:
     """The answer for a measure that does not exist, and for one the caller may not know exists."""
     return NotFound(f"Fant ikke tiltaket «{measure_id}».", code="measure_not_found")
+
+
+def evaluations_of(session: Session, measure_id: str) -> list[m.EvaluationRow]:
+    """A measure's evaluations, oldest first (the measure's history as its Struct shows it)."""
+    return list(
+        session.scalars(
+            select(m.EvaluationRow)
+            .where(m.EvaluationRow.measure_id == measure_id)
+            .order_by(m.EvaluationRow.evaluated_at, m.EvaluationRow.id)
+        )
+    )

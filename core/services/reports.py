@@ -40,6 +40,7 @@ from core.outbox import queue_report
 from core.pluginhost.channels import OutboxEndpoint
 from core.services import mapping
 from core.services.inputs import check_text
+from core.services.measures import evaluations_of
 from core.services.relaylog import RelayLogService
 from core.services.state import CaseState
 from core.storage import models as m
@@ -349,18 +350,9 @@ class ReportService:
         ).all()
         if len(rows) != len(set(form.measure_ids)):
             raise InvalidInput("Et valgt tiltak finnes ikke i denne saken.", field="measure_ids")
-        lines = [_measure_line(mapping.measure(r, self._evaluations(r.id))) for r in rows]
+        lines = [_measure_line(mapping.measure(r, evaluations_of(self.work.session, r.id))) for r in rows]
         own = _text(form.history, "history", required=not lines)
         return "\n\n".join([*lines, *([own] if own else [])])
-
-    def _evaluations(self, measure_id: str) -> builtins.list[m.EvaluationRow]:
-        return list(
-            self.work.session.scalars(
-                select(m.EvaluationRow)
-                .where(m.EvaluationRow.measure_id == measure_id)
-                .order_by(m.EvaluationRow.evaluated_at, m.EvaluationRow.id)
-            )
-        )
 
     def _row(self, report_id: str, *, lock: bool = False) -> ReportRow:
         row = self.work.session.get(ReportRow, report_id, with_for_update=lock)
