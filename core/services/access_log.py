@@ -8,7 +8,6 @@ auditor may verify the municipality's chain. Each call leaves its own audit even
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
 
 import msgspec
 from sqlalchemy import and_, or_, select
@@ -16,11 +15,9 @@ from sqlalchemy import and_, or_, select
 from core import audit
 from core.domain.policy import Action
 from core.services import purposes
+from core.services.base import Service
 from core.services.state import CaseState
 from core.storage import models as m
-
-if TYPE_CHECKING:
-    from core.unit_of_work import UnitOfWork as Work
 
 READ_ACTIONS = (str(Action.READ_CASE), str(Action.READ_FAMILY_VIEW), str(Action.READ_PERSON))
 # a disclosure the family is told of: the employee who sent a bekymringsmelding (the worker that
@@ -57,10 +54,7 @@ class AuditVerification(msgspec.Struct, kw_only=True, frozen=True):
     message: str
 
 
-class AccessLogService:
-    def __init__(self, work: Work) -> None:
-        self.work = work
-
+class AccessLogService(Service):
     def readers(self, case_id: str) -> list[AccessEvent]:
         """Every allowed read of this case (and case-less look-ups of its child), and every bekymringsmelding
         sent from it (that it was sent, by whom and on which basis; never what it says), newest first."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from sqlalchemy import func, or_, select
 
@@ -31,13 +30,10 @@ from core.errors import Conflict, InvalidInput, NotFound, RuleRefused
 from core.ids import new_id
 from core.services import mapping
 from core.services.inputs import check_observed_on, check_target_group, check_text, parse_choice
-from core.services.relaylog import RelayLogService
+from core.services.relaylog import LogWriter
 from core.services.search import CaseSearch, find_cases
 from core.services.state import CaseState
 from core.storage import models as m
-
-if TYPE_CHECKING:
-    from core.unit_of_work import UnitOfWork as Work
 
 
 def no_consent_for(unit_name: str) -> Refusal:
@@ -61,11 +57,7 @@ class CaseOverview:
     level_lacks_consent: bool = False  # at level 2–3 with such a service: the level's consent is missing
 
 
-class CaseService:
-    def __init__(self, work: Work) -> None:
-        self.work = work
-        self.log = RelayLogService(work)
-
+class CaseService(LogWriter):
     def open_case(
         self,
         *,

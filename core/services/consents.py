@@ -5,7 +5,6 @@ from __future__ import annotations
 import builtins
 import datetime as dt
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
@@ -16,19 +15,12 @@ from core.domain.policy import Action, ActorKind
 from core.errors import Conflict, InvalidInput, NotFound
 from core.ids import new_id
 from core.services.inputs import check_text, parse_choice
-from core.services.relaylog import RelayLogService
+from core.services.relaylog import LogWriter
 from core.services.state import CaseState
 from core.storage import models as m
 
-if TYPE_CHECKING:
-    from core.unit_of_work import UnitOfWork as Work
 
-
-class ConsentService:
-    def __init__(self, work: Work) -> None:
-        self.work = work
-        self.log = RelayLogService(work)
-
+class ConsentService(LogWriter):
     def request(
         self,
         case_id: str,

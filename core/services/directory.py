@@ -7,8 +7,6 @@ tools its log has used), so that one goes through ``Work.authorize``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import msgspec
 from sqlalchemy import select
 
@@ -27,11 +25,9 @@ from contracts import (
 from core.domain.policy import Action
 from core.errors import NotFound
 from core.services import mapping
+from core.services.base import Service
 from core.services.state import CaseState
 from core.storage import models as m
-
-if TYPE_CHECKING:
-    from core.unit_of_work import UnitOfWork as Work
 
 
 class CaseGuideStep(msgspec.Struct, kw_only=True, frozen=True):
@@ -58,10 +54,7 @@ class CaseGuide(msgspec.Struct, kw_only=True, frozen=True):
     source: str = ""
 
 
-class DirectoryService:
-    def __init__(self, work: Work) -> None:
-        self.work = work
-
+class DirectoryService(Service):
     def municipality(self) -> Municipality:
         row = self.work.session.get_one(m.MunicipalityRow, self.work.municipality_id)
         return Municipality(id=row.id, name=row.name, region=row.region)

@@ -28,6 +28,7 @@ from sqlalchemy import CursorResult, delete, select
 from contracts import PersonKind, ServiceType, UnitRole
 from core.domain.policy import Action
 from core.ids import new_id
+from core.services.base import Service
 from core.storage import models as m
 from core.storage.directory_models import ClassMemberRow, SchoolClassRow, SchoolEnrollmentRow
 
@@ -389,11 +390,8 @@ class DirectorySync:
             self._authorized.add(person_id)
 
 
-class DirectoryReads:
+class DirectoryReads(Service):
     """What the rest of Stafett reads from the synced directory; every read is audited."""
-
-    def __init__(self, work: Work) -> None:
-        self.work = work
 
     def contact_teachers(self, child_id: str) -> list[ContactTeacher]:
         """The primary teachers of the child's active homeroom classes (all of them if none is primary)."""

@@ -9,7 +9,6 @@ A status change is written to the stafettlogg in the same transaction; ended and
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,13 +20,9 @@ from core.ids import new_id
 from core.services import mapping
 from core.services.inputs import check_text, parse_choice
 from core.services.people import actor_for
-from core.services.relaylog import RelayLogService
+from core.services.relaylog import LogWriter
 from core.services.state import CaseState, unit_ids_of
 from core.storage import models as m
-
-if TYPE_CHECKING:
-    from core.unit_of_work import UnitOfWork as Work
-
 
 FINAL = frozenset({MeasureStatus.ENDED, MeasureStatus.CANCELLED})
 NEXT = {  # the status changes a measure allows; ended and cancelled allow none
@@ -45,11 +40,7 @@ UNCHANGED = {
 }
 
 
-class MeasureService:
-    def __init__(self, work: Work) -> None:
-        self.work = work
-        self.log = RelayLogService(work)
-
+class MeasureService(LogWriter):
     def create(
         self,
         case_id: str,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from contracts import LogEntryKind, Meeting, MeetingKind
 from core.domain.policy import Action
@@ -12,19 +11,12 @@ from core.errors import InvalidInput
 from core.ids import new_id
 from core.services import mapping
 from core.services.inputs import check_text, parse_choice
-from core.services.relaylog import RelayLogService
+from core.services.relaylog import LogWriter
 from core.services.state import CaseState
 from core.storage import models as m
 
-if TYPE_CHECKING:
-    from core.unit_of_work import UnitOfWork as Work
 
-
-class MeetingService:
-    def __init__(self, work: Work) -> None:
-        self.work = work
-        self.log = RelayLogService(work)
-
+class MeetingService(LogWriter):
     def schedule(
         self,
         case_id: str | None,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -24,18 +23,13 @@ from core.domain.policy import Action, Actor, ActorKind
 from core.errors import Conflict, InvalidInput, NotFound
 from core.ids import new_id
 from core.services import lookups, mapping
+from core.services.base import Service
 from core.services.inputs import check_target_group
 from core.services.lookups import PersonMatch
 from core.storage import models as m
 
-if TYPE_CHECKING:
-    from core.unit_of_work import UnitOfWork as Work
 
-
-class PeopleService:
-    def __init__(self, work: Work) -> None:
-        self.work = work
-
+class PeopleService(Service):
     def register_child(
         self,
         *,

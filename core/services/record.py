@@ -7,25 +7,20 @@ the read (``case.read`` for people, ``case.share`` for a delivery to a unit's sy
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import select
 
 from contracts import AuditRecord, CaseRecord, Guardianship, PersonKind
 from core.domain.policy import Action, decide
 from core.services import mapping
+from core.services.base import Service
 from core.services.readable import readable_cases
 from core.services.state import CaseState
 from core.storage import models as m
 
-if TYPE_CHECKING:
-    from core.unit_of_work import UnitOfWork as Work
 
-
-class RecordService:
-    def __init__(self, work: Work) -> None:
-        self.work = work
-
+class RecordService(Service):
     def case(self, case_id: str, *, include_audit: bool = False) -> CaseRecord:
         """The case for a caller who may read it; the audit trail too if asked and they may read that."""
         state = CaseState(self.work, case_id)

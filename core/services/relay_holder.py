@@ -27,7 +27,7 @@ from core.errors import Conflict, InvalidInput, NotFound, RuleRefused
 from core.ids import new_id
 from core.services import mapping
 from core.services.inputs import check_text
-from core.services.relaylog import RelayLogService
+from core.services.relaylog import LogWriter
 from core.services.state import CaseState
 from core.storage import models as m
 
@@ -35,11 +35,7 @@ if TYPE_CHECKING:
     from core.unit_of_work import UnitOfWork as Work
 
 
-class RelayHolderService:
-    def __init__(self, work: Work) -> None:
-        self.work = work
-        self.log = RelayLogService(work)
-
+class RelayHolderService(LogWriter):
     def assign(self, case_id: str, employee_id: str) -> Handover | None:
         """Give a case without a stafettholder its first one (the candidate need not accept)."""
         work = self.work

@@ -16,6 +16,7 @@ from core.domain.policy import Action
 from core.errors import InvalidInput, NotFound
 from core.ids import new_id
 from core.services import mapping
+from core.services.base import Service
 from core.services.inputs import check_text
 from core.services.state import CaseState
 from core.storage import models as m
@@ -35,10 +36,7 @@ NEWEST_CORRECTION = (  # of the entry in the enclosing select: an index lookup o
 )
 
 
-class RelayLogService:
-    def __init__(self, work: Work) -> None:
-        self.work = work
-
+class RelayLogService(Service):
     def write(
         self,
         state: CaseState,
@@ -200,3 +198,11 @@ class RelayLogService:
             .offset(offset)
         )  # plain rows: a read needs no ORM identity or tracking
         return [mapping.log_entry(r, r.corrected_by) for r in self.work.session.execute(stmt)]
+
+
+class LogWriter(Service):
+    """A service whose changes are written to the stafettlogg too (cases, measures, consent, …)."""
+
+    def __init__(self, work: Work) -> None:
+        super().__init__(work)
+        self.log = RelayLogService(work)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import msgspec
 from sqlalchemy import Select, or_, select
@@ -23,10 +23,8 @@ from sqlalchemy import Select, or_, select
 from contracts import CaseStatus, Level, MeasureStatus, ParticipationBasis
 from contracts.words import LEVEL_NAMES
 from core.domain.policy import Action
+from core.services.base import Service
 from core.storage import models as m
-
-if TYPE_CHECKING:
-    from core.unit_of_work import UnitOfWork as Work
 
 
 class ReminderKind(StrEnum):
@@ -54,10 +52,7 @@ class Reminder(msgspec.Struct, kw_only=True, frozen=True):
     unit_ids: list[str] = []  # consent_missing: the services on consent without a consent in force
 
 
-class ReminderService:
-    def __init__(self, work: Work) -> None:
-        self.work = work
-
+class ReminderService(Service):
     def due(self) -> list[Reminder]:
         """Every reminder due today in the actor's municipality, cases without a holder first."""
         work = self.work

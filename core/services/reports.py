@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import builtins
 import re
-from typing import TYPE_CHECKING
 
 import msgspec
 from sqlalchemy import select
@@ -41,13 +40,10 @@ from core.pluginhost.channels import OutboxEndpoint
 from core.services import mapping
 from core.services.inputs import check_text
 from core.services.measures import evaluations_of
-from core.services.relaylog import RelayLogService
+from core.services.relaylog import LogWriter
 from core.services.state import CaseState
 from core.storage import models as m
 from core.storage.report_models import ReportRow
-
-if TYPE_CHECKING:
-    from core.unit_of_work import UnitOfWork as Work
 
 PURPOSE_REPORT = "bekymringsmelding til barnevernet etter opplysningsplikten"
 REPORT_CHANNEL = "child_welfare_report"
@@ -83,11 +79,7 @@ class ReportInput(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     other_services: str = ""
 
 
-class ReportService:
-    def __init__(self, work: Work) -> None:
-        self.work = work
-        self.log = RelayLogService(work)
-
+class ReportService(LogWriter):
     # --- the employee ------------------------------------------------------------------------
 
     def send(self, case_id: str, form: ReportInput) -> ReportSummary:
