@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
+from collections.abc import Callable, Sequence
 from functools import wraps
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -37,6 +39,24 @@ def reported(func):
             raise click.ClickException(str(exc)) from None
 
     return wrapper
+
+
+def repeat(step: Callable[[bool], object], *, loop: bool, interval: float) -> None:
+    """Run a background ``step`` once, or with ``loop`` every ``interval`` seconds until interrupted; the
+    step is told whether it must report even when it found nothing to do (the single run must)."""
+    while True:
+        step(not loop)
+        if not loop:
+            return
+        time.sleep(interval)
+
+
+def echo_outcome(summary: str, done: Sequence[Any], key: Callable[[Any], str]) -> None:
+    """A delivery run's summary line, then each message not delivered with its error."""
+    click.echo(summary)
+    for message in done:
+        if message.status.value != "delivered":
+            click.echo(f"  {key(message)} {message.status.value}: {message.last_error}")
 
 
 def load_deployment(path: Path | None) -> DeploymentConfig:

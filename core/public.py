@@ -9,7 +9,7 @@ contract between core and every adapter, so keep it short.
 
 from __future__ import annotations
 
-from core.cli import config_option, open_platform, reported
+from core.cli import config_option, echo_outcome, open_platform, repeat, reported
 from core.config import valid_organization_number
 from core.domain import national_id
 from core.domain.policy import Actor
@@ -55,8 +55,10 @@ __all__ = [
     "Work",
     "actor_for",
     "config_option",
+    "echo_outcome",
     "national_id",
     "open_platform",
+    "repeat",
     "reported",
     "run_outbox",
     "run_reports",

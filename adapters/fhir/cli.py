@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 
 import click
@@ -15,7 +14,9 @@ from core.public import (
     RecordService,
     actor_for,
     config_option,
+    echo_outcome,
     open_platform,
+    repeat,
     reported,
     run_outbox,
 )
@@ -146,18 +147,15 @@ def outbox_run(obj, loop: bool, interval: float) -> None:
 
     platform = open_platform(obj[0], obj[1])
     sender = FhirSender(platform)
+
+    def step(must_report: bool) -> None:
+        done = run_outbox(platform, sender)
+        if done or must_report:
+            delivered = sum(m.status.value == "delivered" for m in done)
+            echo_outcome(f"Leverte {delivered} av {len(done)} melding(er).", done, lambda m: m.id)
+
     try:
-        while True:
-            done = run_outbox(platform, sender)
-            if done or not loop:
-                delivered = sum(m.status.value == "delivered" for m in done)
-                click.echo(f"Leverte {delivered} av {len(done)} melding(er).")
-                for m in done:
-                    if m.status.value != "delivered":
-                        click.echo(f"  {m.id} {m.status.value}: {m.last_error}")
-            if not loop:
-                return
-            time.sleep(interval)
+        repeat(step, loop=loop, interval=interval)
     finally:
         sender.close()
 

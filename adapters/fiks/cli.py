@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import time
-
 import click
 
-from core.public import config_option, open_platform, reported, run_reports
+from core.public import config_option, echo_outcome, open_platform, repeat, reported, run_reports
 
 database_option = click.option("--database-url", default=None, help="Overrides the config's database.")
 
@@ -28,20 +26,16 @@ def fiks_run(config_path, database_url, loop: bool, interval: float) -> None:
 
     platform = open_platform(config_path, database_url)
     sender = FiksSender(platform)
+
+    def step(must_report: bool) -> None:
+        done = run_reports(platform, sender)
+        receipts = collect_drop_receipts(platform)
+        if done or receipts or must_report:
+            sent = sum(m.status.value == "delivered" for m in done)
+            summary = f"Sendte {sent} av {len(done)} bekymringsmelding(er); {len(receipts)} kvittering(er)."
+            echo_outcome(summary, done, lambda m: m.entry_id)
+
     try:
-        while True:
-            done = run_reports(platform, sender)
-            receipts = collect_drop_receipts(platform)
-            if done or receipts or not loop:
-                sent = sum(m.status.value == "delivered" for m in done)
-                click.echo(
-                    f"Sendte {sent} av {len(done)} bekymringsmelding(er); {len(receipts)} kvittering(er)."
-                )
-                for m in done:
-                    if m.status.value != "delivered":
-                        click.echo(f"  {m.entry_id} {m.status.value}: {m.last_error}")
-            if not loop:
-                return
-            time.sleep(interval)
+        repeat(step, loop=loop, interval=interval)
     finally:
         sender.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any, TypeVar
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -27,6 +28,8 @@ from core.services.base import Service
 from core.services.inputs import check_target_group
 from core.services.lookups import PersonMatch
 from core.storage import models as m
+
+R = TypeVar("R", m.UnitMembershipRow, m.MunicipalRoleRow)  # the per-person tables of an employee
 
 
 class PeopleService(Service):
@@ -132,21 +135,16 @@ class PeopleService(Service):
     def _employees(self, rows: list[m.PersonRow]) -> list[Employee]:
         """Employees with their units and roles, in three queries whatever their number."""
         ids = [r.id for r in rows]
-        memberships: dict[str, list[m.UnitMembershipRow]] = {}
-        for ms in self.work.session.scalars(
-            select(m.UnitMembershipRow)
-            .where(m.UnitMembershipRow.person_id.in_(ids))
-            .order_by(m.UnitMembershipRow.unit_id)
-        ):
-            memberships.setdefault(ms.person_id, []).append(ms)
-        roles: dict[str, list[m.MunicipalRoleRow]] = {}
-        for role in self.work.session.scalars(
-            select(m.MunicipalRoleRow)
-            .where(m.MunicipalRoleRow.person_id.in_(ids))
-            .order_by(m.MunicipalRoleRow.role)
-        ):
-            roles.setdefault(role.person_id, []).append(role)
+        memberships = self._by_person(m.UnitMembershipRow, ids, m.UnitMembershipRow.unit_id)
+        roles = self._by_person(m.MunicipalRoleRow, ids, m.MunicipalRoleRow.role)
         return [mapping.employee(r, memberships.get(r.id, []), roles.get(r.id, [])) for r in rows]
+
+    def _by_person(self, row: type[R], ids: list[str], order: Any) -> dict[str, list[R]]:
+        """Rows of a per-person table for many people in one query, grouped by person."""
+        grouped: dict[str, list[R]] = {}
+        for found in self.work.session.scalars(select(row).where(row.person_id.in_(ids)).order_by(order)):
+            grouped.setdefault(found.person_id, []).append(found)
+        return grouped
 
     def find_by_national_id(self, number: str) -> PersonMatch:
         """Look up the subject of a new undring by fødselsnummer: counted, audited, little data."""
