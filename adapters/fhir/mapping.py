@@ -305,15 +305,23 @@ def episode_of_care(case: Case, team_id: str | None) -> dict[str, Any]:
     return out
 
 
+def _of_case(resource_type: str, id_prefix: str, kind: str, case: Case, closed: str) -> dict[str, Any]:
+    """What a resource that is one per case starts with: its id and identifier from the case's, active
+    while the case is open (``closed`` after), and the child as subject."""
+    return {
+        "resourceType": resource_type,
+        "id": f"{id_prefix}.{case.id}",
+        "identifier": [_identifier(kind, case.id)],
+        "status": "active" if case.status is CaseStatus.OPEN else closed,
+        "subject": ref("Patient", case.subject_id),
+    }
+
+
 def care_team(case: Case, participants: list[Participant]) -> dict[str, Any]:
     """The services taking part, each with the basis it takes part on."""
     return {
-        "resourceType": "CareTeam",
-        "id": f"team.{case.id}",
-        "identifier": [_identifier("care-team", case.id)],
-        "status": "active" if case.status is CaseStatus.OPEN else "inactive",
+        **_of_case("CareTeam", "team", "care-team", case, "inactive"),
         "name": "Tjenester i BTI-saken",
-        "subject": ref("Patient", case.subject_id),
         "managingOrganization": [ref("Organization", case.owner_unit_id)],
         "participant": [
             {
@@ -387,13 +395,9 @@ def care_plan(case: Case, measures: list[Measure]) -> dict[str, Any]:
             }
         )
     return {
-        "resourceType": "CarePlan",
-        "id": f"plan.{case.id}",
-        "identifier": [_identifier("care-plan", case.id)],
-        "status": "active" if case.status is CaseStatus.OPEN else "completed",
+        **_of_case("CarePlan", "plan", "care-plan", case, "completed"),
         "intent": "plan",
         "title": "Tiltaksplan",
-        "subject": ref("Patient", case.subject_id),
         "careTeam": [ref("CareTeam", f"team.{case.id}")],
         "goal": [ref("Goal", f"goal.{m.id}") for m in measures],
         "activity": activities,
