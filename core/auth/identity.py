@@ -15,9 +15,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, select
 from sqlalchemy.orm import Session
 
 from contracts import MunicipalRole, PersonKind, UnitRole
@@ -72,21 +72,22 @@ def age(birth_date: dt.date | None, today: dt.date) -> int:
     return national_id.age_on(birth_date, today) if birth_date is not None else 0
 
 
-_PERSON_COLUMNS = (
-    m.PersonRow.id,
-    m.PersonRow.municipality_id,
-    m.PersonRow.kind,
-    m.PersonRow.given_name,
-    m.PersonRow.family_name,
-    m.PersonRow.birth_date,
+_PEOPLE = cast(Table, m.PersonRow.__table__)
+_FIND_PERSON = (  # built once on the Core table: every request asks it
+    select(
+        _PEOPLE.c.id,
+        _PEOPLE.c.municipality_id,
+        _PEOPLE.c.kind,
+        _PEOPLE.c.given_name,
+        _PEOPLE.c.family_name,
+        _PEOPLE.c.birth_date,
+    ).where(_PEOPLE.c.id == bindparam("person_id"), _PEOPLE.c.active.is_(True))
 )
 
 
 def find_person(session: Session, person_id: str) -> Person | None:
-    """The active person of that id, with a plain select: every request asks it."""
-    row = session.execute(
-        select(*_PERSON_COLUMNS).where(m.PersonRow.id == person_id, m.PersonRow.active.is_(True))
-    ).first()
+    """The active person of that id."""
+    row = session.connection().execute(_FIND_PERSON, {"person_id": person_id}).first()
     return _person(row) if row is not None else None
 
 

@@ -6,9 +6,9 @@ a new entry that names the one it corrects, and readers see both.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, bindparam, func, select
 from sqlalchemy.orm import aliased
 
 from contracts import CaseEvent, Level, LogEntry, LogEntryKind
@@ -176,28 +176,32 @@ class RelayLogService(Service):
         state = CaseState(self.work, case_id)
         action = Action.READ_FAMILY_VIEW if family_only else Action.READ_CASE
         self.work.authorize(action, case=state.facts())
-        where = self._where(case_id, family_only)
-        total = self.work.session.scalar(select(func.count()).select_from(m.LogEntryRow).where(*where)) or 0
+        params = {"case_id": case_id}
+        total = self.work.session.execute(_COUNT[family_only], params).scalar() or 0
         return self._entries(case_id, family_only=family_only, limit=limit, offset=offset), total
-
-    @staticmethod
-    def _where(case_id: str, family_only: bool) -> list[Any]:
-        where = [m.LogEntryRow.case_id == case_id]
-        if family_only:
-            where.append(m.LogEntryRow.shared_with_family.is_(True))
-        return where
 
     def _entries(
         self, case_id: str, *, family_only: bool, limit: int | None = None, offset: int = 0
     ) -> list[LogEntry]:
-        stmt = (
-            select(*m.LogEntryRow.__table__.c, NEWEST_CORRECTION.label("corrected_by"))
-            .where(*self._where(case_id, family_only))
-            .order_by(m.LogEntryRow.seq)
-            .limit(limit)
-            .offset(offset)
-        )  # plain rows: a read needs no ORM identity or tracking
-        return [mapping.log_entry(r, r.corrected_by) for r in self.work.session.execute(stmt)]
+        params = {"case_id": case_id, "limit": limit, "offset": offset}
+        stmt = _LOG_ENTRIES[family_only] if limit is None else _PAGE[family_only]
+        rows = self.work.session.connection().execute(stmt, params)
+        return [mapping.log_entry(r, r.corrected_by) for r in rows]  # plain rows: no ORM identity or tracking
+
+
+def _of_case(family_only: bool) -> list[Any]:
+    where = [_LOG.c.case_id == bindparam("case_id")]
+    return [*where, _LOG.c.shared_with_family.is_(True)] if family_only else where
+
+
+# Built once per kind (the whole log, or what the family sees): every log read runs them.
+_LOG = cast(Table, m.LogEntryRow.__table__)
+_COUNT = {f: select(func.count()).select_from(_LOG).where(*_of_case(f)) for f in (False, True)}
+_LOG_ENTRIES = {
+    f: select(*_LOG.c, NEWEST_CORRECTION.label("corrected_by")).where(*_of_case(f)).order_by(_LOG.c.seq)
+    for f in (False, True)
+}
+_PAGE = {f: stmt.limit(bindparam("limit")).offset(bindparam("offset")) for f, stmt in _LOG_ENTRIES.items()}
 
 
 class LogWriter(Service):
