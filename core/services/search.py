@@ -5,10 +5,11 @@ audited as read."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import Date, Executable, bindparam, exists, func, or_, select
 
 from contracts import Case, CaseStatus, MeasureStatus
 from core.domain.policy import Action
@@ -64,43 +65,84 @@ def find_cases(
 ) -> tuple[list[Found], int]:
     """The page, overdue evaluations first, then the nearest evaluation, then the oldest case; each
     case on it asked of the policy (and so audited as read). ``participants``: see ``CaseState.many``."""
-    today = work.now.date()
     readable = readable_cases(work.actor, work.now)
-    stmt = (
-        select(m.CaseRow, NEXT_EVALUATION.label("next_evaluation"))
-        .join(m.PersonRow, m.PersonRow.id == m.CaseRow.subject_id)
-        .where(readable.clause)
+    count, page = _statements(
+        readable.clause,
+        search.status,
+        bool(search.name),
+        bool(search.national_id),
+        bool(search.unit_id),
+        search.level is not None,
+        bool(search.relay_holder_id),
+        search.overdue,
     )
-    if search.status != "all":
-        stmt = stmt.where(m.CaseRow.status == str(CaseStatus(search.status)))
-    if search.name:
-        full_name = func.lower(m.PersonRow.given_name + " " + m.PersonRow.family_name)
-        stmt = stmt.where(full_name.contains(search.name.strip().lower(), autoescape=True))
-    if search.national_id:
-        stmt = stmt.where(m.PersonRow.national_id == search.national_id)
-    if search.unit_id:
-        taking_part = exists(
-            select(m.ParticipantRow.unit_id).where(
-                m.ParticipantRow.case_id == m.CaseRow.id,
-                m.ParticipantRow.unit_id == search.unit_id,
-                m.ParticipantRow.removed_at.is_(None),
-            )
-        )
-        stmt = stmt.where(or_(m.CaseRow.owner_unit_id == search.unit_id, taking_part))
-    if search.level is not None:
-        stmt = stmt.where(m.CaseRow.level == search.level)
-    if search.relay_holder_id:
-        stmt = stmt.where(m.CaseRow.relay_holder_id == search.relay_holder_id)
-    if search.overdue is not None:
-        late = NEXT_EVALUATION < today  # noqa: SIM300 (a SQL expression on the left)
-        stmt = stmt.where(late if search.overdue else or_(NEXT_EVALUATION.is_(None), ~late))
-    counted = stmt.with_only_columns(m.CaseRow.id).subquery()
-    total = work.session.scalar(select(func.count()).select_from(counted), readable.params) or 0
-    ordered = stmt.order_by(NEXT_EVALUATION.is_(None), NEXT_EVALUATION, m.CaseRow.opened_at, m.CaseRow.id)
-    rows = work.session.execute(ordered.limit(limit).offset(offset), readable.params).all()
+    params = readable.params | {
+        "name": f"%{_escaped(search.name.strip().lower())}%" if search.name else None,
+        "national_id": search.national_id,
+        "unit_id": search.unit_id,
+        "level": search.level,
+        "relay_holder_id": search.relay_holder_id,
+        "today": work.now.date(),
+    }
+    total = work.session.execute(count, params).scalar() or 0
+    rows = work.session.execute(page, params | {"limit": limit, "offset": offset}).all()
     states = CaseState.many(work, [r[0] for r in rows], participants=participants)
     return [
         Found(state, row.next_evaluation)
         for state, row in zip(states, rows, strict=True)
         if work.permits(Action.READ_CASE, state.facts())
     ], total
+
+
+@functools.lru_cache(maxsize=512)
+def _statements(
+    readable: Any,
+    status: StatusFilter,
+    name: bool,
+    national_id: bool,
+    unit: bool,
+    level: bool,
+    relay_holder: bool,
+    overdue: bool | None,
+) -> tuple[Executable, Executable]:
+    """The count and the page for one shape of search (which filters are given), built once per shape
+    with bound parameters: building a statement costs more than running it."""
+    stmt = (
+        select(m.CaseRow, NEXT_EVALUATION.label("next_evaluation"))
+        .join(m.PersonRow, m.PersonRow.id == m.CaseRow.subject_id)
+        .where(readable)
+    )
+    if status != "all":
+        stmt = stmt.where(m.CaseRow.status == str(CaseStatus(status)))
+    if name:
+        full_name = func.lower(m.PersonRow.given_name + " " + m.PersonRow.family_name)
+        stmt = stmt.where(full_name.like(bindparam("name"), escape=_ESCAPE))
+    if national_id:
+        stmt = stmt.where(m.PersonRow.national_id == bindparam("national_id"))
+    if unit:
+        taking_part = exists(
+            select(m.ParticipantRow.unit_id).where(
+                m.ParticipantRow.case_id == m.CaseRow.id,
+                m.ParticipantRow.unit_id == bindparam("unit_id"),
+                m.ParticipantRow.removed_at.is_(None),
+            )
+        )
+        stmt = stmt.where(or_(m.CaseRow.owner_unit_id == bindparam("unit_id"), taking_part))
+    if level:
+        stmt = stmt.where(m.CaseRow.level == bindparam("level"))
+    if relay_holder:
+        stmt = stmt.where(m.CaseRow.relay_holder_id == bindparam("relay_holder_id"))
+    if overdue is not None:
+        late = NEXT_EVALUATION < bindparam("today", type_=Date)  # noqa: SIM300 (SQL on the left)
+        stmt = stmt.where(late if overdue else or_(NEXT_EVALUATION.is_(None), ~late))
+    count = select(func.count()).select_from(stmt.with_only_columns(m.CaseRow.id).subquery())
+    ordered = stmt.order_by(NEXT_EVALUATION.is_(None), NEXT_EVALUATION, m.CaseRow.opened_at, m.CaseRow.id)
+    return count, ordered.limit(bindparam("limit")).offset(bindparam("offset"))
+
+
+_ESCAPE = "/"
+
+
+def _escaped(text: str) -> str:
+    """``text`` matched literally by LIKE: its wildcards and the escape character escaped."""
+    return text.replace(_ESCAPE, _ESCAPE * 2).replace("%", _ESCAPE + "%").replace("_", _ESCAPE + "_")
