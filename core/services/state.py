@@ -43,6 +43,15 @@ class _Plain(SimpleNamespace):
         super().__init__(**values)
 
 
+# Built once, for a page of cases: a list runs them on every request.
+_SUBJECTS = select(m.PersonRow).where(m.PersonRow.id.in_(bindparam("ids", expanding=True)))
+_PARTICIPANTS = (
+    select(m.ParticipantRow)
+    .where(
+        m.ParticipantRow.case_id.in_(bindparam("ids", expanding=True)), m.ParticipantRow.removed_at.is_(None)
+    )
+    .order_by(m.ParticipantRow.added_at)
+)
 _CASE_COLUMNS = [c.name for c in m.CaseRow.__table__.c]
 _PERSON_COLUMNS = [c.name for c in m.PersonRow.__table__.c]
 _READ_CASE = (
@@ -102,18 +111,12 @@ class CaseState:
             states.append(state)
         ids = [r.id for r in rows]
         subject_ids = list({r.subject_id for r in rows})
-        subjects = {
-            p.id: p for p in work.session.scalars(select(m.PersonRow).where(m.PersonRow.id.in_(subject_ids)))
-        }
+        subjects = {p.id: p for p in work.session.scalars(_SUBJECTS, {"ids": subject_ids})}
         relations = _load_relations(work, ids, subject_ids)
         rows_of: dict[str, list[m.ParticipantRow]] = {}
         consents: dict[str, list[Consent]] = {}
         if participants:
-            for p in work.session.scalars(
-                select(m.ParticipantRow)
-                .where(m.ParticipantRow.case_id.in_(ids), m.ParticipantRow.removed_at.is_(None))
-                .order_by(m.ParticipantRow.added_at)
-            ):
+            for p in work.session.scalars(_PARTICIPANTS, {"ids": ids}):
                 rows_of.setdefault(p.case_id, []).append(p)
             consents = load_consents_of(work, ids)
         for state in states:
