@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from core.ids import new_id
@@ -74,7 +74,7 @@ def ensure_chain(session: Session, municipality_id: str) -> None:
         session.add(AuditHeadRow(municipality_id=municipality_id, seq=0, hash=GENESIS))
 
 
-def append(session: Session, events: Sequence[AuditEvent]) -> None:
+def append(session: Session | Connection, events: Sequence[AuditEvent]) -> None:
     """Chain ``events`` onto their municipalities' chains in this transaction.
 
     Each municipality's head is locked once for the whole batch (in a fixed order, so two batches
@@ -97,7 +97,7 @@ def append(session: Session, events: Sequence[AuditEvent]) -> None:
             rows.append(row)
         session.execute(_MOVE_HEAD, {"municipality": municipality_id, "seq": seq, "hash": prev})
     if rows:
-        session.execute(insert(AUDIT_TABLE), rows)  # Core: no ORM bulk bookkeeping
+        session.execute(_INSERT, rows)  # Core: no ORM bulk bookkeeping
 
 
 # Built once: appending runs for every request.
@@ -107,6 +107,7 @@ _LOCK_HEAD = (
     .where(_HEADS.c.municipality_id == bindparam("municipality"))
     .with_for_update()
 )
+_INSERT = insert(AUDIT_TABLE)
 _MOVE_HEAD = (
     update(_HEADS)
     .where(_HEADS.c.municipality_id == bindparam("municipality"))

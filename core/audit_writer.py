@@ -99,5 +99,5 @@ class GroupCommit:
             future.set_result(None)
 
     def _commit(self, events: list[AuditEvent]) -> None:
-        with self._database.session() as session, session.begin():
-            append(session, events)
+        with self._database.engine.begin() as connection:  # a Core connection: no ORM session to set up
+            append(connection, events)
