@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -28,6 +28,7 @@ from core.services.base import Service
 from core.services.inputs import check_target_group
 from core.services.lookups import PersonMatch
 from core.storage import models as m
+from core.storage.queries import rows_in
 
 R = TypeVar("R", m.UnitMembershipRow, m.MunicipalRoleRow)  # the per-person tables of an employee
 
@@ -135,14 +136,14 @@ class PeopleService(Service):
     def _employees(self, rows: list[m.PersonRow]) -> list[Employee]:
         """Employees with their units and roles, in three queries whatever their number."""
         ids = [r.id for r in rows]
-        memberships = self._by_person(m.UnitMembershipRow, ids, m.UnitMembershipRow.unit_id)
-        roles = self._by_person(m.MunicipalRoleRow, ids, m.MunicipalRoleRow.role)
+        memberships = self._by_person(m.UnitMembershipRow, ids, "unit_id")
+        roles = self._by_person(m.MunicipalRoleRow, ids, "role")
         return [mapping.employee(r, memberships.get(r.id, []), roles.get(r.id, [])) for r in rows]
 
-    def _by_person(self, row: type[R], ids: list[str], order: Any) -> dict[str, list[R]]:
+    def _by_person(self, row: type[R], ids: list[str], order: str) -> dict[str, list[R]]:
         """Rows of a per-person table for many people in one query, grouped by person."""
         grouped: dict[str, list[R]] = {}
-        for found in self.work.session.scalars(select(row).where(row.person_id.in_(ids)).order_by(order)):
+        for found in self.work.session.scalars(rows_in(row, "person_id", order), {"values": ids}):
             grouped.setdefault(found.person_id, []).append(found)
         return grouped
 

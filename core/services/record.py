@@ -6,7 +6,7 @@ the read (``case.read`` for people, ``case.share`` for a delivery to a unit's sy
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -18,6 +18,7 @@ from core.services.base import Service
 from core.services.readable import readable_cases
 from core.services.state import CaseState
 from core.storage import models as m
+from core.storage.queries import rows_in, rows_where
 
 
 class RecordService(Service):
@@ -77,34 +78,28 @@ class RecordService(Service):
         """Gather the record of a case the caller has already been authorized for."""
         session, case_id = self.work.session, state.id
 
-        def of_case(row: type[Any], order: Any) -> Sequence[Any]:
+        def of_case(row: type[Any], order: str) -> Sequence[Any]:
             """The case's rows of one table, in ``order``."""
-            return session.scalars(select(row).where(row.case_id == case_id).order_by(order)).all()
+            return session.scalars(rows_where(row, "case_id", order), {"value": case_id}).all()
+
+        def of_ids(row: type[Any], column: str, ids: Iterable[str], *order: str) -> Sequence[Any]:
+            return session.scalars(rows_in(row, column, *order), {"values": list(ids)}).all()
 
         links = session.scalars(
-            select(m.GuardianshipRow).where(m.GuardianshipRow.child_id == state.row.subject_id)
+            rows_where(m.GuardianshipRow, "child_id"), {"value": state.row.subject_id}
         ).all()
-        guardians = session.scalars(
-            select(m.PersonRow)
-            .where(m.PersonRow.id.in_([g.guardian_id for g in links]))
-            .order_by(m.PersonRow.id)
-        ).all()
-        all_participants = session.scalars(
-            select(m.ParticipantRow).where(m.ParticipantRow.case_id == case_id)
-        ).all()
-        unit_ids = {state.row.owner_unit_id, *(p.unit_id for p in all_participants)}
-        units = session.scalars(select(m.UnitRow).where(m.UnitRow.id.in_(unit_ids)).order_by(m.UnitRow.id))
-        concerns = of_case(m.ConcernRow, m.ConcernRow.recorded_at)
-        measures = of_case(m.MeasureRow, m.MeasureRow.created_at)
+        guardians = of_ids(m.PersonRow, "id", [g.guardian_id for g in links], "id")
+        all_participants = of_case(m.ParticipantRow, "added_at")
+        units = of_ids(
+            m.UnitRow, "id", {state.row.owner_unit_id, *(p.unit_id for p in all_participants)}, "id"
+        )
+        concerns = of_case(m.ConcernRow, "recorded_at")
+        measures = of_case(m.MeasureRow, "created_at")
         evaluations: dict[str, list[m.EvaluationRow]] = {}
-        for e in session.scalars(
-            select(m.EvaluationRow)
-            .where(m.EvaluationRow.measure_id.in_([r.id for r in measures]))
-            .order_by(m.EvaluationRow.evaluated_at, m.EvaluationRow.id)
-        ):
+        for e in of_ids(m.EvaluationRow, "measure_id", [r.id for r in measures], "evaluated_at", "id"):
             evaluations.setdefault(e.measure_id, []).append(e)
-        handovers = of_case(m.HandoverRow, m.HandoverRow.requested_at)
-        log_rows = of_case(m.LogEntryRow, m.LogEntryRow.seq)
+        handovers = of_case(m.HandoverRow, "requested_at")
+        log_rows = of_case(m.LogEntryRow, "seq")
         newest_correction = {r.corrects: r.id for r in log_rows if r.corrects}
         employee_ids = {
             state.row.relay_holder_id,
@@ -114,22 +109,14 @@ class RecordService(Service):
             *(h.to_id for h in handovers),
             *(h.from_id for h in handovers),
         }
-        employees = session.scalars(
-            select(m.PersonRow)
-            .where(m.PersonRow.id.in_([i for i in employee_ids if i]))
-            .where(m.PersonRow.kind == PersonKind.EMPLOYEE)
-            .order_by(m.PersonRow.id)
-        ).all()
+        people = of_ids(m.PersonRow, "id", [i for i in employee_ids if i], "id")
+        employees = [p for p in people if p.kind == PersonKind.EMPLOYEE]
         memberships: dict[str, list[m.UnitMembershipRow]] = {}
         roles: dict[str, list[m.MunicipalRoleRow]] = {}
         ids = [e.id for e in employees]
-        for r in session.scalars(
-            select(m.UnitMembershipRow)
-            .where(m.UnitMembershipRow.person_id.in_(ids))
-            .order_by(m.UnitMembershipRow.unit_id)
-        ):
+        for r in of_ids(m.UnitMembershipRow, "person_id", ids, "unit_id"):
             memberships.setdefault(r.person_id, []).append(r)
-        for role in session.scalars(select(m.MunicipalRoleRow).where(m.MunicipalRoleRow.person_id.in_(ids))):
+        for role in of_ids(m.MunicipalRoleRow, "person_id", ids, "role"):
             roles.setdefault(role.person_id, []).append(role)
         return CaseRecord(
             case=state.case,

@@ -31,6 +31,7 @@ from core.services import mapping
 from core.services.readable import consent_in_force
 from core.storage import models as m
 from core.storage.base import UTCDateTime
+from core.storage.queries import rows_in, rows_where
 
 if TYPE_CHECKING:
     from core.unit_of_work import UnitOfWork as Work
@@ -177,14 +178,7 @@ class CaseState:
 
     @cached_property
     def participant_rows(self) -> list[m.ParticipantRow]:
-        return list(
-            self.work.session.scalars(
-                select(m.ParticipantRow)
-                .where(m.ParticipantRow.case_id == self.row.id)
-                .where(m.ParticipantRow.removed_at.is_(None))
-                .order_by(m.ParticipantRow.added_at)
-            )
-        )
+        return list(self.work.session.scalars(_PARTICIPANTS, {"ids": [self.row.id]}))
 
     @cached_property
     def participants(self) -> list[Participant]:
@@ -213,16 +207,10 @@ class CaseState:
 
     @cached_property
     def meetings(self) -> list[Meeting]:
-        rows = self.work.session.scalars(
-            select(m.MeetingRow).where(m.MeetingRow.case_id == self.row.id).order_by(m.MeetingRow.starts_at)
-        ).all()
-        units = _group(
-            self.work.session.execute(
-                select(m.MeetingUnitRow.meeting_id, m.MeetingUnitRow.unit_id).where(
-                    m.MeetingUnitRow.meeting_id.in_([r.id for r in rows])
-                )
-            )
-        )
+        session = self.work.session
+        rows = session.scalars(rows_where(m.MeetingRow, "case_id", "starts_at"), {"value": self.row.id}).all()
+        invited = session.scalars(rows_in(m.MeetingUnitRow, "meeting_id"), {"values": [r.id for r in rows]})
+        units = _group((i.meeting_id, i.unit_id) for i in invited)
         return [mapping.meeting(r, units.get(r.id, [])) for r in rows]
 
     @property
@@ -321,25 +309,15 @@ def load_consents(work: Work, case_id: str) -> list[Consent]:
 
 def load_consents_of(work: Work, case_ids: list[str]) -> dict[str, list[Consent]]:
     """The consents of each case, oldest first, in three queries whatever the number of cases."""
-    rows = work.session.scalars(
-        select(m.ConsentRow)
-        .where(m.ConsentRow.case_id.in_(case_ids))
-        .order_by(m.ConsentRow.recorded_at, m.ConsentRow.id)
-    ).all()
-    ids = [r.id for r in rows]
+    session = work.session
+    consents = rows_in(m.ConsentRow, "case_id", "recorded_at", "id")
+    rows = session.scalars(consents, {"values": case_ids}).all()
+    ids = {"values": [r.id for r in rows]}
     givers: dict[str, list[m.ConsentGiverRow]] = {}
-    for g in work.session.scalars(
-        select(m.ConsentGiverRow)
-        .where(m.ConsentGiverRow.consent_id.in_(ids))
-        .order_by(m.ConsentGiverRow.person_id)
-    ):
+    for g in session.scalars(rows_in(m.ConsentGiverRow, "consent_id", "person_id"), ids):
         givers.setdefault(g.consent_id, []).append(g)
     units = _group(
-        work.session.execute(
-            select(m.ConsentUnitRow.consent_id, m.ConsentUnitRow.unit_id).where(
-                m.ConsentUnitRow.consent_id.in_(ids)
-            )
-        )
+        (u.consent_id, u.unit_id) for u in session.scalars(rows_in(m.ConsentUnitRow, "consent_id"), ids)
     )
     out: dict[str, list[Consent]] = {}
     for r in rows:
