@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Date, bindparam, func, or_, select
 
 from contracts import (
     Case,
@@ -43,6 +43,15 @@ def no_consent_for(unit_name: str) -> Refusal:
         f"omfatter tjenesten. Be om samtykke som nevner {unit_name}, og ta tjenesten med når "
         "samtykket er gitt.",
     )
+
+
+_OVERDUE_COUNTS = (  # per case of a page: how many active measures are past their evaluation date
+    select(m.MeasureRow.case_id, func.count(m.MeasureRow.id))
+    .where(m.MeasureRow.case_id.in_(bindparam("ids", expanding=True)))
+    .where(m.MeasureRow.status == MeasureStatus.ACTIVE)
+    .where(m.MeasureRow.next_evaluation_date < bindparam("today", type_=Date))
+    .group_by(m.MeasureRow.case_id)
+)
 
 
 @dataclass(frozen=True)
@@ -159,13 +168,7 @@ class CaseService(LogWriter):
         )
         today = work.now.date()
         overdue = dict(
-            work.session.execute(
-                select(m.MeasureRow.case_id, func.count(m.MeasureRow.id))
-                .where(m.MeasureRow.case_id.in_([f.state.id for f in found]))
-                .where(m.MeasureRow.status == MeasureStatus.ACTIVE)
-                .where(m.MeasureRow.next_evaluation_date < today)
-                .group_by(m.MeasureRow.case_id)
-            ).all()
+            work.session.execute(_OVERDUE_COUNTS, {"ids": [f.state.id for f in found], "today": today}).all()
         )
         return [
             CaseOverview(

@@ -8,7 +8,7 @@ tools its log has used), so that one goes through ``Work.authorize``.
 from __future__ import annotations
 
 import msgspec
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from contracts import (
     ActionGuide,
@@ -28,6 +28,9 @@ from core.services import mapping
 from core.services.base import Service
 from core.services.state import CaseState
 from core.storage import models as m
+from core.storage.queries import rows_where
+
+_LOG_DATA = select(m.LogEntryRow.data).where(m.LogEntryRow.case_id == bindparam("case_id"))  # tools
 
 
 class CaseGuideStep(msgspec.Struct, kw_only=True, frozen=True):
@@ -60,11 +63,8 @@ class DirectoryService(Service):
         return Municipality(id=row.id, name=row.name, region=row.region)
 
     def units(self) -> list[Unit]:
-        rows = self.work.session.scalars(
-            select(m.UnitRow)
-            .where(m.UnitRow.municipality_id == self.work.municipality_id)
-            .order_by(m.UnitRow.name, m.UnitRow.id)
-        )
+        municipality = {"value": self.work.municipality_id}
+        rows = self.work.session.scalars(rows_where(m.UnitRow, "municipality_id", "name", "id"), municipality)
         return [mapping.unit(r) for r in rows]
 
     def unit(self, unit_id: str) -> Unit:
@@ -110,9 +110,7 @@ class DirectoryService(Service):
         guide_level = next(gl for gl in guide.levels if gl.level == level)
         used = {
             str(data["tool_id"])
-            for data in work.session.scalars(
-                select(m.LogEntryRow.data).where(m.LogEntryRow.case_id == case_id)
-            )
+            for data in work.session.scalars(_LOG_DATA, {"case_id": case_id})
             if isinstance(data, dict) and data.get("tool_id")
         }
         steps = [

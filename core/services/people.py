@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import TypeVar
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from contracts import (
@@ -31,6 +31,28 @@ from core.storage import models as m
 from core.storage.queries import rows_in
 
 R = TypeVar("R", m.UnitMembershipRow, m.MunicipalRoleRow)  # the per-person tables of an employee
+
+
+_COLLEAGUES = (  # active employees of some units, and the municipality's BTI coordinators
+    select(m.PersonRow)
+    .where(m.PersonRow.municipality_id == bindparam("municipality"))
+    .where(m.PersonRow.kind == PersonKind.EMPLOYEE, m.PersonRow.active.is_(True))
+    .where(
+        or_(
+            m.PersonRow.id.in_(
+                select(m.UnitMembershipRow.person_id).where(
+                    m.UnitMembershipRow.unit_id.in_(bindparam("unit_ids", expanding=True))
+                )
+            ),
+            m.PersonRow.id.in_(
+                select(m.MunicipalRoleRow.person_id).where(
+                    m.MunicipalRoleRow.role == MunicipalRole.COORDINATOR
+                )
+            ),
+        )
+    )
+    .order_by(m.PersonRow.given_name, m.PersonRow.family_name, m.PersonRow.id)
+)
 
 
 class PeopleService(Service):
@@ -198,17 +220,8 @@ class PeopleService(Service):
     def colleagues(self, unit_ids: list[str]) -> list[Employee]:
         """Active employees of ``unit_ids`` and the BTI coordinators: who may hold the baton or a measure."""
         self.work.authorize(Action.READ_PERSON)
-        members = select(m.UnitMembershipRow.person_id).where(m.UnitMembershipRow.unit_id.in_(unit_ids))
-        coordinators = select(m.MunicipalRoleRow.person_id).where(
-            m.MunicipalRoleRow.role == MunicipalRole.COORDINATOR
-        )
-        rows = self.work.session.scalars(
-            select(m.PersonRow)
-            .where(m.PersonRow.municipality_id == self.work.municipality_id)
-            .where(m.PersonRow.kind == PersonKind.EMPLOYEE, m.PersonRow.active.is_(True))
-            .where(or_(m.PersonRow.id.in_(members), m.PersonRow.id.in_(coordinators)))
-            .order_by(m.PersonRow.given_name, m.PersonRow.family_name, m.PersonRow.id)
-        ).all()
+        params = {"unit_ids": unit_ids, "municipality": self.work.municipality_id}
+        rows = self.work.session.scalars(_COLLEAGUES, params).all()
         return self._employees(list(rows))
 
     def employee_names(self, ids: set[str]) -> dict[str, str]:

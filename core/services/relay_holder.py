@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from contracts import (
     Handover,
@@ -33,6 +33,13 @@ from core.storage import models as m
 
 if TYPE_CHECKING:
     from core.unit_of_work import UnitOfWork as Work
+
+
+_PENDING_FOR = (  # the offers waiting for one person, oldest first
+    select(m.HandoverRow)
+    .where(m.HandoverRow.to_id == bindparam("person_id"), m.HandoverRow.status == HandoverStatus.PENDING)
+    .order_by(m.HandoverRow.requested_at)
+)
 
 
 class RelayHolderService(LogWriter):
@@ -115,11 +122,7 @@ class RelayHolderService(LogWriter):
 
     def pending_for_me(self) -> list[Handover]:
         """Offers waiting for me, in cases I can reach (each one shown is audited as a read)."""
-        rows = self.work.session.scalars(
-            select(m.HandoverRow)
-            .where(m.HandoverRow.to_id == self.work.actor.id, m.HandoverRow.status == HandoverStatus.PENDING)
-            .order_by(m.HandoverRow.requested_at)
-        ).all()
+        rows = self.work.session.scalars(_PENDING_FOR, {"person_id": self.work.actor.id}).all()
         return [
             mapping.handover(r)
             for r in rows

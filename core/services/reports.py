@@ -43,6 +43,7 @@ from core.services.measures import evaluations_of
 from core.services.relaylog import LogWriter
 from core.services.state import CaseState
 from core.storage import models as m
+from core.storage.queries import rows_where
 from core.storage.report_models import ReportRow
 
 PURPOSE_REPORT = "bekymringsmelding til barnevernet etter opplysningsplikten"
@@ -156,9 +157,7 @@ class ReportService(LogWriter):
         """The case's reports as its services see them: sent, when, by whom, on which basis, the answer."""
         state = CaseState(self.work, case_id)
         self.work.authorize(Action.READ_CASE, case=state.facts())
-        rows = self.work.session.scalars(
-            select(ReportRow).where(ReportRow.case_id == case_id).order_by(ReportRow.created_at)
-        ).all()
+        rows = self.work.session.scalars(rows_where(ReportRow, "case_id", "created_at"), {"value": case_id})
         return [self._summary(r) for r in rows]
 
     def record_answer(self, report_id: str, answer: ReportAnswer | str, *, note: str = "") -> ReportSummary:
