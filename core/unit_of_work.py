@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from sqlalchemy.orm import Session
 
@@ -51,6 +51,9 @@ class UnitOfWork:
         self._audit_pending: list[audit.AuditEvent] = []
         self._store_audit = store_audit  # reads: group commit; None: in this transaction
         self._decided: dict[tuple, tuple[CaseFacts, Decision]] = {}
+        self.loaded: dict[
+            Any, Any
+        ] = {}  # what a read-only work has loaded, reused within it (nothing changes)
 
     @property
     def read_only(self) -> bool:

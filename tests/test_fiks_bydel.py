@@ -12,9 +12,7 @@ from adapters.fiks import message
 from core.config import DeploymentConfig, UnitConfig, default_config
 from core.errors import InvalidInput
 from tests.conftest import CHILD_WELFARE, World
-from tests.test_fiks import platform, send
-
-__all__ = ["platform"]
+from tests.test_fiks import send
 
 
 @pytest.fixture

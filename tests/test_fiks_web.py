@@ -10,9 +10,9 @@ from adapters.fiks.message import RECEIVED_TYPE
 from adapters.fiks.senders import FiksSender, collect_drop_receipts
 from core.outbox_worker import run_reports
 from tests.conftest import World
-from tests.test_fiks import WORRY, case_with_history, config, drop, platform
+from tests.test_fiks import WORRY, case_with_history, config, drop
 
-__all__ = ["config", "drop", "platform"]
+__all__ = ["config", "drop"]
 
 
 def test_the_form_sends_a_report_the_family_sees_only_as_given(world: World, people, drop: Path) -> None:

@@ -59,7 +59,7 @@ class AccessLogService(Service):
         """Every allowed read of this case (and case-less look-ups of its child), and every bekymringsmelding
         sent from it (that it was sent, by whom and on which basis; never what it says), newest first."""
         work = self.work
-        state = CaseState(work, case_id)
+        state = CaseState.read(work, case_id)
         work.authorize(Action.READ_FAMILY_VIEW, case=state.facts())
         events = work.session.scalars(
             select(m.AuditEventRow)

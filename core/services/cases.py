@@ -149,13 +149,13 @@ class CaseService(LogWriter):
         )
 
     def get(self, case_id: str) -> Case:
-        state = CaseState(self.work, case_id)
+        state = CaseState.read(self.work, case_id)
         self.work.authorize(Action.READ_CASE, case=state.facts())
         return state.case
 
     def state(self, case_id: str, action: Action = Action.READ_CASE) -> CaseState:
         """The case with its participants and consents, after an audited access check."""
-        state = CaseState(self.work, case_id)
+        state = CaseState.read(self.work, case_id)
         self.work.authorize(action, case=state.facts())
         return state
 

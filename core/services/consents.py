@@ -161,7 +161,7 @@ class ConsentService(LogWriter):
         )
 
     def list(self, case_id: str) -> list[Consent]:
-        state = CaseState(self.work, case_id)
+        state = CaseState.read(self.work, case_id)
         family = self.work.actor.kind in (ActorKind.GUARDIAN, ActorKind.YOUTH)
         self.work.authorize(Action.READ_FAMILY_VIEW if family else Action.READ_CASE, case=state.facts())
         return state.consents

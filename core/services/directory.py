@@ -97,7 +97,7 @@ class DirectoryService(Service):
     def case_guide(self, case_id: str) -> CaseGuide:
         """The guide for the owning unit's service type at the case's level, with the tools used so far."""
         work = self.work
-        state = CaseState(work, case_id)
+        state = CaseState.read(work, case_id)
         work.authorize(Action.READ_CASE, case=state.facts())
         service_type = state.unit_info(state.row.owner_unit_id).service_type
         guide = work.plugins.guide_for(service_type)

@@ -190,7 +190,7 @@ class MeasureService(LogWriter):
         return mapping.measure(row, evaluations_of(self.work.session, measure_id))
 
     def list(self, case_id: str) -> list[Measure]:
-        state = CaseState(self.work, case_id)
+        state = CaseState.read(self.work, case_id)
         family = self.work.actor.kind in (ActorKind.GUARDIAN, ActorKind.YOUTH)
         self.work.authorize(Action.READ_FAMILY_VIEW if family else Action.READ_CASE, case=state.facts())
         rows = self.work.session.scalars(

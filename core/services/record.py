@@ -24,7 +24,7 @@ from core.storage.queries import rows_in, rows_where
 class RecordService(Service):
     def case(self, case_id: str, *, include_audit: bool = False) -> CaseRecord:
         """The case for a caller who may read it; the audit trail too if asked and they may read that."""
-        state = CaseState(self.work, case_id)
+        state = CaseState.read(self.work, case_id)
         self.work.authorize(Action.READ_CASE, case=state.facts())
         audit = self._audit(state) if include_audit else []
         return self.load(state, audit)

@@ -131,13 +131,13 @@ class RelayLogService(Service):
 
     def entries(self, case_id: str) -> list[LogEntry]:
         """The whole log, for the employees who may see the case."""
-        state = CaseState(self.work, case_id)
+        state = CaseState.read(self.work, case_id)
         self.work.authorize(Action.READ_CASE, case=state.facts())
         return self._entries(case_id, family_only=False)
 
     def entry(self, case_id: str, entry_id: str) -> LogEntry:
         """One entry of the log, naming its newest correction if it has been corrected."""
-        state = CaseState(self.work, case_id)
+        state = CaseState.read(self.work, case_id)
         self.work.authorize(Action.READ_CASE, case=state.facts())
         row = self.work.session.get(m.LogEntryRow, entry_id)
         if row is None or row.case_id != case_id:
@@ -152,7 +152,7 @@ class RelayLogService(Service):
 
     def family_entries(self, case_id: str) -> list[LogEntry]:
         """The entries shared with the family, for guardians and the youth."""
-        state = CaseState(self.work, case_id)
+        state = CaseState.read(self.work, case_id)
         self.work.authorize(Action.READ_FAMILY_VIEW, case=state.facts())
         return self._entries(case_id, family_only=True)
 
@@ -173,7 +173,7 @@ class RelayLogService(Service):
         self, case_id: str, *, limit: int, offset: int, family_only: bool = False
     ) -> tuple[list[LogEntry], int]:
         """One page of the log in order, and how many entries it has: counted and sliced in SQL."""
-        state = CaseState(self.work, case_id)
+        state = CaseState.read(self.work, case_id)
         action = Action.READ_FAMILY_VIEW if family_only else Action.READ_CASE
         self.work.authorize(action, case=state.facts())
         params = {"case_id": case_id}

@@ -155,7 +155,7 @@ class ReportService(LogWriter):
 
     def list(self, case_id: str) -> builtins.list[ReportSummary]:
         """The case's reports as its services see them: sent, when, by whom, on which basis, the answer."""
-        state = CaseState(self.work, case_id)
+        state = CaseState.read(self.work, case_id)
         self.work.authorize(Action.READ_CASE, case=state.facts())
         rows = self.work.session.scalars(rows_where(ReportRow, "case_id", "created_at"), {"value": case_id})
         return [self._summary(r) for r in rows]
@@ -190,7 +190,7 @@ class ReportService(LogWriter):
     def content(self, report_id: str) -> ChildWelfareReport:
         """The report as it was written, for its sender (audited as a disclosure to barnevern)."""
         row = self._row(report_id)
-        self.work.authorize(Action.SEND_REPORT, case=CaseState(self.work, row.case_id).facts())
+        self.work.authorize(Action.SEND_REPORT, case=CaseState.read(self.work, row.case_id).facts())
         return msgspec.convert(row.content, ChildWelfareReport)
 
     def delivery(self, report_id: str, status: OutboxStatus, error: str) -> None:

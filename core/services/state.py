@@ -79,6 +79,18 @@ class Relations:
 class CaseState:
     """One case as seen inside a unit of work. Load with ``lock=True`` before writing to it."""
 
+    @classmethod
+    def read(cls, work: Work, case_id: str) -> CaseState:
+        """The case for reading: in a read-only work loaded once however many services read it (a case
+        page reads it for the record, the guide and the reports); elsewhere loaded afresh."""
+        if not work.read_only:
+            return cls(work, case_id)
+        key = (cls, case_id)
+        state = work.loaded.get(key)
+        if state is None:
+            state = work.loaded[key] = cls(work, case_id)
+        return state
+
     def __init__(self, work: Work, case_id: str, *, lock: bool = False) -> None:
         self.work = work
         if work.read_only and not lock:  # a read: plain rows, no ORM identity or change tracking

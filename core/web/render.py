@@ -46,6 +46,7 @@ def environment(folder: Path) -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # templates change with a deploy, not while the process runs: no stat per page
     )
 
 
