@@ -58,6 +58,7 @@ from .guides import (
     guide_step,
 )
 from .hookspecs import PROJECT_NAME, hookimpl, hookspec
+from .notifications import Delivery, Notification, NotificationKind, Recipient, Scan, WorkerJob
 from .outbox import AuditRecord, CaseRecord, OutboxChannel, OutboxMessage, OutboxStatus
 from .people import (
     BirthInfo,
@@ -107,6 +108,7 @@ __all__ = [
     "Consent",
     "ConsentGiver",
     "Contract",
+    "Delivery",
     "Employee",
     "Evaluation",
     "EvaluationOutcome",
@@ -128,6 +130,8 @@ __all__ = [
     "MeetingKind",
     "MunicipalRole",
     "Municipality",
+    "Notification",
+    "NotificationKind",
     "OutboxChannel",
     "OutboxMessage",
     "OutboxStatus",
@@ -136,6 +140,7 @@ __all__ = [
     "ParticipationBasis",
     "PersonKind",
     "PregnantPerson",
+    "Recipient",
     "Refusal",
     "RelayHolderContext",
     "RelayHolderRule",
@@ -144,6 +149,7 @@ __all__ = [
     "ReportStatus",
     "ReportSummary",
     "Reporter",
+    "Scan",
     "ServiceDirectoryEntry",
     "ServiceType",
     "Subject",
@@ -153,6 +159,7 @@ __all__ = [
     "UnitInfo",
     "UnitMembership",
     "UnitRole",
+    "WorkerJob",
     "action_guide",
     "guide_level",
     "guide_step",
