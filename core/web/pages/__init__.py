@@ -6,7 +6,15 @@ re-shows the page with the rule's words and a 4xx status."""
 
 from __future__ import annotations
 
-from core.web.pages import case_page, directory_pages, family, new_case, report_page, worklist
+from core.web.pages import (
+    case_page,
+    directory_pages,
+    family,
+    new_case,
+    notifications,
+    report_page,
+    worklist,
+)
 from core.web.pages.shared import FormRefused
 
 HANDLERS = [
@@ -41,6 +49,12 @@ HANDLERS = [
     family.report_home_task,
     family.give_consent,
     family.withdraw_consent,
+    notifications.notifications,
+    notifications.read_all,
+    notifications.choose,
+    notifications.unsubscribe_page,
+    notifications.unsubscribe_now,
+    notifications.open_notification,
 ]
 
 __all__ = ["HANDLERS", "FormRefused"]

@@ -46,6 +46,8 @@ DONE = {  # ?ok=… after a successful action: fixed words, never user data in t
     "reported": "Takk! Det dere skrev om hjemmeleksen, er lagt i stafettloggen.",
     "given": "Du har gitt samtykket.",
     "withdrawn": "Du har trukket samtykket tilbake. Tjenestene det gjaldt, har ikke lenger tilgang.",
+    "notifications_read": "Alle varslene er merket som lest.",
+    "notification_settings": "Valgene dine for varsler er lagret.",
 }
 
 
