@@ -225,6 +225,7 @@ class MeetingIn(Body):
     arena_id: Id | None = None
     unit_ids: IdList = []
     summary: Text = ""
+    location: ShortText | None = None
 
 
 class CommentIn(Body):

@@ -29,7 +29,7 @@ EXPIRED_LOOKBACK = dt.timedelta(days=30)  # a consent that ended longer ago is n
 
 
 def scan(work: Work) -> int:
-    """Run every scheduled kind of the municipality's plugins; returns the rows the scans offered."""
+    """Run every scheduled kind of the municipality's plugins; returns how many varsler were new."""
     work.authorize(Action.READ_REMINDERS)
     total = 0
     for kind in work.plugins.notification_kinds.values():
@@ -172,6 +172,5 @@ def _insert(work: Work, kind: NotificationKind, found: Select[Any]) -> int:
         "id", "municipality_id", "recipient_id", "kind", "key", "case_id", "link", "data", "created_at",
         "email", "digest", "attempts", "next_attempt_at", "last_error",
     ]  # fmt: skip
-    stmt = insert_ignoring_duplicates(work.session).from_select(columns, rows)
-    result = work.session.execute(stmt)
-    return max(getattr(result, "rowcount", 0) or 0, 0)
+    stmt = insert_ignoring_duplicates(work.session).from_select(columns, rows).returning(N.id)
+    return len(work.session.execute(stmt).all())  # the rows written; a repeated key writes none

@@ -108,9 +108,11 @@ class PluginHost:
         jobs: dict[str, WorkerJob] = {}
         for name, impl in self._job_impls.items():
             try:
-                answer = coerce(call(impl) or [], list[WorkerJob])
+                answer = call(impl) or []
             except Exception as exc:
                 raise PluginError(name, f"hooken «worker_jobs» feilet: {type(exc).__name__}: {exc}") from exc
+            if not isinstance(answer, list | tuple) or not all(isinstance(j, WorkerJob) for j in answer):
+                raise PluginError(name, "hooken «worker_jobs» må svare med en liste av WorkerJob")
             for job in answer:
                 if job.name in jobs:
                     raise PluginError(name, f"jobben «{job.name}» finnes allerede")

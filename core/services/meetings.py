@@ -6,9 +6,11 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from sqlalchemy import select
+
 from contracts import LogEntryKind, Meeting, MeetingKind
 from core.domain.policy import Action
-from core.errors import InvalidInput
+from core.errors import Conflict, InvalidInput, NotFound
 from core.ids import new_id
 from core.services import mapping
 from core.services.inputs import check_text, parse_choice
@@ -34,6 +36,7 @@ class MeetingService:
         arena_id: str | None = None,
         unit_ids: Sequence[str] = (),
         summary: str = "",
+        location: str | None = "",
     ) -> Meeting:
         """A meeting in a case, or without a case an anonymous discussion in an arena that allows it."""
         work = self.work
@@ -62,6 +65,7 @@ class MeetingService:
             starts_at=starts_at,
             summary=check_text(summary, "referat", required=False),
             created_by=work.actor.id,
+            location=check_text(location or "", "sted", required=False)[:300],
         )
         work.session.add(row)
         work.session.add_all(m.MeetingUnitRow(meeting_id=row.id, unit_id=u) for u in set(unit_ids))
@@ -80,3 +84,27 @@ class MeetingService:
                 },
             )
         return mapping.meeting(row, sorted(set(unit_ids)))
+
+    def cancel(self, meeting_id: str) -> Meeting:
+        """Cancel a meeting that has not begun; the invitees hear of it (a varsel, an iCalendar CANCEL)."""
+        work = self.work
+        row = work.session.get(m.MeetingRow, meeting_id)
+        if row is None or row.case_id is None:
+            raise NotFound(f"Fant ikke møtet «{meeting_id}».", code="meeting_not_found")
+        state = CaseState(work, row.case_id, lock=True)
+        work.authorize(Action.WRITE_CASE, case=state.facts(), missing=NotFound("Fant ikke møtet."))
+        if row.cancelled_at is not None:
+            raise Conflict("Møtet er allerede avlyst.", code="meeting_cancelled")
+        if row.starts_at <= work.now:
+            raise Conflict("Et møte som har begynt, kan ikke avlyses.", code="meeting_started")
+        row.cancelled_at = work.now
+        work.session.flush()
+        self.log.write(
+            state,
+            LogEntryKind.MEETING_CANCELLED,
+            data={"meeting_id": row.id, "starts_at": row.starts_at.isoformat()},
+        )
+        units = work.session.scalars(
+            select(m.MeetingUnitRow.unit_id).where(m.MeetingUnitRow.meeting_id == row.id)
+        ).all()
+        return mapping.meeting(row, list(units))
