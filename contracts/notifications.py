@@ -37,6 +37,7 @@ class Recipient(StrEnum):
     RELAY_HOLDER = "relay_holder"  # the case's stafettholder
     MEASURE_RESPONSIBLE = "measure_responsible"  # the one responsible for a tiltak
     CONSENT_GIVERS = "consent_givers"  # the guardians (or youth) who gave the consent
+    CONSENT_ASKED = "consent_asked"  # those asked to give a consent who have not yet
     FAMILY = "family"  # guardians with parental responsibility, and the youth; only entries shared with them
     MEETING_INVITEES = "meeting_invitees"  # the stafettholder and the leaders of the meeting's units
     OWNER_UNIT_LEADERS = "owner_unit_leaders"  # the leaders of the unit that owns the case
@@ -50,6 +51,7 @@ class Scan(StrEnum):
     CONSENT_EXPIRING = "consent_expiring"  # a consent in force ends in ``days`` days
     CONSENT_EXPIRED = "consent_expired"  # a consent's period has ended
     NO_RELAY_HOLDER = "no_relay_holder"  # an open case has had no stafettholder for ``days`` days
+    CONSENT_REQUESTED = "consent_requested"  # a consent asked for ``days`` days ago waits for a giver
 
 
 class NotificationKind(Contract):

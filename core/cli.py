@@ -80,7 +80,7 @@ def main() -> None:
 @click.option("--database-url", default=None, help="Overrides the config's database.")
 @click.option("--interval", type=click.FloatRange(0.1), default=5.0, show_default=True,
               help="Seconds between rounds.")  # fmt: skip
-@click.option("--scan-interval", type=click.FloatRange(1), default=3600.0, show_default=True,
+@click.option("--scan-interval", type=click.FloatRange(1), default=300.0, show_default=True,
               help="Seconds between the scheduled varsel scans.")  # fmt: skip
 @click.option("--once", is_flag=True, help="One round, then stop.")
 @reported

@@ -39,7 +39,7 @@ class Scheduled:
     last: float = float("-inf")
 
 
-def jobs(platform: Platform, *, scan_interval: float = 3600.0) -> list[Scheduled]:
+def jobs(platform: Platform, *, scan_interval: float = 300.0) -> list[Scheduled]:
     """Core's jobs and the plugins'; e-mail only when the deployment has an SMTP relay."""
     out = [Scheduled(WorkerJob(name="varsler-skann", run=scan_all), scan_interval)]
     if platform.config.smtp is not None:
@@ -69,7 +69,7 @@ def run(
     platform: Platform,
     *,
     interval: float = 5.0,
-    scan_interval: float = 3600.0,
+    scan_interval: float = 300.0,
     once: bool = False,
     stop: threading.Event | None = None,
     report: Callable[[dict[str, int]], None] | None = None,

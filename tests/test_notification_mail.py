@@ -295,3 +295,14 @@ def test_the_worker_runs_every_job_in_one_round(mailed: World, mailbox: Mailbox)
     again = run_round(world.platform, jobs(world.platform))
     assert again["varsler-skann"] == 0 and again["varsler-epost"] == 0  # nothing told twice
     assert scan_all(world.platform) == 0
+
+
+def test_stafett_worker_once_runs_a_round_and_says_what_it_did(database_url: str, tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from core.cli import main
+
+    result = CliRunner().invoke(main, ["worker", "--once", "--database-url", database_url])
+    assert result.exit_code == 0, result.output
+    assert "varsler-skann: 0" in result.output  # the demo without [smtp]: no e-mail job
+    assert "varsler-epost" not in result.output

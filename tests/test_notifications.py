@@ -90,6 +90,20 @@ def test_scans_find_due_evaluations_expiring_consents_and_cases_without_holder_o
     }
 
 
+def test_a_consent_asked_for_tells_each_giver_once_until_they_give_it(world: World) -> None:
+    case = world.open_case()
+    consent = world.consent(case.id, ["ppt-fjordvik"], give=False)
+    scan(world)
+    scan(world)
+    asked = rows(world, "consent_requested")
+    assert sorted(r.recipient_id for r in asked) == sorted([world.mother, world.father])
+    assert all(r.link == f"/min-side/saker/{case.id}" for r in asked)
+    with world.as_(world.mother) as w:
+        w.consents.give(consent.id)
+    scan(world)
+    assert len(rows(world, "consent_requested")) == 2  # nobody told again
+
+
 def test_a_case_without_stafettholder_tells_the_unit_leader_after_the_municipalitys_days(
     world: World,
 ) -> None:

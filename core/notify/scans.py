@@ -112,6 +112,20 @@ def _finders(work: Work, kind: NotificationKind, days: int) -> list[Select[Any]]
                 .join(m.ConsentGiverRow, m.ConsentGiverRow.consent_id == m.ConsentRow.id)
                 .where(m.ConsentGiverRow.given_at.is_not(None))
             )
+    elif kind.scan is Scan.CONSENT_REQUESTED and Recipient.CONSENT_ASKED in wanted:
+        out.append(
+            select(
+                m.ConsentGiverRow.person_id,
+                m.CaseRow.id,
+                _key(kind, m.ConsentRow.id),
+                _link(m.CaseRow.id, family=True),
+            )
+            .join(m.ConsentRow, m.ConsentRow.id == m.ConsentGiverRow.consent_id)
+            .join(m.CaseRow, m.CaseRow.id == m.ConsentRow.case_id)
+            .where(_open_cases(work), m.ConsentGiverRow.given_at.is_(None))
+            .where(m.ConsentRow.withdrawn_at.is_(None), m.ConsentRow.valid_to >= today)
+            .where(m.ConsentRow.recorded_at <= work.now - dt.timedelta(days=days))
+        )
     elif kind.scan is Scan.NO_RELAY_HOLDER and Recipient.OWNER_UNIT_LEADERS in wanted:
         out.append(
             select(

@@ -102,6 +102,12 @@ KINDS = [
         default_delivery=Delivery.DAILY_DIGEST,
     ),
     NotificationKind(
+        id="consent_requested",
+        title="Du er bedt om å gi samtykke",
+        recipients=[R.CONSENT_ASKED],
+        scan=Scan.CONSENT_REQUESTED,
+    ),
+    NotificationKind(
         id="family_meeting",
         title="Det er satt opp et møte om saken",
         recipients=[R.FAMILY],
