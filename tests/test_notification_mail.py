@@ -180,7 +180,7 @@ def test_smtp_down_for_a_while_then_every_message_arrives_exactly_once(
     assert audited(world).count("sent") == len(owed)
 
 
-def test_a_meeting_invitation_carries_time_place_and_organiser_and_a_cancellation_cancels_it(
+def test_a_meeting_invitation_carries_time_place_and_organiser_and_is_updated_then_cancelled(
     mailed: World, mailbox: Mailbox
 ) -> None:
     world = mailed
@@ -206,14 +206,27 @@ def test_a_meeting_invitation_carries_time_place_and_organiser_and_a_cancellatio
     assert str(event["ORGANIZER"].params["CN"]) == "Tina Ansatt"
     assert str(event["ATTENDEE"]) == f"mailto:{MAIL['leader']}"
     uid = str(event["UID"])
+    assert int(event["SEQUENCE"]) == 0
+
+    moved = starts + dt.timedelta(days=1)
+    with world.as_(world.teacher) as w:
+        w.meetings.reschedule(meeting.id, starts_at=moved, location="Møterom 3, rådhuset")
+    send(world)
+    [_, changed] = mailbox.to(MAIL["leader"])
+    assert changed.message["Subject"] == "Endret møte i Stafett"
+    assert_clean(world, changed, organiser=True)
+    cal = icalendar.Calendar.from_ical(changed.calendar())
+    [event] = cal.walk("VEVENT")
+    assert str(cal["METHOD"]) == "REQUEST" and str(event["UID"]) == uid and int(event["SEQUENCE"]) == 1
+    assert event.decoded("DTSTART") == moved and str(event["LOCATION"]) == "Møterom 3, rådhuset"
 
     with world.as_(world.teacher) as w:
         w.meetings.cancel(meeting.id)
     send(world)
-    [_, cancelled] = mailbox.to(MAIL["leader"])
+    [_, _, cancelled] = mailbox.to(MAIL["leader"])
     cal = icalendar.Calendar.from_ical(cancelled.calendar())
     [event] = cal.walk("VEVENT")
-    assert str(cal["METHOD"]) == "CANCEL" and str(event["UID"]) == uid and int(event["SEQUENCE"]) == 1
+    assert str(cal["METHOD"]) == "CANCEL" and str(event["UID"]) == uid and int(event["SEQUENCE"]) == 2
     assert str(event["STATUS"]) == "CANCELLED"
     assert cancelled.message["Subject"] == "Møte avlyst i Stafett"
 

@@ -228,6 +228,13 @@ class MeetingIn(Body):
     location: ShortText | None = None
 
 
+class MeetingChangeIn(Body):
+    """A meeting's new time, and its place when that changes too."""
+
+    starts_at: ZonedDateTime
+    location: ShortText | None = None
+
+
 class CommentIn(Body):
     text: Text
     home_task_id: Id | None = None  # set when the comment is the family's report on a home task

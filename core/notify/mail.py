@@ -37,6 +37,7 @@ class MeetingInvite:
     organiser_name: str
     organiser_email: str
     cancelled: bool
+    sequence: int = 0  # changes so far: a calendar replaces the older invitation with the newer
 
 
 def body(count: int, link: str, unsubscribe: str, municipality: str, meeting: MeetingInvite | None) -> str:
@@ -48,7 +49,13 @@ def body(count: int, link: str, unsubscribe: str, municipality: str, meeting: Me
     when = ""
     if meeting is not None:
         local = meeting.starts_at.astimezone(OSLO)
-        verb = "er avlyst" if meeting.cancelled else "er satt opp"
+        verb = (
+            "er avlyst"
+            if meeting.cancelled
+            else "har fått ny tid eller nytt sted"
+            if meeting.sequence
+            else "er satt opp"
+        )
         when = f"\nEt møte {verb}: {local:%d.%m.%Y} kl. {local:%H.%M}. Kalenderinvitasjonen ligger ved.\n"
     return (
         f"Hei!\n\n{what}\n{when}\n"
@@ -77,7 +84,13 @@ def compose(
     msg["From"] = f"Stafett <{sender}>"
     msg["To"] = to
     msg["Subject"] = (
-        ("Møte avlyst i Stafett" if meeting.cancelled else "Invitasjon til møte i Stafett")
+        (
+            "Møte avlyst i Stafett"
+            if meeting.cancelled
+            else "Endret møte i Stafett"
+            if meeting.sequence
+            else "Invitasjon til møte i Stafett"
+        )
         if meeting
         else "Noe venter på deg i Stafett"
         if count == 1
@@ -107,7 +120,7 @@ def invitation(meeting: MeetingInvite, *, attendee: str, link: str, now: dt.date
     cal.add("method", "CANCEL" if meeting.cancelled else "REQUEST")
     event = icalendar.Event()
     event.add("uid", f"{meeting.meeting_id}@stafett")
-    event.add("sequence", 1 if meeting.cancelled else 0)
+    event.add("sequence", meeting.sequence)
     event.add("dtstamp", now)
     event.add("dtstart", meeting.starts_at)
     event.add("dtend", meeting.starts_at + MEETING_LENGTH)

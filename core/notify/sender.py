@@ -137,6 +137,7 @@ def _meeting(platform: Platform, meeting_id: str) -> MeetingInvite | None:
             organiser_name=f"{organiser.given_name} {organiser.family_name}" if organiser else "Stafett",
             organiser_email=(organiser.email if organiser and organiser.email else "") or _sender(platform),
             cancelled=row.cancelled_at is not None,
+            sequence=row.sequence,
         )
 
 

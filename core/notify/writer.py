@@ -35,6 +35,7 @@ ANCHORS = {  # where on the case page each kind of entry is
     LogEntryKind.HANDOVER_ACCEPTED: "stafett",
     LogEntryKind.HANDOVER_DECLINED: "stafett",
     LogEntryKind.MEETING: "moter",
+    LogEntryKind.MEETING_CHANGED: "moter",
     LogEntryKind.MEETING_CANCELLED: "moter",
     LogEntryKind.PARTICIPANT_BASIS_LAPSED: "deltakere",
 }

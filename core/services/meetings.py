@@ -85,8 +85,25 @@ class MeetingService:
             )
         return mapping.meeting(row, sorted(set(unit_ids)))
 
-    def cancel(self, meeting_id: str) -> Meeting:
-        """Cancel a meeting that has not begun; the invitees hear of it (a varsel, an iCalendar CANCEL)."""
+    def reschedule(self, meeting_id: str, *, starts_at: dt.datetime, location: str | None = None) -> Meeting:
+        """Move a meeting that has not begun to a new time (and place); the invitees get a new invitation."""
+        work = self.work
+        row, state = self._upcoming(meeting_id)
+        if starts_at.tzinfo is None:
+            raise InvalidInput("Møtetidspunktet må ha tidssone.", field="starts_at")
+        if location is not None:
+            row.location = check_text(location, "sted", required=False)[:300]
+        row.starts_at, row.sequence = starts_at, row.sequence + 1
+        work.session.flush()
+        self.log.write(
+            state,
+            LogEntryKind.MEETING_CHANGED,
+            data={"meeting_id": row.id, "starts_at": starts_at.isoformat()},
+        )
+        return self._contract(row)
+
+    def _upcoming(self, meeting_id: str) -> tuple[m.MeetingRow, CaseState]:
+        """A meeting in a case, locked with its case, that is neither cancelled nor begun."""
         work = self.work
         row = work.session.get(m.MeetingRow, meeting_id)
         if row is None or row.case_id is None:
@@ -96,15 +113,24 @@ class MeetingService:
         if row.cancelled_at is not None:
             raise Conflict("Møtet er allerede avlyst.", code="meeting_cancelled")
         if row.starts_at <= work.now:
-            raise Conflict("Et møte som har begynt, kan ikke avlyses.", code="meeting_started")
-        row.cancelled_at = work.now
+            raise Conflict("Et møte som har begynt, kan ikke endres eller avlyses.", code="meeting_started")
+        return row, state
+
+    def _contract(self, row: m.MeetingRow) -> Meeting:
+        units = self.work.session.scalars(
+            select(m.MeetingUnitRow.unit_id).where(m.MeetingUnitRow.meeting_id == row.id)
+        ).all()
+        return mapping.meeting(row, list(units))
+
+    def cancel(self, meeting_id: str) -> Meeting:
+        """Cancel a meeting that has not begun; the invitees hear of it (a varsel, an iCalendar CANCEL)."""
+        work = self.work
+        row, state = self._upcoming(meeting_id)
+        row.cancelled_at, row.sequence = work.now, row.sequence + 1
         work.session.flush()
         self.log.write(
             state,
             LogEntryKind.MEETING_CANCELLED,
             data={"meeting_id": row.id, "starts_at": row.starts_at.isoformat()},
         )
-        units = work.session.scalars(
-            select(m.MeetingUnitRow.unit_id).where(m.MeetingUnitRow.meeting_id == row.id)
-        ).all()
-        return mapping.meeting(row, list(units))
+        return self._contract(row)

@@ -230,6 +230,7 @@ class MeetingRow(Base):
     created_by: Mapped[str | None] = mapped_column(ForeignKey("person.id"))
     location: Mapped[str] = mapped_column(String(300), default="", server_default="")
     cancelled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # iCalendar SEQUENCE
 
 
 class MeetingUnitRow(Base):

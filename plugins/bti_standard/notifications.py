@@ -43,6 +43,12 @@ KINDS = [
         on=[K.MEETING],
     ),
     NotificationKind(
+        id="meeting_changed",
+        title="Et møte du er invitert til, har fått ny tid eller nytt sted",
+        recipients=[R.MEETING_INVITEES, R.FAMILY],
+        on=[K.MEETING_CHANGED],
+    ),
+    NotificationKind(
         id="meeting_cancelled",
         title="Et møte du var invitert til, er avlyst",
         recipients=[R.MEETING_INVITEES, R.FAMILY],

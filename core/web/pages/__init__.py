@@ -39,6 +39,7 @@ HANDLERS = [
     case_page.write_note,
     case_page.correct_entry,
     case_page.schedule_meeting,
+    case_page.reschedule_meeting,
     case_page.cancel_meeting,
     report_page.send_report,
     report_page.answer_report,

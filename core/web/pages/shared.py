@@ -41,6 +41,7 @@ DONE = {  # ?ok=… after a successful action: fixed words, never user data in t
     "corrected": "Rettelsen er lagt i stafettloggen. Den opprinnelige oppføringen står.",
     "meeting": "Møtet er lagt inn. De inviterte får et varsel.",
     "meeting_cancelled": "Møtet er avlyst. De inviterte får beskjed.",
+    "meeting_changed": "Møtet har fått ny tid eller nytt sted. De inviterte får en ny invitasjon.",
     "report": "Bekymringsmeldingen er sendt til barnevernet. Stafettloggen viser at den er sendt.",
     "report_answer": "Barnevernets svar er lagret.",
     "comment": "Takk! Kommentaren er lagt i stafettloggen.",

@@ -1,5 +1,5 @@
 """Varsler: notifications, preferences and settings; a guardian's reservation against digital contact;
-a meeting's place and cancellation (docs/notifications.md)."""
+a meeting's place, cancellation and iCalendar sequence (docs/notifications.md)."""
 
 import sqlalchemy as sa
 from alembic import op
@@ -41,10 +41,12 @@ def upgrade() -> None:
     with op.batch_alter_table("meeting", schema=None) as batch_op:
         batch_op.add_column(sa.Column("location", sa.String(length=300), server_default="", nullable=False))
         batch_op.add_column(sa.Column("cancelled_at", sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column("sequence", sa.Integer(), server_default="0", nullable=False))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("meeting", schema=None) as batch_op:
+        batch_op.drop_column("sequence")
         batch_op.drop_column("cancelled_at")
         batch_op.drop_column("location")
     with op.batch_alter_table("person", schema=None) as batch_op:
