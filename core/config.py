@@ -143,6 +143,7 @@ class SmtpConfig(_Config):
     port: Annotated[int, msgspec.Meta(ge=1, le=65535)] = 587
     security: Literal["starttls", "tls", "none"] = "starttls"  # "none" only for a relay on loopback
     username: str | None = None
+    ca_file: str | None = None  # the relay's CA when it is the municipality's own (default: the system's)
     from_address: Name = "stafett@kommune.no"
     timeout_seconds: Annotated[float, msgspec.Meta(gt=0, le=120)] = 20
 

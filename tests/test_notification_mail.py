@@ -21,7 +21,7 @@ from core.storage.models import AuditEventRow
 from core.storage.notification_models import NotificationRow
 from core.worker import jobs, run_round, scan_all
 from tests.conftest import PPT, SCHOOL, World, _is_national_id
-from tests.smtp_peer import Arrived, Mailbox
+from tests.smtp_peer import Arrived, Mailbox, tls_for_loopback
 from tests.test_auth_local import login
 
 MAIL = {  # the people who have an address
@@ -319,3 +319,30 @@ def test_stafett_worker_once_runs_a_round_and_says_what_it_did(database_url: str
     assert result.exit_code == 0, result.output
     assert "varsler-skann: 0" in result.output  # the demo without [smtp]: no e-mail job
     assert "varsler-epost" not in result.output
+
+
+def test_the_relay_with_starttls_and_a_login_from_the_config(mailed: World, tmp_path, monkeypatch) -> None:
+    """The municipality's relay as production has it: STARTTLS required (its certificate from the
+    municipality's CA, given as ``ca_file``) and a login whose password comes from the environment."""
+    world = mailed
+    context, ca = tls_for_loopback(tmp_path)
+    relay = Mailbox(tls=context, logins={"stafett": "hemmelig"})
+    relay.start()
+    try:
+        smtp = SmtpConfig(
+            host="127.0.0.1", port=relay.port, security="starttls", username="stafett", ca_file=str(ca),
+            from_address="stafett@fjordvik.example", timeout_seconds=3,
+        )  # fmt: skip
+        world.platform.config = msgspec.structs.replace(world.platform.config, smtp=smtp)
+        case = world.open_case()
+        world.level_2(case.id)
+        with world.as_(world.teacher) as w:
+            w.relay_holder.request_handover(case.id, world.ppt)
+        monkeypatch.setenv("STAFETT_SMTP_PASSWORD", "feil")
+        assert send(world) == 0 and not relay.arrived  # a wrong password: refused, retried later
+        monkeypatch.setenv("STAFETT_SMTP_PASSWORD", "hemmelig")
+        world.clock.advance(minutes=1)
+        assert send(world) >= 1
+        assert relay.to(MAIL["ppt"]) and relay.authenticated[-1] == "stafett"
+    finally:
+        relay.stop()

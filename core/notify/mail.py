@@ -142,7 +142,7 @@ def invitation(meeting: MeetingInvite, *, attendee: str, link: str, now: dt.date
 
 def connect(config: SmtpConfig) -> smtplib.SMTP:
     """A connection to the relay, with TLS as configured (verified against the system's CAs) and login."""
-    context = ssl.create_default_context()
+    context = ssl.create_default_context(cafile=config.ca_file)
     if config.security == "tls":
         smtp: smtplib.SMTP = smtplib.SMTP_SSL(
             config.host, config.port, timeout=config.timeout_seconds, context=context

@@ -159,7 +159,7 @@ def send(platform: Platform, batches: list[Batch], connect_: Connect | None = No
     try:
         smtp = (connect_ or (lambda: connect(config)))()
     except (OSError, smtplib.SMTPException) as exc:
-        log.warning("E-posttjeneren %s:%s svarer ikke: %s", config.host, config.port, exc)
+        log.warning("E-posttjeneren %s:%s tok ikke imot: %s", config.host, config.port, exc)
         return [f"{type(exc).__name__}: {exc}"[:2000]] * len(batches)
     errors: list[str | None] = []
     try:
