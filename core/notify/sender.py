@@ -3,9 +3,9 @@
 A worker leases due rows (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so any number of workers share the
 work and none takes a row another holds), gathers a person's daily-digest rows into one e-mail, holds
 back what falls in the person's quiet hours, and sends. Each send and each failure is audited; a
-failure is retried with back-off (the outbox's ``RetryPolicy``) until it is dead. A row is marked sent
-in the same transaction that audits it, and only a worker holding its lease may mark it, so one
-varsel is e-mailed once; its Message-ID is stable besides, so a relay can drop a repeat.
+failure is retried with back-off (the outbox's ``RetryPolicy``) until it is dead. A batch's rows are
+marked sent in the transaction that audits each e-mail, and only a worker holding a row's lease may
+mark it, so one varsel is e-mailed once; its Message-ID is stable besides, so a relay can drop a repeat.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import secrets
 import smtplib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -189,34 +190,57 @@ def send(platform: Platform, batches: list[Batch], connect_: Connect | None = No
     return errors
 
 
-def finish(platform: Platform, batch: Batch, error: str | None, policy: RetryPolicy = RETRY) -> str:
-    """Record what came of one e-mail on its rows, audited; returns ``sent``, ``failed`` or ``dead``."""
-    actor = Actor.system(batch.municipality_id, operator="varsler e-post")
-    with platform.work(actor, "varsel på e-post") as work:
-        now, outcome = work.now, "sent"
-        rows = work.session.scalars(
-            select(NotificationRow).where(NotificationRow.id.in_(batch.ids)).with_for_update()
-        ).all()
-        for row in rows:
-            if row.email != "pending" or row.leased_until is None:
-                continue  # unsubscribed meanwhile, or not ours
-            row.leased_until = None
-            if error is None:
-                row.email, row.sent_at, row.last_error = "sent", now, ""
-                continue
-            row.last_error = error
-            if row.attempts >= policy.max_attempts:
-                row.email, outcome = "dead", "dead"
-            else:
-                row.next_attempt_at, outcome = now + policy.delay(row.attempts), "failed"
-        attempts = max((r.attempts for r in rows), default=0)
-        work.record_outcome(
-            Action.SEND_NOTIFICATION,
-            outcome=outcome,
-            reason=f"person {batch.recipient_id}, varsel {', '.join(batch.ids)}, forsøk {attempts}"
-            + (f": {error}" if error else ""),
-            case_id=rows[0].case_id if len(rows) == 1 else None,
-        )
+def finish(
+    platform: Platform, done: list[tuple[Batch, str | None]], policy: RetryPolicy = RETRY
+) -> list[str]:
+    """Record what came of each e-mail on its rows, audited one event per e-mail, in one transaction per
+    municipality; returns ``sent``, ``failed`` or ``dead`` per e-mail."""
+    outcomes: dict[int, str] = {}
+    by_municipality: dict[str, list[int]] = {}
+    for i, (batch, _) in enumerate(done):
+        by_municipality.setdefault(batch.municipality_id, []).append(i)
+    for mid, indexes in by_municipality.items():
+        with platform.work(Actor.system(mid, operator="varsler e-post"), "varsel på e-post") as work:
+            ids = [row_id for i in indexes for row_id in done[i][0].ids]
+            rows = {
+                r.id: r
+                for r in work.session.scalars(
+                    select(NotificationRow)
+                    .where(NotificationRow.id.in_(ids))
+                    .order_by(NotificationRow.id)
+                    .with_for_update()
+                )
+            }
+            for i in indexes:
+                batch, error = done[i]
+                outcomes[i] = _record(work, batch, [rows[r] for r in batch.ids if r in rows], error, policy)
+    return [outcomes[i] for i in range(len(done))]
+
+
+def _record(
+    work: Any, batch: Batch, rows: list[NotificationRow], error: str | None, policy: RetryPolicy
+) -> str:
+    now, outcome = work.now, "sent"
+    for row in rows:
+        if row.email != "pending" or row.leased_until is None:
+            continue  # unsubscribed meanwhile, or not ours
+        row.leased_until = None
+        if error is None:
+            row.email, row.sent_at, row.last_error = "sent", now, ""
+            continue
+        row.last_error = error
+        if row.attempts >= policy.max_attempts:
+            row.email, outcome = "dead", "dead"
+        else:
+            row.next_attempt_at, outcome = now + policy.delay(row.attempts), "failed"
+    attempts = max((r.attempts for r in rows), default=0)
+    work.record_outcome(
+        Action.SEND_NOTIFICATION,
+        outcome=outcome,
+        reason=f"person {batch.recipient_id}, varsel {', '.join(batch.ids)}, forsøk {attempts}"
+        + (f": {error}" if error else ""),
+        case_id=rows[0].case_id if len(rows) == 1 else None,
+    )
     return outcome
 
 
@@ -224,6 +248,6 @@ def run(platform: Platform, *, connect_: Connect | None = None, policy: RetryPol
     """Send every e-mail due now; returns how many the relay accepted."""
     sent = 0
     while batches := claim(platform, policy=policy):
-        for batch, error in zip(batches, send(platform, batches, connect_), strict=True):
-            sent += finish(platform, batch, error, policy) == "sent"
+        errors = send(platform, batches, connect_)
+        sent += finish(platform, list(zip(batches, errors, strict=True)), policy).count("sent")
     return sent
