@@ -116,3 +116,24 @@ def test_a_case_without_stafettholder_tells_the_unit_leader_after_the_municipali
     [row] = rows(world, "no_relay_holder")
     assert row.recipient_id == world.leader
     assert row.email == "none"  # the leader has no e-mail address: in Stafett only
+
+
+def test_the_api_lists_my_varsler_counts_the_unread_and_marks_them_read(api, world: World) -> None:
+    case = world.open_case()
+    world.level_2(case.id)
+    with world.as_(world.teacher) as w:
+        w.relay_holder.request_handover(case.id, world.ppt)
+    ppt = api.as_(world.ppt)
+    assert ppt.ok("GET", "/api/v1/notifications/unread") == {"unread": 1}
+    page = ppt.ok("GET", "/api/v1/notifications?limit=10")
+    [item] = page["items"]
+    assert page["total"] == 1 and item["kind"] == "handover_offered" and not item["read"]
+    assert item["title"] == "Du er tilbudt stafetten i en sak" and item["link"] == f"/saker/{case.id}#stafett"
+    assert (
+        api.as_(world.nurse).post(f"/api/v1/notifications/{item['id']}/read").status_code == 404
+    )  # not hers
+    assert ppt.ok("POST", f"/api/v1/notifications/{item['id']}/read")["read"] is True
+    assert ppt.ok("GET", "/api/v1/notifications/unread") == {"unread": 0}
+    teacher = api.as_(world.teacher)
+    assert teacher.ok("GET", "/api/v1/notifications")["total"] == 0  # she acted: nothing for her
+    assert teacher.ok("POST", "/api/v1/notifications/read-all") == {"unread": 0}

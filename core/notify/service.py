@@ -40,7 +40,11 @@ class NotificationService:
         return unread_count(self.work.session, self._me)
 
     def mine(self, page: int = 1) -> tuple[list[Notification], int]:
-        """One page of my varsler, newest first, and how many there are."""
+        """One page of my varsler (``PAGE`` a page), newest first, and how many there are."""
+        return self.listing(limit=PAGE, offset=(max(page, 1) - 1) * PAGE)
+
+    def listing(self, *, limit: int, offset: int) -> tuple[list[Notification], int]:
+        """My varsler from ``offset``, newest first (ordered and cut in SQL), and how many there are."""
         self.work.authorize(Action.READ_NOTIFICATIONS)
         mine = NotificationRow.recipient_id == self._me
         total = self.work.session.scalar(select(func.count()).select_from(NotificationRow).where(mine)) or 0
@@ -48,8 +52,8 @@ class NotificationService:
             select(NotificationRow)
             .where(mine)
             .order_by(NotificationRow.created_at.desc(), NotificationRow.id.desc())
-            .limit(PAGE)
-            .offset((max(page, 1) - 1) * PAGE)
+            .limit(limit)
+            .offset(offset)
         )
         return [self._contract(r) for r in rows], total
 
@@ -65,15 +69,15 @@ class NotificationService:
             case_id=row.case_id,
         )
 
-    def open(self, notification_id: str) -> str:
-        """Mark one of my varsler read and say where it points; another person's is not found."""
+    def open(self, notification_id: str) -> Notification:
+        """Mark one of my varsler read (its ``link`` says where it points); another's is not found."""
         self.work.authorize(Action.READ_NOTIFICATIONS)
         row = self.work.session.get(NotificationRow, notification_id)
         if row is None or row.recipient_id != self._me:
             raise NotFound("Fant ikke varselet.", code="notification_not_found")
         if row.read_at is None:
             row.read_at = self.work.now
-        return row.link
+        return self._contract(row)
 
     def read_all(self) -> None:
         self.work.authorize(Action.READ_NOTIFICATIONS)

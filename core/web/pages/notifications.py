@@ -84,7 +84,7 @@ async def open_notification(request: Request, notification_id: IdPath) -> Respon
 
     def open_() -> str:
         with platform.work(who, "notifications.open via web") as w:
-            return w.notifications.open(notification_id)
+            return w.notifications.open(notification_id).link
 
     return Redirect(await to_thread.run_sync(open_), status_code=303)
 
