@@ -59,6 +59,7 @@ from .guides import (
     guide_step,
 )
 from .hookspecs import PROJECT_NAME, hookimpl, hookspec
+from .notifications import Delivery, Notification, NotificationKind, Recipient, Scan, WorkerJob
 from .outbox import AuditRecord, CaseRecord, OutboxChannel, OutboxMessage, OutboxStatus
 from .people import (
     BirthInfo,
@@ -108,6 +109,7 @@ __all__ = [
     "Consent",
     "ConsentGiver",
     "Contract",
+    "Delivery",
     "Employee",
     "Evaluation",
     "EvaluationOutcome",
@@ -129,6 +131,8 @@ __all__ = [
     "MeetingKind",
     "MunicipalRole",
     "Municipality",
+    "Notification",
+    "NotificationKind",
     "OutboxChannel",
     "OutboxMessage",
     "OutboxStatus",
@@ -137,6 +141,7 @@ __all__ = [
     "ParticipationBasis",
     "PersonKind",
     "PregnantPerson",
+    "Recipient",
     "Refusal",
     "RelayHolderContext",
     "RelayHolderRule",
@@ -145,6 +150,7 @@ __all__ = [
     "ReportStatus",
     "ReportSummary",
     "Reporter",
+    "Scan",
     "ServiceDirectoryEntry",
     "ServiceType",
     "Subject",
@@ -154,6 +160,7 @@ __all__ = [
     "UnitInfo",
     "UnitMembership",
     "UnitRole",
+    "WorkerJob",
     "action_guide",
     "consent_step",
     "guide_level",

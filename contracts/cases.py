@@ -170,6 +170,9 @@ class Meeting(Contract):
     arena_id: Id | None = None
     unit_ids: list[Id] = []
     summary: Text = ""
+    location: Text = ""  # where it is held, as the organiser wrote it (goes in the calendar invitation)
+    cancelled_at: dt.datetime | None = None
+    sequence: int = 0  # how many times the time or place changed, or it was cancelled (iCalendar SEQUENCE)
 
 
 class Refusal(Contract):

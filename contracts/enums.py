@@ -93,6 +93,8 @@ class LogEntryKind(StrEnum):
     MEASURE_EVALUATED = "measure_evaluated"
     MEASURE_STATUS_CHANGED = "measure_status_changed"  # paused, resumed, ended or cancelled, with a reason
     MEETING = "meeting"
+    MEETING_CHANGED = "meeting_changed"  # a new time or place; the invitees are told (an updated invitation)
+    MEETING_CANCELLED = "meeting_cancelled"  # the invitees are told (an iCalendar CANCEL by e-mail)
     CONSENT_GIVEN = "consent_given"
     CONSENT_WITHDRAWN = "consent_withdrawn"
     LEVEL_CHANGED = "level_changed"

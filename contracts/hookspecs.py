@@ -25,6 +25,7 @@ from .guides import (
     ServiceDirectoryEntry,
     ToolDefinition,
 )
+from .notifications import NotificationKind, WorkerJob
 from .outbox import OutboxChannel, OutboxMessage
 from .people import Municipality
 
@@ -202,4 +203,32 @@ def outbox_changed(message: OutboxMessage) -> None:
 
     :param message: the outbox message in its new state, with ``last_error`` on failure.
     :returns: nothing.
+    """
+
+
+@hookspec
+def notification_kinds(municipality: Municipality) -> list[NotificationKind]:
+    """Declare which events notify whom (varsler), and the timing of the scheduled ones.
+
+    Called once per municipality at start-up. A kind is caused either by stafettlogg entries
+    (``on``: core writes it in the same transaction as the entry) or by one of core's scheduled
+    scans (``scan`` with ``days``: a tiltak's evaluation date near or passed, a consent ending, a case
+    without a stafettholder), which a municipality's config may retime
+    (``notification_days``). Ids are unique across the enabled plugins; a kind with both or
+    neither of ``on`` and ``scan`` stops start-up.
+
+    :param municipality: the municipality the kinds apply in.
+    :returns: notification kinds; their titles are what people read in Stafett, without names.
+    """
+
+
+@hookspec
+def worker_jobs() -> list[WorkerJob]:
+    """Return background jobs for ``stafett worker`` to run in its loop (e.g. the FHIR deliveries).
+
+    Called once when the worker starts, on every plugin enabled for at least one municipality.
+    Each job's ``run(platform)`` handles what is due and returns a count; an exception is logged
+    with the job's name and the job is tried again on the next round.
+
+    :returns: jobs; names are unique across plugins.
     """

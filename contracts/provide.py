@@ -9,7 +9,14 @@ from .hookspecs import hookimpl
 from .people import Municipality
 
 T = TypeVar("T")
-STATIC_HOOKS = ("action_guides", "tools", "meeting_arenas", "services", "relay_holder_rules")
+STATIC_HOOKS = (
+    "action_guides",
+    "tools",
+    "meeting_arenas",
+    "services",
+    "relay_holder_rules",
+    "notification_kinds",
+)
 
 
 def provides(hook: str, items: Iterable[T]) -> Callable[[Municipality], list[T]]:

@@ -6,7 +6,7 @@ from typing import Any
 
 import msgspec
 
-from . import cases, guides, people
+from . import cases, guides, notifications, people
 
 EXPORTED: tuple[type, ...] = (
     people.Municipality,
@@ -37,6 +37,8 @@ EXPORTED: tuple[type, ...] = (
     guides.RelayHolderRule,
     guides.CaseStatistics,
     guides.Indicator,
+    notifications.NotificationKind,
+    notifications.Notification,
 )
 
 

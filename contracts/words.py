@@ -52,6 +52,8 @@ LOG_ENTRY_KINDS = {
     LogEntryKind.MEASURE_EVALUATED: "Tiltak evaluert",
     LogEntryKind.MEASURE_STATUS_CHANGED: "Tiltakets status er endret",
     LogEntryKind.MEETING: "Møte",
+    LogEntryKind.MEETING_CHANGED: "Møte endret",
+    LogEntryKind.MEETING_CANCELLED: "Møte avlyst",
     LogEntryKind.CONSENT_GIVEN: "Samtykke gitt",
     LogEntryKind.CONSENT_WITHDRAWN: "Samtykke trukket tilbake",
     LogEntryKind.LEVEL_CHANGED: "Nytt nivå",

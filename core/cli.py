@@ -95,6 +95,34 @@ def main() -> None:
     log_redaction.install()  # no fødselsnummer or token in any log line a command writes
 
 
+@main.command("worker")
+@config_option
+@click.option("--database-url", default=None, help="Overrides the config's database.")
+@click.option("--interval", type=click.FloatRange(0.1), default=5.0, show_default=True,
+              help="Seconds between rounds.")  # fmt: skip
+@click.option("--scan-interval", type=click.FloatRange(1), default=300.0, show_default=True,
+              help="Seconds between the scheduled varsel scans.")  # fmt: skip
+@click.option("--once", is_flag=True, help="One round, then stop.")
+@reported
+def worker_command(config_path: Path | None, database_url: str | None, interval: float,
+                   scan_interval: float, once: bool) -> None:  # fmt: skip
+    """Every background job in one loop: varsler (scans and e-mail), FHIR deliveries, bekymringsmeldinger."""
+    from core import worker
+
+    platform = open_platform(config_path, database_url)
+
+    def report(done: dict[str, int]) -> None:
+        if once or any(done.values()):
+            click.echo(", ".join(f"{name}: {count}" for name, count in done.items()) or "ingenting å gjøre")
+
+    try:
+        worker.run(platform, interval=interval, scan_interval=scan_interval, once=once, report=report)
+    except KeyboardInterrupt:
+        click.echo("Stoppet.")
+    finally:
+        platform.close()
+
+
 @main.command()
 @config_option
 @click.option("--host", default="127.0.0.1", show_default=True)

@@ -112,6 +112,8 @@ class MunicipalityConfig(_Config):
     # look-ups of people by fødselsnummer or name one employee may make in 10 minutes (core.services.lookups)
     person_lookups_per_10_minutes: Annotated[int, msgspec.Meta(ge=1, le=1000)] = 30
     region: str | None = None
+    # varsler: a scheduled kind's days, retimed for this municipality (e.g. no_relay_holder = 21)
+    notification_days: dict[str, Annotated[int, msgspec.Meta(ge=0, le=365)]] = {}
 
     def to_contract(self) -> Municipality:
         return Municipality(id=self.id, name=self.name, region=self.region)
@@ -133,6 +135,23 @@ class AuthConfig(_Config):
             raise ValueError('server_url: må være satt når kind = "keycloak"')
 
 
+class SmtpConfig(_Config):
+    """The municipality's mail relay for varsler (docs/notifications.md). The password comes from the
+    environment (STAFETT_SMTP_PASSWORD), never from the file."""
+
+    host: Name
+    port: Annotated[int, msgspec.Meta(ge=1, le=65535)] = 587
+    security: Literal["starttls", "tls", "none"] = "starttls"  # "none" only for a relay on loopback
+    username: str | None = None
+    ca_file: str | None = None  # the relay's CA when it is the municipality's own (default: the system's)
+    from_address: Name = "stafett@kommune.no"
+    timeout_seconds: Annotated[float, msgspec.Meta(gt=0, le=120)] = 20
+
+    @property
+    def password(self) -> str | None:
+        return os.environ.get("STAFETT_SMTP_PASSWORD") or None
+
+
 class DeploymentConfig(_Config, dict=True):
     name: Name
     database_url: str | None = None
@@ -140,6 +159,7 @@ class DeploymentConfig(_Config, dict=True):
     include: list[str] = []
     municipalities: list[MunicipalityConfig] = msgspec.field(default_factory=list, name="municipality")
     auth: AuthConfig = msgspec.field(default_factory=AuthConfig)
+    smtp: SmtpConfig | None = None  # without it, varsler are in-app only
 
     def municipality(self, id: str) -> MunicipalityConfig:
         for municipality in self.municipalities:

@@ -21,6 +21,7 @@ from core import audit, outbox
 from core.audit_writer import GroupCommit
 from core.config import DeploymentConfig, MunicipalityConfig
 from core.domain.policy import Actor
+from core.notify.writer import Notifications
 from core.pluginhost import PluginHost
 from core.services.work import Work
 from core.storage.database import Database
@@ -112,7 +113,7 @@ class Platform:
             store_audit=self.audit_writer.write if read_only else None,
         )
         deliveries = outbox.Deliveries()  # deliveries owed commit with the events, or not at all
-        uow.before_commit.append(deliveries.before_commit)
+        uow.before_commit += [deliveries.before_commit, Notifications().before_commit]  # varsler likewise
         uow.after_commit += [_tell_plugins, deliveries.after_commit]
         try:
             yield Work(uow)

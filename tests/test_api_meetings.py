@@ -65,3 +65,28 @@ def test_meeting_in_a_case_is_logged(api: Api, world: World) -> None:
         "/api/v1/meetings", {"kind": "collaboration", "starts_at": "2025-03-04T10:00:00", "case_id": case.id}
     )
     assert naive.status_code == 400 and naive.json()["invalid-params"][0]["name"]
+
+
+def test_a_meeting_is_moved_then_cancelled_and_a_begun_one_is_not(api: Api, world: World) -> None:
+    case = world.open_case()
+    teacher = api.as_(world.teacher)
+    starts = world.clock.now + dt.timedelta(days=2)
+    meeting = teacher.ok(
+        "POST", "/api/v1/meetings",
+        {"kind": "collaboration", "starts_at": starts.isoformat(), "case_id": case.id, "location": "Rom 2"},
+    )  # fmt: skip
+    assert meeting["location"] == "Rom 2" and meeting["sequence"] == 0
+    later = (starts + dt.timedelta(days=1)).isoformat()
+    moved = teacher.ok("POST", f"/api/v1/meetings/{meeting['id']}/reschedule", {"starts_at": later})
+    assert moved["sequence"] == 1 and moved["location"] == "Rom 2"
+    assert dt.datetime.fromisoformat(moved["starts_at"]) == starts + dt.timedelta(days=1)
+    cancelled = teacher.ok("POST", f"/api/v1/meetings/{meeting['id']}/cancel")
+    assert cancelled["cancelled_at"] is not None and cancelled["sequence"] == 2
+    again = teacher.post(f"/api/v1/meetings/{meeting['id']}/cancel")
+    assert again.status_code == 409 and again.json()["code"] == "meeting_cancelled"
+    with world.as_(world.teacher) as w:
+        kinds = [e.kind.value for e in w.log.entries(case.id)]
+    assert kinds[-2:] == ["meeting_changed", "meeting_cancelled"]
+    assert api.as_(world.ppt).post(f"/api/v1/meetings/{meeting['id']}/cancel").status_code == 404
+    missing = teacher.post("/api/v1/meetings/finnes-ikke/cancel")
+    assert missing.status_code == 404

@@ -129,6 +129,30 @@ class Scene:
             if w.cases.get(self.case_id).relay_holder_id is None:
                 w.relay_holder.assign(self.case_id, self.world.teacher)
 
+    def meeting_id(self) -> str:
+        """A meeting in the case two days from now, set up by the unit leader."""
+        with self.world.as_(self.world.leader) as w:
+            starts = self.world.clock.now + dt.timedelta(days=2)
+            return w.meetings.schedule(self.case_id, kind="collaboration", starts_at=starts).id
+
+    def notification_id(self) -> str:
+        """A varsel for the scene's person (each person reads and marks only their own)."""
+        from core.notify.writer import Notice, store
+
+        with self.world.platform.work(Actor.system(self.world.actor(self.person).municipality_id), "t") as w:
+            kind = w.plugins.notification_kinds["handover_offered"]
+            store(
+                w.uow, [Notice(recipient_id=self.person, kind=kind, key=f"matrix:{self.case_id}", link="/")]
+            )
+        from sqlalchemy import select
+
+        from core.storage.notification_models import NotificationRow
+
+        with self.world.platform.database.session() as session:
+            return session.scalars(
+                select(NotificationRow.id).where(NotificationRow.key == f"matrix:{self.case_id}")
+            ).one()
+
     def handover_id(self) -> str:
         """A hand-over offered to the unit leader."""
         self.holder()
@@ -254,6 +278,10 @@ def pregnant_case(s: Scene) -> Request:
 def meeting(s: Scene) -> Request:
     starts = (s.world.clock.now + dt.timedelta(days=2)).isoformat()
     return "/api/v1/meetings", {"kind": "collaboration", "starts_at": starts, "case_id": s.case_id}
+
+
+def in_time(s: Scene, days: int) -> str:
+    return (s.world.clock.now + dt.timedelta(days=days)).isoformat()
 
 
 def in_days(days: int) -> Callable[[Scene], str]:
@@ -488,6 +516,30 @@ ENDPOINTS = [
     ),
     Endpoint("POST", f"{A}/measures/{{measure_id}}/status", measure_status, CASE_WORKERS),
     Endpoint("POST", f"{A}/meetings", meeting, CASE_WORKERS, about_case=True),
+    Endpoint(
+        "POST",
+        f"{A}/meetings/{{meeting_id}}/reschedule",
+        lambda s: made("/meetings", Scene.meeting_id, "/reschedule", {"starts_at": in_time(s, 3)})(s),
+        CASE_WORKERS,
+        about_case=True,
+    ),
+    Endpoint(
+        "POST",
+        f"{A}/meetings/{{meeting_id}}/cancel",
+        made("/meetings", Scene.meeting_id, "/cancel"),
+        CASE_WORKERS,
+        about_case=True,
+    ),
+    # one's own varsler: every person, each their own
+    Endpoint("GET", f"{A}/notifications", fixed(f"{A}/notifications"), "everyone"),
+    Endpoint("GET", f"{A}/notifications/unread", fixed(f"{A}/notifications/unread"), "everyone"),
+    Endpoint(
+        "POST",
+        f"{A}/notifications/{{notification_id}}/read",
+        made("/notifications", Scene.notification_id, "/read"),
+        "everyone",
+    ),
+    Endpoint("POST", f"{A}/notifications/read-all", fixed(f"{A}/notifications/read-all"), "everyone"),
     # the family's view
     Endpoint("GET", f"{A}/family/cases", fixed(f"{A}/family/cases"), "everyone"),
     Endpoint("GET", f"{A}/family/cases/{{case_id}}", family(), FAMILY),

@@ -10,7 +10,7 @@ it is adapter code and reads through core's public service layer (``core.platfor
 
 from __future__ import annotations
 
-from contracts import Municipality, OutboxChannel, hookimpl
+from contracts import Municipality, OutboxChannel, WorkerJob, hookimpl
 
 
 @hookimpl
@@ -25,3 +25,10 @@ def outbox_channels(municipality: Municipality) -> list[OutboxChannel]:
     from adapters.fhir.channel import CHANNEL
 
     return [CHANNEL]
+
+
+@hookimpl
+def worker_jobs() -> list[WorkerJob]:
+    from adapters.fhir.jobs import deliver
+
+    return [WorkerJob(name="fhir", run=deliver)]

@@ -34,7 +34,7 @@ KINDS = {
         LogEntryKind.MEASURE_STATUS_CHANGED,
         LogEntryKind.HOME_TASK,
     },
-    MEETINGS: {LogEntryKind.MEETING},
+    MEETINGS: {LogEntryKind.MEETING, LogEntryKind.MEETING_CHANGED, LogEntryKind.MEETING_CANCELLED},
     COURSE: {
         LogEntryKind.CONSENT_GIVEN,
         LogEntryKind.CONSENT_WITHDRAWN,

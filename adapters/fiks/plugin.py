@@ -4,7 +4,7 @@ unit an ``adapters.fiks`` table (``adapters.fiks.channel``, docs/fiks.md). Impor
 
 from __future__ import annotations
 
-from contracts import Municipality, OutboxChannel, hookimpl
+from contracts import Municipality, OutboxChannel, WorkerJob, hookimpl
 
 
 @hookimpl
@@ -12,3 +12,10 @@ def outbox_channels(municipality: Municipality) -> list[OutboxChannel]:
     from adapters.fiks.channel import CHANNEL
 
     return [CHANNEL]
+
+
+@hookimpl
+def worker_jobs() -> list[WorkerJob]:
+    from adapters.fiks.jobs import deliver
+
+    return [WorkerJob(name="fiks", run=deliver)]

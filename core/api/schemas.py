@@ -225,6 +225,14 @@ class MeetingIn(Body):
     arena_id: Id | None = None
     unit_ids: IdList = []
     summary: Text = ""
+    location: ShortText | None = None
+
+
+class MeetingChangeIn(Body):
+    """A meeting's new time, and its place when that changes too."""
+
+    starts_at: ZonedDateTime
+    location: ShortText | None = None
 
 
 class CommentIn(Body):

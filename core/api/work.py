@@ -9,7 +9,7 @@ from litestar.params import JSONBody
 from contracts import Consent, Handover, Measure, Meeting
 from core.api.dependencies import Page, Pages, UoW
 from core.api.routes import IdPath, action, create, read
-from core.api.schemas import EvaluationIn, MeasureStatusIn, MeetingIn, ReasonIn, fields
+from core.api.schemas import EvaluationIn, MeasureStatusIn, MeetingChangeIn, MeetingIn, ReasonIn, fields
 
 
 class MeasureController(Controller):
@@ -77,3 +77,15 @@ class MeetingController(Controller):
         """A meeting in a case, or without ``case_id`` an anonymous discussion in an arena that allows it."""
         with uow() as w:
             return w.meetings.schedule(**fields(data))
+
+    @action("/{meeting_id:str}/reschedule", purpose="meeting.reschedule")
+    def reschedule(self, meeting_id: IdPath, data: JSONBody[MeetingChangeIn], uow: UoW) -> Meeting:
+        """A new time (and place) for a meeting not yet begun; the invitees get a new invitation."""
+        with uow() as w:
+            return w.meetings.reschedule(meeting_id, **fields(data))
+
+    @action("/{meeting_id:str}/cancel", purpose="meeting.cancel")
+    def cancel(self, meeting_id: IdPath, uow: UoW) -> Meeting:
+        """Cancel a meeting not yet begun; the invitees are told (an iCalendar CANCEL by e-mail)."""
+        with uow() as w:
+            return w.meetings.cancel(meeting_id)

@@ -61,6 +61,8 @@ class Action(StrEnum):
     SHARE_CASE = "case.share"  # deliver a case to a unit's own system (a journal), under consent
     SHARE_WITHDRAWAL = "case.share_withdrawal"  # tell a unit's system its consent was withdrawn
     SEND_REPORT = "case.send_report"  # a bekymringsmelding to barnevern: opplysningsplikt, no consent
+    READ_NOTIFICATIONS = "notifications.read"  # a person's own varsler and their preferences
+    SEND_NOTIFICATION = "notification.send"  # an e-mail about a varsel: what came of it (audited)
 
 
 EMPLOYEE_CASE_ACTIONS = frozenset(
@@ -189,6 +191,10 @@ def decide(
         return _decide_share_withdrawal(case, unit_id)
     if actor.kind is ActorKind.SYSTEM:
         return Decision(True, "system")
+    if action is Action.READ_NOTIFICATIONS:  # one's own varsler: any person who has logged in
+        if actor.id is not None and actor.kind is not ActorKind.ANONYMOUS:
+            return Decision(True, "own")
+        return _deny("no_rule", "Handlingen er ikke tillatt.")
     if case is not None:
         decision = _decide_case(actor, action, case)
         if not decision.allowed and not knows_of(actor, case):

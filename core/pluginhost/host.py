@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import msgspec
 import pluggy
 
-from contracts import Municipality, ServiceDirectoryEntry
+from contracts import Municipality, ServiceDirectoryEntry, WorkerJob
 
 from . import channels, discovery, probe, static
 from .calling import SHAPE_ERRORS, call, coerce, ordered_impls
@@ -53,10 +53,12 @@ class PluginHost:
         candidates: dict[str, Candidate],
         municipalities: dict[str, MunicipalityPlugins],
         routes: list[ControllerRouterHandler],
+        job_impls: dict[str, Any] | None = None,
     ) -> None:
         self._candidates = candidates
         self._municipalities = municipalities
         self._routes = routes
+        self._job_impls = job_impls or {}
 
     @classmethod
     def load(cls, config: DeploymentConfigLike, *, extra: Mapping[str, object] | None = None) -> PluginHost:
@@ -64,12 +66,15 @@ class PluginHost:
         candidates = discovery.discover(extra)
         municipalities: dict[str, MunicipalityPlugins] = {}
         route_impls: dict[str, Any] = {}
+        job_impls: dict[str, Any] = {}
         for mc in config.municipalities:
             mp, pm = _build(mc, candidates)
             municipalities[mp.municipality.id] = mp
             for impl in ordered_impls(pm, "routes"):
                 route_impls.setdefault(impl.plugin_name, impl)
-        return cls(candidates, municipalities, _routes(route_impls))
+            for impl in ordered_impls(pm, "worker_jobs"):
+                job_impls.setdefault(impl.plugin_name, impl)
+        return cls(candidates, municipalities, _routes(route_impls), job_impls)
 
     def installed(self) -> list[InstalledPlugin]:
         """Every discovered plugin with its distribution, version and the hooks it implements."""
@@ -97,6 +102,22 @@ class PluginHost:
             raise KeyError(
                 f"Kommune «{municipality_id}» er ikke satt opp (kjente kommuner: {known})"
             ) from None
+
+    def worker_jobs(self) -> list[WorkerJob]:
+        """Background jobs of every plugin enabled for at least one municipality (``stafett worker``)."""
+        jobs: dict[str, WorkerJob] = {}
+        for name, impl in self._job_impls.items():
+            try:
+                answer = call(impl) or []
+            except Exception as exc:
+                raise PluginError(name, f"hooken «worker_jobs» feilet: {type(exc).__name__}: {exc}") from exc
+            if not isinstance(answer, list | tuple) or not all(isinstance(j, WorkerJob) for j in answer):
+                raise PluginError(name, "hooken «worker_jobs» må svare med en liste av WorkerJob")
+            for job in answer:
+                if job.name in jobs:
+                    raise PluginError(name, f"jobben «{job.name}» finnes allerede")
+                jobs[job.name] = job
+        return list(jobs.values())
 
     def all_routes(self) -> list[ControllerRouterHandler]:
         """Extra HTTP routes of every plugin enabled for at least one municipality, each plugin once."""

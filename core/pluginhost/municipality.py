@@ -16,6 +16,7 @@ from contracts import (
     Level,
     MeetingArena,
     Municipality,
+    NotificationKind,
     OutboxChannel,
     OutboxMessage,
     Refusal,
@@ -82,6 +83,8 @@ class MunicipalityPlugins:
         self._validators = {t.id: forms.validator(t.form_schema) for t in self.tools.values()}
         self.outbox_channels: dict[str, OutboxChannel] = {c.name: c for _, c in static.channels}
         self.outbox_endpoints: list[OutboxEndpoint] = outbox_endpoints or []  # the channel registry
+        # varsler (docs/notifications.md): the most specific plugin's kind wins an id
+        self.notification_kinds: dict[str, NotificationKind] = {k.id: k for _, k in reversed(static.kinds)}
 
     def __repr__(self) -> str:
         return f"<MunicipalityPlugins {self.municipality.id} {self.plugin_names}>"

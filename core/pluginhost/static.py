@@ -14,6 +14,7 @@ from contracts import (
     Level,
     MeetingArena,
     Municipality,
+    NotificationKind,
     OutboxChannel,
     RelayHolderRule,
     ServiceDirectoryEntry,
@@ -30,6 +31,7 @@ STATIC_HOOKS: dict[str, type] = {
     "services": list[ServiceDirectoryEntry],
     "relay_holder_rules": list[RelayHolderRule],
     "outbox_channels": list[OutboxChannel],
+    "notification_kinds": list[NotificationKind],
 }
 ALL_LEVELS = [Level(n) for n in range(4)]
 CONFIG = "konfigurasjonen"  # stands in for a plugin name when the municipality's config supplies an entry
@@ -45,6 +47,7 @@ class StaticResults:
     services: list[tuple[str, ServiceDirectoryEntry]] = field(default_factory=list)
     rules: list[tuple[str, RelayHolderRule]] = field(default_factory=list)
     channels: list[tuple[str, OutboxChannel]] = field(default_factory=list)
+    kinds: list[tuple[str, NotificationKind]] = field(default_factory=list)
 
 
 def collect(pm: pluggy.PluginManager, municipality: Municipality) -> StaticResults:
@@ -53,7 +56,7 @@ def collect(pm: pluggy.PluginManager, municipality: Municipality) -> StaticResul
     buckets: dict[str, list[tuple[str, Any]]] = dict(
         zip(
             STATIC_HOOKS,
-            (out.guides, out.tools, out.arenas, out.services, out.rules, out.channels),
+            (out.guides, out.tools, out.arenas, out.services, out.rules, out.channels, out.kinds),
             strict=True,
         )
     )
@@ -85,6 +88,14 @@ def _check(out: StaticResults, m: Municipality) -> None:
     unique(((p, g.id) for p, g in reversed(out.guides)), "handlingsveilederen", m)
     unique(((p, a.id) for p, a in reversed(out.arenas)), "møtearenaen", m)
     unique(((p, c.name) for p, c in reversed(out.channels)), "leveringskanalen", m)
+    unique(((p, k.id) for p, k in reversed(out.kinds)), "varseltypen", m)
+    for plugin, kind in out.kinds:
+        if bool(kind.on) == (kind.scan is not None):
+            raise _fault(
+                plugin, m, f"varseltypen «{kind.id}» må ha enten «on» eller «scan», ikke begge/ingen"
+            )
+        if not kind.recipients:
+            raise _fault(plugin, m, f"varseltypen «{kind.id}» har ingen mottakere")
     for plugin, channel in out.channels:
         try:
             jsonschema.Draft202012Validator.check_schema(channel.config_schema)

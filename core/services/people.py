@@ -103,6 +103,15 @@ class PeopleService(Service):
         )
         return mapping.guardian(row)
 
+    def set_contact(
+        self, person_id: str, *, email: str | None, digital_contact_reserved: bool = False
+    ) -> None:
+        """A person's e-mail address for varsler, and whether they are reserved against digital contact
+        (the contact register's reservation: then varsler stay in Stafett)."""
+        self.work.authorize(Action.WRITE_PERSON, subject_id=person_id)
+        row = self._get(person_id)
+        row.email, row.digital_contact_reserved = email or None, digital_contact_reserved
+
     def link_guardian(self, *, child_id: str, guardian_id: str, parental_responsibility: bool) -> None:
         self.work.authorize(Action.WRITE_PERSON, subject_id=child_id)
         child, guardian = self._get(child_id), self._get(guardian_id)

@@ -6,9 +6,9 @@ Which levels require a stafettholder is the plugins' word (``relay_holder_rules`
 ``required=True``) plus core's own level 3, so a municipality whose rules change sees the open cases
 that no longer meet them. Listing is a read of case data: a system job or a BTI coordinator may do
 it, through the policy, and it leaves one audit event. A reminder carries ids, levels and dates, never
-a name or free text. This computes what is due; delivering it (e-mail, the holder's task list) is for
-case events and notification adapters, which are not built yet; until then ``recipient_id`` says who
-should act, and the same facts are on that person's Mine saker and case page.
+a name or free text. This lists what is due for a coordinator or the CLI; telling the people in
+question is the varsler's (``core.notify.scans``, run by ``stafett worker``: docs/notifications.md);
+``recipient_id`` says who should act, and the same facts are on that person's Mine saker and case page.
 """
 
 from __future__ import annotations

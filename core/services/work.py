@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from contracts import CaseEvent
 from core.config import ConsentAges, MunicipalityConfig
 from core.domain.policy import Actor
+from core.notify.service import NotificationService
 from core.pluginhost import MunicipalityPlugins
 from core.services.access_log import AccessLogService
 from core.services.cases import CaseService
@@ -85,3 +86,4 @@ class Work:
     access_log = _Service(AccessLogService)
     directory = _Service(DirectoryService)
     reports = _Service(ReportService)
+    notifications = _Service(NotificationService)

@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -60,6 +61,8 @@ class PersonRow(Base):
     phone: Mapped[str | None] = mapped_column(String(40))
     title: Mapped[str | None] = mapped_column(String(300))
     hpr_number: Mapped[str | None] = mapped_column(String(9))  # employees: HPR-nummer, if health personnel
+    # reserved against digital contact (KRR): varsler stay in Stafett, never e-mail
+    digital_contact_reserved: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
@@ -225,6 +228,9 @@ class MeetingRow(Base):
     starts_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     summary: Mapped[str] = mapped_column(Text, default="")
     created_by: Mapped[str | None] = mapped_column(ForeignKey("person.id"))
+    location: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    cancelled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # iCalendar SEQUENCE
 
 
 class MeetingUnitRow(Base):
@@ -273,6 +279,7 @@ class AuditHeadRow(Base):
 from core.storage import (  # noqa: E402, F401
     auth_models,  # identity: signing keys, realm sessions
     directory_models,  # enrolments at schools and kindergartens, classes
+    notification_models,  # varsler
     outbox_models,  # the outbox: deliveries to units' journals
     report_models,  # bekymringsmeldinger to barnevern
 )

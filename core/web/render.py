@@ -8,6 +8,7 @@ before anything is read or written.
 from __future__ import annotations
 
 import functools
+import logging
 import secrets
 from pathlib import Path
 from typing import Any
@@ -19,8 +20,10 @@ from litestar.datastructures import Cookie
 from markupsafe import Markup, escape
 
 from core.domain.policy import Actor, ActorKind
+from core.notify.service import unread_count
 from core.web import forms, labels
 
+log = logging.getLogger(__name__)
 TEMPLATES = Path(__file__).parent / "templates"
 CSRF_COOKIE = "stafett_csrf"
 CSRF_FIELD = "csrf"
@@ -109,6 +112,19 @@ def home_page(who: Actor | None) -> str:
     return "/min-side" if is_family(who) else "/saker"
 
 
+def unread(request: Request, who: Actor | None) -> int:
+    """The header's count of my unread varsler; a page still renders (with none) if it cannot be read."""
+    platform = getattr(request.app.state, "platform", None)
+    if who is None or who.id is None or platform is None:
+        return 0
+    try:
+        with platform.database.reader() as session:
+            return unread_count(session, who.id)
+    except Exception:  # an error page must render even when the database is what failed
+        log.warning("Fant ikke antall uleste varsler", exc_info=True)
+        return 0
+
+
 def csrf_token(request: Request) -> tuple[str, bool]:
     """The request's token, and whether it is new (then the response sets the cookie)."""
     token = request.cookies.get(CSRF_COOKIE, "")
@@ -128,7 +144,12 @@ def page(request: Request, template: str, *, status: int = 200, **context: Any) 
     who = actor(request)
     defaults: dict[str, Any] = {"message": "", "error": None, "values": {}, "target": ""}
     body = env.get_template(template).render(
-        csrf=token, me=who, family=is_family(who), path=request.url.path, **(defaults | context)
+        csrf=token,
+        me=who,
+        family=is_family(who),
+        path=request.url.path,
+        unread=unread(request, who),
+        **(defaults | context),
     )
     response = Response(body, status_code=status, media_type=HTML, headers=HEADERS)
     if new:

@@ -141,6 +141,7 @@ def case_page(w: Work, case_id: str, whole_log: bool = False) -> dict[str, Any]:
         "next_meeting": next_meeting(record.meetings, w.now),
         "arena_options": [(a.id, a.name) for a in w.plugins.arenas.values()],
         "today": today,
+        "now": w.now,
         "entry_details": lambda e: entry_details(e, tools, units, names),
         "forms_for": lambda tool, values, prefix: forms.fields(
             tool.form_schema, values, f"{prefix}-{tool.id}"

@@ -15,11 +15,12 @@ from contracts import (
     provides,
 )
 
-from . import guide, indicators, rules, tools
+from . import guide, indicators, notifications, rules, tools
 
 provide_action_guides = provides("action_guides", [guide.GUIDE])
 provide_tools = provides("tools", tools.TOOLS)
 provide_relay_holder_rules = provides("relay_holder_rules", rules.RULES)
+provide_notification_kinds = provides("notification_kinds", notifications.KINDS)
 
 
 @hookimpl(specname="check_relay_holder")

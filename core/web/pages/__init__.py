@@ -6,7 +6,15 @@ re-shows the page with the rule's words and a 4xx status."""
 
 from __future__ import annotations
 
-from core.web.pages import case_page, directory_pages, family, new_case, report_page, worklist
+from core.web.pages import (
+    case_page,
+    directory_pages,
+    family,
+    new_case,
+    notifications,
+    report_page,
+    worklist,
+)
 from core.web.pages.shared import FormRefused
 
 HANDLERS = [
@@ -31,6 +39,8 @@ HANDLERS = [
     case_page.write_note,
     case_page.correct_entry,
     case_page.schedule_meeting,
+    case_page.reschedule_meeting,
+    case_page.cancel_meeting,
     report_page.send_report,
     report_page.answer_report,
     directory_pages.service_directory,
@@ -41,6 +51,12 @@ HANDLERS = [
     family.report_home_task,
     family.give_consent,
     family.withdraw_consent,
+    notifications.notifications,
+    notifications.read_all,
+    notifications.choose,
+    notifications.unsubscribe_page,
+    notifications.unsubscribe_now,
+    notifications.open_notification,
 ]
 
 __all__ = ["HANDLERS", "FormRefused"]

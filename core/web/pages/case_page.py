@@ -232,6 +232,25 @@ async def schedule_meeting(request: Request, case_id: IdPath) -> Response:
             arena_id=_one(form, "arena_id") or None,
             unit_ids=[u for u in form.get("unit_ids", []) if u],
             summary=_one(form, "summary"),
+            location=_one(form, "location"),
         )
 
     return await _act(request, case_id, "moter", "meeting.schedule", schedule, "meeting")
+
+
+@post("/saker/{case_id:str}/moter/{meeting_id:str}/endre", before_request=employee_only)
+async def reschedule_meeting(request: Request, case_id: IdPath, meeting_id: IdPath) -> Response:
+    def reschedule(w: Work, form: Form) -> None:
+        w.meetings.reschedule(
+            meeting_id, starts_at=_when(form, "starts_at", "Ny tid"), location=_one(form, "location")
+        )
+
+    return await _act(request, case_id, "moter", "meeting.reschedule", reschedule, "meeting_changed")
+
+
+@post("/saker/{case_id:str}/moter/{meeting_id:str}/avlys", before_request=employee_only)
+async def cancel_meeting(request: Request, case_id: IdPath, meeting_id: IdPath) -> Response:
+    def cancel(w: Work, form: Form) -> None:
+        w.meetings.cancel(meeting_id)
+
+    return await _act(request, case_id, "moter", "meeting.cancel", cancel, "meeting_cancelled")

@@ -39,13 +39,17 @@ DONE = {  # ?ok=… after a successful action: fixed words, never user data in t
     "tool": "Skjemaet er lagret i stafettloggen.",
     "note": "Notatet er lagt i stafettloggen.",
     "corrected": "Rettelsen er lagt i stafettloggen. Den opprinnelige oppføringen står.",
-    "meeting": "Møtet er lagt inn.",
+    "meeting": "Møtet er lagt inn. De inviterte får et varsel.",
+    "meeting_cancelled": "Møtet er avlyst. De inviterte får beskjed.",
+    "meeting_changed": "Møtet har fått ny tid eller nytt sted. De inviterte får en ny invitasjon.",
     "report": "Bekymringsmeldingen er sendt til barnevernet. Stafettloggen viser at den er sendt.",
     "report_answer": "Barnevernets svar er lagret.",
     "comment": "Takk! Kommentaren er lagt i stafettloggen.",
     "reported": "Takk! Det dere skrev om hjemmeleksen, er lagt i stafettloggen.",
     "given": "Du har gitt samtykket.",
     "withdrawn": "Du har trukket samtykket tilbake. Tjenestene det gjaldt, har ikke lenger tilgang.",
+    "notifications_read": "Alle varslene er merket som lest.",
+    "notification_settings": "Valgene dine for varsler er lagret.",
 }
 
 

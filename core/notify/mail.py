@@ -1,0 +1,156 @@
+"""The e-mail a varsel sends, and a meeting's iCalendar invitation: both name nobody and nothing.
+
+The e-mail says that something waits in Stafett, with a link that opens it after login, and an
+unsubscribe link (also as ``List-Unsubscribe``, RFC 8058). It never names the child, the family, the
+concern, the unit or the service, and never carries the varsel's title. A meeting's invitation
+(RFC 5545, ``METHOD:REQUEST`` or ``CANCEL``, made with ``icalendar``) is titled «Møte i Stafett» and
+carries the time, the place as the organiser wrote it, the organiser and the link.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.policy
+import smtplib
+import ssl
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import format_datetime
+
+import icalendar
+
+from core.config import SmtpConfig
+from core.notify.writer import OSLO
+
+MEETING_LENGTH = dt.timedelta(hours=1)
+POLICY = email.policy.default.clone(max_line_length=998)  # a long link stays one plain header line
+SUMMARY = "Møte i Stafett"
+
+
+@dataclass(frozen=True)
+class MeetingInvite:
+    """What an invitation may say about a meeting: ids, time, place and who invites."""
+
+    meeting_id: str
+    starts_at: dt.datetime
+    location: str
+    organiser_name: str
+    organiser_email: str
+    cancelled: bool
+    sequence: int = 0  # changes so far: a calendar replaces the older invitation with the newer
+
+
+def body(count: int, link: str, unsubscribe: str, municipality: str, meeting: MeetingInvite | None) -> str:
+    what = (
+        "Det er noe som venter på deg i Stafett."
+        if count == 1
+        else f"Det er {count} nye varsler til deg i Stafett."
+    )
+    when = ""
+    if meeting is not None:
+        local = meeting.starts_at.astimezone(OSLO)
+        verb = (
+            "er avlyst"
+            if meeting.cancelled
+            else "har fått ny tid eller nytt sted"
+            if meeting.sequence
+            else "er satt opp"
+        )
+        when = f"\nEt møte {verb}: {local:%d.%m.%Y} kl. {local:%H.%M}. Kalenderinvitasjonen ligger ved.\n"
+    return (
+        f"Hei!\n\n{what}\n{when}\n"
+        "Av hensyn til personvernet står det ikke i e-posten hva det gjelder. Logg inn for å se det:\n"
+        f"{link}\n\n"
+        "Du får denne e-posten fordi du er med i arbeidet etter Bedre tverrfaglig innsats (BTI) "
+        f"i {municipality}.\n"
+        f"Vil du ikke ha e-post fra Stafett? Meld deg av her: {unsubscribe}\n"
+    )
+
+
+def compose(
+    *,
+    to: str,
+    sender: str,
+    key: str,
+    count: int,
+    link: str,
+    unsubscribe: str,
+    municipality: str,
+    now: dt.datetime,
+    meeting: MeetingInvite | None = None,
+) -> EmailMessage:
+    """One e-mail to one person about ``count`` varsler; ``key`` makes its Message-ID stable."""
+    msg = EmailMessage(policy=POLICY)
+    msg["From"] = f"Stafett <{sender}>"
+    msg["To"] = to
+    msg["Subject"] = (
+        (
+            "Møte avlyst i Stafett"
+            if meeting.cancelled
+            else "Endret møte i Stafett"
+            if meeting.sequence
+            else "Invitasjon til møte i Stafett"
+        )
+        if meeting
+        else "Noe venter på deg i Stafett"
+        if count == 1
+        else f"{count} nye varsler i Stafett"
+    )
+    msg["Date"] = format_datetime(now)
+    msg["Message-ID"] = f"<{key}@stafett>"  # the same for a repeat, so a relay or reader can drop it
+    msg["List-Unsubscribe"] = f"<{unsubscribe}>"
+    msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    msg["Auto-Submitted"] = "auto-generated"
+    msg.set_content(body(count, link, unsubscribe, municipality, meeting))
+    if meeting is not None:
+        method = "CANCEL" if meeting.cancelled else "REQUEST"
+        ics = invitation(meeting, attendee=to, link=link, now=now)
+        msg.add_attachment(
+            ics, maintype="text", subtype="calendar", filename="invitasjon.ics", params={"method": method}
+        )
+    msg["Content-Language"] = "nb"  # last: setting the content replaces the Content-* headers
+    return msg
+
+
+def invitation(meeting: MeetingInvite, *, attendee: str, link: str, now: dt.datetime) -> bytes:
+    """The meeting as an RFC 5545 calendar: REQUEST, or CANCEL of the same UID with a higher SEQUENCE."""
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//Stafett//Varsler//NB")
+    cal.add("version", "2.0")
+    cal.add("method", "CANCEL" if meeting.cancelled else "REQUEST")
+    event = icalendar.Event()
+    event.add("uid", f"{meeting.meeting_id}@stafett")
+    event.add("sequence", meeting.sequence)
+    event.add("dtstamp", now)
+    event.add("dtstart", meeting.starts_at)
+    event.add("dtend", meeting.starts_at + MEETING_LENGTH)
+    event.add("summary", SUMMARY)
+    event.add("location", meeting.location or "Se Stafett")
+    event.add("description", f"Se hva møtet gjelder i Stafett: {link}")
+    event.add("url", link)
+    event.add("status", "CANCELLED" if meeting.cancelled else "CONFIRMED")
+    organizer = icalendar.vCalAddress(f"mailto:{meeting.organiser_email}")
+    organizer.params["cn"] = icalendar.vText(meeting.organiser_name)
+    event["organizer"] = organizer
+    guest = icalendar.vCalAddress(f"mailto:{attendee}")
+    guest.params["role"] = icalendar.vText("REQ-PARTICIPANT")
+    guest.params["rsvp"] = icalendar.vText("TRUE")
+    event.add("attendee", guest, encode=False)
+    cal.add_component(event)
+    return cal.to_ical()
+
+
+def connect(config: SmtpConfig) -> smtplib.SMTP:
+    """A connection to the relay, with TLS as configured (verified against the system's CAs) and login."""
+    context = ssl.create_default_context(cafile=config.ca_file)
+    if config.security == "tls":
+        smtp: smtplib.SMTP = smtplib.SMTP_SSL(
+            config.host, config.port, timeout=config.timeout_seconds, context=context
+        )
+    else:
+        smtp = smtplib.SMTP(config.host, config.port, timeout=config.timeout_seconds)
+        if config.security == "starttls":
+            smtp.starttls(context=context)
+    if config.username:
+        smtp.login(config.username, config.password or "")
+    return smtp

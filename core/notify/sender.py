@@ -1,0 +1,253 @@
+"""The e-mail side of varsler: claim what is due, send it over the municipality's SMTP relay, record it.
+
+A worker leases due rows (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so any number of workers share the
+work and none takes a row another holds), gathers a person's daily-digest rows into one e-mail, holds
+back what falls in the person's quiet hours, and sends. Each send and each failure is audited; a
+failure is retried with back-off (the outbox's ``RetryPolicy``) until it is dead. A batch's rows are
+marked sent in the transaction that audits each e-mail, and only a worker holding a row's lease may
+mark it, so one varsel is e-mailed once; its Message-ID is stable besides, so a relay can drop a repeat.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import secrets
+import smtplib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from core.auth.settings import AuthSettings
+from core.domain.policy import Action, Actor
+from core.notify.mail import MeetingInvite, compose, connect
+from core.notify.service import settings_for
+from core.notify.writer import OSLO
+from core.outbox import RetryPolicy
+from core.platform import Platform
+from core.storage import models as m
+from core.storage.notification_models import NotificationRow, NotificationSettingsRow
+
+log = logging.getLogger("stafett.notify")
+RETRY = RetryPolicy()
+Connect = Callable[[], smtplib.SMTP]
+
+
+@dataclass
+class Batch:
+    """One e-mail to write: to whom, about which rows, and what it may say."""
+
+    municipality_id: str
+    recipient_id: str
+    address: str
+    token: str
+    ids: list[str] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
+    meeting_id: str | None = None
+
+
+def quiet_until(settings: NotificationSettingsRow, now: dt.datetime) -> dt.datetime | None:
+    """When the person's quiet hours end, if ``now`` falls in them (Oslo time); else None."""
+    start, end = settings.quiet_from, settings.quiet_to
+    if start is None or end is None or start == end:
+        return None
+    local = now.astimezone(OSLO)
+    inside = start <= local.hour < end if start < end else local.hour >= start or local.hour < end
+    if not inside:
+        return None
+    until = local.replace(hour=end, minute=0, second=0, microsecond=0)
+    if until <= local:
+        until += dt.timedelta(days=1)
+    return until.astimezone(dt.UTC)
+
+
+def claim(platform: Platform, *, limit: int = 50, policy: RetryPolicy = RETRY) -> list[Batch]:
+    """Lease up to ``limit`` due rows for this worker and group them into e-mails."""
+    now = platform.clock()
+    batches: dict[tuple[str, str], Batch] = {}
+    with platform.database.session() as session, session.begin():
+        rows = session.scalars(
+            select(NotificationRow)
+            .where(NotificationRow.email == "pending", NotificationRow.next_attempt_at <= now)
+            .where((NotificationRow.leased_until.is_(None)) | (NotificationRow.leased_until <= now))
+            .order_by(NotificationRow.next_attempt_at, NotificationRow.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        ).all()
+        ensure_settings(session, {r.recipient_id for r in rows})
+        people = {
+            p.id: p
+            for p in session.scalars(
+                select(m.PersonRow).where(m.PersonRow.id.in_({r.recipient_id for r in rows}))
+            )
+        }
+        for row in rows:
+            person = people.get(row.recipient_id)
+            if person is None or not person.email or person.digital_contact_reserved:
+                row.email, row.next_attempt_at = "none", None  # no address, or reserved: in Stafett only
+                continue
+            settings = settings_for(session, row.recipient_id)
+            if (until := quiet_until(settings, now)) is not None:
+                row.next_attempt_at = until  # held back, not tried: no attempt counted
+                continue
+            row.leased_until, row.attempts = now + policy.lease, row.attempts + 1
+            group = (row.recipient_id, "digest") if row.digest else (row.recipient_id, row.id)
+            batch = batches.setdefault(
+                group,
+                Batch(row.municipality_id, row.recipient_id, person.email, settings.unsubscribe_token),
+            )
+            batch.ids.append(row.id)
+            batch.kinds.append(row.kind)
+            if not row.digest and row.data.get("meeting_id"):
+                batch.meeting_id = row.data["meeting_id"]
+    return list(batches.values())
+
+
+def ensure_settings(session, person_ids: set[str]) -> None:
+    """Each person's settings row, made if missing, in id order and ignoring one another worker made
+    meanwhile: two workers claiming the same people's rows never wait on each other in a circle."""
+    have = set(
+        session.scalars(
+            select(NotificationSettingsRow.person_id).where(NotificationSettingsRow.person_id.in_(person_ids))
+        )
+    )
+    missing = sorted(person_ids - have)
+    if not missing:
+        return
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    session.execute(
+        insert(NotificationSettingsRow).on_conflict_do_nothing(index_elements=["person_id"]),
+        [{"person_id": p, "unsubscribe_token": secrets.token_urlsafe(32)} for p in missing],
+    )
+
+
+def _meeting(platform: Platform, meeting_id: str) -> MeetingInvite | None:
+    with platform.database.session() as session:
+        row = session.get(m.MeetingRow, meeting_id)
+        if row is None:
+            return None
+        organiser = session.get(m.PersonRow, row.created_by) if row.created_by else None
+        return MeetingInvite(
+            meeting_id=row.id,
+            starts_at=row.starts_at,
+            location=row.location,
+            organiser_name=f"{organiser.given_name} {organiser.family_name}" if organiser else "Stafett",
+            organiser_email=(organiser.email if organiser and organiser.email else "") or _sender(platform),
+            cancelled=row.cancelled_at is not None,
+            sequence=row.sequence,
+        )
+
+
+def _sender(platform: Platform) -> str:
+    smtp = platform.config.smtp
+    return smtp.from_address if smtp else "stafett@kommune.no"
+
+
+def public_url(platform: Platform) -> str:
+    return AuthSettings.from_config(platform.config.auth).public_url.rstrip("/")
+
+
+def send(platform: Platform, batches: list[Batch], connect_: Connect | None = None) -> list[str | None]:
+    """Send each batch over one connection; the error of each (None when the relay accepted it)."""
+    config = platform.config.smtp
+    if config is None:
+        return ["SMTP er ikke satt opp"] * len(batches)
+    base, now = public_url(platform), platform.clock()
+    try:
+        smtp = (connect_ or (lambda: connect(config)))()
+    except (OSError, smtplib.SMTPException) as exc:
+        log.warning("E-posttjeneren %s:%s tok ikke imot: %s", config.host, config.port, exc)
+        return [f"{type(exc).__name__}: {exc}"[:2000]] * len(batches)
+    errors: list[str | None] = []
+    try:
+        for batch in batches:
+            one = len(batch.ids) == 1
+            message = compose(
+                to=batch.address,
+                sender=config.from_address,
+                key=batch.ids[0] if one else f"digest-{batch.ids[0]}",
+                count=len(batch.ids),
+                link=f"{base}/varsler/{batch.ids[0]}" if one else f"{base}/varsler",
+                unsubscribe=f"{base}/varsler/avmeld/{batch.token}",
+                municipality=platform.municipality(batch.municipality_id).name,
+                now=now,
+                meeting=_meeting(platform, batch.meeting_id) if batch.meeting_id else None,
+            )
+            try:
+                smtp.send_message(message)
+                errors.append(None)
+            except (OSError, smtplib.SMTPException) as exc:
+                errors.append(f"{type(exc).__name__}: {exc}"[:2000])
+    finally:
+        try:
+            smtp.quit()
+        except (OSError, smtplib.SMTPException):
+            smtp.close()
+    return errors
+
+
+def finish(
+    platform: Platform, done: list[tuple[Batch, str | None]], policy: RetryPolicy = RETRY
+) -> list[str]:
+    """Record what came of each e-mail on its rows, audited one event per e-mail, in one transaction per
+    municipality; returns ``sent``, ``failed`` or ``dead`` per e-mail."""
+    outcomes: dict[int, str] = {}
+    by_municipality: dict[str, list[int]] = {}
+    for i, (batch, _) in enumerate(done):
+        by_municipality.setdefault(batch.municipality_id, []).append(i)
+    for mid, indexes in by_municipality.items():
+        with platform.work(Actor.system(mid, operator="varsler e-post"), "varsel på e-post") as work:
+            ids = [row_id for i in indexes for row_id in done[i][0].ids]
+            rows = {
+                r.id: r
+                for r in work.session.scalars(
+                    select(NotificationRow)
+                    .where(NotificationRow.id.in_(ids))
+                    .order_by(NotificationRow.id)
+                    .with_for_update()
+                )
+            }
+            for i in indexes:
+                batch, error = done[i]
+                outcomes[i] = _record(work, batch, [rows[r] for r in batch.ids if r in rows], error, policy)
+    return [outcomes[i] for i in range(len(done))]
+
+
+def _record(
+    work: Any, batch: Batch, rows: list[NotificationRow], error: str | None, policy: RetryPolicy
+) -> str:
+    now, outcome = work.now, "sent"
+    for row in rows:
+        if row.email != "pending" or row.leased_until is None:
+            continue  # unsubscribed meanwhile, or not ours
+        row.leased_until = None
+        if error is None:
+            row.email, row.sent_at, row.last_error = "sent", now, ""
+            continue
+        row.last_error = error
+        if row.attempts >= policy.max_attempts:
+            row.email, outcome = "dead", "dead"
+        else:
+            row.next_attempt_at, outcome = now + policy.delay(row.attempts), "failed"
+    attempts = max((r.attempts for r in rows), default=0)
+    work.record_outcome(
+        Action.SEND_NOTIFICATION,
+        outcome=outcome,
+        reason=f"person {batch.recipient_id}, varsel {', '.join(batch.ids)}, forsøk {attempts}"
+        + (f": {error}" if error else ""),
+        case_id=rows[0].case_id if len(rows) == 1 else None,
+    )
+    return outcome
+
+
+def run(platform: Platform, *, connect_: Connect | None = None, policy: RetryPolicy = RETRY) -> int:
+    """Send every e-mail due now; returns how many the relay accepted."""
+    sent = 0
+    while batches := claim(platform, policy=policy):
+        errors = send(platform, batches, connect_)
+        sent += finish(platform, list(zip(batches, errors, strict=True)), policy).count("sent")
+    return sent
