@@ -237,3 +237,13 @@ def test_fast_encoding_matches_the_column_types_own_processors() -> None:
 def test_region_config_numbers_are_fictional() -> None:
     ids = [mc.id for mc in load_config(REGION_CONFIG).municipalities]
     assert ids == [str(n) for n in range(9951, 9976)]
+
+
+def test_the_indexes_dropped_for_the_load_are_back(db: Database) -> None:
+    """The bulk load builds the big tables' secondary indexes again at the end, as migrations made them."""
+    from sqlalchemy import inspect
+
+    inspector = inspect(db.engine)
+    names = {i["name"] for t in ("audit_event", "log_entry") for i in inspector.get_indexes(t)}
+    expected = {i.name for t in ("audit_event", "log_entry") for i in TABLES[t].indexes}
+    assert expected <= names, expected - names

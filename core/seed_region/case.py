@@ -129,13 +129,24 @@ class CaseModel:
         case's facts at ``at``, when the caller knows them already."""
         facts = facts or self.facts(at)
         key = (id(facts), actor.id, action)
-        basis = self._cache.get(key)
-        if basis is None:
+        known = self._cache.get(key)
+        if known is None:
             decision = decide(actor, action, municipality_id=self.world.mid, case=facts)
             if not decision.allowed:
                 raise RuntimeError(f"seed bug: {action} by {actor.id} refused on {self.id}: {decision}")
-            basis = self._cache[key] = decision.basis
-        self.world.audit(at, actor, action, purpose, basis, self.id, self.subject.id)
+            known = self._cache[key] = (
+                actor.id,
+                actor.kind.value,
+                actor.on_behalf_of,
+                action.value,
+                self.id,
+                self.subject.id,
+                decision.basis,
+            )
+        actor_id, kind, on_behalf_of, act, case_id, subject_id, basis = known
+        self.world.events.append(
+            (at, actor_id, kind, on_behalf_of, act, case_id, subject_id, purpose, "allowed", basis)
+        )
 
     def may(self, actor: Actor, action: Action, at: dt.datetime) -> bool:
         return decide(actor, action, municipality_id=self.world.mid, case=self.facts(at)).allowed

@@ -65,30 +65,42 @@ class Timeline:
         """The reads between two writes. No consent starts between writes (one is given in a write),
         so when the same units are covered at both ends they are covered all through: one set of facts
         serves every read of the gap."""
-        rng, case, world = self.rng, self.case, self.world
+        case, world, random = self.case, self.world, self.rng.random
         span = (stop - start).total_seconds()
         same = case.consented_units(start) == case.consented_units(stop)
         fixed = case.facts(start) if same else None
-        guardians = case.subject.guardians
-        for _ in range(rng.randint(1, 7)):
-            at = start + dt.timedelta(seconds=rng.random() * span)
-            if guardians and rng.random() < 0.2:
-                guardian = world.family_actor(rng.choice(guardians))
-                case.authorize(guardian, Action.READ_FAMILY_VIEW, at, rng.choice(FAMILY_PURPOSES), fixed)
-            else:
-                reader = self.reader(start if same else at)
-                case.authorize(reader, Action.READ_CASE, at, rng.choice(READ_PURPOSES), fixed)
+        guardians, actors, staff = case.subject.guardians, world.actors, world.staff
+        units = self._reader_units(start)
+        for _ in range(1 + int(random() * 7)):
+            at = start + dt.timedelta(seconds=random() * span)
+            if guardians and random() < 0.2:
+                guardian = world.family_actor(guardians[int(random() * len(guardians))])
+                purpose = FAMILY_PURPOSES[int(random() * len(FAMILY_PURPOSES))]
+                case.authorize(guardian, Action.READ_FAMILY_VIEW, at, purpose, fixed)
+                continue
+            if not same:
+                units = self._reader_units(at)
+            members = staff[units[int(random() * len(units))]]
+            reader = actors[members[int(random() * len(members))]]
+            case.authorize(
+                reader, Action.READ_CASE, at, READ_PURPOSES[int(random() * len(READ_PURPOSES))], fixed
+            )
 
     def reader(self, at: dt.datetime) -> Actor:
-        """An employee who may read the case at ``at``: of the owning unit, or of a unit on consent."""
-        case, staff = self.case, self.world.staff
+        """An employee who may read or write in the case at ``at``: of the owning unit, or of a unit on
+        consent."""
+        units = self._reader_units(at)
+        return self.world.actors[self.rng.choice(self.world.staff[self.rng.choice(units)])]
+
+    def _reader_units(self, at: dt.datetime) -> list[str]:
+        case = self.case
         consented = case.consented_units(at)
         key = (case.version, consented)
         units = self._readers.get(key)
         if units is None:
             current = {u for u, p in case.participants.items() if p[3] is None}
             units = self._readers[key] = [case.owner.id, *sorted(consented & current)]
-        return self.world.actors[self.rng.choice(staff[self.rng.choice(units)])]
+        return units
 
     # -- the story -----------------------------------------------------------------------------------
     def measure(self) -> None:

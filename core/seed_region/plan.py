@@ -9,6 +9,7 @@ Everything here is plain data, so it can be sent to the worker processes.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
 from contracts import ServiceType
@@ -99,8 +100,8 @@ def plan_region(
                 part=i,
                 parts=len(municipalities),
                 units=units,
-                children=max(2, round(CHILDREN * fraction * weight / total)),
-                cases=max(1, round(CASES * fraction * weight / total)),
+                children=max(2, math.ceil(CHILDREN * fraction * weight / total)),
+                cases=max(1, math.ceil(CASES * fraction * weight / total)),
                 consent_ages=(ages.health, ages.child_welfare, ages.general),
                 holder_levels=holder_levels[mc.id],
                 now=now,
