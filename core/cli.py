@@ -168,9 +168,9 @@ def demo() -> None:
 @click.option(
     "--workers",
     type=click.IntRange(1),
-    default=1,
+    default=2,
     show_default=True,
-    help="With --scale region: generator processes.",
+    help="With --scale region: processes generating rows while this one writes them.",
 )
 @click.option(
     "--municipalities", type=int, default=None, help="How many of the config's municipalities to fill."

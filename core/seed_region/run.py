@@ -1,10 +1,10 @@
 """The region seed as a whole: generator processes make the rows, this process writes them.
 
-With two cores, one worker generating while this process writes keeps both busy; more workers help
-only where there are more cores. Messages from the workers are ``("rows", table, rows)``, then per
-municipality ``("head", id, seq, hash)`` and ``("done", id, counts)``; a worker's fault comes back as
-``("error", id, traceback)`` and stops the seed. A seed that stops leaves the municipalities committed
-so far: seed again into an empty database.
+Generating costs about three times what writing does, so two workers (the default) and this process
+keep two cores busy; more workers help where there are more cores. Messages from the workers are
+``("rows", table, rows)``, then per municipality ``("head", id, seq, hash)`` and ``("done", id,
+counts)``; a worker's fault comes back as ``("error", id, traceback)`` and stops the seed. A seed that
+stops leaves the municipalities committed so far: seed again into an empty database.
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ class RegionReport:
         return [(k, v.replace(",", " ")) for k, v in lines]
 
 
-def seed_region(platform: Platform, *, fraction: float = 1.0, workers: int = 1) -> RegionReport:
+def seed_region(platform: Platform, *, fraction: float = 1.0, workers: int = 2) -> RegionReport:
     """Fill every municipality of the platform's config with a region-sized, rule-abiding history."""
     started = time.monotonic()
     database = platform.database
