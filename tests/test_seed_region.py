@@ -247,3 +247,11 @@ def test_the_indexes_dropped_for_the_load_are_back(db: Database) -> None:
     names = {i["name"] for t in ("audit_event", "log_entry") for i in inspector.get_indexes(t)}
     expected = {i.name for t in ("audit_event", "log_entry") for i in TABLES[t].indexes}
     assert expected <= names, expected - names
+
+
+def test_the_small_seed_no_longer_runs_out_of_fodselsnummer(platform: Platform) -> None:
+    """``stafett demo seed --children 2000`` used to fail on a repeated synthetic number."""
+    from core.seed import seed
+
+    report = seed(platform, children=2000, cases=0)
+    assert report.children == 2000
