@@ -70,4 +70,77 @@ def small(database_url: str) -> Dataset:
     )
 
 
-SCALES: dict[str, Callable[[str], Dataset]] = {"small": small}
+def region(database_url: str, *, fraction: float = 1.0) -> Dataset:
+    """The region set (``stafett demo seed --scale region``): 25 municipalities, 20,000 cases; the case
+    read is an open one with a 50-entry stafettlogg, ``small`` works in the town's SFO (about 20 open
+    cases) and ``big`` in its helsestasjon (about 2,000)."""
+    from configs import REGION_CONFIG
+    from core.seed_region import seed_region
+    from core.seed_region.plan import plan_region
+
+    config = load_config(REGION_CONFIG)
+    platform = Platform.open(config, database_url=database_url)
+    try:
+        seed_region(platform, fraction=fraction)
+        town = plan_region(
+            config,
+            fraction,
+            now=platform.clock(),
+            dialect="sqlite",
+            heads={m.id: (0, "") for m in config.municipalities},
+            holder_levels={m.id: frozenset() for m in config.municipalities},
+        )[0]
+        with platform.database.session() as session:
+            entries = (
+                select(m.LogEntryRow.case_id, func.count().label("n"))
+                .group_by(m.LogEntryRow.case_id)
+                .subquery()
+            )
+            case = session.execute(
+                select(m.CaseRow)
+                .join(entries, entries.c.case_id == m.CaseRow.id)
+                .where(m.CaseRow.status == "open")
+                .order_by(func.abs(entries.c.n - 50), m.CaseRow.id)
+                .limit(1)
+            ).scalar_one()
+            log_entries = session.scalar(select(func.count()).where(m.LogEntryRow.case_id == case.id)) or 0
+
+            def member(unit_id: str | None) -> str:
+                found = session.scalar(
+                    select(m.UnitMembershipRow.person_id)
+                    .where(m.UnitMembershipRow.unit_id == unit_id, m.UnitMembershipRow.role == "employee")
+                    .order_by(m.UnitMembershipRow.person_id)
+                    .limit(1)
+                )
+                assert found is not None, f"no employee in {unit_id}"
+                return found
+
+            def open_cases(unit_id: str | None) -> int:
+                return (
+                    session.scalar(
+                        select(func.count()).where(
+                            m.CaseRow.owner_unit_id == unit_id, m.CaseRow.status == "open"
+                        )
+                    )
+                    or 0
+                )
+
+            people = {
+                "reader": member(case.owner_unit_id),
+                "small": member(town.small_unit),
+                "big": member(town.big_unit),
+            }
+            counts = open_cases(town.small_unit), open_cases(town.big_unit)
+    finally:
+        platform.close()
+    return Dataset(
+        case_id=case.id,
+        log_entries=log_entries,
+        people=people,
+        small_unit_cases=counts[0],
+        big_unit_cases=counts[1],
+        config=REGION_CONFIG,
+    )
+
+
+SCALES: dict[str, Callable[[str], Dataset]] = {"small": small, "region": region}

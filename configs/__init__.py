@@ -6,3 +6,4 @@ from pathlib import Path
 
 CONFIG_DIR = Path(__file__).resolve().parent
 DEMO_CONFIG = CONFIG_DIR / "demo.toml"
+REGION_CONFIG = CONFIG_DIR / "demo-region.toml"  # the region-scale demo data set (core/seed_region)

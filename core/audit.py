@@ -60,12 +60,19 @@ class AuditEvent:
 AUDIT_TABLE = cast(Table, AuditEventRow.__table__)
 
 
+# The canonical JSON of the hashed fields; one encoder, as ``json.dumps`` with these options would
+# build a new one for every event (a region's seed hashes millions).
+_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
 def event_hash(row: Any, prev_hash: str) -> str:
     """The SHA-256 link of an event (a row or a mapping with the hashed fields) to its predecessor."""
-    fields = {name: row[name] if isinstance(row, Mapping) else getattr(row, name) for name in HASHED_FIELDS}
+    if isinstance(row, Mapping):
+        fields = {name: row[name] for name in HASHED_FIELDS}
+    else:
+        fields = {name: getattr(row, name) for name in HASHED_FIELDS}
     fields["at"] = fields["at"].astimezone(dt.UTC).isoformat()
-    canonical = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256((prev_hash + canonical).encode()).hexdigest()
+    return hashlib.sha256((prev_hash + _CANONICAL.encode(fields)).encode()).hexdigest()
 
 
 def ensure_chain(session: Session, municipality_id: str) -> None:

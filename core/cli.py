@@ -199,6 +199,28 @@ def demo() -> None:
 @config_option
 @click.option("--database-url", default=None, help="Overrides the config's database.")
 @click.option(
+    "--scale",
+    type=click.Choice(["small", "region"]),
+    default="small",
+    show_default=True,
+    help="small: a few cases through the services; region: a region-sized data set written in bulk "
+    "(default config configs/demo-region.toml).",
+)
+@click.option(
+    "--fraction",
+    type=click.FloatRange(0, 1, min_open=True),
+    default=1.0,
+    show_default=True,
+    help="With --scale region: this share of the full region (60,000 children, 20,000 cases).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1),
+    default=2,
+    show_default=True,
+    help="With --scale region: processes generating rows while this one writes them.",
+)
+@click.option(
     "--municipalities", type=int, default=None, help="How many of the config's municipalities to fill."
 )
 @click.option("--children", type=click.IntRange(1), default=40, show_default=True)
@@ -206,8 +228,29 @@ def demo() -> None:
 @click.option("--log-entries", type=click.IntRange(1), default=8, show_default=True, help="Entries per case.")
 @click.option("--seed", "rng_seed", type=int, default=2012, show_default=True)
 @reported
-def demo_seed(config_path: Path | None, database_url: str | None, **sizes: Any) -> None:
+def demo_seed(
+    config_path: Path | None,
+    database_url: str | None,
+    scale: str,
+    fraction: float,
+    workers: int,
+    **sizes: Any,
+) -> None:
     """Generate fictional children, guardians, employees and cases (synthetic fødselsnummer only)."""
+    if scale == "region":
+        from configs import REGION_CONFIG
+        from core.seed_region import seed_region
+
+        platform = open_platform(config_path or REGION_CONFIG, database_url)
+        try:
+            region = seed_region(platform, fraction=fraction, workers=workers)
+        finally:
+            platform.close()
+        width = max(len(k) for k, _ in region.table())
+        click.echo(f"Regiondata for {platform.config.name}:")
+        for key, value in region.table():
+            click.echo(f"  {key:<{width}}  {value:>12}")
+        return
     from core.seed import seed
 
     platform = open_platform(config_path, database_url)

@@ -174,23 +174,23 @@ def _seed_municipality(
             )
         report.employees += 3 * len(units) + 3
         subjects = []
+        numbers = national_id.UniqueNumbers()  # never the same number twice, however many children
         for _ in range(children):
             born = today - dt.timedelta(days=rng.randint(200, 17 * 365))
             family_name = rng.choice(FAMILY)
             child = work.people.register_child(
                 given_name=rng.choice(GIVEN),
                 family_name=family_name,
-                national_id=national_id.generate(born, sex=rng.choice(("female", "male")), rng=rng),
+                national_id=numbers.take(born, sex=rng.choice(("female", "male"))),
             )
             for _ in range(rng.choice((1, 2, 2))):
                 work.people.register_guardian(
                     given_name=rng.choice(GIVEN),
                     family_name=family_name,
                     child_id=child.id,
-                    national_id=national_id.generate(
+                    national_id=numbers.take(
                         born - dt.timedelta(days=rng.randint(20 * 365, 40 * 365)),
                         sex=rng.choice(("female", "male")),
-                        rng=rng,
                     ),
                 )
             subjects.append(child)

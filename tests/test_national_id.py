@@ -11,7 +11,14 @@ import random
 
 import pytest
 
-from core.domain.national_id import InvalidNationalId, age_on, generate, is_synthetic, validate
+from core.domain.national_id import (
+    InvalidNationalId,
+    UniqueNumbers,
+    age_on,
+    generate,
+    is_synthetic,
+    validate,
+)
 
 
 def independent_mod11_ok(number: str) -> bool:
@@ -162,3 +169,36 @@ def test_generate_refuses_years_without_a_number_range():
 )
 def test_age_on(birth, on, age):
     assert age_on(birth, on) == age
+
+
+def test_unique_numbers_never_repeat_and_are_valid_synthetic_numbers():
+    """A region's worth of people on few birth dates: each number distinct, valid, of its sex and date."""
+    numbers, rng = UniqueNumbers(), random.Random(7)
+    seen: set[str] = set()
+    dates = [dt.date(2010, 1, 1) + dt.timedelta(days=d) for d in range(300)] + [dt.date(1985, 6, 30)]
+    for _ in range(30_000):
+        born, sex = rng.choice(dates), rng.choice(("female", "male"))
+        number = numbers.take(born, sex=sex)
+        assert number not in seen
+        seen.add(number)
+        info = validate(number, allow_synthetic=True)
+        assert (info.birth_date, info.sex) == (born, sex)
+        assert is_synthetic(number)
+    again = UniqueNumbers()  # the same order every run: a seed is reproducible
+    assert again.take(dates[0], sex="male") == UniqueNumbers().take(dates[0], sex="male")
+
+
+def test_unique_numbers_say_when_a_birth_date_is_used_up():
+    numbers = UniqueNumbers()
+    taken = set()
+    with pytest.raises(ValueError, match="Ingen flere fødselsnumre"):
+        for _ in range(1000):
+            taken.add(numbers.take(dt.date(2015, 3, 3), sex="female"))
+    assert len(taken) > 150  # about 250 individual numbers, less those the checksum refuses
+
+
+def test_unique_numbers_side_by_side_never_share_a_number():
+    """One generator per municipality (each its part of the space): together still no duplicates."""
+    parts = [UniqueNumbers(part=i, parts=5) for i in range(5)]
+    numbers = [g.take(dt.date(2012, 5, 17), sex="male") for g in parts for _ in range(6)]
+    assert len(set(numbers)) == len(numbers) == 30

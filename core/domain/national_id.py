@@ -120,6 +120,50 @@ def generate(
     raise ValueError(f"no valid individual number for {birth_date}")  # pragma: no cover
 
 
+class UniqueNumbers:
+    """Synthetic numbers that never repeat: each birth date and sex hands out its individual numbers
+    in a fixed order (those the checksum refuses skipped), the same ones every run.
+
+    ``part`` of ``parts``: generators that work side by side (one per municipality) each take every
+    ``parts``-th individual number, so no two of them ever hand out the same one. About 200 valid
+    numbers exist per birth date and sex in a century; ``ValueError`` names a date whose share is used up.
+    """
+
+    def __init__(self, *, part: int = 0, parts: int = 1, synthetic: bool = True) -> None:
+        if not 0 <= part < parts:
+            raise ValueError(f"part must be in 0..{parts - 1}, not {part}")
+        self._part, self._parts, self._synthetic = part, parts, synthetic
+        self._next: dict[tuple[dt.date, int], int] = {}  # -> position in the date's candidates
+        self._candidates: dict[tuple[int, int], list[int]] = {}  # (year, parity) -> individual numbers
+
+    def _for_year(self, year: int, parity: int) -> list[int]:
+        found = self._candidates.get((year, parity))
+        if found is None:
+            two_digit, wanted = year % 100, year - year % 100
+            every = [i for i in range(parity, 1000, 2) if century(i, two_digit) == wanted]
+            found = self._candidates[(year, parity)] = every[self._part :: self._parts]
+        return found
+
+    def take(self, birth_date: dt.date, *, sex: str) -> str:
+        if sex not in ("female", "male"):
+            raise ValueError(f"sex must be 'female' or 'male', not {sex!r}")
+        parity = 1 if sex == "male" else 0
+        candidates = self._for_year(birth_date.year, parity)
+        month = birth_date.month + (SYNTHETIC_MONTH_OFFSET if self._synthetic else 0)
+        prefix = f"{birth_date.day:02d}{month:02d}{birth_date.year % 100:02d}"
+        position = self._next.get((birth_date, parity), 0)
+        while position < len(candidates):
+            base = f"{prefix}{candidates[position]:03d}"
+            position += 1
+            k1 = control_digit(base, K1_WEIGHTS)
+            k2 = None if k1 is None else control_digit(f"{base}{k1}", K2_WEIGHTS)
+            if k2 is not None:
+                self._next[(birth_date, parity)] = position
+                return f"{base}{k1}{k2}"
+        self._next[(birth_date, parity)] = position
+        raise ValueError(f"Ingen flere fødselsnumre for {birth_date} ({sex}).")
+
+
 def age_on(birth_date: dt.date, on_date: dt.date) -> int:
     """Whole years; someone born 29 February turns a year older on 1 March in other years."""
     before_birthday = (on_date.month, on_date.day) < (birth_date.month, birth_date.day)
