@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import BindParameter, ColumnElement, Date, and_, bindparam, exists, false, or_, select
+from sqlalchemy import BindParameter, ColumnElement, Date, and_, bindparam, exists, false, or_, select, union
 from sqlalchemy.orm import aliased
 
 from contracts import MunicipalRole, ParticipationBasis
@@ -71,11 +71,17 @@ def _employee_condition(coordinator: bool) -> ColumnElement[bool]:
             .where(m.ConsentRow.case_id == case_id, consent_in_force(now, today), *where)
         )
 
-    taking_part = exists(
-        select(part.unit_id).where(
-            part.case_id == m.CaseRow.id,
-            part.removed_at.is_(None),
+    # Each way in is a select driven by an index (the owning unit, the units taking part, the holder),
+    # so a list costs the cases the actor may see, not every case of the municipality.
+    owned = select(m.CaseRow.id).where(m.CaseRow.owner_unit_id.in_(units), _in_municipality(m.CaseRow))
+    of_case = aliased(m.CaseRow)
+    taking_part = (
+        select(part.case_id)
+        .join(of_case, of_case.id == part.case_id)
+        .where(
+            of_case.municipality_id == bindparam("rc_municipality"),
             part.unit_id.in_(units),
+            part.removed_at.is_(None),
             or_(
                 part.basis == str(ParticipationBasis.REPORT_DUTY),
                 and_(
@@ -85,10 +91,25 @@ def _employee_condition(coordinator: bool) -> ColumnElement[bool]:
             ),
         )
     )
-    holder: ColumnElement[bool] = false()
+    ways = [owned, taking_part]
     if coordinator:
-        holder = and_(m.CaseRow.relay_holder_id == bindparam("rc_actor"), consents_in_force(m.CaseRow.id))
-    return and_(_SYSTEM, or_(m.CaseRow.owner_unit_id.in_(units), taking_part, holder))
+        held = aliased(m.CaseRow)
+        ways.append(
+            select(held.id).where(
+                held.relay_holder_id == bindparam("rc_actor"),
+                _in_municipality(held),
+                consents_in_force(held.id),
+            )
+        )
+    # The municipality is checked inside each way, not on the case outside: there the planner would
+    # walk every open case of the municipality instead of the few the ways name.
+    return m.CaseRow.id.in_(union(*ways))
+
+
+def _in_municipality(case: Any) -> ColumnElement[bool]:
+    """The case is the actor's municipality's, checked on the row found (``|| ''`` keeps the planner from
+    walking the municipality's index, which names every case there, instead of the way's own index)."""
+    return (case.municipality_id + "") == bindparam("rc_municipality")
 
 
 _SYSTEM = m.CaseRow.municipality_id == bindparam("rc_municipality")  # the system reads its municipality's
