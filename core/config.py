@@ -112,6 +112,8 @@ class MunicipalityConfig(_Config):
     # look-ups of people by fødselsnummer or name one employee may make in 10 minutes (core.services.lookups)
     person_lookups_per_10_minutes: Annotated[int, msgspec.Meta(ge=1, le=1000)] = 30
     region: str | None = None
+    # følgeevaluering: whether the region's other municipalities see this one by name (else unnamed)
+    named_in_region: bool = True
 
     def to_contract(self) -> Municipality:
         return Municipality(id=self.id, name=self.name, region=self.region)

@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -31,6 +32,8 @@ class MunicipalityRow(Base):
     id: Mapped[str] = mapped_column(String(4), primary_key=True)
     name: Mapped[str] = mapped_column(String(300))
     region: Mapped[str | None] = mapped_column(String(300))
+    # følgeevaluering: named to the region's other municipalities (from the config; 0012)
+    named_in_region: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class UnitRow(Base):

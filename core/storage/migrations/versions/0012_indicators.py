@@ -1,0 +1,22 @@
+"""Følgeevaluering: whether a municipality is named to the region's others (synced from its config).
+
+Follows 0010 (HPR-nummer).
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision, down_revision = "0012", "0010"
+branch_labels = depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("municipality", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("named_in_region", sa.Boolean(), nullable=False, server_default=sa.true())
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("municipality", schema=None) as batch_op:
+        batch_op.drop_column("named_in_region")
