@@ -6,7 +6,15 @@ re-shows the page with the rule's words and a 4xx status."""
 
 from __future__ import annotations
 
-from core.web.pages import case_page, directory_pages, family, new_case, report_page, worklist
+from core.web.pages import (
+    case_page,
+    directory_pages,
+    family,
+    indicators_page,
+    new_case,
+    report_page,
+    worklist,
+)
 from core.web.pages.shared import FormRefused
 
 HANDLERS = [
@@ -35,6 +43,7 @@ HANDLERS = [
     report_page.answer_report,
     directory_pages.service_directory,
     directory_pages.arenas,
+    indicators_page.indicators,
     family.family_home,
     family.family_case,
     family.comment,
