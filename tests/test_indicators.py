@@ -84,7 +84,8 @@ def test_numbers_are_counted_per_unit_month_and_year(world: World) -> None:
     assert values(rep, main, "evaluated_on_time", "2025") == "not_shown"  # a share built on under 5
     assert values(rep, main, "days_to_first_measure", "2025-03") == 0.0  # measures the day of the undring
     school_row = next(p for p in rep.parts if p.id == SCHOOL)
-    assert values(rep, school_row, "opened", "2025-03") == 6
+    assert values(rep, school_row, "opened", "2025") == 6
+    assert values(rep, school_row, "opened", "2025-03") == "by_year"  # a unit's numbers are per year
     assert [c.value for c in main.levels] == [0, 0, 0, 0] or main.levels[0].note == "under_5"
 
 
@@ -96,7 +97,7 @@ def test_no_single_child_can_be_worked_out_from_units_and_months(world: World) -
     cases_at(world, HEALTH, 2)
     cases_at(world, KINDERGARTEN, 1)
     rep = report(world, world.admin)
-    for unit, sid, period in [(HEALTH, "opened", "2025-04"), (KINDERGARTEN, "opened", "2025-04")]:
+    for unit, sid, period in [(HEALTH, "opened", "2025"), (KINDERGARTEN, "opened", "2025")]:
         row = next(p for p in rep.parts if p.id == unit)
         assert values(rep, row, sid, period) in ("under_5", "hidden")
     recovered = attack(rep)
@@ -104,43 +105,49 @@ def test_no_single_child_can_be_worked_out_from_units_and_months(world: World) -
     assert values(rep, rep.main, "opened", "2025") == 8  # the total itself is shown
 
 
-def attack(rep: IndicatorReport) -> dict[tuple[str, str, str], Fraction]:
-    """Solve the published sums for the hidden cells (exact Gaussian elimination); return every hidden
-    count the equations pin to a value from 1 to 4."""
+def attack(rep: IndicatorReport) -> dict[object, Fraction]:
+    """Every sum the published report shows (units to the municipality, months to the year), solved."""
     flows = {"concerns", "opened", "level_up", "level_down", "evaluation_due", "consents_requested", "closed"}
-    cells: dict[tuple[str, str, str], float | None] = {}
+    cells: dict[object, float | None] = {}
     scopes = [rep.main, *rep.parts]
     for scope in scopes:
         for s in scope.series:
             if s.unit == "antall":
                 for period, c in zip(rep.periods, s.values, strict=True):
-                    cells[(scope.id, s.id, period)] = c.value
+                    if c.note != "by_year":  # a unit's months are not published
+                        cells[(scope.id, s.id, period)] = c.value
     months = [p for p in rep.periods if len(p) == 7]
-    equations: list[tuple[list[tuple[str, str, str]], int]] = []  # sum of cells (+1 each) = 0 with signs
-
-    def equation(total: tuple[str, str, str], parts: list[tuple[str, str, str]]) -> None:
-        equations.append(([total], 0))
-        equations[-1] = ([total, *parts], 0)
-
-    for sid in {k[1] for k in cells}:
+    sums: list[tuple[object, list[object]]] = []
+    for sid in {k[1] for k in cells}:  # type: ignore[index]
         for period in rep.periods:
-            equation((rep.main.id, sid, period), [(p.id, sid, period) for p in rep.parts])
+            parts = [(p.id, sid, period) for p in rep.parts]
+            if all(part in cells for part in parts):
+                sums.append(((rep.main.id, sid, period), parts))
         if sid.split(".")[0] in flows:
             for scope in scopes:
-                equation((scope.id, sid, str(rep.year)), [(scope.id, sid, p) for p in months])
-    hidden = sorted({k for k, v in cells.items() if v is None})
+                if (scope.id, sid, months[0]) in cells:
+                    sums.append(((scope.id, sid, str(rep.year)), [(scope.id, sid, p) for p in months]))
+    return solve(cells, sums)
+
+
+def solve(
+    cells: dict[object, float | None], sums: list[tuple[object, list[object]]]
+) -> dict[object, Fraction]:
+    """Solve the sums for the hidden cells (None) exactly, by Gaussian elimination over fractions; return
+    every hidden count the equations pin to a value from 1 to 4: a child who could be recognised."""
+    hidden = sorted((k for k, v in cells.items() if v is None), key=str)
     index = {k: i for i, k in enumerate(hidden)}
     rows: list[list[Fraction]] = []
-    for total, *parts in (e[0] for e in equations):
+    for total, parts in sums:
         row = [Fraction(0)] * (len(hidden) + 1)
         for key, sign in [(total, -1), *((p, 1) for p in parts)]:
-            if cells[key] is None:
+            value = cells.get(key, 0.0)
+            if value is None:
                 row[index[key]] += sign
             else:
-                row[-1] -= sign * Fraction(int(cells[key] or 0))
+                row[-1] -= sign * Fraction(int(value))
         if any(row[:-1]):
             rows.append(row)
-    # reduced row echelon form
     pivot_row = 0
     for col in range(len(hidden)):
         pick = next((r for r in range(pivot_row, len(rows)) if rows[r][col] != 0), None)

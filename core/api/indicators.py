@@ -24,7 +24,7 @@ UnitId = Annotated[
     str | None, QueryParameter(pattern=r"^[A-Za-z0-9._:-]{1,64}$", description="Enheten, når scope=unit.")
 ]
 Year = Annotated[int | None, QueryParameter(ge=2000, le=2100, description="Året; uten: i år.")]
-NOTES = {"under_5": "under 5", "hidden": "skjult", "not_shown": "ikke vist"}
+NOTES = {"under_5": "under 5", "hidden": "skjult", "not_shown": "ikke vist", "by_year": "bare per år"}
 
 
 def _report(uow: UoW, scope: str | None, unit: str | None, year: int | None) -> IndicatorReport:

@@ -1,8 +1,9 @@
 """The numbers of følgeevaluering as one cube of cells, and the sums that tie the cells together.
 
 A cell is ``(metric, category, scope, period)``: scope ``u:<unit>``, ``m:<municipality>`` or ``r`` (the
-region), period ``YYYY-MM``, ``YYYY`` or ``now``. Unit cells come from SQL (``indicator_queries``); the
-municipalities', the region's and the years' are their sums, added here from those aggregates. The
+region), period ``YYYY-MM``, ``YYYY`` or ``now`` (a unit has years and now, no months). SQL
+(``indicator_queries``) gives each unit's aggregates per month; the units' years, the municipalities'
+and the region's cells are their sums, added here. The
 ``lines`` are every sum a reader could take differences of (units to their municipality, municipalities
 to the region, months to their year, categories to their total), which the small-number rule needs.
 """
@@ -64,51 +65,44 @@ class Cube:
         return [f"{y}-{mo:02d}" for y in self.years for mo in range(1, 13)]
 
     def add(self, metric: str, cat: str, unit: str, mid: str, period: str, n: int, days: float = 0.0) -> None:
-        """One unit's aggregate, added to its unit, municipality and region (and year, for flows)."""
-        periods = [period]
-        if metric in FLOWS and len(period) == 7:
-            periods.append(period[:4])
-        scopes = [f"u:{unit}", f"m:{mid}", *(["r"] if self.region else [])]
+        """One unit's aggregate, added to its municipality and region (and year, for flows), and to the
+        unit itself by year only: a unit's months would be almost all under 5, and leaving them out
+        keeps the cube, and the sums tying it, to municipalities and the region."""
+        monthly = len(period) == 7
+        cells = [(s, period) for s in (f"m:{mid}", *(["r"] if self.region else []))]
+        if not monthly:
+            cells.append((f"u:{unit}", period))
+        elif metric in FLOWS:
+            year = period[:4]
+            cells += [(f"m:{mid}", year), (f"u:{unit}", year), *([("r", year)] if self.region else [])]
         self.units.setdefault(unit, mid)
-        for scope in scopes:
-            for p in periods:
-                self.counts[(metric, cat, scope, p)] += n
-                self.days[(metric, cat, scope, p)] += days
+        for scope, p in cells:
+            self.counts[(metric, cat, scope, p)] += n
+            self.days[(metric, cat, scope, p)] += days
 
     def lines(self) -> Iterable[Line]:
-        mids = sorted(set(self.units.values()))
-        by_mid: dict[str, list[str]] = defaultdict(list)
-        for unit, mid in sorted(self.units.items()):
-            by_mid[mid].append(f"u:{unit}")
-        measured = {(k[0], k[1]) for k in self.counts}
-        for metric, cat in measured:
-            periods = (
-                ["now"] if metric in ("open_now", "holder_now") else [*self.months, *map(str, self.years)]
-            )
-            for period in periods:
-                for mid in mids:
-                    yield Line(
-                        (metric, cat, f"m:{mid}", period),
-                        tuple((metric, cat, u, period) for u in by_mid[mid]),
-                    )
-                if self.region:
-                    yield Line(
-                        (metric, cat, "r", period), tuple((metric, cat, f"m:{m}", period) for m in mids)
-                    )
-            if metric in FLOWS:
-                for scope in ["r", *(f"m:{m}" for m in mids), *(f"u:{u}" for u in self.units)]:
-                    for y in self.years:
-                        months = tuple((metric, cat, scope, f"{y}-{mo:02d}") for mo in range(1, 13))
-                        yield Line((metric, cat, scope, str(y)), months)
-        for metric, parts in PARTS.items():
-            for _, _, scope, period in [k for k in self.counts if k[0] == metric and k[1] == ""]:
-                yield Line((metric, "", scope, period), tuple((metric, c, scope, period) for c in parts))
-        if any(k[0] == "closed" for k in self.counts):
-            reasons = sorted({k[1] for k in self.counts if k[0] == "closed" and k[1]})
-            for _, _, scope, period in [k for k in self.counts if k[0] == "closed" and k[1] == ""]:
-                yield Line(
-                    ("closed", "", scope, period), tuple(("closed", r, scope, period) for r in reasons)
-                )
+        """Every sum with something in it. A sum whose total is 0 has only zeros in it, and a zero
+        part protects nothing, so both are left out: the lines grow with the cells that are not 0."""
+        parents: dict[tuple[str, Key], list[Key]] = defaultdict(list)
+        for key, n in self.counts.items():
+            if n:
+                for parent in self._parents(key):
+                    parents[parent].append(key)
+        return [Line(total, tuple(parts)) for (_, total), parts in parents.items()]
+
+    def _parents(self, key: Key) -> list[tuple[str, Key]]:
+        """The totals ``key`` is a part of, each with the kind of sum (a total can head several)."""
+        metric, cat, scope, period = key
+        out: list[tuple[str, Key]] = []
+        if scope.startswith("u:"):
+            out.append(("scope", (metric, cat, f"m:{self.units[scope[2:]]}", period)))
+        elif scope.startswith("m:") and self.region:
+            out.append(("scope", (metric, cat, "r", period)))
+        if metric in FLOWS and len(period) == 7:
+            out.append(("period", (metric, cat, scope, period[:4])))
+        if cat and (metric in PARTS or metric == "closed"):
+            out.append(("category", (metric, "", scope, period)))
+        return out
 
 
 def build(queries: Queries, years: Sequence[int], units: dict[str, str], region: bool) -> Cube:

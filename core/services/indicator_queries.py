@@ -24,6 +24,8 @@ from core.storage import models as m
 
 Row = tuple[str, str, int, str, int, float]
 FAMILY_KINDS = (str(PersonKind.GUARDIAN), str(PersonKind.CHILD), str(PersonKind.PREGNANT))
+# entries a family writes itself: a comment (also on a home task), a consent given digitally
+FAMILY_ENTRIES = (str(LogEntryKind.FAMILY_COMMENT), str(LogEntryKind.CONSENT_GIVEN))
 
 
 @dataclass(frozen=True)
@@ -140,22 +142,22 @@ class Queries:
         return self._bucketed(base, bounds)
 
     def evaluations(self, bounds: Sequence[dt.datetime]) -> list[Row]:
-        """Evaluations made, "on_time" when made by the date they were due, else "late"."""
-        earlier = m.EvaluationRow.__table__.alias("earlier")
-        previous = (
-            select(earlier.c.next_evaluation_date)
-            .where(earlier.c.measure_id == m.EvaluationRow.measure_id)
-            .where(earlier.c.evaluated_at < m.EvaluationRow.evaluated_at)
-            .order_by(earlier.c.evaluated_at.desc())
-            .limit(1)
-            .scalar_subquery()
+        """Evaluations made, "on_time" when made by the date they were due (the measure's date, or the
+        one the evaluation before set), else "late"."""
+        previous = func.lag(m.EvaluationRow.next_evaluation_date).over(
+            partition_by=m.EvaluationRow.measure_id, order_by=m.EvaluationRow.evaluated_at
         )
-        due = func.coalesce(previous, m.MeasureRow.evaluation_date)
-        timely = case((self.dialect.day(m.EvaluationRow.evaluated_at) <= due, "on_time"), else_="late")
+        made = select(
+            m.EvaluationRow.measure_id,
+            m.EvaluationRow.evaluated_at,
+            previous.label("previous"),
+        ).subquery()
+        due = func.coalesce(made.c.previous, m.MeasureRow.evaluation_date)
+        timely = case((self.dialect.day(made.c.evaluated_at) <= due, "on_time"), else_="late")
         base = (
-            self._of_cases(m.EvaluationRow.evaluated_at, timely)
+            self._of_cases(made.c.evaluated_at, timely)
             .join(m.MeasureRow, m.MeasureRow.case_id == m.CaseRow.id)
-            .join(m.EvaluationRow, m.EvaluationRow.measure_id == m.MeasureRow.id)
+            .join(made, made.c.measure_id == m.MeasureRow.id)
         )
         return self._bucketed(base, bounds)
 
@@ -214,7 +216,7 @@ class Queries:
             self._of_cases(m.LogEntryRow.at, val=m.CaseRow.id)
             .join(m.LogEntryRow, m.LogEntryRow.case_id == m.CaseRow.id)
             .join(m.PersonRow, m.PersonRow.id == m.LogEntryRow.author_id)
-            .where(m.PersonRow.kind.in_(FAMILY_KINDS))
+            .where(m.LogEntryRow.kind.in_(FAMILY_ENTRIES), m.PersonRow.kind.in_(FAMILY_KINDS))
         )
         return self._bucketed(base, bounds, distinct=True)
 

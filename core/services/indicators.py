@@ -11,6 +11,7 @@ targets through the ``indicators`` hook, from the same aggregates; core applies 
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -41,8 +42,9 @@ class ScopeKind(StrEnum):
 
 class Cell(msgspec.Struct, frozen=True):
     """One number as it may be shown: ``value`` is None when ``note`` is "under_5" (a count from 1 to
-    4), "hidden" (hidden so that a small count cannot be worked out from the others) or "not_shown"
-    (a share or an average built on a small or hidden count)."""
+    4), "hidden" (hidden so that a small count cannot be worked out from the others), "not_shown"
+    (a share or an average built on a small or hidden count) or "by_year" (a unit's month: a unit's
+    numbers are given per year)."""
 
     value: float | None
     note: str = ""
@@ -235,9 +237,16 @@ class _View:
 
     def __init__(self, cube: Cube, hidden: set, year: int, work: Work) -> None:
         self.cube, self.hidden, self.year, self.work = cube, hidden, year, work
+        self.shown: dict[str, set[int]] = defaultdict(lambda: {0})  # scope -> its counts shown this year
+        periods = {str(year), "now"}
+        for key, n in cube.counts.items():
+            if key[3] in periods and key not in hidden:
+                self.shown[key[2]].add(n)
         self.periods = [f"{year}-{mo:02d}" for mo in range(1, 13)] + [str(y) for y in cube.years]
 
     def count(self, metric: str, cat: str, scope: str, period: str) -> Cell:
+        if scope.startswith("u:") and len(period) == 7:
+            return Cell(None, "by_year")  # a unit's numbers are per year (indicator_cube)
         key = (metric, cat, scope, period)
         n = self.cube.counts.get(key, 0)
         if key in self.hidden:
@@ -276,15 +285,9 @@ class _View:
     def targets(self, kind: ScopeKind, key: str, id: str) -> list[Target]:
         """The plugins' indicators for the year, from the same aggregates, under the same rule."""
         stats = self.statistics(kind, key, id)
-        return [_target(i, self.published(key)) for i in self.work.plugins.indicators(stats)]
-
-    def published(self, key: str) -> set[int]:
-        """The counts shown for ``key`` in the year and now: a plugin's number is shown only when it
-        is one of them (or 0), so nothing a plugin computes tells more than the table beside it."""
-        periods = {str(self.year), "now"}
-        return {0} | {
-            n for k, n in self.cube.counts.items() if k[2] == key and k[3] in periods and k not in self.hidden
-        }
+        # a plugin's number is shown only when it is one of the counts shown for the scope in the year
+        # (or 0), so nothing a plugin computes tells more than the table beside it
+        return [_target(i, self.shown[key]) for i in self.work.plugins.indicators(stats)]
 
     def statistics(self, kind: ScopeKind, key: str, id: str) -> CaseStatistics:
         y = str(self.year)

@@ -152,7 +152,10 @@ class LogEntryRow(Base):
     """The stafettlogg. Append-only: triggers in the migration refuse UPDATE and DELETE."""
 
     __tablename__ = "log_entry"
-    __table_args__ = (UniqueConstraint("case_id", "seq"),)
+    __table_args__ = (
+        UniqueConstraint("case_id", "seq"),
+        Index("ix_log_entry_kind_at", "kind", "at"),  # følgeevaluering counts entries by kind and time (0012)
+    )
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     case_id: Mapped[str] = mapped_column(ForeignKey("case.id"))
     seq: Mapped[int] = mapped_column(Integer)

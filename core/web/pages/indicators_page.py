@@ -14,7 +14,7 @@ from core.web.pages.shared import _run, employee_only, show
 
 TRENDS = ["concerns", "opened", "evaluated_on_time", "family_took_part", "days_to_first_measure"]
 SIDE_BY_SIDE = ["concerns", "opened", "active", "evaluated_on_time", "family_took_part", "closed"]
-NOTES = {"under_5": "under 5", "hidden": "skjult", "not_shown": "ikke vist"}
+NOTES = {"under_5": "under 5", "hidden": "skjult", "not_shown": "ikke vist", "by_year": "bare per år"}
 
 
 def _int(text: str | None, field: str, label: str) -> int | None:
@@ -47,8 +47,10 @@ async def indicators(request: Request) -> Response:
     year = _int(q.get("ar"), "ar", "År")
     data = await _run(request, "indicators.read", load, scope, q.get("enhet") or None, year)
     rep: IndicatorReport = data["rep"]
-    months = rep.period_labels[:12]
-    short = [m.split()[0] for m in months]
+    by_year = rep.scope is ScopeKind.UNIT  # a unit's numbers are per year
+    months = rep.period_labels[12:] if by_year else rep.period_labels[:12]
+    short = months if by_year else [m.split()[0] for m in months]
+    span = slice(12, None) if by_year else slice(0, 12)
     levels = rep.main.levels
     level_chart = charts.bars(
         "niva",
@@ -60,13 +62,13 @@ async def indicators(request: Request) -> Response:
     trends = []
     for id in TRENDS:
         s = _series(rep, id)
-        values = s.values[:12]
+        values = s.values[span]
         trends.append(
             {
                 "series": s,
                 "chart": charts.line(
                     f"trend-{id}",
-                    f"{s.title} per måned i {rep.year}",
+                    f"{s.title} per {'år' if by_year else f'måned i {rep.year}'}",
                     short,
                     [c.value for c in values],
                     s.unit,
@@ -84,6 +86,7 @@ async def indicators(request: Request) -> Response:
         levels=[(f"Nivå {i}", cell_text(c)) for i, c in enumerate(levels)],
         holder=cell_text(rep.main.with_relay_holder),
         trends=trends,
+        by_year=by_year,
         years=years,
         yearly=[(s, [cell_text(c) for c in s.values[12:]]) for s in rep.main.series],
         side=[_series(rep, i) for i in SIDE_BY_SIDE],
