@@ -52,7 +52,9 @@ class CloseReason(StrEnum):
     MOVED = "moved"  # flyttet fra kommunen
     CHILD_WELFARE = "child_welfare"  # overført til barneverntjenesten
     CONSENT_WITHDRAWN = "consent_withdrawn"
-    OUT_OF_TARGET_GROUP = "out_of_target_group"  # e.g. turned 24, or an individual plan took over
+    OUT_OF_TARGET_GROUP = "out_of_target_group"  # e.g. turned 24
+    OTHER_SERVICE = "other_service"  # the work goes on in another service (e.g. spesialisthelsetjenesten)
+    INDIVIDUAL_PLAN = "individual_plan"  # the child got an individuell plan; the work moved there
 
 
 class ConcernKind(StrEnum):
@@ -81,6 +83,7 @@ class MunicipalRole(StrEnum):
     COORDINATOR = "coordinator"  # BTI-koordinator: runs the arenas, may be stafettholder anywhere
     ADMINISTRATOR = "administrator"  # manages units and people; reads no case content
     AUDITOR = "auditor"  # reads the audit trail; reads no case content
+    REGION_COORDINATOR = "region_coordinator"  # sees the region's følgeevaluering; reads no case content
 
 
 class LogEntryKind(StrEnum):

@@ -135,7 +135,9 @@ class RelayHolderRule(Contract):
 
 
 class CaseStatistics(Contract):
-    """Aggregate numbers for one municipality and period, handed to `indicators`; no person data."""
+    """Aggregate numbers for one unit, municipality or region and period, handed to `indicators`; no
+    person data. Counts are of the period (``period_start`` to ``period_end``, both included); the
+    ``open_*`` counts are of its last day. ``unit_id`` is set when the numbers are one unit's."""
 
     municipality_id: MunicipalityNumber
     period_start: dt.date
@@ -152,13 +154,32 @@ class CaseStatistics(Contract):
     consents_given: int
     consents_withdrawn: int
     family_comments: int
+    unit_id: Id | None = None
+    concerns_registered: int = 0  # undringer and bekymringer
+    level_changes_up: int = 0
+    level_changes_down: int = 0
+    consents_requested: int = 0
+    consents_refused: int = 0
+    consents_expired: int = 0
+    cases_active: int = 0  # cases open at some time in the period
+    cases_with_family_participation: int = 0  # of cases_active: a comment, a home task or a consent given
+    cases_discussed_in_arena: int = 0  # lifted to a drøftingsarena in the period
 
 
 class Indicator(Contract):
-    """A measurement of how the model is implemented, computed by a plugin from CaseStatistics."""
+    """A measurement of how the model is implemented, computed by a plugin from CaseStatistics.
+
+    A share names its ``numerator`` and ``denominator``, so core can apply the small-number rule
+    (shares built on fewer than 5 are not shown); a ``target`` ("90 % evaluert i tide") is compared
+    with ``value`` in the direction ``higher_is_better``.
+    """
 
     id: Id
     title: ShortText
     value: float
     unit: str = ""  # "%", "dager", "antall"
     description: Text = ""
+    numerator: int | None = None
+    denominator: int | None = None
+    target: float | None = None
+    higher_is_better: bool = True

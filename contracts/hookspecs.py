@@ -154,12 +154,16 @@ def case_event(event: CaseEvent) -> None:
 
 @hookspec
 def indicators(statistics: CaseStatistics) -> list[Indicator]:
-    """Compute indicators of how the model is working from aggregate numbers.
+    """Compute indicators of how the model is working from aggregate numbers, with targets.
 
-    Called when an administrator asks for the indicators of a municipality and period.
+    Called for each scope (unit, municipality, region's municipalities) shown on the
+    Følgeevaluering page and in /api/v1/indicators, for the chosen year. Core shows a
+    value only when the counts it rests on (numerator and denominator, or the value) are
+    shown beside it, so a plugin cannot undo the small-number rule.
 
-    :param statistics: counts for one municipality and period; no person data.
-    :returns: indicators; ids are unique across the enabled plugins.
+    :param statistics: counts for one unit or municipality and period; no person data.
+    :returns: indicators, with a target where there is one; ids are unique across the
+        enabled plugins.
     """
 
 

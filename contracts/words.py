@@ -3,7 +3,7 @@ and the adapters' display texts, so a level or a log entry reads the same everyw
 
 from __future__ import annotations
 
-from .enums import Level, LogEntryKind
+from .enums import CloseReason, Level, LogEntryKind
 
 LEVEL_TITLES = {
     Level.CLARIFY: "avklar undring",
@@ -71,4 +71,15 @@ LOG_ENTRY_KINDS = {
     LogEntryKind.CHILD_WELFARE_REPORT: "Bekymringsmelding sendt",
     LogEntryKind.CHILD_WELFARE_RECEIPT: "Kvittering fra barnevernet",
     LogEntryKind.CHILD_WELFARE_ANSWER: "Svar fra barnevernet",
+}
+
+# how a case closed, as the avslutning form and følgeevaluering say it
+CLOSE_REASON_WORDS: dict[str, str] = {
+    CloseReason.RESOLVED: "Undringen er avklart eller målet nådd",
+    CloseReason.MOVED: "Flyttet fra kommunen",
+    CloseReason.CHILD_WELFARE: "Overført til barneverntjenesten",
+    CloseReason.CONSENT_WITHDRAWN: "Samtykket er trukket tilbake",
+    CloseReason.OUT_OF_TARGET_GROUP: "Utenfor målgruppen",
+    CloseReason.OTHER_SERVICE: "Arbeidet fortsetter i en annen tjeneste",
+    CloseReason.INDIVIDUAL_PLAN: "Barnet har fått individuell plan",
 }

@@ -114,6 +114,8 @@ class MunicipalityConfig(_Config):
     region: str | None = None
     # varsler: a scheduled kind's days, retimed for this municipality (e.g. no_relay_holder = 21)
     notification_days: dict[str, Annotated[int, msgspec.Meta(ge=0, le=365)]] = {}
+    # følgeevaluering: whether the region's other municipalities see this one by name (else unnamed)
+    named_in_region: bool = True
 
     def to_contract(self) -> Municipality:
         return Municipality(id=self.id, name=self.name, region=self.region)

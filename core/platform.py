@@ -75,6 +75,7 @@ class Platform:
             for mconf in self.config.municipalities:
                 row = session.get(MunicipalityRow, mconf.id) or MunicipalityRow(id=mconf.id)
                 row.name, row.region = mconf.name, mconf.region
+                row.named_in_region = mconf.named_in_region
                 session.add(row)
                 session.flush()
                 audit.ensure_chain(session, mconf.id)

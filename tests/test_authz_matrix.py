@@ -342,6 +342,10 @@ ENDPOINTS = [
     Endpoint("GET", f"{A}/relay-holder-rules", fixed(f"{A}/relay-holder-rules"), "everyone"),
     # due reminders list case ids and dates of the whole municipality: BTI coordinators only
     Endpoint("GET", f"{A}/reminders", fixed(f"{A}/reminders"), {COORDINATOR}),
+    # følgeevaluering, aggregates only: a unit leader their unit, BTI coordinators and administrators the
+    # municipality; everyone else is refused (and audited)
+    Endpoint("GET", f"{A}/indicators", fixed(f"{A}/indicators"), {LEADER, COORDINATOR, ADMIN}),
+    Endpoint("GET", f"{A}/indicators/csv", fixed(f"{A}/indicators/csv"), {LEADER, COORDINATOR, ADMIN}),
     # the outbox of deliveries to journals: administrators
     Endpoint("GET", f"{A}/outbox", fixed(f"{A}/outbox"), {ADMIN}),
     # no dead delivery in the scene: the policy lets the administrator through to a 404, others get 403
@@ -598,9 +602,8 @@ def test_endpoint_for_every_role(endpoint: Endpoint, api: Api, world: World, oth
         response = api.as_(scene.person).request(endpoint.method, path, json=body)
         refused = api.audit_count(actor_id=scene.person, outcome="refused") - refused_before
         expected = endpoint.expect(role)
-        got = outcome(
-            response.status_code, refused, response.json().get("code") if response.content else None
-        )
+        json_body = response.content and "json" in response.headers.get("content-type", "")  # not the CSV
+        got = outcome(response.status_code, refused, response.json().get("code") if json_body else None)
         if got != expected:
             wrong.append(
                 f"{role}: expected {expected}, got {response.status_code} ({refused} refusal(s) audited) "

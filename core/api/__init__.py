@@ -13,6 +13,7 @@ from core.api.cases import CaseController
 from core.api.dependencies import DEPENDENCIES
 from core.api.directory import DirectoryController
 from core.api.family import AuditController, FamilyController
+from core.api.indicators import IndicatorController
 from core.api.notifications import NotificationController
 from core.api.outbox import OutboxController
 from core.api.people import PeopleController
@@ -40,6 +41,7 @@ def api_router() -> Router:
             OutboxController,
             ReportController,
             NotificationController,
+            IndicatorController,
         ],
         dependencies=DEPENDENCIES,
         request_class=StrictRequest,

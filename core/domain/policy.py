@@ -12,6 +12,9 @@ answer in the audit trail; nothing else in Stafett computes access. The rules:
   the family's view of their own case, comment, and give or withdraw consent;
 - administrators manage units and people but read no case; auditors read the audit trail;
   BTI coordinators list the municipality's due reminders (case ids, levels, dates; no names);
+- følgeevaluering (aggregates under the small-number rule, never a case): a unit leader reads their
+  unit's, an administrator or BTI coordinator the municipality's and its units', a region coordinator
+  those and the region's municipalities side by side;
 - an employee with a role in a case (a basis above) may send a bekymringsmelding to barnevern from it
   (barnevernsloven § 13-2: the duty to report needs no consent);
 - a case is delivered to a unit's own system (a journal) only while that unit takes part under a
@@ -63,6 +66,8 @@ class Action(StrEnum):
     SEND_REPORT = "case.send_report"  # a bekymringsmelding to barnevern: opplysningsplikt, no consent
     READ_NOTIFICATIONS = "notifications.read"  # a person's own varsler and their preferences
     SEND_NOTIFICATION = "notification.send"  # an e-mail about a varsel: what came of it (audited)
+    READ_INDICATORS = "indicators.read"  # følgeevaluering of a unit (unit_id) or the municipality: aggregates
+    READ_REGION_INDICATORS = "indicators.read_region"  # the region's municipalities side by side
 
 
 EMPLOYEE_CASE_ACTIONS = frozenset(
@@ -304,4 +309,31 @@ def _decide_directory(actor: Actor, action: Action, unit_id: str | None) -> Deci
         return Decision(True, "auditor")
     if action is Action.READ_REMINDERS and MunicipalRole.COORDINATOR in roles:
         return Decision(True, "coordinator")
+    if action in (Action.READ_INDICATORS, Action.READ_REGION_INDICATORS):
+        return _decide_indicators(actor, action, unit_id)
     return _deny("no_rule", "Handlingen er ikke tillatt.")
+
+
+INDICATOR_ROLES = frozenset(
+    {MunicipalRole.ADMINISTRATOR, MunicipalRole.COORDINATOR, MunicipalRole.REGION_COORDINATOR}
+)
+
+
+def _decide_indicators(actor: Actor, action: Action, unit_id: str | None) -> Decision:
+    """Følgeevaluering: a unit leader sees their unit; the municipality's administrators and BTI
+    coordinators the municipality and its units; a region coordinator also the region."""
+    roles = actor.municipal_roles
+    if action is Action.READ_REGION_INDICATORS:
+        if MunicipalRole.REGION_COORDINATOR in roles:
+            return Decision(True, "region_coordinator")
+        return _deny(
+            "not_region_coordinator", "Bare regionkoordinatorer ser kommunene i regionen side om side."
+        )
+    if roles & INDICATOR_ROLES:
+        return Decision(True, "municipal_role")
+    if unit_id is not None and actor.is_leader_of(unit_id):
+        return Decision(True, "unit_leader")
+    return _deny(
+        "no_indicator_role",
+        "Følgeevalueringen er for ledere av enheten, kommunens administratorer og koordinatorer.",
+    )

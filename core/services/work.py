@@ -23,6 +23,7 @@ from core.services.access_log import AccessLogService
 from core.services.cases import CaseService
 from core.services.consents import ConsentService
 from core.services.directory import DirectoryService
+from core.services.indicators import IndicatorService
 from core.services.measures import MeasureService
 from core.services.meetings import MeetingService
 from core.services.people import PeopleService
@@ -87,3 +88,4 @@ class Work:
     directory = _Service(DirectoryService)
     reports = _Service(ReportService)
     notifications = _Service(NotificationService)
+    indicators = _Service(IndicatorService)

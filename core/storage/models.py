@@ -21,6 +21,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -32,6 +33,8 @@ class MunicipalityRow(Base):
     id: Mapped[str] = mapped_column(String(4), primary_key=True)
     name: Mapped[str] = mapped_column(String(300))
     region: Mapped[str | None] = mapped_column(String(300))
+    # følgeevaluering: named to the region's other municipalities (from the config; 0012)
+    named_in_region: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class UnitRow(Base):
@@ -152,7 +155,10 @@ class LogEntryRow(Base):
     """The stafettlogg. Append-only: triggers in the migration refuse UPDATE and DELETE."""
 
     __tablename__ = "log_entry"
-    __table_args__ = (UniqueConstraint("case_id", "seq"),)
+    __table_args__ = (
+        UniqueConstraint("case_id", "seq"),
+        Index("ix_log_entry_kind_at", "kind", "at"),  # følgeevaluering counts entries by kind and time (0012)
+    )
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     case_id: Mapped[str] = mapped_column(ForeignKey("case.id"))
     seq: Mapped[int] = mapped_column(Integer)

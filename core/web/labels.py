@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from contracts import (
-    CloseReason,
     ConcernKind,
     EvaluationOutcome,
     HandoverStatus,
@@ -16,7 +15,7 @@ from contracts import (
     ParticipationBasis,
     ServiceType,
 )
-from contracts.words import LEVEL_NAMES, LEVEL_TITLES, LOG_ENTRY_KINDS
+from contracts.words import CLOSE_REASON_WORDS, LEVEL_NAMES, LEVEL_TITLES, LOG_ENTRY_KINDS
 
 LEVELS = {level: (f"Nivå {int(level)}", title.capitalize()) for level, title in LEVEL_TITLES.items()}
 SERVICE_TYPES = {
@@ -69,13 +68,7 @@ HANDOVER_STATUSES = {
     HandoverStatus.DECLINED: "avslått",
     HandoverStatus.CANCELLED: "avbrutt",
 }
-CLOSE_REASONS: dict[str, str] = {
-    CloseReason.RESOLVED: "Undringen er avklart eller målet nådd",
-    CloseReason.MOVED: "Flyttet fra kommunen",
-    CloseReason.CHILD_WELFARE: "Overført til barneverntjenesten",
-    CloseReason.CONSENT_WITHDRAWN: "Samtykket er trukket tilbake",
-    CloseReason.OUT_OF_TARGET_GROUP: "Utenfor målgruppen",
-}
+CLOSE_REASONS: dict[str, str] = dict(CLOSE_REASON_WORDS)
 READ_ACTIONS = {
     "case.read": "leste saken",
     "case.read_family": "så familiens side",

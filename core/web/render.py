@@ -19,7 +19,7 @@ from litestar import Request, Response
 from litestar.datastructures import Cookie
 from markupsafe import Markup, escape
 
-from core.domain.policy import Actor, ActorKind
+from core.domain.policy import Action, Actor, ActorKind, decide
 from core.notify.service import unread_count
 from core.web import forms, labels
 
@@ -101,6 +101,17 @@ def actor(request: Request) -> Actor | None:
     return user if isinstance(user, Actor) else None
 
 
+def sees_indicators(who: Actor | None) -> bool:
+    """Whether the menu offers Følgeevaluering: the policy's rule, asked without data (the page itself
+    asks again, audited)."""
+    if who is None or is_family(who):
+        return False
+    units: list[str | None] = [u for u in who.unit_roles if who.is_leader_of(u)] or [None]
+    return any(
+        decide(who, Action.READ_INDICATORS, municipality_id=who.municipality_id, unit_id=u) for u in units
+    )
+
+
 def is_family(who: Actor | None) -> bool:
     return who is not None and who.kind in (ActorKind.GUARDIAN, ActorKind.YOUTH)
 
@@ -149,6 +160,7 @@ def page(request: Request, template: str, *, status: int = 200, **context: Any) 
         family=is_family(who),
         path=request.url.path,
         unread=unread(request, who),
+        sees_indicators=sees_indicators(who),
         **(defaults | context),
     )
     response = Response(body, status_code=status, media_type=HTML, headers=HEADERS)

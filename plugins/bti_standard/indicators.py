@@ -13,11 +13,25 @@ def _share(part: int, whole: int) -> float | None:
     return round(100.0 * part / whole, 1) if whole else None
 
 
-def _percent(id: str, title: str, part: int, whole: int, description: str) -> list[Indicator]:
-    """The share ``part`` of ``whole`` in %, or nothing when there is nothing to measure."""
+def _percent(
+    id: str, title: str, part: int, whole: int, description: str, target: float | None = None
+) -> list[Indicator]:
+    """The share ``part`` of ``whole`` in %, or nothing when there is nothing to measure; numerator and
+    denominator go with it, so core applies the small-number rule."""
     if (value := _share(part, whole)) is None:
         return []
-    return [Indicator(id=id, title=title, value=value, unit="%", description=description)]
+    return [
+        Indicator(
+            id=id,
+            title=title,
+            value=value,
+            unit="%",
+            description=description,
+            numerator=part,
+            denominator=whole,
+            target=target,
+        )
+    ]
 
 
 def compute(stats: CaseStatistics) -> list[Indicator]:
@@ -30,7 +44,8 @@ def compute(stats: CaseStatistics) -> list[Indicator]:
             stats.measures_evaluated_on_time,
             due,
             f"{stats.measures_evaluated_on_time} av {due} tiltak som skulle evalueres i perioden, ble "
-            "evaluert innen fristen.",
+            "evaluert innen fristen. Målet er 90 %.",
+            target=90.0,
         ),
         *_percent(
             "bti.saker-med-stafettholder",
@@ -38,6 +53,15 @@ def compute(stats: CaseStatistics) -> list[Indicator]:
             stats.cases_with_relay_holder,
             open_cases,
             f"{stats.cases_with_relay_holder} av {open_cases} åpne saker har stafettholder.",
+        ),
+        *_percent(
+            "bti.familien-deltok",
+            "Saker der familien deltok",
+            stats.cases_with_family_participation,
+            stats.cases_active,
+            "Saker i arbeid der familien skrev i stafettloggen, svarte på en hjemmelekse eller ga samtykke "
+            "digitalt. Målet er at familien deltar i minst 75 % av sakene.",
+            target=75.0,
         ),
         *_percent(
             "bti.samtykke-trukket",

@@ -1,0 +1,264 @@
+"""The SQL of følgeevaluering: every number is a grouped aggregate the database computes, per
+municipality, unit and period; no query returns a single case.
+
+Each function answers rows ``(municipality_id, unit_id, period, category, count, total)``: ``period`` is
+the index of the period in ``bounds`` (periods are the half-open spans between consecutive bounds),
+``category`` a breakdown ("" when there is none), ``count`` how many, ``total`` the sum of a value (days,
+for the averages) or 0. Periods are bucketed by a CASE expression in a subquery, so the grouping is the
+same expression on SQLite and PostgreSQL. Days between two timestamps and the day of a timestamp are the
+two things the dialects spell differently (``Dialect``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Date, Select, and_, case, cast, func, literal, or_, select
+from sqlalchemy.orm import Session
+
+from contracts import LogEntryKind, MeasureStatus, MeetingKind, PersonKind
+from core.storage import models as m
+
+Row = tuple[str, str, int, str, int, float]
+FAMILY_KINDS = (str(PersonKind.GUARDIAN), str(PersonKind.CHILD), str(PersonKind.PREGNANT))
+# entries a family writes itself: a comment (also on a home task), a consent given digitally
+FAMILY_ENTRIES = (str(LogEntryKind.FAMILY_COMMENT), str(LogEntryKind.CONSENT_GIVEN))
+
+
+@dataclass(frozen=True)
+class Dialect:
+    name: str
+
+    def days(self, later: Any, earlier: Any) -> Any:
+        if self.name == "sqlite":
+            return func.julianday(later) - func.julianday(earlier)
+        return func.extract("epoch", later - earlier) / 86400.0
+
+    def day(self, at: Any) -> Any:
+        """The UTC calendar day of a timestamp, comparable with a DATE column."""
+        if self.name == "sqlite":
+            return func.date(at)
+        return cast(func.timezone("UTC", at), Date)
+
+
+class Queries:
+    """The aggregates for the municipalities ``mids`` (real cases only) over periods cut at ``bounds``."""
+
+    def __init__(self, session: Session, mids: Sequence[str], now: dt.datetime) -> None:
+        self.session, self.mids, self.now = session, list(mids), now
+        self.dialect = Dialect(session.get_bind().dialect.name)
+
+    def _case_scope(self) -> Any:
+        return m.CaseRow.municipality_id.in_(self.mids)
+
+    def _bucketed(self, base: Select[Any], bounds: Sequence[Any], *, distinct: bool = False) -> list[Row]:
+        """Group ``base`` (columns mid, unit, at, cat, val) by municipality, unit, period and category."""
+        inner = base.subquery()
+        period = case(*[(inner.c.at < b, i) for i, b in enumerate(bounds[1:])])
+        cut = (
+            select(inner.c.mid, inner.c.unit, period.label("p"), inner.c.cat, inner.c.val)
+            .where(inner.c.at >= bounds[0], inner.c.at < bounds[-1])
+            .subquery()
+        )
+        counted = func.count(func.distinct(cut.c.val)) if distinct else func.count()
+        total = literal(0) if distinct else func.coalesce(func.sum(cut.c.val), 0)
+        query = select(cut.c.mid, cut.c.unit, cut.c.p, cut.c.cat, counted, total).group_by(
+            cut.c.mid, cut.c.unit, cut.c.p, cut.c.cat
+        )
+        return [
+            (a, b, int(p), c or "", int(n), float(t or 0)) for a, b, p, c, n, t in self.session.execute(query)
+        ]
+
+    def _of_cases(self, at: Any, cat: Any = "", val: Any = 0) -> Select[Any]:
+        return select(
+            m.CaseRow.municipality_id.label("mid"),
+            m.CaseRow.owner_unit_id.label("unit"),
+            at.label("at"),
+            (literal(cat) if isinstance(cat, str) else cat).label("cat"),
+            (literal(val) if isinstance(val, int) else val).label("val"),
+        ).where(self._case_scope())
+
+    # --- flows: each event counted in the one period it happened in --------------------------------
+
+    def concerns(self, bounds: Sequence[dt.datetime]) -> list[Row]:
+        base = self._of_cases(m.ConcernRow.recorded_at, m.ConcernRow.kind).join(
+            m.ConcernRow, m.ConcernRow.case_id == m.CaseRow.id
+        )
+        return self._bucketed(base, bounds)
+
+    def opened(self, bounds: Sequence[dt.datetime]) -> list[Row]:
+        return self._bucketed(self._of_cases(m.CaseRow.opened_at), bounds)
+
+    def closed(self, bounds: Sequence[dt.datetime]) -> list[Row]:
+        base = self._of_cases(m.CaseRow.closed_at, m.CaseRow.close_reason).where(
+            m.CaseRow.closed_at.is_not(None)
+        )
+        return self._bucketed(base, bounds)
+
+    def level_moves(self, bounds: Sequence[dt.datetime]) -> list[Row]:
+        """Level changes, by direction: "up" or "down"."""
+        data = m.LogEntryRow.data
+        direction = case((data["to"].as_integer() > data["from"].as_integer(), "up"), else_="down")
+        base = (
+            self._of_cases(m.LogEntryRow.at, direction)
+            .join(m.LogEntryRow, m.LogEntryRow.case_id == m.CaseRow.id)
+            .where(m.LogEntryRow.kind == LogEntryKind.LEVEL_CHANGED)
+        )
+        return self._bucketed(base, bounds)
+
+    def first_measure(self, bounds: Sequence[dt.datetime]) -> list[Row]:
+        """Cases whose first tiltak came in the period, with the days from the undring to it."""
+        first = (
+            select(m.MeasureRow.case_id, func.min(m.MeasureRow.created_at).label("first"))
+            .group_by(m.MeasureRow.case_id)
+            .subquery()
+        )
+        base = self._of_cases(first.c.first, val=self.dialect.days(first.c.first, m.CaseRow.opened_at)).join(
+            first, first.c.case_id == m.CaseRow.id
+        )
+        return self._bucketed(base, bounds)
+
+    def one_to_two(self, bounds: Sequence[dt.datetime]) -> list[Row]:
+        """Cases that first reached nivå 2 in the period, with the days since they first reached nivå 1."""
+        to = m.LogEntryRow.data["to"].as_integer()
+        reached = (
+            select(
+                m.LogEntryRow.case_id,
+                func.min(case((to == 1, m.LogEntryRow.at))).label("one"),
+                func.min(case((to == 2, m.LogEntryRow.at))).label("two"),
+            )
+            .where(m.LogEntryRow.kind == LogEntryKind.LEVEL_CHANGED)
+            .group_by(m.LogEntryRow.case_id)
+            .subquery()
+        )
+        base = (
+            self._of_cases(reached.c.two, val=self.dialect.days(reached.c.two, reached.c.one))
+            .join(reached, reached.c.case_id == m.CaseRow.id)
+            .where(reached.c.one.is_not(None), reached.c.two.is_not(None))
+        )
+        return self._bucketed(base, bounds)
+
+    def evaluations(self, bounds: Sequence[dt.datetime]) -> list[Row]:
+        """Evaluations made, "on_time" when made by the date they were due (the measure's date, or the
+        one the evaluation before set), else "late"."""
+        previous = func.lag(m.EvaluationRow.next_evaluation_date).over(
+            partition_by=m.EvaluationRow.measure_id, order_by=m.EvaluationRow.evaluated_at
+        )
+        made = select(
+            m.EvaluationRow.measure_id,
+            m.EvaluationRow.evaluated_at,
+            previous.label("previous"),
+        ).subquery()
+        due = func.coalesce(made.c.previous, m.MeasureRow.evaluation_date)
+        timely = case((self.dialect.day(made.c.evaluated_at) <= due, "on_time"), else_="late")
+        base = (
+            self._of_cases(made.c.evaluated_at, timely)
+            .join(m.MeasureRow, m.MeasureRow.case_id == m.CaseRow.id)
+            .join(made, made.c.measure_id == m.MeasureRow.id)
+        )
+        return self._bucketed(base, bounds)
+
+    def overdue(self, bounds: Sequence[dt.date]) -> list[Row]:
+        """Active tiltak whose evaluation fell due in the period and is still not made (by due date)."""
+        base = (
+            self._of_cases(m.MeasureRow.next_evaluation_date, "overdue")
+            .join(m.MeasureRow, m.MeasureRow.case_id == m.CaseRow.id)
+            .where(m.MeasureRow.status == MeasureStatus.ACTIVE)
+            .where(m.MeasureRow.next_evaluation_date < self.now.date())
+        )
+        return self._bucketed(base, bounds)
+
+    def consents(self, bounds: Sequence[dt.datetime], dates: Sequence[dt.date]) -> list[Row]:
+        """Consents asked for, given (the last guardian signed), withdrawn, and expired (by valid_to)."""
+        signed = (
+            select(m.ConsentGiverRow.consent_id, func.max(m.ConsentGiverRow.given_at).label("at"))
+            .group_by(m.ConsentGiverRow.consent_id)
+            .having(func.count(m.ConsentGiverRow.given_at) == func.count())
+            .subquery()
+        )
+        asked = self._of_cases(m.ConsentRow.recorded_at, "requested").join(
+            m.ConsentRow, m.ConsentRow.case_id == m.CaseRow.id
+        )
+        given = (
+            self._of_cases(signed.c.at, "given")
+            .join(m.ConsentRow, m.ConsentRow.case_id == m.CaseRow.id)
+            .join(signed, signed.c.consent_id == m.ConsentRow.id)
+        )
+        withdrawn = (
+            self._of_cases(m.ConsentRow.withdrawn_at, "withdrawn")
+            .join(m.ConsentRow, m.ConsentRow.case_id == m.CaseRow.id)
+            .where(m.ConsentRow.withdrawn_at.is_not(None))
+        )
+        expired = (
+            self._of_cases(m.ConsentRow.valid_to, "expired")
+            .join(m.ConsentRow, m.ConsentRow.case_id == m.CaseRow.id)
+            .where(m.ConsentRow.withdrawn_at.is_(None), m.ConsentRow.valid_to < self.now.date())
+        )
+        rows = [*self._bucketed(asked, bounds), *self._bucketed(given, bounds)]
+        return rows + self._bucketed(withdrawn, bounds) + self._bucketed(expired, dates)
+
+    def arena_discussions(self, bounds: Sequence[dt.datetime]) -> list[Row]:
+        """Cases lifted to a drøftingsarena: discussion meetings about a case."""
+        base = (
+            self._of_cases(m.MeetingRow.starts_at)
+            .join(m.MeetingRow, m.MeetingRow.case_id == m.CaseRow.id)
+            .where(m.MeetingRow.kind == MeetingKind.DISCUSSION)
+        )
+        return self._bucketed(base, bounds)
+
+    def family_cases(self, bounds: Sequence[dt.datetime]) -> list[Row]:
+        """Distinct cases where the family wrote in the stafettlogg (a comment, a home task, a consent
+        given digitally) in the period; ``bounds`` may be months or years, since this is no sum."""
+        base = (
+            self._of_cases(m.LogEntryRow.at, val=m.CaseRow.id)
+            .join(m.LogEntryRow, m.LogEntryRow.case_id == m.CaseRow.id)
+            .join(m.PersonRow, m.PersonRow.id == m.LogEntryRow.author_id)
+            .where(m.LogEntryRow.kind.in_(FAMILY_ENTRIES), m.PersonRow.kind.in_(FAMILY_KINDS))
+        )
+        return self._bucketed(base, bounds, distinct=True)
+
+    # --- stocks: counted per period, not summed over periods -----------------------------------------
+
+    def active(self, periods: Sequence[tuple[dt.datetime, dt.datetime]]) -> list[Row]:
+        """Per period: cases open at some time in it ("active") and open at its end ("open_end")."""
+        cols: list[Any] = []
+        for start, end in periods:
+            running = and_(
+                m.CaseRow.opened_at < end, or_(m.CaseRow.closed_at.is_(None), m.CaseRow.closed_at >= start)
+            )
+            at_end = and_(
+                m.CaseRow.opened_at < end, or_(m.CaseRow.closed_at.is_(None), m.CaseRow.closed_at >= end)
+            )
+            cols += [func.sum(case((running, 1), else_=0)), func.sum(case((at_end, 1), else_=0))]
+        query = (
+            select(m.CaseRow.municipality_id, m.CaseRow.owner_unit_id, *cols)
+            .where(self._case_scope())
+            .group_by(m.CaseRow.municipality_id, m.CaseRow.owner_unit_id)
+        )
+        rows: list[Row] = []
+        for mid, unit, *sums in self.session.execute(query):
+            for i in range(len(periods)):
+                rows.append((mid, unit, i, "active", int(sums[2 * i] or 0), 0.0))
+                rows.append((mid, unit, i, "open_end", int(sums[2 * i + 1] or 0), 0.0))
+        return rows
+
+    def open_now(self) -> list[Row]:
+        """Open cases now by level, and how many of them have a stafettholder ("holder")."""
+        has_holder = case((m.CaseRow.relay_holder_id.is_not(None), 1), else_=0)
+        query = (
+            select(
+                m.CaseRow.municipality_id,
+                m.CaseRow.owner_unit_id,
+                m.CaseRow.level,
+                func.count(),
+                func.sum(has_holder),
+            )
+            .where(self._case_scope(), m.CaseRow.status == "open")
+            .group_by(m.CaseRow.municipality_id, m.CaseRow.owner_unit_id, m.CaseRow.level)
+        )
+        return [
+            (a, b, 0, str(level), int(n), float(h or 0)) for a, b, level, n, h in self.session.execute(query)
+        ]
