@@ -59,7 +59,15 @@ from .guides import (
     guide_step,
 )
 from .hookspecs import PROJECT_NAME, hookimpl, hookspec
-from .outbox import AuditRecord, CaseRecord, OutboxChannel, OutboxMessage, OutboxStatus
+from .outbox import (
+    ArchiveReceipt,
+    ArchiveStatus,
+    AuditRecord,
+    CaseRecord,
+    OutboxChannel,
+    OutboxMessage,
+    OutboxStatus,
+)
 from .people import (
     BirthInfo,
     Child,
@@ -92,6 +100,8 @@ __all__ = [
     "PROJECT_NAME",
     "ActionGuide",
     "Address",
+    "ArchiveReceipt",
+    "ArchiveStatus",
     "AuditRecord",
     "BirthInfo",
     "Case",

@@ -110,6 +110,7 @@ class LogEntryKind(StrEnum):
     CHILD_WELFARE_REPORT = "child_welfare_report"  # a bekymringsmelding sent (that, not what: hidden)
     CHILD_WELFARE_RECEIPT = "child_welfare_receipt"  # the receiving system's mottatt or feilet
     CHILD_WELFARE_ANSWER = "child_welfare_answer"  # barnevern's answer: case opened or not
+    CASE_ARCHIVED = "case_archived"  # the archive version delivered (the outbox's kind for it)
 
 
 class ParticipationBasis(StrEnum):

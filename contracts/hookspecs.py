@@ -25,7 +25,7 @@ from .guides import (
     ServiceDirectoryEntry,
     ToolDefinition,
 )
-from .outbox import OutboxChannel, OutboxMessage
+from .outbox import ArchiveReceipt, OutboxChannel, OutboxMessage
 from .people import Municipality
 
 PROJECT_NAME = "stafett"
@@ -201,5 +201,20 @@ def outbox_changed(message: OutboxMessage) -> None:
     logged with the plugin's name and changes nothing.
 
     :param message: the outbox message in its new state, with ``last_error`` on failure.
+    :returns: nothing.
+    """
+
+
+@hookspec
+def case_archived(receipt: ArchiveReceipt) -> None:
+    """Be told that the municipality's archive has confirmed a closed case's archive version.
+
+    Called after the receipt is recorded and committed, on the plugins enabled for the case's
+    municipality, once per case. From this moment the retention period runs: on
+    ``receipt.erase_after`` the scheduled ``stafett retention run`` erases the case's personal data
+    from Stafett. Use it to tell records management; an exception is logged and changes nothing.
+
+    :param receipt: the case, the archive's own reference, the checksum of the PDF the archive took,
+        and the date the case will be erased.
     :returns: nothing.
     """

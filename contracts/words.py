@@ -69,4 +69,5 @@ LOG_ENTRY_KINDS = {
     LogEntryKind.CHILD_WELFARE_REPORT: "Bekymringsmelding sendt",
     LogEntryKind.CHILD_WELFARE_RECEIPT: "Kvittering fra barnevernet",
     LogEntryKind.CHILD_WELFARE_ANSWER: "Svar fra barnevernet",
+    LogEntryKind.CASE_ARCHIVED: "Arkivert",
 }

@@ -2,9 +2,14 @@
 
 Each event's hash covers its fields and the previous event's hash, so changing or
 deleting any row breaks every later link; ``verify`` walks the chain and names the
-first row that does not fit. Appending locks the municipality's chain head, so the
-sequence has no gaps even with many writers; a batch of events (a request's, or a group commit of
-many requests' events: ``core.audit_writer``) locks each head once.
+first row that does not fit. The personal fields of an event (who acted for whom, the subject,
+the purpose and the reason) enter the chain through a digest of them (``personal_digest``): when
+retention erases a case, those fields are cleared and the digest stays, so the chain still
+verifies (an erased event's personal part can no longer be checked, and ``erased_at`` says so).
+Events chained before the digest existed (no ``personal_digest``) hash every field directly.
+Appending locks the municipality's chain head, so the sequence has no gaps even with many writers;
+a batch of events (a request's, or a group commit of many requests' events: ``core.audit_writer``)
+locks each head once.
 """
 
 from __future__ import annotations
@@ -38,6 +43,9 @@ HASHED_FIELDS = (
     "outcome",
     "reason",
 )
+# What retention may erase: the links to people and the free text; the rest stays in the chain as it was.
+PERSONAL_FIELDS = ("actor_id", "on_behalf_of", "subject_id", "purpose", "reason")
+CHAINED_FIELDS = tuple(f for f in HASHED_FIELDS if f not in PERSONAL_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -60,12 +68,31 @@ class AuditEvent:
 AUDIT_TABLE = cast(Table, AuditEventRow.__table__)
 
 
+def _get(row: Any, name: str) -> Any:
+    return row.get(name) if isinstance(row, Mapping) else getattr(row, name)
+
+
+def _canonical(fields: dict[str, Any]) -> str:
+    return json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def personal_digest(row: Any) -> str:
+    """The SHA-256 of an event's personal fields (with its id, so equal fields never share a digest)."""
+    fields = {name: _get(row, name) for name in ("id", *PERSONAL_FIELDS)}
+    return hashlib.sha256(_canonical(fields).encode()).hexdigest()
+
+
 def event_hash(row: Any, prev_hash: str) -> str:
-    """The SHA-256 link of an event (a row or a mapping with the hashed fields) to its predecessor."""
-    fields = {name: row[name] if isinstance(row, Mapping) else getattr(row, name) for name in HASHED_FIELDS}
+    """The SHA-256 link of an event (a row or a mapping with the hashed fields) to its predecessor.
+
+    With a ``personal_digest`` the link covers the digest instead of the personal fields themselves."""
+    digest = _get(row, "personal_digest")
+    names = HASHED_FIELDS if digest is None else CHAINED_FIELDS
+    fields = {name: _get(row, name) for name in names}
     fields["at"] = fields["at"].astimezone(dt.UTC).isoformat()
-    canonical = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256((prev_hash + canonical).encode()).hexdigest()
+    if digest is not None:
+        fields["personal_digest"] = digest
+    return hashlib.sha256((prev_hash + _canonical(fields)).encode()).hexdigest()
 
 
 def ensure_chain(session: Session, municipality_id: str) -> None:
@@ -93,6 +120,7 @@ def append(session: Session, events: Sequence[AuditEvent]) -> None:
         for event in by_municipality[municipality_id]:
             seq += 1
             row = {**event.__dict__, "id": new_id(), "seq": seq, "prev_hash": prev}
+            row["personal_digest"] = personal_digest(row)
             row["hash"] = prev = event_hash(row, prev)
             rows.append(row)
         session.execute(_MOVE_HEAD, {"municipality": municipality_id, "seq": seq, "hash": prev})
@@ -142,7 +170,12 @@ def verify(session: Session, municipality_id: str) -> list[ChainProblem]:
             problems.append(
                 ChainProblem(municipality_id, row.seq, row.id, "lenken til forrige hendelse er brutt")
             )
-        if event_hash(row, row.prev_hash) != row.hash:
+        personal_changed = (
+            row.personal_digest is not None
+            and row.erased_at is None
+            and personal_digest(row) != row.personal_digest
+        )
+        if personal_changed or event_hash(row, row.prev_hash) != row.hash:
             problems.append(
                 ChainProblem(municipality_id, row.seq, row.id, "innholdet er endret etter at det ble skrevet")
             )

@@ -15,7 +15,9 @@ answer in the audit trail; nothing else in Stafett computes access. The rules:
 - an employee with a role in a case (a basis above) may send a bekymringsmelding to barnevern from it
   (barnevernsloven § 13-2: the duty to report needs no consent);
 - a case is delivered to a unit's own system (a journal) only while that unit takes part under a
-  consent in force that covers it, whoever asks (the system included).
+  consent in force that covers it, whoever asks (the system included);
+- only a closed case goes to the municipality's archive, and only the system (the outbox worker, the
+  scheduled retention job) archives or erases it; no person does either by hand.
 
 How a refusal is answered is part of the decision (``Answer``): a case the caller may not know
 exists (``knows_of``) is answered exactly like an unknown id (404); a caller who may know it gets 403
@@ -61,6 +63,8 @@ class Action(StrEnum):
     SHARE_CASE = "case.share"  # deliver a case to a unit's own system (a journal), under consent
     SHARE_WITHDRAWAL = "case.share_withdrawal"  # tell a unit's system its consent was withdrawn
     SEND_REPORT = "case.send_report"  # a bekymringsmelding to barnevern: opplysningsplikt, no consent
+    ARCHIVE_CASE = "case.archive"  # the archive version of a closed case, to the municipality's archive
+    ERASE_CASE = "case.erase"  # retention: a closed, archived case's personal data erased
 
 
 EMPLOYEE_CASE_ACTIONS = frozenset(
@@ -187,6 +191,8 @@ def decide(
         return _decide_share(case, unit_id)
     if action is Action.SHARE_WITHDRAWAL:
         return _decide_share_withdrawal(case, unit_id)
+    if action in (Action.ARCHIVE_CASE, Action.ERASE_CASE):
+        return _decide_archive(actor, case)
     if actor.kind is ActorKind.SYSTEM:
         return Decision(True, "system")
     if case is not None:
@@ -277,6 +283,15 @@ def _decide_share_withdrawal(case: CaseFacts | None, unit_id: str | None) -> Dec
     if known and unit_id not in case.consented_units:
         return Decision(True, "withdrawal_notice")
     return _deny("no_withdrawal", "Tjenesten har ikke et tilbaketrukket samtykke å få beskjed om.")
+
+
+def _decide_archive(actor: Actor, case: CaseFacts | None) -> Decision:
+    """Archiving and erasure are the system's, on a closed case (retention checks the archive's receipt)."""
+    if actor.kind is not ActorKind.SYSTEM or case is None:
+        return _deny("no_rule", "Bare systemet arkiverer og sletter saker, etter reglene for arkiv.")
+    if case.status is CaseStatus.OPEN:
+        return _deny("case_open", "Saken er ikke avsluttet.", Answer.CONFLICT)
+    return Decision(True, "archive_law")
 
 
 def _decide_directory(actor: Actor, action: Action, unit_id: str | None) -> Decision:

@@ -30,6 +30,7 @@ from core.domain.policy import Action
 from core.errors import Conflict, InvalidInput, NotFound, RuleRefused
 from core.ids import new_id
 from core.services import mapping
+from core.services.archive import ArchiveService
 from core.services.inputs import check_observed_on, check_target_group, check_text, parse_choice
 from core.services.relaylog import RelayLogService
 from core.services.search import CaseSearch, find_cases
@@ -274,12 +275,13 @@ class CaseService:
             )
         ):
             handover.status, handover.decided_at = str(HandoverStatus.CANCELLED), work.now
-        self.log.write(
+        entry = self.log.write(
             state,
             LogEntryKind.CASE_CLOSED,
             text=check_text(note, "notat", required=False),
             data={"reason": str(close_reason)},
         )
+        ArchiveService(work).on_close(state, entry.id)  # the archive version goes out with the close
         return mapping.case(row)
 
     def add_participant(

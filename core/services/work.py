@@ -19,6 +19,7 @@ from core.config import ConsentAges, MunicipalityConfig
 from core.domain.policy import Actor
 from core.pluginhost import MunicipalityPlugins
 from core.services.access_log import AccessLogService
+from core.services.archive import ArchiveService
 from core.services.cases import CaseService
 from core.services.consents import ConsentService
 from core.services.directory import DirectoryService
@@ -85,3 +86,4 @@ class Work:
     access_log = _Service(AccessLogService)
     directory = _Service(DirectoryService)
     reports = _Service(ReportService)
+    archive = _Service(ArchiveService)

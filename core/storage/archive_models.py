@@ -1,0 +1,34 @@
+"""The archive version of each closed case: its delivery to the municipality's archive, the archive's
+receipt, and when retention erases the case from Stafett's own store.
+
+Only ``core.services.archive`` and ``core.services.retention`` touch this table. It holds no personal
+data (ids, dates, a checksum and the archive's own reference), so the row outlives the case it
+describes: after erasure it is what says the case was archived, where, and when it was erased.
+While ``erased_at`` is set, the database lets the case's stafettlogg entries be deleted (0013).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Date, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.storage.base import ID, Base, UTCDateTime
+
+
+class CaseArchiveRow(Base):
+    __tablename__ = "case_archive"
+    __table_args__ = (Index("ix_case_archive_due", "municipality_id", "status", "erase_after"),)
+    case_id: Mapped[str] = mapped_column(ID, primary_key=True)  # no foreign key: the case goes, this stays
+    municipality_id: Mapped[str] = mapped_column(ForeignKey("municipality.id"))
+    status: Mapped[str] = mapped_column(String(16))  # contracts.ArchiveStatus
+    closed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    checksum: Mapped[str | None] = mapped_column(String(71))  # "sha256:" + hex of the PDF sent
+    channel: Mapped[str | None] = mapped_column(String(16))
+    endpoint: Mapped[str | None] = mapped_column(String(300))
+    delivered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    reference: Mapped[str | None] = mapped_column(String(300))  # the archive's id of the folder (saksnr.)
+    confirmed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    erase_after: Mapped[dt.date | None] = mapped_column(Date)  # set when the archive has confirmed
+    erased_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
