@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, case, insert, select, update
 from sqlalchemy.orm import Session
 
 from core.ids import new_id
@@ -184,3 +184,33 @@ def verify(session: Session, municipality_id: str) -> list[ChainProblem]:
     if head is not None and (head.seq != expected_seq - 1 or head.hash != prev_hash):
         problems.append(ChainProblem(municipality_id, head.seq, None, "siste hendelse(r) mangler (slettet?)"))
     return problems
+
+
+def erase(
+    session: Session, municipality_id: str, at: dt.datetime, *, case_id: str, people: Sequence[str]
+) -> int:
+    """Clear the personal fields of the events about an erased case and the people removed with it.
+
+    The digest, the hash and every other field stay, so the chain verifies as before; an employee
+    who acted keeps their id (who read a case stays known), a family member acting does not.
+    Events chained before 0013 have no digest and are left as they are. Returns how many were erased.
+    """
+    about = AuditEventRow.case_id == case_id
+    if people:
+        about = about | AuditEventRow.subject_id.in_(people) | AuditEventRow.actor_id.in_(people)
+    family = AuditEventRow.actor_kind.in_(("guardian", "youth"))
+    result = session.execute(
+        update(AuditEventRow)
+        .where(AuditEventRow.municipality_id == municipality_id, about)
+        .where(AuditEventRow.erased_at.is_(None), AuditEventRow.personal_digest.is_not(None))
+        .values(
+            subject_id=None,
+            on_behalf_of=None,
+            purpose="",
+            reason="",
+            erased_at=at,
+            actor_id=case((family, None), else_=AuditEventRow.actor_id),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

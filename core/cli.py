@@ -305,5 +305,32 @@ def audit_verify(config_path: Path | None, database_url: str | None) -> None:
     click.echo("Revisjonssporet er helt: ingen hendelser er endret eller slettet.")
 
 
+@main.group()
+def retention() -> None:
+    """Retention: erase archived cases whose retention period is over (run by scheduled jobs)."""
+
+
+@retention.command("run")
+@config_option
+@click.option("--database-url", default=None)
+@click.option("--municipality", default=None, help="Only this municipality (kommunenummer).")
+@reported
+def retention_run(config_path: Path | None, database_url: str | None, municipality: str | None) -> None:
+    """Erase every closed case the archive has confirmed whose retention period (retention_years) is over."""
+    from core.services import retention as service
+
+    platform = open_platform(config_path, database_url)
+    try:
+        done = service.run(platform, municipality_id=municipality)
+    finally:
+        platform.close()
+    for case_id, outcome in done:
+        click.echo(f"  sak {case_id}: {outcome}")
+    erased = sum(outcome.startswith("slettet") for _, outcome in done)
+    click.echo(f"Slettet {erased} sak(er) etter endt oppbevaringstid.")
+    if erased < len(done):
+        raise SystemExit(1)
+
+
 if __name__ == "__main__":
     main()

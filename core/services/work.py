@@ -29,6 +29,7 @@ from core.services.people import PeopleService
 from core.services.relay_holder import RelayHolderService
 from core.services.relaylog import RelayLogService
 from core.services.reports import ReportService
+from core.services.retention import RetentionService
 from core.unit_of_work import UnitOfWork
 
 T = TypeVar("T")
@@ -87,3 +88,4 @@ class Work:
     directory = _Service(DirectoryService)
     reports = _Service(ReportService)
     archive = _Service(ArchiveService)
+    retention = _Service(RetentionService)
