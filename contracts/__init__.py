@@ -22,6 +22,8 @@ from .cases import (
     Participant,
     Refusal,
     RelayHolderContext,
+    Transfer,
+    TransferStatus,
     TransitionContext,
     UnitInfo,
 )
@@ -159,6 +161,8 @@ __all__ = [
     "ServiceType",
     "Subject",
     "ToolDefinition",
+    "Transfer",
+    "TransferStatus",
     "TransitionContext",
     "Unit",
     "UnitInfo",

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from enum import StrEnum
+from typing import Any, Literal
 
 from .base import Contract, Id, MunicipalityNumber, ShortText, Text
 from .enums import (
@@ -170,6 +171,29 @@ class Meeting(Contract):
     arena_id: Id | None = None
     unit_ids: list[Id] = []
     summary: Text = ""
+
+
+class TransferStatus(StrEnum):
+    AWAITING_CONSENT = "awaiting_consent"  # proposed; the receiving unit answers once the guardians consent
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
+class Transfer(Contract):
+    """A case moving to another unit (barnehage → skole) with what the guardians consented to take along."""
+
+    id: Id
+    case_id: Id
+    from_unit_id: Id
+    to_unit_id: Id
+    scope: Literal["all", "selected"]  # the whole log, or the entries chosen
+    entry_ids: list[Id]  # with "selected": the entries that go over
+    consent_id: Id
+    status: TransferStatus
+    proposed_by: Id
+    proposed_at: dt.datetime
+    decided_by: Id | None = None
+    decided_at: dt.datetime | None = None
 
 
 class Refusal(Contract):

@@ -70,4 +70,7 @@ LOG_ENTRY_KINDS = {
     LogEntryKind.CHILD_WELFARE_RECEIPT: "Kvittering fra barnevernet",
     LogEntryKind.CHILD_WELFARE_ANSWER: "Svar fra barnevernet",
     LogEntryKind.CASE_ARCHIVED: "Arkivert",
+    LogEntryKind.TRANSFER_PROPOSED: "Overføring foreslått",
+    LogEntryKind.TRANSFER_ACCEPTED: "Saken er overført",
+    LogEntryKind.TRANSFER_DECLINED: "Overføring avslått",
 }

@@ -35,6 +35,7 @@ from core.services.inputs import check_observed_on, check_target_group, check_te
 from core.services.relaylog import RelayLogService
 from core.services.search import CaseSearch, find_cases
 from core.services.state import CaseState
+from core.services.transfer_scope import employee_units, hidden_from
 from core.storage import models as m
 
 if TYPE_CHECKING:
@@ -191,11 +192,10 @@ class CaseService:
     def concerns(self, case_id: str) -> list[Concern]:
         """Every undring and bekymring of the case, oldest first."""
         self.state(case_id)
-        rows = self.work.session.scalars(
-            select(m.ConcernRow)
-            .where(m.ConcernRow.case_id == case_id)
-            .order_by(m.ConcernRow.recorded_at, m.ConcernRow.id)
-        )
+        stmt = select(m.ConcernRow).where(m.ConcernRow.case_id == case_id)
+        if units := employee_units(self.work):  # a transfer of chosen entries keeps earlier ones back
+            stmt = stmt.where(~hidden_from(units, m.ConcernRow.case_id, created=m.ConcernRow.recorded_at))
+        rows = self.work.session.scalars(stmt.order_by(m.ConcernRow.recorded_at, m.ConcernRow.id))
         return [mapping.concern(r) for r in rows]
 
     def family_cases(self) -> list[Case]:

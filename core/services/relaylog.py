@@ -18,6 +18,7 @@ from core.ids import new_id
 from core.services import mapping
 from core.services.inputs import check_text
 from core.services.state import CaseState
+from core.services.transfer_scope import employee_units, hidden_from
 from core.storage import models as m
 
 if TYPE_CHECKING:
@@ -182,11 +183,14 @@ class RelayLogService:
         total = self.work.session.scalar(select(func.count()).select_from(m.LogEntryRow).where(*where)) or 0
         return self._entries(case_id, family_only=family_only, limit=limit, offset=offset), total
 
-    @staticmethod
-    def _where(case_id: str, family_only: bool) -> list[Any]:
+    def _where(self, case_id: str, family_only: bool) -> list[Any]:
+        """The case's entries; for the family those shared with it, for a unit that received the case by
+        a transfer of chosen entries not the older ones left out (``core.services.transfers``)."""
         where = [m.LogEntryRow.case_id == case_id]
         if family_only:
             where.append(m.LogEntryRow.shared_with_family.is_(True))
+        elif units := employee_units(self.work):
+            where.append(~hidden_from(units, m.LogEntryRow))
         return where
 
     def _entries(

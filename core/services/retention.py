@@ -25,7 +25,7 @@ from core.domain.policy import Action, decide
 from core.errors import Conflict
 from core.services.state import CaseState
 from core.storage import models as m
-from core.storage.archive_models import CaseArchiveRow
+from core.storage.archive_models import CaseArchiveRow, CaseTransferEntryRow, CaseTransferRow
 from core.storage.auth_models import RealmSessionRow
 from core.storage.directory_models import ClassMemberRow, SchoolEnrollmentRow
 from core.storage.outbox_models import OutboxRow
@@ -113,9 +113,12 @@ class RetentionService:
         measures = select(m.MeasureRow.id).where(m.MeasureRow.case_id == case_id)
         consents = select(m.ConsentRow.id).where(m.ConsentRow.case_id == case_id)
         meetings = select(m.MeetingRow.id).where(m.MeetingRow.case_id == case_id)
+        transfers = select(CaseTransferRow.id).where(CaseTransferRow.case_id == case_id)
         statements: list[Any] = [
             delete(m.EvaluationRow).where(m.EvaluationRow.measure_id.in_(measures)),
             delete(m.MeasureRow).where(m.MeasureRow.case_id == case_id),
+            delete(CaseTransferEntryRow).where(CaseTransferEntryRow.transfer_id.in_(transfers)),
+            delete(CaseTransferRow).where(CaseTransferRow.case_id == case_id),
             delete(m.ConsentGiverRow).where(m.ConsentGiverRow.consent_id.in_(consents)),
             delete(m.ConsentUnitRow).where(m.ConsentUnitRow.consent_id.in_(consents)),
             delete(m.ConsentRow).where(m.ConsentRow.case_id == case_id),

@@ -30,6 +30,7 @@ from core.services.relay_holder import RelayHolderService
 from core.services.relaylog import RelayLogService
 from core.services.reports import ReportService
 from core.services.retention import RetentionService
+from core.services.transfers import TransferService
 from core.unit_of_work import UnitOfWork
 
 T = TypeVar("T")
@@ -89,3 +90,4 @@ class Work:
     reports = _Service(ReportService)
     archive = _Service(ArchiveService)
     retention = _Service(RetentionService)
+    transfers = _Service(TransferService)

@@ -1,4 +1,6 @@
-"""The archive version of each closed case: its delivery to the municipality's archive, the archive's
+"""Where a case goes when it leaves its unit: to another unit (a transfer), to the archive, and out.
+
+The archive version of each closed case: its delivery to the municipality's archive, the archive's
 receipt, and when retention erases the case from Stafett's own store.
 
 Only ``core.services.archive`` and ``core.services.retention`` touch this table. It holds no personal
@@ -11,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, ForeignKey, Index, String
+from sqlalchemy import Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.storage.base import ID, Base, UTCDateTime
@@ -32,3 +34,32 @@ class CaseArchiveRow(Base):
     confirmed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     erase_after: Mapped[dt.date | None] = mapped_column(Date)  # set when the archive has confirmed
     erased_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class CaseTransferRow(Base):
+    """A transfer of a case to another unit (barnehage → skole): proposed by the stafettholder, covered by
+    the guardians' consent (the whole log, or the entries in ``case_transfer_entry``), accepted by the
+    receiving unit, which then owns the case. ``cutoff_seq`` is the last entry written before it took
+    effect: with scope "selected", older entries not chosen stay hidden from the receiving unit."""
+
+    __tablename__ = "case_transfer"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("case.id"), index=True)
+    from_unit_id: Mapped[str] = mapped_column(ForeignKey("unit.id"))
+    to_unit_id: Mapped[str] = mapped_column(ForeignKey("unit.id"), index=True)
+    scope: Mapped[str] = mapped_column(String(16))  # "all" | "selected"
+    consent_id: Mapped[str] = mapped_column(ForeignKey("consent.id"))
+    status: Mapped[str] = mapped_column(String(16))  # contracts.TransferStatus
+    proposed_by: Mapped[str] = mapped_column(ForeignKey("person.id"))
+    proposed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    decided_by: Mapped[str | None] = mapped_column(ForeignKey("person.id"))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    cutoff_seq: Mapped[int | None] = mapped_column(Integer)
+
+
+class CaseTransferEntryRow(Base):
+    """An entry the guardians chose to go over with a transfer of scope "selected"."""
+
+    __tablename__ = "case_transfer_entry"
+    transfer_id: Mapped[str] = mapped_column(ForeignKey("case_transfer.id"), primary_key=True)
+    entry_id: Mapped[str] = mapped_column(ForeignKey("log_entry.id"), primary_key=True)

@@ -1,4 +1,6 @@
-"""Archive and retention: the archive version of closed cases, and erasure that keeps the audit chain whole.
+"""Transfers, archive and retention: ``case_transfer`` (a case moving to another unit with the
+guardians' consent, and the entries they chose), the archive version of closed cases, and erasure
+that keeps the audit chain whole.
 
 ``case_archive`` records each closed case's delivery to the municipality's archive and the receipt.
 The audit trail gets ``personal_digest`` (new events chain a digest of their personal fields) and
@@ -50,6 +52,20 @@ def upgrade() -> None:
         "case_archive",
         ["municipality_id", "status", "erase_after"],
         unique=False,
+    )
+    create_table(
+        "case_transfer",
+        "id:s36 case_id:s36 from_unit_id:s64 to_unit_id:s64 scope:s16 consent_id:s36 status:s16 "
+        "proposed_by:s36 proposed_at:at decided_by:s36? decided_at:at? cutoff_seq:int?",
+        fks="case_id>case from_unit_id>unit to_unit_id>unit consent_id>consent proposed_by>person "
+        "decided_by>person",
+        index="case_id to_unit_id",
+    )
+    create_table(
+        "case_transfer_entry",
+        "transfer_id:s36 entry_id:s36",
+        fks="transfer_id>case_transfer entry_id>log_entry",
+        pk="transfer_id entry_id",
     )
     # plain ALTER TABLE ADD COLUMN (never a batch copy, which would drop the triggers)
     op.add_column("audit_event", sa.Column("personal_digest", sa.String(length=64), nullable=True))
@@ -109,5 +125,9 @@ def downgrade() -> None:
     with op.batch_alter_table("audit_event", schema=None) as batch_op:
         batch_op.drop_column("erased_at")
         batch_op.drop_column("personal_digest")
+    op.drop_table("case_transfer_entry")
+    op.drop_index(op.f("ix_case_transfer_to_unit_id"), table_name="case_transfer")
+    op.drop_index(op.f("ix_case_transfer_case_id"), table_name="case_transfer")
+    op.drop_table("case_transfer")
     op.drop_index(op.f("ix_case_archive_due"), table_name="case_archive")
     op.drop_table("case_archive")
