@@ -196,6 +196,30 @@ class Transfer(Contract):
     decided_at: dt.datetime | None = None
 
 
+class CoordinatorRole(StrEnum):
+    """The role a case's coordinator holds at nivå 3 (``contracts.words.COORDINATOR_ROLES`` explains each)."""
+
+    RELAY_HOLDER = "stafettholder"  # BTI
+    IP_COORDINATOR = "ip_koordinator"  # forskrift om individuell plan (2022)
+    CHILD_COORDINATOR = "barnekoordinator"  # helse- og omsorgstjenesteloven § 7-2 a
+
+
+class IndividualPlan(Contract):
+    """The individuell plan of a case: the coordinator, the goals in the family's own words, who takes
+    part and the tiltak (the case's own), the revision date, and whether the consent it needs is in force."""
+
+    case_id: Id
+    coordinator_id: Id
+    coordinator_role: CoordinatorRole
+    goals: Text
+    revision_date: dt.date | None
+    consent_id: Id | None
+    consent_in_force: bool
+    participants: list[Participant]
+    measures: list[Measure]
+    comments: list[LogEntry] = []  # the family's comments on the plan
+
+
 class Refusal(Contract):
     """Why something is not allowed: a stable code for machines, a sentence for people (bokmål)."""
 

@@ -114,6 +114,8 @@ class LogEntryKind(StrEnum):
     TRANSFER_PROPOSED = "transfer_proposed"  # the stafettholder proposes moving the case to another unit
     TRANSFER_ACCEPTED = "transfer_accepted"  # the receiving unit took the case over
     TRANSFER_DECLINED = "transfer_declined"
+    COORDINATOR_ASSIGNED = "coordinator_assigned"  # nivå 3: a coordinator, with the role they hold
+    PLAN_UPDATED = "plan_updated"  # the individuell plan made or changed (its goals, its revision date)
 
 
 class ParticipationBasis(StrEnum):

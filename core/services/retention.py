@@ -25,7 +25,12 @@ from core.domain.policy import Action, decide
 from core.errors import Conflict
 from core.services.state import CaseState
 from core.storage import models as m
-from core.storage.archive_models import CaseArchiveRow, CaseTransferEntryRow, CaseTransferRow
+from core.storage.archive_models import (
+    CaseArchiveRow,
+    CaseTransferEntryRow,
+    CaseTransferRow,
+    IndividualPlanRow,
+)
 from core.storage.auth_models import RealmSessionRow
 from core.storage.directory_models import ClassMemberRow, SchoolEnrollmentRow
 from core.storage.outbox_models import OutboxRow
@@ -117,6 +122,7 @@ class RetentionService:
         statements: list[Any] = [
             delete(m.EvaluationRow).where(m.EvaluationRow.measure_id.in_(measures)),
             delete(m.MeasureRow).where(m.MeasureRow.case_id == case_id),
+            delete(IndividualPlanRow).where(IndividualPlanRow.case_id == case_id),
             delete(CaseTransferEntryRow).where(CaseTransferEntryRow.transfer_id.in_(transfers)),
             delete(CaseTransferRow).where(CaseTransferRow.case_id == case_id),
             delete(m.ConsentGiverRow).where(m.ConsentGiverRow.consent_id.in_(consents)),

@@ -26,6 +26,7 @@ from core.services.directory import DirectoryService
 from core.services.measures import MeasureService
 from core.services.meetings import MeetingService
 from core.services.people import PeopleService
+from core.services.plans import PlanService
 from core.services.relay_holder import RelayHolderService
 from core.services.relaylog import RelayLogService
 from core.services.reports import ReportService
@@ -91,3 +92,4 @@ class Work:
     archive = _Service(ArchiveService)
     retention = _Service(RetentionService)
     transfers = _Service(TransferService)
+    plans = _Service(PlanService)

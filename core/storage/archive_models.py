@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.storage.base import ID, Base, UTCDateTime
@@ -55,6 +55,21 @@ class CaseTransferRow(Base):
     decided_by: Mapped[str | None] = mapped_column(ForeignKey("person.id"))
     decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     cutoff_seq: Mapped[int | None] = mapped_column(Integer)
+
+
+class IndividualPlanRow(Base):
+    """The individuell plan of a case at nivå 3: its coordinator and the role they hold, the goals in the
+    child's and family's own words, the revision date, and the consent it rests on. Who takes part and
+    the tiltak are the case's own (nothing is typed twice)."""
+
+    __tablename__ = "individual_plan"
+    case_id: Mapped[str] = mapped_column(ForeignKey("case.id"), primary_key=True)
+    coordinator_id: Mapped[str] = mapped_column(ForeignKey("person.id"), index=True)
+    coordinator_role: Mapped[str] = mapped_column(String(32))  # contracts.CoordinatorRole
+    goals: Mapped[str] = mapped_column(Text, default="")
+    revision_date: Mapped[dt.date | None] = mapped_column(Date)
+    consent_id: Mapped[str | None] = mapped_column(ForeignKey("consent.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 
 class CaseTransferEntryRow(Base):

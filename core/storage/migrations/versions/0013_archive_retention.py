@@ -67,6 +67,14 @@ def upgrade() -> None:
         fks="transfer_id>case_transfer entry_id>log_entry",
         pk="transfer_id entry_id",
     )
+    create_table(
+        "individual_plan",
+        "case_id:s36 coordinator_id:s36 coordinator_role:s32 goals:text revision_date:date? consent_id:s36? "
+        "created_at:at",
+        fks="case_id>case coordinator_id>person consent_id>consent",
+        pk="case_id",
+        index="coordinator_id",
+    )
     # plain ALTER TABLE ADD COLUMN (never a batch copy, which would drop the triggers)
     op.add_column("audit_event", sa.Column("personal_digest", sa.String(length=64), nullable=True))
     op.add_column("audit_event", sa.Column("erased_at", sa.DateTime(timezone=True), nullable=True))
@@ -125,6 +133,8 @@ def downgrade() -> None:
     with op.batch_alter_table("audit_event", schema=None) as batch_op:
         batch_op.drop_column("erased_at")
         batch_op.drop_column("personal_digest")
+    op.drop_index(op.f("ix_individual_plan_coordinator_id"), table_name="individual_plan")
+    op.drop_table("individual_plan")
     op.drop_table("case_transfer_entry")
     op.drop_index(op.f("ix_case_transfer_to_unit_id"), table_name="case_transfer")
     op.drop_index(op.f("ix_case_transfer_case_id"), table_name="case_transfer")
