@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Callable
 from functools import wraps
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -17,7 +18,7 @@ from core.config import ConfigError, DeploymentConfig, default_config, load_conf
 from core.errors import StafettError
 from core.pluginhost import PluginError, PluginHost
 
-config_option = click.option(
+config_option: Callable[[Any], Any] = click.option(
     "--config",
     "config_path",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -330,6 +331,11 @@ def retention_run(config_path: Path | None, database_url: str | None, municipali
     click.echo(f"Slettet {erased} sak(er) etter endt oppbevaringstid.")
     if erased < len(done):
         raise SystemExit(1)
+
+
+from core.cli_move import move  # noqa: E402  (it builds on the helpers above)
+
+main.add_command(move)
 
 
 if __name__ == "__main__":

@@ -118,6 +118,9 @@ def render(record: CaseRecord, municipality_name: str) -> bytes:
     heading("Hele loggen")
     for entry in record.log:
         kind = words.LOG_ENTRY_KINDS.get(entry.kind, str(entry.kind))
-        head = f"{entry.seq}. {when(entry.at)} - {kind} - skrevet av {who(entry.author_id)}"
+        author = who(entry.author_id)
+        if entry.author_id is None and entry.data.get("skrevet_av"):  # a moved case's history
+            author = f"{entry.data['skrevet_av']} i {entry.data.get('flyttet_fra', '')}"
+        head = f"{entry.seq}. {when(entry.at)} - {kind} - skrevet av {author}"
         line(head, entry.text)
     return bytes(doc.output())

@@ -70,6 +70,7 @@ class Action(StrEnum):
     ERASE_CASE = "case.erase"  # retention: a closed, archived case's personal data erased
     TRANSFER_CASE = "case.transfer"  # propose moving the case to another unit (barnehage → skole)
     ACCEPT_TRANSFER = "case.accept_transfer"  # the receiving unit takes the case over, under consent
+    EXPORT_CASE = "case.export"  # an operator moves a case to another deployment, under consent
 
 
 EMPLOYEE_CASE_ACTIONS = frozenset(
@@ -201,6 +202,10 @@ def decide(
         return _decide_archive(actor, case)
     if action is Action.ACCEPT_TRANSFER:
         return _decide_accept_transfer(actor, case, unit_id)
+    if action is Action.EXPORT_CASE and actor.kind is not ActorKind.SYSTEM:
+        return _deny(
+            "operator_only", "Bare driftsoperatøren flytter saker til en annen kommune (stafett move)."
+        )
     if actor.kind is ActorKind.SYSTEM:
         return Decision(True, "system")
     if case is not None:

@@ -25,6 +25,7 @@ from core.services.consents import ConsentService
 from core.services.directory import DirectoryService
 from core.services.measures import MeasureService
 from core.services.meetings import MeetingService
+from core.services.moving import MovingService
 from core.services.people import PeopleService
 from core.services.plans import PlanService
 from core.services.relay_holder import RelayHolderService
@@ -93,3 +94,4 @@ class Work:
     retention = _Service(RetentionService)
     transfers = _Service(TransferService)
     plans = _Service(PlanService)
+    moving = _Service(MovingService)
