@@ -16,6 +16,7 @@ from core.api.family import AuditController, FamilyController
 from core.api.outbox import OutboxController
 from core.api.people import PeopleController
 from core.api.problems import EXCEPTION_HANDLERS
+from core.api.relay import RelayController
 from core.api.reports import ReportController
 from core.api.strict import StrictRequest, refuse_unknown_query
 from core.api.work import ConsentController, HandoverController, MeasureController, MeetingController
@@ -38,6 +39,7 @@ def api_router() -> Router:
             AuditController,
             OutboxController,
             ReportController,
+            RelayController,
         ],
         dependencies=DEPENDENCIES,
         request_class=StrictRequest,

@@ -44,7 +44,7 @@ class TransferService:
     def suggest_school(self, case_id: str) -> str | None:
         """The school the roster says the child is enrolled in (other than the case's unit), if any."""
         state = CaseState(self.work, case_id)
-        self.work.authorize(Action.TRANSFER_CASE, case=state.facts())
+        self.work.authorize(Action.READ_CASE, case=state.facts())
         return self.work.session.scalar(
             select(SchoolEnrollmentRow.unit_id)
             .join(m.UnitRow, m.UnitRow.id == SchoolEnrollmentRow.unit_id)
