@@ -41,6 +41,8 @@ HANDLERS = [
     family.report_home_task,
     family.give_consent,
     family.withdraw_consent,
+    family.plan_goals,
+    family.plan_comment,
 ]
 
 __all__ = ["HANDLERS", "FormRefused"]

@@ -45,6 +45,8 @@ DONE = {  # ?ok=… after a successful action: fixed words, never user data in t
     "comment": "Takk! Kommentaren er lagt i stafettloggen.",
     "reported": "Takk! Det dere skrev om hjemmeleksen, er lagt i stafettloggen.",
     "given": "Du har gitt samtykket.",
+    "plan_goals": "Målene deres er lagret i den individuelle planen.",
+    "plan_comment": "Kommentaren til planen er lagt i stafettloggen.",
     "withdrawn": "Du har trukket samtykket tilbake. Tjenestene det gjaldt, har ikke lenger tilgang.",
 }
 
