@@ -18,7 +18,7 @@ from core.config import DeploymentConfig
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from core.outbox_worker import run_archive
 from core.platform import Platform
-from core.public import DirectorySync
+from core.public import DirectorySync, RecordService
 from core.services import retention
 from core.storage.models import CaseRow
 from tests.archive_support import PLUGINS, answer, archive_config, schema
@@ -146,6 +146,8 @@ def test_only_the_chosen_entries_go_over(world: World, platform: Platform, pedag
         w.log.add_note(case_id, "Ny start på skolen.")
         seen = [e.text for e in w.log.entries(case_id)]
         assert w.cases.concerns(case_id) == []  # the kindergarten's undring stayed behind
+        record = RecordService(w.uow).case(case_id)  # what the case page and exports read
+    assert [e.text for e in record.log] == seen and record.concerns == []
     assert KG_TEXTS[2] in seen and "Ny start på skolen." in seen
     assert KG_TEXTS[0] not in seen and KG_TEXTS[1] not in seen
     with world.as_(world.mother) as w:  # the family keeps its whole history

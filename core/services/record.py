@@ -16,6 +16,7 @@ from core.domain.policy import Action, decide
 from core.services import mapping
 from core.services.readable import readable_cases
 from core.services.state import CaseState
+from core.services.transfer_scope import employee_units, hidden_from
 from core.storage import models as m
 
 if TYPE_CHECKING:
@@ -82,9 +83,19 @@ class RecordService:
         """Gather the record of a case the caller has already been authorized for."""
         session, case_id = self.work.session, state.id
 
-        def of_case(row: type[Any], order: Any) -> Sequence[Any]:
-            """The case's rows of one table, in ``order``."""
-            return session.scalars(select(row).where(row.case_id == case_id).order_by(order)).all()
+        mine = employee_units(self.work)  # a transfer of chosen entries keeps the rest from the receiver
+
+        def of_case(row: type[Any], order: Any, created: Any = None) -> Sequence[Any]:
+            """The case's rows of one table, in ``order``, less what a transfer keeps from the caller."""
+            stmt = select(row).where(row.case_id == case_id)
+            if mine:
+                hidden = (
+                    hidden_from(mine, row)
+                    if created is None
+                    else hidden_from(mine, row.case_id, created=created)
+                )
+                stmt = stmt.where(~hidden)
+            return session.scalars(stmt.order_by(order)).all()
 
         links = session.scalars(
             select(m.GuardianshipRow).where(m.GuardianshipRow.child_id == state.row.subject_id)
@@ -99,8 +110,8 @@ class RecordService:
         ).all()
         unit_ids = {state.row.owner_unit_id, *(p.unit_id for p in all_participants)}
         units = session.scalars(select(m.UnitRow).where(m.UnitRow.id.in_(unit_ids)).order_by(m.UnitRow.id))
-        concerns = of_case(m.ConcernRow, m.ConcernRow.recorded_at)
-        measures = of_case(m.MeasureRow, m.MeasureRow.created_at)
+        concerns = of_case(m.ConcernRow, m.ConcernRow.recorded_at, m.ConcernRow.recorded_at)
+        measures = of_case(m.MeasureRow, m.MeasureRow.created_at, m.MeasureRow.created_at)
         evaluations: dict[str, list[m.EvaluationRow]] = {}
         for e in session.scalars(
             select(m.EvaluationRow)
@@ -108,7 +119,7 @@ class RecordService:
             .order_by(m.EvaluationRow.evaluated_at, m.EvaluationRow.id)
         ):
             evaluations.setdefault(e.measure_id, []).append(e)
-        handovers = of_case(m.HandoverRow, m.HandoverRow.requested_at)
+        handovers = of_case(m.HandoverRow, m.HandoverRow.requested_at, m.HandoverRow.requested_at)
         log_rows = of_case(m.LogEntryRow, m.LogEntryRow.seq)
         newest_correction = {r.corrects: r.id for r in log_rows if r.corrects}
         employee_ids = {
