@@ -49,3 +49,24 @@ def test_the_family_reads_the_plan_writes_the_goals_and_comments(world: World, p
     with world.as_(world.nurse) as w:
         plan = w.plans.plan(case_id)
     assert plan.goals == GOALS and [c.text for c in plan.comments] == ["Takk, dette hjelper."]
+
+
+def test_the_case_page_explains_the_coordinator_roles_and_names_one(world: World, people) -> None:
+    case_id = world.open_case().id
+    world.level_2(case_id)
+    world.join(case_id, HEALTH)
+    with world.as_(world.teacher) as w:
+        w.meetings.schedule(case_id, kind="coordination", starts_at=world.clock.now + dt.timedelta(days=1))
+        w.cases.change_level(case_id, 3)
+    teacher = people(world.teacher)
+    teacher.goto(f"/saker/{case_id}", "sak-niva-3")
+    text = teacher.text()
+    for title in ("Stafettholder (BTI)", "Koordinator for individuell plan", "Barnekoordinator"):
+        assert title in text
+    assert "forskrift om individuell plan" in text and "§ 7-2 a" in text
+    teacher.page.select_option("#coordinator-person", world.nurse)
+    teacher.page.select_option("#coordinator-role", "barnekoordinator")
+    assert teacher.submit("Oppnevn koordinator", "koordinator-oppnevnt") == 200
+    assert "Hege Ansatt, barnekoordinator" in teacher.text()
+    with world.as_(world.teacher) as w:
+        assert [e.kind.value for e in w.log.entries(case_id)][-1] == "coordinator_assigned"

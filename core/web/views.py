@@ -133,6 +133,9 @@ def case_page(w: Work, case_id: str, whole_log: bool = False) -> dict[str, Any]:
         # a consent may name services not yet in the case: they join once it is in force
         "other_units": sorted((u for u in units if u not in case_units), key=lambda u: units[u].name),
         "colleagues": colleagues,
+        "plan": _plan(w, case_id) if record.case.level == 3 else None,
+        "coordinator_roles": COORDINATOR_ROLES,
+        "coordinator_options": [(role, title) for role, (title, _) in COORDINATOR_ROLES.items()],
         "names": names,
         "measures": measure_views(record.measures, today),
         "log": list(reversed(record.log))[: None if whole_log else LOG_PAGE],

@@ -25,6 +25,7 @@ HANDLERS = [
     case_page.add_participant,
     case_page.request_consent,
     case_page.assign_relay_holder,
+    case_page.assign_coordinator,
     case_page.offer_handover,
     case_page.answer_handover,
     case_page.fill_in_tool,

@@ -28,6 +28,7 @@ DONE = {  # ?ok=… after a successful action: fixed words, never user data in t
     "level": "Saken har fått nytt nivå.",
     "closed": "Saken er avsluttet. Stafettloggen blir stående.",
     "measure": "Tiltaket er lagt inn.",
+    "coordinator": "Koordinatoren er lagret i stafettloggen.",
     "evaluated": "Evalueringen er lagret.",
     "status": "Tiltakets nye status er lagret i stafettloggen.",
     "participant": "Tjenesten er med i saken.",
