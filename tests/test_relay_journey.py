@@ -15,12 +15,12 @@ from lxml import etree
 
 from adapters.archive.drop import FolderDrop, collect_receipts
 from contracts import CoordinatorRole, LogEntryKind, MeetingKind, UnitMembership, words
+from core import retention_job as retention
 from core.cli import main
 from core.config import DeploymentConfig
 from core.errors import InvalidInput, NotFound, RuleRefused
 from core.outbox_worker import run_archive
 from core.platform import Platform
-from core.services import retention
 from tests.archive_support import PLUGINS, answer, archive_config, schema
 from tests.conftest import HEALTH, PPT, SCHOOL, Clock, World
 from tests.test_archive import pdf_text

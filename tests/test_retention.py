@@ -15,13 +15,13 @@ from sqlalchemy import inspect, select, text
 from adapters.archive.drop import FolderDrop, collect_receipts
 from contracts import ArchiveStatus
 from core import audit
+from core import retention_job as retention
 from core.cli import main
 from core.config import DeploymentConfig
 from core.domain.policy import Actor
 from core.errors import Conflict
 from core.outbox_worker import run_archive
 from core.platform import Platform
-from core.services import retention
 from core.storage.archive_models import CaseArchiveRow
 from core.storage.models import AuditEventRow, PersonRow
 from tests.archive_support import ENTRY_TEXTS, PLUGINS, answer, archive_config, full_case

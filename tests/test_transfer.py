@@ -14,12 +14,12 @@ from sqlalchemy import select
 from adapters.archive.drop import FolderDrop, collect_receipts
 from contracts import LogEntryKind, TransferStatus, UnitMembership
 from core import audit
+from core import retention_job as retention
 from core.config import DeploymentConfig
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from core.outbox_worker import run_archive
 from core.platform import Platform
 from core.public import DirectorySync, RecordService
-from core.services import retention
 from core.storage.models import CaseRow
 from tests.archive_support import PLUGINS, answer, archive_config, schema
 from tests.conftest import MUNICIPALITY, SCHOOL, Clock, World

@@ -64,6 +64,10 @@ class CoordinatorRoleInfo(msgspec.Struct, kw_only=True):
     description: Text
 
 
+class CoordinatorRoles(msgspec.Struct, kw_only=True):
+    items: list[CoordinatorRoleInfo]
+
+
 class RelayController(Controller):
     path = "/"
     tags = ("Overgang, plan og arkiv",)
@@ -104,12 +108,14 @@ class RelayController(Controller):
             return w.transfers.decline(transfer_id, reason=data.reason)
 
     @read("/coordinator-roles", purpose="directory.read")
-    def roles(self) -> list[CoordinatorRoleInfo]:
+    def roles(self) -> CoordinatorRoles:
         """The three coordinator roles at nivå 3, and what each one is (for the case page)."""
-        return [
-            CoordinatorRoleInfo(role=CoordinatorRole(role), title=title, description=text)
-            for role, (title, text) in words.COORDINATOR_ROLES.items()
-        ]
+        return CoordinatorRoles(
+            items=[
+                CoordinatorRoleInfo(role=CoordinatorRole(role), title=title, description=text)
+                for role, (title, text) in words.COORDINATOR_ROLES.items()
+            ]
+        )
 
     @read("/cases/{case_id:str}/plan", purpose="case.read_plan")
     def plan(self, case_id: IdPath, uow: UoW) -> IndividualPlan:

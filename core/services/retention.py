@@ -8,7 +8,7 @@ of theirs is left, and the guardians when no child of theirs is left; it clears 
 the audit events about them (``core.audit.erase``), so ``stafett audit verify`` still passes. What stays
 is the ``case_archive`` row (ids, dates, the checksum and the archive's reference) and the audit events'
 non-personal part: that the case existed, was archived where, and was erased when. Run by
-``stafett retention run`` from the municipality's scheduled jobs.
+``stafett retention run`` (``core.retention_job``) from the municipality's scheduled jobs.
 """
 
 from __future__ import annotations
@@ -39,7 +39,6 @@ from core.storage.report_models import ReportRow
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from core.platform import Platform
     from core.unit_of_work import UnitOfWork as Work
 
 PURPOSE_RETENTION = "sletting etter oppbevaringstiden (arkivert sak)"
@@ -157,29 +156,3 @@ class RetentionService:
             delete(m.PersonRow).where(m.PersonRow.id.in_(people)),
         ):
             session.execute(statement, execution_options={"synchronize_session": False})
-
-
-def run(platform: Platform, *, municipality_id: str | None = None, batch: int = 100) -> list[tuple[str, str]]:
-    """Erase every case due in one or all municipalities, one transaction per case; answers
-    (case id, what happened) for each, in bokmål. A case that cannot be erased is named, not raised."""
-    from core.domain.policy import Actor
-    from core.errors import StafettError
-
-    done: list[tuple[str, str]] = []
-    for mid in [municipality_id] if municipality_id else platform.municipality_ids():
-        failed: set[str] = set()
-        while True:
-            with platform.database.session() as session:
-                ids = due(session, mid, platform.clock().date(), limit=batch + len(failed))
-            ids = [i for i in ids if i not in failed]
-            if not ids:
-                break
-            for case_id in ids:
-                try:
-                    with platform.work(Actor.system(mid, operator="retention"), PURPOSE_RETENTION) as w:
-                        people = w.retention.erase(case_id)
-                    done.append((case_id, f"slettet, med {len(people)} person(er)"))
-                except StafettError as exc:
-                    failed.add(case_id)
-                    done.append((case_id, f"ikke slettet: {exc}"))
-    return done
