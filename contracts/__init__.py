@@ -14,14 +14,18 @@ from .cases import (
     Concern,
     Consent,
     ConsentGiver,
+    CoordinatorRole,
     Evaluation,
     Handover,
+    IndividualPlan,
     LogEntry,
     Measure,
     Meeting,
     Participant,
     Refusal,
     RelayHolderContext,
+    Transfer,
+    TransferStatus,
     TransitionContext,
     UnitInfo,
 )
@@ -60,7 +64,15 @@ from .guides import (
 )
 from .hookspecs import PROJECT_NAME, hookimpl, hookspec
 from .notifications import Delivery, Notification, NotificationKind, Recipient, Scan, WorkerJob
-from .outbox import AuditRecord, CaseRecord, OutboxChannel, OutboxMessage, OutboxStatus
+from .outbox import (
+    ArchiveReceipt,
+    ArchiveStatus,
+    AuditRecord,
+    CaseRecord,
+    OutboxChannel,
+    OutboxMessage,
+    OutboxStatus,
+)
 from .people import (
     BirthInfo,
     Child,
@@ -93,6 +105,8 @@ __all__ = [
     "PROJECT_NAME",
     "ActionGuide",
     "Address",
+    "ArchiveReceipt",
+    "ArchiveStatus",
     "AuditRecord",
     "BirthInfo",
     "Case",
@@ -109,6 +123,7 @@ __all__ = [
     "Consent",
     "ConsentGiver",
     "Contract",
+    "CoordinatorRole",
     "Delivery",
     "Employee",
     "Evaluation",
@@ -120,6 +135,7 @@ __all__ = [
     "Handover",
     "HandoverStatus",
     "Indicator",
+    "IndividualPlan",
     "InformationArea",
     "Level",
     "LogEntry",
@@ -155,6 +171,8 @@ __all__ = [
     "ServiceType",
     "Subject",
     "ToolDefinition",
+    "Transfer",
+    "TransferStatus",
     "TransitionContext",
     "Unit",
     "UnitInfo",

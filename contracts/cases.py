@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from enum import StrEnum
+from typing import Any, Literal
 
 from .base import Contract, Id, MunicipalityNumber, ShortText, Text
 from .enums import (
@@ -173,6 +174,53 @@ class Meeting(Contract):
     location: Text = ""  # where it is held, as the organiser wrote it (goes in the calendar invitation)
     cancelled_at: dt.datetime | None = None
     sequence: int = 0  # how many times the time or place changed, or it was cancelled (iCalendar SEQUENCE)
+
+
+class TransferStatus(StrEnum):
+    AWAITING_CONSENT = "awaiting_consent"  # proposed; the receiving unit answers once the guardians consent
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
+class Transfer(Contract):
+    """A case moving to another unit (barnehage → skole) with what the guardians consented to take along."""
+
+    id: Id
+    case_id: Id
+    from_unit_id: Id
+    to_unit_id: Id
+    scope: Literal["all", "selected"]  # the whole log, or the entries chosen
+    entry_ids: list[Id]  # with "selected": the entries that go over
+    consent_id: Id
+    status: TransferStatus
+    proposed_by: Id
+    proposed_at: dt.datetime
+    decided_by: Id | None = None
+    decided_at: dt.datetime | None = None
+
+
+class CoordinatorRole(StrEnum):
+    """The role a case's coordinator holds at nivå 3 (``contracts.words.COORDINATOR_ROLES`` explains each)."""
+
+    RELAY_HOLDER = "stafettholder"  # BTI
+    IP_COORDINATOR = "ip_koordinator"  # forskrift om individuell plan (2022)
+    CHILD_COORDINATOR = "barnekoordinator"  # helse- og omsorgstjenesteloven § 7-2 a
+
+
+class IndividualPlan(Contract):
+    """The individuell plan of a case: the coordinator, the goals in the family's own words, who takes
+    part and the tiltak (the case's own), the revision date, and whether the consent it needs is in force."""
+
+    case_id: Id
+    coordinator_id: Id
+    coordinator_role: CoordinatorRole
+    goals: Text
+    revision_date: dt.date | None
+    consent_id: Id | None
+    consent_in_force: bool
+    participants: list[Participant]
+    measures: list[Measure]
+    comments: list[LogEntry] = []  # the family's comments on the plan
 
 
 class Refusal(Contract):

@@ -115,6 +115,12 @@ class LogEntryKind(StrEnum):
     CHILD_WELFARE_REPORT = "child_welfare_report"  # a bekymringsmelding sent (that, not what: hidden)
     CHILD_WELFARE_RECEIPT = "child_welfare_receipt"  # the receiving system's mottatt or feilet
     CHILD_WELFARE_ANSWER = "child_welfare_answer"  # barnevern's answer: case opened or not
+    CASE_ARCHIVED = "case_archived"  # the archive version delivered (the outbox's kind for it)
+    TRANSFER_PROPOSED = "transfer_proposed"  # the stafettholder proposes moving the case to another unit
+    TRANSFER_ACCEPTED = "transfer_accepted"  # the receiving unit took the case over
+    TRANSFER_DECLINED = "transfer_declined"
+    COORDINATOR_ASSIGNED = "coordinator_assigned"  # nivå 3: a coordinator, with the role they hold
+    PLAN_UPDATED = "plan_updated"  # the individuell plan made or changed (its goals, its revision date)
 
 
 class ParticipationBasis(StrEnum):

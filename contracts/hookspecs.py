@@ -26,7 +26,7 @@ from .guides import (
     ToolDefinition,
 )
 from .notifications import NotificationKind, WorkerJob
-from .outbox import OutboxChannel, OutboxMessage
+from .outbox import ArchiveReceipt, OutboxChannel, OutboxMessage
 from .people import Municipality
 
 PROJECT_NAME = "stafett"
@@ -235,4 +235,19 @@ def worker_jobs() -> list[WorkerJob]:
     with the job's name and the job is tried again on the next round.
 
     :returns: jobs; names are unique across plugins.
+    """
+
+
+@hookspec
+def case_archived(receipt: ArchiveReceipt) -> None:
+    """Be told that the municipality's archive has confirmed a closed case's archive version.
+
+    Called after the receipt is recorded and committed, on the plugins enabled for the case's
+    municipality, once per case. From this moment the retention period runs: on
+    ``receipt.erase_after`` the scheduled ``stafett retention run`` erases the case's personal data
+    from Stafett. Use it to tell records management; an exception is logged and changes nothing.
+
+    :param receipt: the case, the archive's own reference, the checksum of the PDF the archive took,
+        and the date the case will be erased.
+    :returns: nothing.
     """

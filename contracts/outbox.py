@@ -57,9 +57,31 @@ class OutboxChannel(Contract):
     title: ShortText  # for messages, in bokmål: "FHIR-journal"
     config_schema: dict[str, Any]  # JSON Schema (draft 2020-12) of a unit's table
     endpoint_field: ShortText = "url"
-    # what the channel carries: "case" (the case, whenever it changes, under consent) or
-    # "child_welfare_report" (a bekymringsmelding, once, when an employee sends one)
-    carries: Literal["case", "child_welfare_report"] = "case"
+    # what the channel carries: "case" (the case, whenever it changes, under consent),
+    # "child_welfare_report" (a bekymringsmelding, once, when an employee sends one) or
+    # "archive" (the archive version of a case, once, when it is closed: the municipality's archive)
+    carries: Literal["case", "child_welfare_report", "archive"] = "case"
+
+
+class ArchiveStatus(StrEnum):
+    """Where a closed case stands with the municipality's archive and Stafett's retention."""
+
+    PENDING = "pending"  # closed; the archive version is on its way through the outbox
+    DELIVERED = "delivered"  # the archive has the version; its receipt is awaited
+    CONFIRMED = "confirmed"  # the archive's receipt is recorded: the retention period runs from here
+    NO_ARCHIVE = "no_archive"  # the municipality has no archive channel: nothing is ever erased
+    ERASED = "erased"  # retention has erased the case's personal data from Stafett
+
+
+class ArchiveReceipt(Contract):
+    """The archive's confirmation that it has taken a case's archive version, as Stafett recorded it."""
+
+    municipality_id: MunicipalityNumber
+    case_id: Id
+    reference: ShortText  # the archive's own id of the case folder (saksnummer or systemID)
+    checksum: ShortText  # "sha256:<hex>" of the PDF the archive took; equal to the one Stafett sent
+    confirmed_at: dt.datetime
+    erase_after: dt.date  # when retention erases the case from Stafett's own store
 
 
 class AuditRecord(Contract):

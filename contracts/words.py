@@ -71,6 +71,33 @@ LOG_ENTRY_KINDS = {
     LogEntryKind.CHILD_WELFARE_REPORT: "Bekymringsmelding sendt",
     LogEntryKind.CHILD_WELFARE_RECEIPT: "Kvittering fra barnevernet",
     LogEntryKind.CHILD_WELFARE_ANSWER: "Svar fra barnevernet",
+    LogEntryKind.CASE_ARCHIVED: "Arkivert",
+    LogEntryKind.TRANSFER_PROPOSED: "Overføring foreslått",
+    LogEntryKind.TRANSFER_ACCEPTED: "Saken er overført",
+    LogEntryKind.TRANSFER_DECLINED: "Overføring avslått",
+    LogEntryKind.COORDINATOR_ASSIGNED: "Koordinator",
+    LogEntryKind.PLAN_UPDATED: "Individuell plan",
+}
+
+COORDINATOR_ROLES = {  # what each role is, for the case page (nivå 3)
+    "stafettholder": (
+        "Stafettholder (BTI)",
+        "Har ansvar for at samarbeidet rundt barnet blir koordinert og dokumentert i stafettloggen. "
+        "Rollen følger BTI-modellen og kan overleveres som en stafettpinne.",
+    ),
+    "ip_koordinator": (
+        "Koordinator for individuell plan",
+        "Har hovedansvar for oppfølging og for å samordne arbeidet med individuell plan "
+        "(forskrift om individuell plan ved ytelse av velferdstjenester, 2022). Alle som har behov for "
+        "langvarige og koordinerte tjenester, har rett til en individuell plan.",
+    ),
+    "barnekoordinator": (
+        "Barnekoordinator",
+        "Familier som har eller venter barn med alvorlig sykdom, skade eller nedsatt funksjonsevne og "
+        "som vil ha behov for sammensatte tjenester, har rett til barnekoordinator "
+        "(helse- og omsorgstjenesteloven § 7-2 a). Barnekoordinatoren gir informasjon og veiledning, "
+        "samordner tjenestene og har ansvar for individuell plan.",
+    ),
 }
 
 # how a case closed, as the avslutning form and følgeevaluering say it

@@ -2,9 +2,14 @@
 
 Each event's hash covers its fields and the previous event's hash, so changing or
 deleting any row breaks every later link; ``verify`` walks the chain and names the
-first row that does not fit. Appending locks the municipality's chain head, so the
-sequence has no gaps even with many writers; a batch of events (a request's, or a group commit of
-many requests' events: ``core.audit_writer``) locks each head once.
+first row that does not fit. The personal fields of an event (who acted for whom, the subject,
+the purpose and the reason) enter the chain through a digest of them (``personal_digest``): when
+retention erases a case, those fields are cleared and the digest stays, so the chain still
+verifies (an erased event's personal part can no longer be checked, and ``erased_at`` says so).
+Events chained before the digest existed (no ``personal_digest``) hash every field directly.
+Appending locks the municipality's chain head, so the sequence has no gaps even with many writers;
+a batch of events (a request's, or a group commit of many requests' events: ``core.audit_writer``)
+locks each head once.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, bindparam, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, case, insert, select, update
 from sqlalchemy.orm import Session
 
 from core.ids import new_id
@@ -38,6 +43,9 @@ HASHED_FIELDS = (
     "outcome",
     "reason",
 )
+# What retention may erase: the links to people and the free text; the rest stays in the chain as it was.
+PERSONAL_FIELDS = ("actor_id", "on_behalf_of", "subject_id", "purpose", "reason")
+CHAINED_FIELDS = tuple(f for f in HASHED_FIELDS if f not in PERSONAL_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -60,19 +68,36 @@ class AuditEvent:
 AUDIT_TABLE = cast(Table, AuditEventRow.__table__)
 
 
+def _get(row: Any, name: str) -> Any:
+    return row.get(name) if isinstance(row, Mapping) else getattr(row, name)
+
+
 # The canonical JSON of the hashed fields; one encoder, as ``json.dumps`` with these options would
 # build a new one for every event (a region's seed hashes millions).
 _CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
+def _canonical(fields: dict[str, Any]) -> str:
+    return _CANONICAL.encode(fields)
+
+
+def personal_digest(row: Any) -> str:
+    """The SHA-256 of an event's personal fields (with its id, so equal fields never share a digest)."""
+    fields = {name: _get(row, name) for name in ("id", *PERSONAL_FIELDS)}
+    return hashlib.sha256(_canonical(fields).encode()).hexdigest()
+
+
 def event_hash(row: Any, prev_hash: str) -> str:
-    """The SHA-256 link of an event (a row or a mapping with the hashed fields) to its predecessor."""
-    if isinstance(row, Mapping):
-        fields = {name: row[name] for name in HASHED_FIELDS}
-    else:
-        fields = {name: getattr(row, name) for name in HASHED_FIELDS}
+    """The SHA-256 link of an event (a row or a mapping with the hashed fields) to its predecessor.
+
+    With a ``personal_digest`` the link covers the digest instead of the personal fields themselves."""
+    digest = _get(row, "personal_digest")
+    names = HASHED_FIELDS if digest is None else CHAINED_FIELDS
+    fields = {name: _get(row, name) for name in names}
     fields["at"] = fields["at"].astimezone(dt.UTC).isoformat()
-    return hashlib.sha256((prev_hash + _CANONICAL.encode(fields)).encode()).hexdigest()
+    if digest is not None:
+        fields["personal_digest"] = digest
+    return hashlib.sha256((prev_hash + _canonical(fields)).encode()).hexdigest()
 
 
 def ensure_chain(session: Session, municipality_id: str) -> None:
@@ -100,6 +125,7 @@ def append(session: Session | Connection, events: Sequence[AuditEvent]) -> None:
         for event in by_municipality[municipality_id]:
             seq += 1
             row = {**event.__dict__, "id": new_id(), "seq": seq, "prev_hash": prev}
+            row["personal_digest"] = personal_digest(row)
             row["hash"] = prev = event_hash(row, prev)
             rows.append(row)
         session.execute(_MOVE_HEAD, {"municipality": municipality_id, "seq": seq, "hash": prev})
@@ -150,7 +176,12 @@ def verify(session: Session, municipality_id: str) -> list[ChainProblem]:
             problems.append(
                 ChainProblem(municipality_id, row.seq, row.id, "lenken til forrige hendelse er brutt")
             )
-        if event_hash(row, row.prev_hash) != row.hash:
+        personal_changed = (
+            row.personal_digest is not None
+            and row.erased_at is None
+            and personal_digest(row) != row.personal_digest
+        )
+        if personal_changed or event_hash(row, row.prev_hash) != row.hash:
             problems.append(
                 ChainProblem(municipality_id, row.seq, row.id, "innholdet er endret etter at det ble skrevet")
             )
@@ -159,3 +190,33 @@ def verify(session: Session, municipality_id: str) -> list[ChainProblem]:
     if head is not None and (head.seq != expected_seq - 1 or head.hash != prev_hash):
         problems.append(ChainProblem(municipality_id, head.seq, None, "siste hendelse(r) mangler (slettet?)"))
     return problems
+
+
+def erase(
+    session: Session, municipality_id: str, at: dt.datetime, *, case_id: str, people: Sequence[str]
+) -> int:
+    """Clear the personal fields of the events about an erased case and the people removed with it.
+
+    The digest, the hash and every other field stay, so the chain verifies as before; an employee
+    who acted keeps their id (who read a case stays known), a family member acting does not.
+    Events chained before 0013 have no digest and are left as they are. Returns how many were erased.
+    """
+    about = AuditEventRow.case_id == case_id
+    if people:
+        about = about | AuditEventRow.subject_id.in_(people) | AuditEventRow.actor_id.in_(people)
+    family = AuditEventRow.actor_kind.in_(("guardian", "youth"))
+    result = session.execute(
+        update(AuditEventRow)
+        .where(AuditEventRow.municipality_id == municipality_id, about)
+        .where(AuditEventRow.erased_at.is_(None), AuditEventRow.personal_digest.is_not(None))
+        .values(
+            subject_id=None,
+            on_behalf_of=None,
+            purpose="",
+            reason="",
+            erased_at=at,
+            actor_id=case((family, None), else_=AuditEventRow.actor_id),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

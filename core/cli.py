@@ -19,7 +19,7 @@ from core.config import ConfigError, DeploymentConfig, default_config, load_conf
 from core.errors import StafettError
 from core.pluginhost import PluginError, PluginHost
 
-config_option = click.option(
+config_option: Callable[[Any], Any] = click.option(
     "--config",
     "config_path",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -394,6 +394,111 @@ def audit_verify(config_path: Path | None, database_url: str | None) -> None:
             click.echo(f"FEIL: {problem}", err=True)
         raise SystemExit(1)
     click.echo("Revisjonssporet er helt: ingen hendelser er endret eller slettet.")
+
+
+@main.group()
+def retention() -> None:
+    """Retention: erase archived cases whose retention period is over (run by scheduled jobs)."""
+
+
+@retention.command("run")
+@config_option
+@click.option("--database-url", default=None)
+@click.option("--municipality", default=None, help="Only this municipality (kommunenummer).")
+@reported
+def retention_run(config_path: Path | None, database_url: str | None, municipality: str | None) -> None:
+    """Erase every closed case the archive has confirmed whose retention period (retention_years) is over."""
+    from core import retention_job as service
+
+    platform = open_platform(config_path, database_url)
+    try:
+        done = service.run(platform, municipality_id=municipality)
+    finally:
+        platform.close()
+    for case_id, outcome in done:
+        click.echo(f"  sak {case_id}: {outcome}")
+    erased = sum(outcome.startswith("slettet") for _, outcome in done)
+    click.echo(f"Slettet {erased} sak(er) etter endt oppbevaringstid.")
+    if erased < len(done):
+        raise SystemExit(1)
+
+
+def _municipality(platform, municipality: str | None) -> str:
+    return municipality or platform.config.municipalities[0].id
+
+
+@main.group("move")
+def move() -> None:
+    """Move a case to another deployment: a package signed by the sender, verified on import."""
+
+
+@move.command("key")
+@config_option
+@click.option("--database-url", default=None)
+@reported
+def move_key(config_path: Path | None, database_url: str | None) -> None:
+    """Print this deployment's public key; the receiving deployment verifies packages with it."""
+    from core.auth.keys import export_key
+    from core.services.moving import public_key
+
+    platform = open_platform(config_path, database_url)
+    try:
+        click.echo(public_key(export_key(platform.database)), nl=False)
+    finally:
+        platform.close()
+
+
+@move.command("export")
+@config_option
+@click.option("--database-url", default=None)
+@click.option("--municipality", default=None, help="Kommunenummer (default: the config's first).")
+@click.option("--case", "case_id", required=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@reported
+def move_export(config_path, database_url, municipality, case_id: str, output: Path) -> None:
+    """Export a case under the family's consent to moving, signed; the case is closed here as moved."""
+    from core.auth.keys import export_key
+    from core.domain.policy import Actor
+    from core.services.moving import PURPOSE_MOVE, sign
+
+    platform = open_platform(config_path, database_url)
+    try:
+        mid = _municipality(platform, municipality)
+        with platform.work(Actor.system(mid, operator="cli move export"), PURPOSE_MOVE) as w:
+            record = w.moving.export(case_id)
+        sender = {"deployment": platform.config.name, "municipality_id": mid,
+                  "municipality_name": platform.municipality(mid).name}  # fmt: skip
+        output.write_bytes(sign(record, sender=sender, private_pem=export_key(platform.database)))
+    finally:
+        platform.close()
+    click.echo(f"Skrev signert pakke for sak {case_id} til {output}; saken er avsluttet her som flyttet.")
+
+
+@move.command("import")
+@config_option
+@click.option("--database-url", default=None)
+@click.option("--municipality", default=None, help="Kommunenummer (default: the config's first).")
+@click.option("--unit", "unit_id", required=True, help="The receiving unit.")
+@click.option("--trusted-key", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
+              help="The sender's public key (from `stafett move key` there).")  # fmt: skip
+@click.argument("package", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@reported
+def move_import(
+    config_path, database_url, municipality, unit_id: str, trusted_key: Path, package: Path
+) -> None:
+    """Verify a package's signature and open the moved case at the receiving unit with its whole log."""
+    from core.domain.policy import Actor
+    from core.services.moving import PURPOSE_MOVE, verify
+
+    sender, record = verify(package.read_bytes(), trusted_public_pem=trusted_key.read_text(encoding="utf-8"))
+    platform = open_platform(config_path, database_url)
+    try:
+        mid = _municipality(platform, municipality)
+        with platform.work(Actor.system(mid, operator="cli move import"), PURPOSE_MOVE) as w:
+            case = w.moving.import_case(record, unit_id=unit_id, sender=sender)
+    finally:
+        platform.close()
+    click.echo(f"Importerte saken fra {sender.get('municipality_name', '?')} som sak {case.id} i {unit_id}.")
 
 
 if __name__ == "__main__":

@@ -11,7 +11,9 @@ cover gets one more message, ``consent_withdrawn``: the worker sends it only the
 (``case.share_withdrawal``), so the journal does not keep an active Consent.
 
 A channel that carries bekymringsmeldinger (``carries = "child_welfare_report"``) gets no case
-deliveries: ``queue_report`` writes one message per report, when an employee sends it.
+deliveries: ``queue_report`` writes one message per report, when an employee sends it. One that
+carries archive versions (``carries = "archive"``) gets one message per closed case
+(``queue_archive``, from ``core.services.archive``).
 
 The worker that sends them is ``core.outbox_worker``; what an operator sees and does is
 ``OutboxService`` here.
@@ -116,6 +118,11 @@ def _queue(
 def queue_report(work: Work, case_id: str, endpoint: OutboxEndpoint, report_id: str) -> None:
     """One delivery of a bekymringsmelding to the receiving barnevern, in the transaction that wrote it."""
     _add(work, case_id, endpoint, LogEntryKind.CHILD_WELFARE_REPORT, report_id)
+
+
+def queue_archive(work: Work, case_id: str, endpoint: OutboxEndpoint, entry_id: str) -> None:
+    """One delivery of a closed case's archive version to the municipality's archive, as it closes."""
+    _add(work, case_id, endpoint, LogEntryKind.CASE_ARCHIVED, entry_id)
 
 
 def _add(

@@ -24,9 +24,10 @@ from sqlalchemy import select
 
 from contracts import CaseRecord, ChildWelfareReport, LogEntryKind, OutboxMessage, OutboxStatus
 from core.domain.policy import Action, Actor
-from core.errors import Forbidden, InvalidInput, NotFound
+from core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from core.outbox import PURPOSE, RetryPolicy, Send, message
 from core.platform import Platform
+from core.services.archive import PURPOSE_ARCHIVE, ArchiveService
 from core.services.record import RecordService
 from core.services.reports import PURPOSE_REPORT, ReportService
 from core.services.state import CaseState
@@ -35,18 +36,31 @@ from core.storage.outbox_models import OutboxRow
 log = logging.getLogger("stafett.outbox")
 DEFAULT_RETRY = RetryPolicy()
 REPORT = str(LogEntryKind.CHILD_WELFARE_REPORT)
+ARCHIVE = str(LogEntryKind.CASE_ARCHIVED)
 SendReport = Callable[[OutboxMessage, ChildWelfareReport], None]
 """Deliver one bekymringsmelding; raise when the receiver did not take it. Must be idempotent by
 ``message.entry_id`` (the report's id): a worker that dies after sending sends it again."""
+SendArchive = Callable[[OutboxMessage, CaseRecord], str]
+"""Deliver a closed case's archive version; answer the checksum ("sha256:<hex>") of the PDF sent, or
+raise when the archive did not take it. Must be idempotent by ``message.case_id``."""
 
 
 def claim(
-    platform: Platform, *, limit: int = 20, policy: RetryPolicy = DEFAULT_RETRY, reports: bool = False
+    platform: Platform,
+    *,
+    limit: int = 20,
+    policy: RetryPolicy = DEFAULT_RETRY,
+    reports: bool = False,
+    archive: bool = False,
 ) -> list[OutboxMessage]:
     """Lease up to ``limit`` due messages for this worker (case deliveries, or with ``reports`` the
-    bekymringsmeldinger); other workers skip them until the lease ends."""
+    bekymringsmeldinger, with ``archive`` the archive versions); other workers skip them until the
+    lease ends."""
     now = platform.clock()
-    kind = OutboxRow.event_kind == REPORT if reports else OutboxRow.event_kind != REPORT
+    if reports or archive:
+        kind = OutboxRow.event_kind == (REPORT if reports else ARCHIVE)
+    else:
+        kind = OutboxRow.event_kind.not_in([REPORT, ARCHIVE])
     with platform.database.session() as session, session.begin():
         rows = session.scalars(
             select(OutboxRow)
@@ -134,8 +148,33 @@ def deliver_report(
     return _finish(platform, msg, OutboxStatus.DELIVERED, "", policy)
 
 
+def deliver_archive(
+    platform: Platform, msg: OutboxMessage, send: SendArchive, policy: RetryPolicy = DEFAULT_RETRY
+) -> OutboxMessage:
+    """Send a closed case's archive version (read as the system, ``case.archive``); never raises for the
+    archive's fault. The checksum of what was sent is recorded with the delivery."""
+    actor = Actor.system(msg.municipality_id, operator=f"outbox {msg.channel}")
+    try:
+        with platform.work(actor, PURPOSE_ARCHIVE, read_only=True) as work:
+            record = ArchiveService(work.uow).record(msg.case_id)
+    except (Forbidden, NotFound, Conflict) as refused:
+        return _finish(platform, msg, OutboxStatus.CANCELLED, refused.message, policy)
+    try:
+        checksum = send(msg, record)
+    except Exception as exc:  # the archive's fault or a network fault: retried
+        log.warning("Arkivversjon av sak %s til %s feilet: %s", msg.case_id, msg.endpoint, exc)
+        return _finish(platform, msg, None, f"{type(exc).__name__}: {exc}"[:2000], policy)
+    return _finish(platform, msg, OutboxStatus.DELIVERED, "", policy, checksum=checksum)
+
+
 def _finish(
-    platform: Platform, msg: OutboxMessage, status: OutboxStatus | None, error: str, policy: RetryPolicy
+    platform: Platform,
+    msg: OutboxMessage,
+    status: OutboxStatus | None,
+    error: str,
+    policy: RetryPolicy,
+    *,
+    checksum: str = "",
 ) -> OutboxMessage:
     actor = Actor.system(msg.municipality_id, operator=f"outbox {msg.channel}")
     with platform.work(actor, PURPOSE) as work:
@@ -152,11 +191,14 @@ def _finish(
         report = row.event_kind == REPORT
         if report:
             ReportService(work.uow).delivery(row.entry_id or "", status, error)
+        archived = row.event_kind == ARCHIVE
+        if archived and status is OutboxStatus.DELIVERED:
+            ArchiveService(work.uow).delivered(row.case_id, row.channel, row.endpoint, checksum)
         outcome = {OutboxStatus.DELIVERED: "delivered", OutboxStatus.CANCELLED: "cancelled"}.get(
             status, "failed"
         )
         work.record_outcome(
-            Action.SEND_REPORT if report else Action.SHARE_CASE,
+            Action.SEND_REPORT if report else Action.ARCHIVE_CASE if archived else Action.SHARE_CASE,
             outcome=outcome,
             reason=f"{row.unit_id} {row.endpoint} forsøk {row.attempts}" + (f": {error}" if error else ""),
             case_id=row.case_id,
@@ -184,6 +226,16 @@ def run_reports(
     done: list[OutboxMessage] = []
     while claimed := claim(platform, limit=batch, policy=policy, reports=True):
         done += [deliver_report(platform, m, send, policy) for m in claimed]
+    return done
+
+
+def run_archive(
+    platform: Platform, send: SendArchive, *, policy: RetryPolicy = DEFAULT_RETRY, batch: int = 20
+) -> list[OutboxMessage]:
+    """Deliver every archive version due now; returns the messages as they ended."""
+    done: list[OutboxMessage] = []
+    while claimed := claim(platform, limit=batch, policy=policy, archive=True):
+        done += [deliver_archive(platform, m, send, policy) for m in claimed]
     return done
 
 

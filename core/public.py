@@ -16,8 +16,9 @@ from core.domain.policy import Actor
 from core.errors import Forbidden, InvalidInput, NotFound, StafettError
 from core.outbox import OutboxService, RetryPolicy
 from core.outbox_worker import run as run_outbox
-from core.outbox_worker import run_reports
+from core.outbox_worker import run_archive, run_reports
 from core.platform import Platform, Work
+from core.services.archive import ArchiveService
 from core.services.directory_sync import (
     ContactTeacher,
     DirectoryReads,
@@ -35,6 +36,7 @@ from core.storage.base import NAMING, UTCDateTime
 __all__ = [
     "NAMING",
     "Actor",
+    "ArchiveService",
     "ContactTeacher",
     "DirectoryReads",
     "DirectorySync",
@@ -60,6 +62,7 @@ __all__ = [
     "open_platform",
     "repeat",
     "reported",
+    "run_archive",
     "run_outbox",
     "run_reports",
     "valid_organization_number",

@@ -564,6 +564,60 @@ ENDPOINTS = [
         set(),
         set(ROLES),
     ),
+    # the relay (issue 18): archive status (the scene's case is open: none yet), transfers, nivå 3
+    Endpoint("GET", f"{A}/cases/{{case_id}}/archive", case("/archive"), CASE_WORKERS, CASE_WORKERS),
+    Endpoint(
+        "GET", f"{A}/cases/{{case_id}}/transfers/suggestion", case("/transfers/suggestion"), CASE_WORKERS
+    ),
+    Endpoint(
+        "POST", f"{A}/cases/{{case_id}}/transfers", case("/transfers", {"to_unit_id": HEALTH}), {COORDINATOR}
+    ),
+    Endpoint("GET", f"{A}/transfers/pending", fixed(f"{A}/transfers/pending"), "everyone"),
+    Endpoint(
+        "POST",
+        f"{A}/transfers/{{transfer_id}}/accept",
+        fixed(f"{A}/transfers/ukjent/accept"),
+        set(),
+        set(ROLES),
+    ),
+    Endpoint(
+        "POST",
+        f"{A}/transfers/{{transfer_id}}/decline",
+        fixed(f"{A}/transfers/ukjent/decline", {}),
+        set(),
+        set(ROLES),
+    ),
+    Endpoint("GET", f"{A}/coordinator-roles", fixed(f"{A}/coordinator-roles"), "everyone"),
+    # (the scene's case has no plan: those the policy lets through are told so, as for an unknown id)
+    Endpoint(
+        "GET", f"{A}/cases/{{case_id}}/plan", case("/plan"), CASE_READERS_AND_FAMILY, CASE_READERS_AND_FAMILY
+    ),
+    Endpoint(
+        "PUT",
+        f"{A}/cases/{{case_id}}/plan/coordinator",
+        lambda s: (
+            f"{A}/cases/{s.case_id}/plan/coordinator",
+            {"person_id": s.world.teacher, "role": "stafettholder"},
+        ),
+        CASE_WORKERS,
+    ),
+    Endpoint(
+        "POST", f"{A}/cases/{{case_id}}/plan", case("/plan", {"revision_date": "2030-01-01"}), CASE_WORKERS
+    ),
+    Endpoint(
+        "PUT",
+        f"{A}/cases/{{case_id}}/plan/goals",
+        case("/plan/goals", {"goals": "Mål."}),
+        CASE_READERS_AND_FAMILY,
+        CASE_READERS_AND_FAMILY,
+    ),
+    Endpoint(
+        "POST",
+        f"{A}/cases/{{case_id}}/plan/comments",
+        case("/plan/comments", {"text": "Takk."}),
+        FAMILY,
+        FAMILY,
+    ),
     # the audit trail
     Endpoint("GET", f"{A}/audit/verify", fixed(f"{A}/audit/verify"), {AUDITOR}),
 ]

@@ -18,6 +18,7 @@ from core.api.notifications import NotificationController
 from core.api.outbox import OutboxController
 from core.api.people import PeopleController
 from core.api.problems import EXCEPTION_HANDLERS
+from core.api.relay import RelayController
 from core.api.reports import ReportController
 from core.api.strict import StrictRequest, refuse_unknown_query
 from core.api.work import ConsentController, HandoverController, MeasureController, MeetingController
@@ -42,6 +43,7 @@ def api_router() -> Router:
             ReportController,
             NotificationController,
             IndicatorController,
+            RelayController,
         ],
         dependencies=DEPENDENCIES,
         request_class=StrictRequest,

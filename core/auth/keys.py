@@ -1,4 +1,5 @@
-"""Generated secrets kept in the database: the local realm's RS256 key and the session-cookie secret.
+"""Generated secrets kept in the database: the local realm's RS256 key, the session-cookie secret, and the
+Ed25519 key that signs export packages to other deployments.
 
 Generated once per deployment on first start and shared by every app process through the
 database, so tokens signed by one process verify in all of them, and a restart logs no one out.
@@ -70,3 +71,20 @@ def session_secret(database: Database) -> bytes:
         return f"session-{secrets.token_hex(8)}", secrets.token_urlsafe(48)
 
     return _load_or_create(database, SESSION, "", make).encode()
+
+
+EXPORT = "export"
+
+
+def export_key(database: Database) -> str:
+    """The deployment's Ed25519 key that signs export packages (``core.services.moving``), PEM."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    def make() -> tuple[str, str]:
+        pem = Ed25519PrivateKey.generate().private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+        return f"export-{secrets.token_urlsafe(12)}", pem.decode()
+
+    return _load_or_create(database, EXPORT, "", make)

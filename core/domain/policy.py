@@ -18,7 +18,12 @@ answer in the audit trail; nothing else in Stafett computes access. The rules:
 - an employee with a role in a case (a basis above) may send a bekymringsmelding to barnevern from it
   (barnevernsloven § 13-2: the duty to report needs no consent);
 - a case is delivered to a unit's own system (a journal) only while that unit takes part under a
-  consent in force that covers it, whoever asks (the system included).
+  consent in force that covers it, whoever asks (the system included);
+- a case moves to another unit (barnehage → skole) when its stafettholder proposes it and an employee
+  of the receiving unit accepts it, once the guardians' consent covers that unit; until then the
+  receiving unit is not told the case exists;
+- only a closed case goes to the municipality's archive, and only the system (the outbox worker, the
+  scheduled retention job) archives or erases it; no person does either by hand.
 
 How a refusal is answered is part of the decision (``Answer``): a case the caller may not know
 exists (``knows_of``) is answered exactly like an unknown id (404); a caller who may know it gets 403
@@ -68,6 +73,11 @@ class Action(StrEnum):
     SEND_NOTIFICATION = "notification.send"  # an e-mail about a varsel: what came of it (audited)
     READ_INDICATORS = "indicators.read"  # følgeevaluering of a unit (unit_id) or the municipality: aggregates
     READ_REGION_INDICATORS = "indicators.read_region"  # the region's municipalities side by side
+    ARCHIVE_CASE = "case.archive"  # the archive version of a closed case, to the municipality's archive
+    ERASE_CASE = "case.erase"  # retention: a closed, archived case's personal data erased
+    TRANSFER_CASE = "case.transfer"  # propose moving the case to another unit (barnehage → skole)
+    ACCEPT_TRANSFER = "case.accept_transfer"  # the receiving unit takes the case over, under consent
+    EXPORT_CASE = "case.export"  # an operator moves a case to another deployment, under consent
 
 
 EMPLOYEE_CASE_ACTIONS = frozenset(
@@ -81,6 +91,7 @@ EMPLOYEE_CASE_ACTIONS = frozenset(
         Action.WITHDRAW_CONSENT,
         Action.REPORT_CHILD_WELFARE,
         Action.SEND_REPORT,
+        Action.TRANSFER_CASE,
     }
 )
 FAMILY_ACTIONS = frozenset(
@@ -194,6 +205,14 @@ def decide(
         return _decide_share(case, unit_id)
     if action is Action.SHARE_WITHDRAWAL:
         return _decide_share_withdrawal(case, unit_id)
+    if action in (Action.ARCHIVE_CASE, Action.ERASE_CASE):
+        return _decide_archive(actor, case)
+    if action is Action.ACCEPT_TRANSFER:
+        return _decide_accept_transfer(actor, case, unit_id)
+    if action is Action.EXPORT_CASE and actor.kind is not ActorKind.SYSTEM:
+        return _deny(
+            "operator_only", "Bare driftsoperatøren flytter saker til en annen kommune (stafett move)."
+        )
     if actor.kind is ActorKind.SYSTEM:
         return Decision(True, "system")
     if action is Action.READ_NOTIFICATIONS:  # one's own varsler: any person who has logged in
@@ -288,6 +307,30 @@ def _decide_share_withdrawal(case: CaseFacts | None, unit_id: str | None) -> Dec
     if known and unit_id not in case.consented_units:
         return Decision(True, "withdrawal_notice")
     return _deny("no_withdrawal", "Tjenesten har ikke et tilbaketrukket samtykke å få beskjed om.")
+
+
+def _decide_accept_transfer(actor: Actor, case: CaseFacts | None, unit_id: str | None) -> Decision:
+    """An employee of the receiving unit takes over a case once the guardians' consent covers the unit
+    (the service checks that ``unit_id`` is the unit a pending transfer names)."""
+    if case is None or unit_id is None or actor.kind is not ActorKind.EMPLOYEE:
+        return _deny("no_rule", "Handlingen er ikke tillatt.")
+    if unit_id not in actor.unit_roles:
+        return _deny("not_receiver", "Bare den mottakende enheten kan ta imot saken.", Answer.NOT_FOUND)
+    if unit_id not in case.consented_units:
+        reason = "Foresatte har ikke samtykket til overføringen ennå."
+        return _deny("no_consent", reason, Answer.NOT_FOUND)
+    if case.status is not CaseStatus.OPEN:
+        return _deny("case_closed", "Saken er avsluttet; den kan leses, men ikke endres.", Answer.CONFLICT)
+    return Decision(True, "transfer_consent")
+
+
+def _decide_archive(actor: Actor, case: CaseFacts | None) -> Decision:
+    """Archiving and erasure are the system's, on a closed case (retention checks the archive's receipt)."""
+    if actor.kind is not ActorKind.SYSTEM or case is None:
+        return _deny("no_rule", "Bare systemet arkiverer og sletter saker, etter reglene for arkiv.")
+    if case.status is CaseStatus.OPEN:
+        return _deny("case_open", "Saken er ikke avsluttet.", Answer.CONFLICT)
+    return Decision(True, "archive_law")
 
 
 def _decide_directory(actor: Actor, action: Action, unit_id: str | None) -> Decision:

@@ -9,6 +9,7 @@ import pluggy
 
 from contracts import (
     ActionGuide,
+    ArchiveReceipt,
     CaseEvent,
     CaseSnapshot,
     CaseStatistics,
@@ -148,6 +149,14 @@ class MunicipalityPlugins:
                 call(impl, message=message)
             except Exception:
                 log.exception("Programtillegget «%s» feilet i outbox_changed", impl.plugin_name)
+
+    def case_archived(self, receipt: ArchiveReceipt) -> None:
+        """Tell every plugin the archive confirmed a case (``case_archived``); an exception is logged."""
+        for impl in ordered_impls(self._pm, "case_archived"):
+            try:
+                call(impl, receipt=receipt)
+            except Exception:
+                log.exception("Programtillegget «%s» feilet i case_archived", impl.plugin_name)
 
     def outbox_endpoint(self, unit_id: str, channel: str) -> OutboxEndpoint | None:
         """The unit's configured system on ``channel`` (its raw config table for the channel's sender)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from core.audit import event_hash
+from core.audit import event_hash, personal_digest
 from core.seed_region.ids import IdMaker
 from core.seed_region.tables import Row, datetime_text
 from core.seed_region.world import Event
@@ -41,6 +41,7 @@ def chained(
             "outcome": outcome,
             "reason": reason,
         }
+        fields["personal_digest"] = personal = personal_digest(fields)  # erasable later, as a live event's
         digest = event_hash(fields, prev)
         batch.append(
             (
@@ -59,6 +60,8 @@ def chained(
                 reason,
                 prev,
                 digest,
+                personal,
+                None,  # erased_at
             )
         )
         prev = digest

@@ -29,10 +29,12 @@ from core.domain.policy import Action
 from core.errors import Conflict, InvalidInput, NotFound, RuleRefused
 from core.ids import new_id
 from core.services import mapping
+from core.services.archive import ArchiveService
 from core.services.inputs import check_observed_on, check_target_group, check_text, parse_choice
 from core.services.relaylog import LogWriter
 from core.services.search import CaseSearch, find_cases
 from core.services.state import CaseState
+from core.services.transfer_scope import employee_units, hidden_from
 from core.storage import models as m
 
 
@@ -185,11 +187,10 @@ class CaseService(LogWriter):
     def concerns(self, case_id: str) -> list[Concern]:
         """Every undring and bekymring of the case, oldest first."""
         self.state(case_id)
-        rows = self.work.session.scalars(
-            select(m.ConcernRow)
-            .where(m.ConcernRow.case_id == case_id)
-            .order_by(m.ConcernRow.recorded_at, m.ConcernRow.id)
-        )
+        stmt = select(m.ConcernRow).where(m.ConcernRow.case_id == case_id)
+        if units := employee_units(self.work):  # a transfer of chosen entries keeps earlier ones back
+            stmt = stmt.where(~hidden_from(units, m.ConcernRow.case_id, created=m.ConcernRow.recorded_at))
+        rows = self.work.session.scalars(stmt.order_by(m.ConcernRow.recorded_at, m.ConcernRow.id))
         return [mapping.concern(r) for r in rows]
 
     def family_cases(self) -> list[Case]:
@@ -269,12 +270,13 @@ class CaseService(LogWriter):
             )
         ):
             handover.status, handover.decided_at = str(HandoverStatus.CANCELLED), work.now
-        self.log.write(
+        entry = self.log.write(
             state,
             LogEntryKind.CASE_CLOSED,
             text=check_text(note, "notat", required=False),
             data={"reason": str(close_reason)},
         )
+        ArchiveService(work).on_close(state, entry.id)  # the archive version goes out with the close
         return mapping.case(row)
 
     def add_participant(

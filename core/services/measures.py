@@ -22,6 +22,7 @@ from core.services.inputs import check_text, parse_choice
 from core.services.people import actor_for
 from core.services.relaylog import LogWriter
 from core.services.state import CaseState, unit_ids_of
+from core.services.transfer_scope import employee_units, hidden_from
 from core.storage import models as m
 
 FINAL = frozenset({MeasureStatus.ENDED, MeasureStatus.CANCELLED})
@@ -193,9 +194,10 @@ class MeasureService(LogWriter):
         state = CaseState.read(self.work, case_id)
         family = self.work.actor.kind in (ActorKind.GUARDIAN, ActorKind.YOUTH)
         self.work.authorize(Action.READ_FAMILY_VIEW if family else Action.READ_CASE, case=state.facts())
-        rows = self.work.session.scalars(
-            select(m.MeasureRow).where(m.MeasureRow.case_id == case_id).order_by(m.MeasureRow.created_at)
-        ).all()
+        stmt = select(m.MeasureRow).where(m.MeasureRow.case_id == case_id)
+        if units := employee_units(self.work):  # a transfer of chosen entries keeps earlier ones back
+            stmt = stmt.where(~hidden_from(units, m.MeasureRow.case_id, created=m.MeasureRow.created_at))
+        rows = self.work.session.scalars(stmt.order_by(m.MeasureRow.created_at)).all()
         return [mapping.measure(r, evaluations_of(self.work.session, r.id)) for r in rows]
 
     def _row(self, measure_id: str) -> m.MeasureRow:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import BindParameter, bindparam, select
 
 from contracts import AuditRecord, CaseRecord, Guardianship, PersonKind
 from core.domain.policy import Action, decide
@@ -17,6 +17,7 @@ from core.services import mapping
 from core.services.base import Service
 from core.services.readable import readable_cases
 from core.services.state import CaseState
+from core.services.transfer_scope import employee_units, hidden_from
 from core.storage import models as m
 from core.storage.queries import rows_in, rows_where
 
@@ -78,9 +79,12 @@ class RecordService(Service):
         """Gather the record of a case the caller has already been authorized for."""
         session, case_id = self.work.session, state.id
 
-        def of_case(row: type[Any], order: str) -> Sequence[Any]:
-            """The case's rows of one table, in ``order``."""
-            return session.scalars(rows_where(row, "case_id", order), {"value": case_id}).all()
+        mine = employee_units(self.work)  # a transfer of chosen entries keeps the rest from the receiver
+
+        def of_case(row: type[Any], order: str, created: str | None = None) -> Sequence[Any]:
+            """The case's rows of one table, in ``order``, less what a transfer keeps from the caller."""
+            stmt = _case_rows(row, order, created, for_units=bool(mine))
+            return session.scalars(stmt, {"value": case_id, "units": mine}).all()
 
         def of_ids(row: type[Any], column: str, ids: Iterable[str], *order: str) -> Sequence[Any]:
             return session.scalars(rows_in(row, column, *order), {"values": list(ids)}).all()
@@ -89,16 +93,17 @@ class RecordService(Service):
             rows_where(m.GuardianshipRow, "child_id"), {"value": state.row.subject_id}
         ).all()
         guardians = of_ids(m.PersonRow, "id", [g.guardian_id for g in links], "id")
-        all_participants = of_case(m.ParticipantRow, "added_at")
+        participants = rows_where(m.ParticipantRow, "case_id", "added_at")  # all, a transfer hides none
+        all_participants = session.scalars(participants, {"value": case_id}).all()
         units = of_ids(
             m.UnitRow, "id", {state.row.owner_unit_id, *(p.unit_id for p in all_participants)}, "id"
         )
-        concerns = of_case(m.ConcernRow, "recorded_at")
-        measures = of_case(m.MeasureRow, "created_at")
+        concerns = of_case(m.ConcernRow, "recorded_at", "recorded_at")
+        measures = of_case(m.MeasureRow, "created_at", "created_at")
         evaluations: dict[str, list[m.EvaluationRow]] = {}
         for e in of_ids(m.EvaluationRow, "measure_id", [r.id for r in measures], "evaluated_at", "id"):
             evaluations.setdefault(e.measure_id, []).append(e)
-        handovers = of_case(m.HandoverRow, "requested_at")
+        handovers = of_case(m.HandoverRow, "requested_at", "requested_at")
         log_rows = of_case(m.LogEntryRow, "seq")
         newest_correction = {r.corrects: r.id for r in log_rows if r.corrects}
         employee_ids = {
@@ -143,3 +148,26 @@ class RecordService(Service):
             log=[mapping.log_entry(r, newest_correction.get(r.id)) for r in log_rows],
             audit=audit,
         )
+
+
+_CASE_ROWS: dict[tuple[Any, ...], Any] = {}
+
+
+def _case_rows(row: type[Any], order: str, created: str | None, *, for_units: bool) -> Any:
+    """A case's rows of one table in ``order`` (``:value`` the case); ``for_units``: less what a transfer
+    of chosen entries keeps from the units in ``:units`` (rows before it, by ``created``, or the log's
+    entries left out). Built once per shape."""
+    key = (row, order, created, for_units)
+    stmt = _CASE_ROWS.get(key)
+    if stmt is None:
+        stmt = rows_where(row, "case_id", order)
+        if for_units:
+            units: BindParameter[Any] = bindparam("units", expanding=True)
+            hidden = (
+                hidden_from(units, row)
+                if created is None
+                else hidden_from(units, row.case_id, created=getattr(row, created))
+            )
+            stmt = stmt.where(~hidden)
+        _CASE_ROWS[key] = stmt
+    return stmt

@@ -19,6 +19,7 @@ from core.services import mapping
 from core.services.base import Service
 from core.services.inputs import check_text
 from core.services.state import CaseState
+from core.services.transfer_scope import employee_units, hidden_from
 from core.storage import models as m
 
 if TYPE_CHECKING:
@@ -176,32 +177,47 @@ class RelayLogService(Service):
         state = CaseState.read(self.work, case_id)
         action = Action.READ_FAMILY_VIEW if family_only else Action.READ_CASE
         self.work.authorize(action, case=state.facts())
-        params = {"case_id": case_id}
-        total = self.work.session.execute(_COUNT[family_only], params).scalar() or 0
+        view, values = self._view(family_only)
+        total = self.work.session.execute(_COUNT[view], {"case_id": case_id, **values}).scalar() or 0
         return self._entries(case_id, family_only=family_only, limit=limit, offset=offset), total
+
+    def _view(self, family_only: bool) -> tuple[str, dict[str, Any]]:
+        """Which of the log's views the caller reads, and its values: the family's (entries shared with
+        it), a unit's (less what a transfer of chosen entries left out, ``core.services.transfers``), or
+        the whole log."""
+        if family_only:
+            return "family", {}
+        units = employee_units(self.work)
+        return ("unit", {"units": units}) if units else ("whole", {})
 
     def _entries(
         self, case_id: str, *, family_only: bool, limit: int | None = None, offset: int = 0
     ) -> list[LogEntry]:
-        params = {"case_id": case_id, "limit": limit, "offset": offset}
-        stmt = _LOG_ENTRIES[family_only] if limit is None else _PAGE[family_only]
+        view, values = self._view(family_only)
+        params = {"case_id": case_id, "limit": limit, "offset": offset, **values}
+        stmt = _LOG_ENTRIES[view] if limit is None else _PAGE[view]
         rows = self.work.session.connection().execute(stmt, params)
         return [mapping.log_entry(r, r.corrected_by) for r in rows]  # plain rows: no ORM identity or tracking
 
 
-def _of_case(family_only: bool) -> list[Any]:
+def _of_case(view: str) -> list[Any]:
     where = [_LOG.c.case_id == bindparam("case_id")]
-    return [*where, _LOG.c.shared_with_family.is_(True)] if family_only else where
+    if view == "family":
+        where.append(_LOG.c.shared_with_family.is_(True))
+    elif view == "unit":
+        where.append(~hidden_from(bindparam("units", expanding=True), m.LogEntryRow))
+    return where
 
 
-# Built once per kind (the whole log, or what the family sees): every log read runs them.
+# Built once per view (see ``RelayLogService._view``): every log read runs them.
 _LOG = cast(Table, m.LogEntryRow.__table__)
-_COUNT = {f: select(func.count()).select_from(_LOG).where(*_of_case(f)) for f in (False, True)}
+_VIEWS = ("whole", "family", "unit")
+_COUNT = {v: select(func.count()).select_from(_LOG).where(*_of_case(v)) for v in _VIEWS}
 _LOG_ENTRIES = {
-    f: select(*_LOG.c, NEWEST_CORRECTION.label("corrected_by")).where(*_of_case(f)).order_by(_LOG.c.seq)
-    for f in (False, True)
+    v: select(*_LOG.c, NEWEST_CORRECTION.label("corrected_by")).where(*_of_case(v)).order_by(_LOG.c.seq)
+    for v in _VIEWS
 }
-_PAGE = {f: stmt.limit(bindparam("limit")).offset(bindparam("offset")) for f, stmt in _LOG_ENTRIES.items()}
+_PAGE = {v: stmt.limit(bindparam("limit")).offset(bindparam("offset")) for v, stmt in _LOG_ENTRIES.items()}
 
 
 class LogWriter(Service):

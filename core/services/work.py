@@ -20,16 +20,21 @@ from core.domain.policy import Actor
 from core.notify.service import NotificationService
 from core.pluginhost import MunicipalityPlugins
 from core.services.access_log import AccessLogService
+from core.services.archive import ArchiveService
 from core.services.cases import CaseService
 from core.services.consents import ConsentService
 from core.services.directory import DirectoryService
 from core.services.indicators import IndicatorService
 from core.services.measures import MeasureService
 from core.services.meetings import MeetingService
+from core.services.moving import MovingService
 from core.services.people import PeopleService
+from core.services.plans import PlanService
 from core.services.relay_holder import RelayHolderService
 from core.services.relaylog import RelayLogService
 from core.services.reports import ReportService
+from core.services.retention import RetentionService
+from core.services.transfers import TransferService
 from core.unit_of_work import UnitOfWork
 
 T = TypeVar("T")
@@ -89,3 +94,8 @@ class Work:
     reports = _Service(ReportService)
     notifications = _Service(NotificationService)
     indicators = _Service(IndicatorService)
+    archive = _Service(ArchiveService)
+    retention = _Service(RetentionService)
+    transfers = _Service(TransferService)
+    plans = _Service(PlanService)
+    moving = _Service(MovingService)

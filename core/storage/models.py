@@ -269,6 +269,8 @@ class AuditEventRow(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    personal_digest: Mapped[str | None] = mapped_column(String(64))  # None: chained before 0013
+    erased_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)  # personal fields erased (retention)
 
 
 class AuditHeadRow(Base):
@@ -283,6 +285,7 @@ class AuditHeadRow(Base):
 # The tables of core's other parts live beside their code; importing them here puts every table on
 # Base.metadata, which Alembic compares against the migrations.
 from core.storage import (  # noqa: E402, F401
+    archive_models,  # the archive version of closed cases, its receipt, and retention
     auth_models,  # identity: signing keys, realm sessions
     directory_models,  # enrolments at schools and kindergartens, classes
     notification_models,  # varsler

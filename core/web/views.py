@@ -16,6 +16,7 @@ from contracts import (
     Child,
     Consent,
     HandoverStatus,
+    IndividualPlan,
     LogEntry,
     LogEntryKind,
     Measure,
@@ -24,6 +25,7 @@ from contracts import (
     ParticipantStatus,
     ToolDefinition,
 )
+from contracts.words import COORDINATOR_ROLES
 from core.domain.national_id import age_on
 from core.domain.policy import Action
 from core.errors import NotFound
@@ -131,6 +133,9 @@ def case_page(w: Work, case_id: str, whole_log: bool = False) -> dict[str, Any]:
         # a consent may name services not yet in the case: they join once it is in force
         "other_units": sorted((u for u in units if u not in case_units), key=lambda u: units[u].name),
         "colleagues": colleagues,
+        "plan": _plan(w, case_id) if record.case.level == 3 else None,
+        "coordinator_roles": COORDINATOR_ROLES,
+        "coordinator_options": [(role, title) for role, (title, _) in COORDINATOR_ROLES.items()],
         "names": names,
         "measures": measure_views(record.measures, today),
         "log": list(reversed(record.log))[: None if whole_log else LOG_PAGE],
@@ -235,7 +240,9 @@ def family_page(w: Work, case_id: str) -> dict[str, Any]:
     consents: list[Consent] = w.consents.list(case_id)
     readers = w.access_log.readers(case_id)
     units = {u.id: u for u in w.directory.units()}
+    plan = _plan(w, case_id)
     named = {e.author_id for e in entries if e.author_id} | {m.measure.responsible_id for m in measures}
+    named |= {plan.coordinator_id} if plan else set()
     names, author_units = family_view.named(w.uow, case_id, named)  # who wrote, who is responsible, and where
     names[w.actor.id or ""] = "Deg"
     return {
@@ -253,12 +260,22 @@ def family_page(w: Work, case_id: str) -> dict[str, Any]:
             for c in consents
         ],
         "readers": group_reads(readers),
+        "plan": plan,
+        "coordinator_roles": COORDINATOR_ROLES,
         "units": units,
         "names": names,
         "author_units": author_units,
         "tools": w.plugins.tools,
         "entry_details": lambda e: entry_details(e, w.plugins.tools, units, names),
     }
+
+
+def _plan(w: Work, case_id: str) -> IndividualPlan | None:
+    """The case's individuell plan, if it has one (nivå 3)."""
+    try:
+        return w.plans.plan(case_id)
+    except NotFound:
+        return None
 
 
 def group_reads(readers: list) -> list[dict[str, Any]]:

@@ -34,6 +34,7 @@ HANDLERS = [
     case_page.add_participant,
     case_page.request_consent,
     case_page.assign_relay_holder,
+    case_page.assign_coordinator,
     case_page.offer_handover,
     case_page.answer_handover,
     case_page.fill_in_tool,
@@ -59,6 +60,8 @@ HANDLERS = [
     notifications.unsubscribe_page,
     notifications.unsubscribe_now,
     notifications.open_notification,
+    family.plan_goals,
+    family.plan_comment,
 ]
 
 __all__ = ["HANDLERS", "FormRefused"]

@@ -160,6 +160,14 @@ async def assign_relay_holder(request: Request, case_id: IdPath) -> Response:
     return await _act(request, case_id, "stafett", "case.assign_relay_holder", assign, "holder")
 
 
+@post("/saker/{case_id:str}/koordinator", before_request=employee_only)
+async def assign_coordinator(request: Request, case_id: IdPath) -> Response:
+    def assign(w: Work, form: Form) -> None:
+        w.plans.assign_coordinator(case_id, _one(form, "person_id"), _one(form, "role"))
+
+    return await _act(request, case_id, "koordinator", "case.coordinator", assign, "coordinator")
+
+
 @post("/saker/{case_id:str}/overlevering", before_request=employee_only)
 async def offer_handover(request: Request, case_id: IdPath) -> Response:
     def offer(w: Work, form: Form) -> None:

@@ -1,5 +1,5 @@
 """Min side: the family's cases, one case with what the family may see, their comments, their reports
-on home tasks, and giving or withdrawing a consent."""
+on home tasks, giving or withdrawing a consent, and the individuell plan (their goals, their comments)."""
 
 from __future__ import annotations
 
@@ -82,3 +82,19 @@ async def withdraw_consent(request: Request, case_id: IdPath, consent_id: IdPath
         w.consents.withdraw(consent_id, reason=_one(form, "reason"))
 
     return await _family_act(request, case_id, "consent.withdraw", withdraw, "withdrawn")
+
+
+@post("/min-side/saker/{case_id:str}/plan/mal", before_request=family_only)
+async def plan_goals(request: Request, case_id: IdPath) -> Response:
+    def write(w: Work, form: Form) -> None:
+        w.plans.set_goals(case_id, _one(form, "goals"))
+
+    return await _family_act(request, case_id, "case.plan_goals", write, "plan_goals")
+
+
+@post("/min-side/saker/{case_id:str}/plan/kommentar", before_request=family_only)
+async def plan_comment(request: Request, case_id: IdPath) -> Response:
+    def write(w: Work, form: Form) -> None:
+        w.plans.comment(case_id, _one(form, "text"))
+
+    return await _family_act(request, case_id, "case.plan_comment", write, "plan_comment")
