@@ -33,6 +33,11 @@ from core.storage.archive_models import (
 )
 from core.storage.auth_models import RealmSessionRow
 from core.storage.directory_models import ClassMemberRow, SchoolEnrollmentRow
+from core.storage.notification_models import (
+    NotificationPreferenceRow,
+    NotificationRow,
+    NotificationSettingsRow,
+)
 from core.storage.outbox_models import OutboxRow
 from core.storage.report_models import ReportRow
 
@@ -134,6 +139,7 @@ class RetentionService:
             delete(m.HandoverRow).where(m.HandoverRow.case_id == case_id),
             delete(ReportRow).where(ReportRow.case_id == case_id),
             delete(OutboxRow).where(OutboxRow.case_id == case_id),
+            delete(NotificationRow).where(NotificationRow.case_id == case_id),
             delete(m.LogEntryRow).where(m.LogEntryRow.case_id == case_id),
             delete(m.CaseRow).where(m.CaseRow.id == case_id),
         ]
@@ -153,6 +159,9 @@ class RetentionService:
             delete(SchoolEnrollmentRow).where(SchoolEnrollmentRow.person_id.in_(people)),
             delete(ClassMemberRow).where(ClassMemberRow.person_id.in_(people)),
             delete(RealmSessionRow).where(RealmSessionRow.person_id.in_(people)),
+            delete(NotificationRow).where(NotificationRow.recipient_id.in_(people)),
+            delete(NotificationPreferenceRow).where(NotificationPreferenceRow.person_id.in_(people)),
+            delete(NotificationSettingsRow).where(NotificationSettingsRow.person_id.in_(people)),
             delete(m.PersonRow).where(m.PersonRow.id.in_(people)),
         ):
             session.execute(statement, execution_options={"synchronize_session": False})
