@@ -14,7 +14,7 @@ from contracts import LogEntryKind, Meeting, MeetingKind
 from core.domain.policy import Action, Actor, employee_basis
 from core.seed import NOTES
 from core.seed_region.case import CaseModel, MeasureState, with_holder
-from core.seed_region.world import World
+from core.seed_region.world import World, row
 
 READ_PURPOSES = (
     "case.read via web",
@@ -181,7 +181,16 @@ class Timeline:
         case.meetings.append(meeting)
         self.world.sink.put(
             "meeting",
-            (meeting.id, self.world.mid, case.id, None, str(kind), starts, meeting.summary, self.worker.id),
+            row(
+                "meeting",
+                id=meeting.id,
+                municipality_id=self.world.mid,
+                case_id=case.id,
+                kind=str(kind),
+                starts_at=starts,
+                summary=meeting.summary,
+                created_by=self.worker.id,
+            ),
         )
         for unit_id in meeting.unit_ids:
             self.world.sink.put("meeting_unit", (meeting.id, unit_id))

@@ -15,6 +15,7 @@ from core.seed_region.case import CaseModel
 from core.seed_region.chain import chained
 from core.seed_region.history import Story
 from core.seed_region.plan import MunicipalityPlan, UnitPlan
+from core.seed_region.tables import columns
 from core.seed_region.world import Send, World
 
 OWNER_TYPES = ("barnehage", "skole", "helsestasjon", "sfo")
@@ -28,6 +29,9 @@ AGES = {  # the child's age in days when the unit raises the concern
     "sfo": (6 * 365, 10 * 365),
 }
 DAY = dt.timedelta(days=1)
+
+_AUDIT = columns("audit_event")
+_SEQ, _HASH = _AUDIT.index("seq"), _AUDIT.index("hash")  # the chain head is the last row's
 
 
 def seed_municipality(plan: MunicipalityPlan, send: Send) -> dict[str, Any]:
@@ -60,7 +64,7 @@ def seed_municipality(plan: MunicipalityPlan, send: Send) -> dict[str, Any]:
     events = len(world.events)
     for batch in chained(plan.id, world.events, plan.head, world.new_id, plan.dialect):
         send(("rows", "audit_event", batch))
-        head = (batch[-1][2], batch[-1][-1])
+        head = (batch[-1][_SEQ], batch[-1][_HASH])
     world.events = []
     send(("head", plan.id, head[0], head[1]))
     return {**world.sink.counts, "audit_event": events, "children": world.children}

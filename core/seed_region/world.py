@@ -9,10 +9,13 @@ one ``person.write`` event per person and per guardian link. Fødselsnummer come
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+from sqlalchemy.sql.schema import ScalarElementColumnDefault
 
 from contracts import MunicipalRole, PersonKind, UnitRole
 from core.config import ConsentAges
@@ -21,7 +24,7 @@ from core.domain.policy import Action, Actor, ActorKind
 from core.seed import FAMILY, GIVEN
 from core.seed_region.ids import IdMaker
 from core.seed_region.plan import MunicipalityPlan
-from core.seed_region.tables import ORDER, Row, columns, encoder
+from core.seed_region.tables import ORDER, TABLES, Row, encoder
 
 Send = Callable[[tuple[Any, ...]], None]
 Event = tuple[Any, ...]  # at, actor_id, actor_kind, on_behalf_of, action, case_id, subject_id, purpose,
@@ -67,8 +70,18 @@ class Sink:
 
 
 def row(table: str, **values: Any) -> Row:
-    """A row in the table's column order; columns not named are None."""
-    return tuple(values.get(c) for c in columns(table))
+    """A row in the table's column order; a column not named gets its model's default, else None (a
+    column a later migration adds with a default needs nothing here)."""
+    return tuple(values.get(c, default) for c, default in _defaults(table))
+
+
+@functools.cache
+def _defaults(table: str) -> tuple[tuple[str, Any], ...]:
+    out = []
+    for column in TABLES[table].columns:
+        default = column.default
+        out.append((column.name, default.arg if isinstance(default, ScalarElementColumnDefault) else None))
+    return tuple(out)
 
 
 class World:
