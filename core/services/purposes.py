@@ -15,6 +15,27 @@ FALLBACK = "brukte opplysningene i arbeidet med saken"
 CHANNELS = (" via API", " via web")
 
 SENTENCES: dict[str, str] = {
+    # meetings moved or cancelled, varsler, følgeevaluering
+    "meeting.reschedule": "flyttet et møte",
+    "meeting.cancel": "avlyste et møte",
+    "notifications.list": "så på varslene sine",
+    "notifications.unread": "så hvor mange uleste varsler hen har",
+    "notifications.open": "åpnet et varsel",
+    "notifications.read_all": "merket varslene sine som lest",
+    "notifications.choose": "valgte hvordan hen vil få varsler",
+    "indicators.read": "så på følgeevalueringen (bare tall, ingen enkeltsaker)",
+    # transfers, individuell plan, archive
+    "case.transfer": "foreslo å overføre saken til en annen enhet",
+    "case.suggest_transfer": "så hvilken skole barnet skal begynne på",
+    "case.read_transfers": "så overføringer som venter på svar",
+    "case.accept_transfer": "tok imot saken fra en annen enhet",
+    "case.decline_transfer": "takket nei til å ta imot saken",
+    "case.make_plan": "opprettet en individuell plan",
+    "case.read_plan": "leste den individuelle planen",
+    "case.plan_goals": "skrev målene i den individuelle planen",
+    "case.plan_comment": "kommenterte den individuelle planen",
+    "case.coordinator": "valgte koordinator for saken",
+    "case.read_archive": "så om saken er arkivert",
     # cases and the stafettlogg
     "case.open": "registrerte en undring",
     "case.new_form": "åpnet skjemaet for en ny undring",
