@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import re
 import shutil
 import socket
@@ -61,6 +62,7 @@ class Result:
     p50_ms: float
     p99_ms: float
     errors: int
+    cpu_ms: float = 0.0  # the server processes' CPU time per request over the run
 
 
 @dataclass
@@ -136,6 +138,29 @@ def run_wrk(base_url: str, s: Scenario, *, seconds: int, connections: int, workd
     )
 
 
+def server_cpu_seconds(base_url: str) -> float:
+    """User + system CPU time of the server listening on ``base_url``'s port and all its workers."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in _server_pids(int(base_url.rsplit(":", 1)[1])):
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+_SERVERS: dict[int, subprocess.Popen] = {}
+
+
+def _server_pids(port: int) -> list[int]:
+    process = _SERVERS.get(port)
+    if process is None:
+        return []
+    children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
+    kids = [int(p) for p in children.read_text().split()] if children.exists() else []
+    return [process.pid, *kids]
+
+
 @contextlib.contextmanager
 def server(database_url: str, config: Path | None, workers: int) -> Iterator[str]:
     port = free_port()
@@ -143,10 +168,12 @@ def server(database_url: str, config: Path | None, workers: int) -> Iterator[str
     command = [sys.executable, "-m", "bench.api_server", "--database-url", database_url, "--port", str(port)]
     command += ["--workers", str(workers)] + (["--config", str(config)] if config else [])
     process = subprocess.Popen(command, cwd=ROOT)
+    _SERVERS[port] = process
     try:
         wait_until_up(base_url, process)
         yield base_url
     finally:
+        _SERVERS.pop(port, None)
         process.terminate()
         process.wait(timeout=30)
 
@@ -192,9 +219,13 @@ def bench(backend: str, scale: str, args: argparse.Namespace, workdir: Path) -> 
         with server(database_url, data.config, args.workers) as base_url:
             data.mint_tokens(database_url, base_url)
             for s in scenarios(data):
-                run.results.append(
-                    run_wrk(base_url, s, seconds=args.seconds, connections=args.connections, workdir=workdir)
+                cpu = server_cpu_seconds(base_url)  # what the requests cost the server, not wrk
+                result = run_wrk(
+                    base_url, s, seconds=args.seconds, connections=args.connections, workdir=workdir
                 )
+                used = server_cpu_seconds(base_url) - cpu
+                result.cpu_ms = 1000 * used / max(1.0, result.rps * args.seconds)
+                run.results.append(result)
                 wait_until_idle(base_url)  # requests wrk left queued must not slow the next scenario
     return run
 
@@ -205,12 +236,12 @@ def print_run(run: Run, args: argparse.Namespace) -> None:
     print(
         f"\n{run.backend}, {run.scale} data set, {workers}, wrk -t2 -c{args.connections} -d{args.seconds}s\n"
     )
-    print("| scenario | requests/s | p50 ms | p99 ms | errors | vs floor |")
-    print("|---|--:|--:|--:|--:|--:|")
+    print("| scenario | requests/s | p50 ms | p99 ms | errors | vs floor | server CPU ms per request |")
+    print("|---|--:|--:|--:|--:|--:|--:|")
     for r in run.results:
         print(
             f"| {r.scenario.name} | {r.rps:,.0f} | {r.p50_ms:.1f} | {r.p99_ms:.1f} | {r.errors} | "
-            f"{r.rps / floor:.1%} |"
+            f"{r.rps / floor:.1%} | {r.cpu_ms:.2f} |"
         )
 
 
