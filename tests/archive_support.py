@@ -7,6 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 import msgspec
+import pytest
 from lxml import etree
 
 from adapters.archive import plugin as archive_plugin
@@ -90,3 +91,15 @@ def answer(folder: Path, *, year: int = 2025, number: int = 417, failed: str = "
     root = f'arkivmeldingKvittering xmlns="{ns}" xmlns:xsi="{xsi}"'
     xml = f'<?xml version="1.0" encoding="utf-8"?><{root}>{body}</arkivmeldingKvittering>'
     (folder / "kvittering.xml").write_text(xml, encoding="utf-8")
+
+
+@pytest.fixture
+def drop(tmp_path: Path) -> Path:
+    """The folder the archive takes its deliveries from."""
+    return tmp_path / "arkiv"
+
+
+@pytest.fixture
+def config(drop: Path) -> DeploymentConfig:
+    """The demo municipality with the archive plugin delivering to ``drop``."""
+    return archive_config(drop)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,32 +26,21 @@ from core.storage.models import AuditEventRow
 from tests.archive_support import (
     ARCHIVE_UNIT,
     ENTRY_TEXTS,
-    PLUGINS,
     answer,
     archive_config,
+    drop,
     full_case,
     schema,
 )
-from tests.conftest import MUNICIPALITY, Clock, World
+from tests.conftest import MUNICIPALITY, World
 
-
-@pytest.fixture
-def drop(tmp_path: Path) -> Path:
-    return tmp_path / "arkiv"
+__all__ = ["drop"]  # the archive tests' fixture, shared in tests/archive_support.py
 
 
 @pytest.fixture
 def config(drop: Path) -> DeploymentConfig:
+    """The archive with its own arkivdel and klasse."""
     return archive_config(drop, arkivdel="BTI", klasse="B")
-
-
-@pytest.fixture
-def platform(config: DeploymentConfig, database_url: str, clock: Clock) -> Iterator[Platform]:
-    p = Platform.open(config, database_url=database_url, clock=lambda: clock.now, extra_plugins=PLUGINS)
-    try:
-        yield p
-    finally:
-        p.close()
 
 
 def pdf_text(data: bytes) -> str:

@@ -6,7 +6,6 @@ KS's XSD; the PDF holds every entry; afterwards nothing personal is left and the
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,36 +16,18 @@ from adapters.archive.drop import FolderDrop, collect_receipts
 from contracts import CoordinatorRole, LogEntryKind, MeetingKind, UnitMembership, words
 from core import retention_job as retention
 from core.cli import main
-from core.config import DeploymentConfig
 from core.errors import InvalidInput, NotFound, RuleRefused
 from core.outbox_worker import run_archive
 from core.platform import Platform
-from tests.archive_support import PLUGINS, answer, archive_config, schema
+from tests.archive_support import answer, config, drop, schema
 from tests.conftest import HEALTH, PPT, SCHOOL, Clock, World
 from tests.test_archive import pdf_text
 from tests.test_retention import everything
 from tests.test_transfer import KG_TEXTS, KINDERGARTEN, give, kindergarten_case
 
+__all__ = ["config", "drop"]  # the archive tests' fixtures, shared in tests/archive_support.py
+
 GOALS = "Ola vil ha en venn å leke med, og vi vil at morgenene skal bli roligere."
-
-
-@pytest.fixture
-def drop(tmp_path: Path) -> Path:
-    return tmp_path / "arkiv"
-
-
-@pytest.fixture
-def config(drop: Path) -> DeploymentConfig:
-    return archive_config(drop)
-
-
-@pytest.fixture
-def platform(config: DeploymentConfig, database_url: str, clock: Clock) -> Iterator[Platform]:
-    p = Platform.open(config, database_url=database_url, clock=lambda: clock.now, extra_plugins=PLUGINS)
-    try:
-        yield p
-    finally:
-        p.close()
 
 
 @pytest.fixture

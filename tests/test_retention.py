@@ -5,7 +5,6 @@ fødselsnummer nor any text written in the log, and ``stafett audit verify`` sti
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,34 +16,16 @@ from contracts import ArchiveStatus
 from core import audit
 from core import retention_job as retention
 from core.cli import main
-from core.config import DeploymentConfig
 from core.domain.policy import Actor
 from core.errors import Conflict
 from core.outbox_worker import run_archive
 from core.platform import Platform
 from core.storage.archive_models import CaseArchiveRow
 from core.storage.models import AuditEventRow, PersonRow
-from tests.archive_support import ENTRY_TEXTS, PLUGINS, answer, archive_config, full_case
+from tests.archive_support import ENTRY_TEXTS, answer, config, drop, full_case
 from tests.conftest import MUNICIPALITY, Clock, World
 
-
-@pytest.fixture
-def drop(tmp_path: Path) -> Path:
-    return tmp_path / "arkiv"
-
-
-@pytest.fixture
-def config(drop: Path) -> DeploymentConfig:
-    return archive_config(drop)
-
-
-@pytest.fixture
-def platform(config: DeploymentConfig, database_url: str, clock: Clock) -> Iterator[Platform]:
-    p = Platform.open(config, database_url=database_url, clock=lambda: clock.now, extra_plugins=PLUGINS)
-    try:
-        yield p
-    finally:
-        p.close()
+__all__ = ["config", "drop"]  # the archive tests' fixtures, shared in tests/archive_support.py
 
 
 def archived(world: World, platform: Platform, drop: Path) -> str:

@@ -4,7 +4,6 @@ is then out under taushetsplikt. The journey ends in the archive and in retentio
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,38 +14,20 @@ from adapters.archive.drop import FolderDrop, collect_receipts
 from contracts import LogEntryKind, TransferStatus, UnitMembership
 from core import audit
 from core import retention_job as retention
-from core.config import DeploymentConfig
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from core.outbox_worker import run_archive
 from core.platform import Platform
 from core.public import DirectorySync, RecordService
 from core.storage.models import CaseRow
-from tests.archive_support import PLUGINS, answer, archive_config, schema
+from tests.archive_support import answer, config, drop, schema
 from tests.conftest import MUNICIPALITY, SCHOOL, Clock, World
 from tests.test_archive import pdf_text
 from tests.test_retention import everything
 
+__all__ = ["config", "drop"]  # the archive tests' fixtures, shared in tests/archive_support.py
+
 KINDERGARTEN = "solsida-barnehage"
 KG_TEXTS = ("Ola trekker seg unna i frileken.", "Ola sover dårlig, sier mor.", "Ola delte spaden i dag!")
-
-
-@pytest.fixture
-def drop(tmp_path: Path) -> Path:
-    return tmp_path / "arkiv"
-
-
-@pytest.fixture
-def config(drop: Path) -> DeploymentConfig:
-    return archive_config(drop)
-
-
-@pytest.fixture
-def platform(config: DeploymentConfig, database_url: str, clock: Clock) -> Iterator[Platform]:
-    p = Platform.open(config, database_url=database_url, clock=lambda: clock.now, extra_plugins=PLUGINS)
-    try:
-        yield p
-    finally:
-        p.close()
 
 
 @pytest.fixture
