@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from core.storage.models import PersonRow
+from core.storage.models import CaseRow, PersonRow
 from tests.api_support import Api
 from tests.conftest import PPT, SCHOOL, World
 
@@ -59,3 +59,40 @@ def test_a_fodselsnummer_is_searched_in_the_body_never_in_the_url(api: Api, worl
     assert api.as_(world.nurse).ok("POST", "/api/v1/cases/search", {"national_id": number})["total"] == 0
     in_url = api.as_(world.teacher).get(f"/api/v1/cases?national_id={number}")
     assert in_url.status_code == 400 and in_url.json()["invalid-params"][0]["name"] == "national_id"
+
+
+def stored_next_evaluation(world: World, case_id: str) -> dt.date | None:
+    with world.platform.database.session() as session:
+        return session.get_one(CaseRow, case_id).next_evaluation_date
+
+
+def test_the_case_keeps_its_earliest_evaluation_through_every_change_of_its_tiltak(
+    api: Api, world: World
+) -> None:
+    """Lists order by a date stored on the case (migration 0019's triggers): it must follow the tiltak."""
+    case = world.open_case()
+    teacher, today = api.as_(world.teacher), world.clock.today()
+
+    def day(days: int) -> str:
+        return (today + dt.timedelta(days=days)).isoformat()
+
+    def measure(days: int) -> str:
+        body = {"title": "Tiltak", "goal": "Mål", "responsible_id": world.teacher}
+        body |= {"start_date": today.isoformat(), "evaluation_date": day(days)}
+        return teacher.ok("POST", f"/api/v1/cases/{case.id}/measures", body)["id"]
+
+    assert stored_next_evaluation(world, case.id) is None
+    late, early = measure(20), measure(10)
+    assert stored_next_evaluation(world, case.id) == today + dt.timedelta(days=10)
+    teacher.ok("POST", f"/api/v1/measures/{early}/status", {"status": "paused", "reason": "Syk"})
+    assert stored_next_evaluation(world, case.id) == today + dt.timedelta(days=20)  # paused: none due
+    world.clock.advance(days=1)
+    evaluation = {"outcome": "partly", "summary": "Litt bedre", "next_evaluation_date": day(30)}
+    teacher.ok("POST", f"/api/v1/measures/{late}/evaluations", evaluation)
+    assert stored_next_evaluation(world, case.id) == today + dt.timedelta(days=30)
+    teacher.ok("POST", f"/api/v1/measures/{late}/status", {"status": "ended", "reason": "Målet er nådd."})
+    assert stored_next_evaluation(world, case.id) is None
+    teacher.ok(
+        "POST", f"/api/v1/measures/{early}/status", {"status": "active", "next_evaluation_date": day(5)}
+    )
+    assert stored_next_evaluation(world, case.id) == today + dt.timedelta(days=5)

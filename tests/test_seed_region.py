@@ -249,6 +249,19 @@ def test_the_indexes_dropped_for_the_load_are_back(db: Database) -> None:
     assert expected <= names, expected - names
 
 
+def test_every_case_stores_its_earliest_active_evaluation(db: Database) -> None:
+    """The bulk path writes tiltak too, so the triggers of migration 0019 keep the case's list order."""
+    earliest = (
+        "(SELECT min(next_evaluation_date) FROM measure "
+        "WHERE measure.case_id = \"case\".id AND measure.status = 'active')"
+    )
+    assert count(db, 'SELECT count(*) FROM "case" WHERE next_evaluation_date IS NOT NULL') > 0
+    differing = f'SELECT count(*) FROM "case" WHERE next_evaluation_date IS DISTINCT FROM {earliest}'
+    if db.engine.dialect.name == "sqlite":
+        differing = differing.replace("IS DISTINCT FROM", "IS NOT")
+    assert count(db, differing) == 0
+
+
 def test_the_small_seed_no_longer_runs_out_of_fodselsnummer(platform: Platform) -> None:
     """``stafett demo seed --children 2000`` used to fail on a repeated synthetic number."""
     from core.seed import seed

@@ -247,17 +247,22 @@ class CaseModel:
         sink, mid = self.world.sink, self.world.mid
         sink.put(
             "case",
-            (
-                self.id,
-                mid,
-                self.subject.id,
-                self.owner.id,
-                self.level,
-                str(self.status),
-                self.opened_at,
-                self.holder,
-                self.closed_at,
-                self.close_reason,
+            row(
+                "case",
+                id=self.id,
+                municipality_id=mid,
+                subject_id=self.subject.id,
+                owner_unit_id=self.owner.id,
+                level=self.level,
+                status=str(self.status),
+                opened_at=self.opened_at,
+                relay_holder_id=self.holder,
+                closed_at=self.closed_at,
+                close_reason=self.close_reason,
+                next_evaluation_date=min(
+                    (m.next_evaluation_date for m in self.measures.values() if m.next_evaluation_date),
+                    default=None,
+                ),
             ),
         )
         for unit_id, (basis, added, by, removed) in self.participants.items():

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import Date, Executable, bindparam, exists, func, or_, select
 
-from contracts import Case, CaseStatus, MeasureStatus
+from contracts import Case, CaseStatus
 from core.domain.policy import Action
 from core.services.readable import readable_cases
 from core.services.state import CaseState
@@ -36,14 +36,9 @@ class CaseSearch:
     status: StatusFilter = "open"
 
 
-_ACTIVE = m.MeasureRow.status == str(MeasureStatus.ACTIVE)
-# Correlated to the case row: an index lookup per candidate case, whatever the size of the region.
-NEXT_EVALUATION = (
-    select(func.min(m.MeasureRow.next_evaluation_date))
-    .where(m.MeasureRow.case_id == m.CaseRow.id, _ACTIVE)
-    .correlate(m.CaseRow)
-    .scalar_subquery()
-)
+# Stored on the case and kept by the database (migration 0019): ordering a unit's page costs a sort of
+# its candidate rows, not a subquery per candidate.
+NEXT_EVALUATION = m.CaseRow.next_evaluation_date
 
 
 @dataclass(frozen=True)

@@ -95,6 +95,7 @@ class CaseRow(Base):
     __table_args__ = (
         Index("ix_case_unit_status", "owner_unit_id", "status"),
         Index("ix_case_municipality_status", "municipality_id", "status"),
+        Index("ix_case_status_next_evaluation", "status", "next_evaluation_date"),
     )
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     municipality_id: Mapped[str] = mapped_column(ForeignKey("municipality.id"))
@@ -106,6 +107,9 @@ class CaseRow(Base):
     relay_holder_id: Mapped[str | None] = mapped_column(ForeignKey("person.id"), index=True)
     closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     close_reason: Mapped[str | None] = mapped_column(String(32))
+    # The earliest evaluation date of the active tiltak; kept by triggers on ``measure`` (migration
+    # 0019), never written by the services. Lists order by it.
+    next_evaluation_date: Mapped[dt.date | None] = mapped_column(Date)
 
 
 class ConcernRow(Base):
