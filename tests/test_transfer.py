@@ -4,6 +4,7 @@ is then out under taushetsplikt. The journey ends in the archive and in retentio
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -119,16 +120,22 @@ def test_a_child_goes_from_kindergarten_to_school_and_on_to_the_archive(
 
 def test_only_the_chosen_entries_go_over(world: World, platform: Platform, pedagogue: str) -> None:
     case_id, (_note, bright) = kindergarten_case(world, pedagogue)
+    held = platform.clock() - dt.timedelta(days=3)
+    with world.as_(pedagogue, "møte") as w:  # a meeting the kindergarten held about Ola
+        w.meetings.schedule(case_id, kind="discussion", starts_at=held, summary="Mor er bekymret for søvnen.")
     with world.as_(pedagogue, "overføring") as w:
         transfer = w.transfers.propose(case_id, SCHOOL, entry_ids=[bright])
     give(world, transfer.consent_id)
     with world.as_(world.teacher) as w:
         w.transfers.accept(transfer.id)
         w.log.add_note(case_id, "Ny start på skolen.")
+        soon = platform.clock() + dt.timedelta(days=7)
+        w.meetings.schedule(case_id, kind="discussion", starts_at=soon, summary="Oppstartsmøte")
         seen = [e.text for e in w.log.entries(case_id)]
         assert w.cases.concerns(case_id) == []  # the kindergarten's undring stayed behind
         record = RecordService(w.uow).case(case_id)  # what the case page and exports read
     assert [e.text for e in record.log] == seen and record.concerns == []
+    assert [mt.summary for mt in record.meetings] == ["Oppstartsmøte"]  # its meeting stayed behind too
     assert KG_TEXTS[2] in seen and "Ny start på skolen." in seen
     assert KG_TEXTS[0] not in seen and KG_TEXTS[1] not in seen
     with world.as_(world.mother) as w:  # the family keeps its whole history

@@ -29,6 +29,7 @@ from core.domain.policy import CaseFacts
 from core.errors import case_not_found
 from core.services import mapping
 from core.services.readable import consent_in_force
+from core.services.transfer_scope import employee_units, hidden_from
 from core.storage import models as m
 from core.storage.base import UTCDateTime
 from core.storage.queries import rows_in, rows_where
@@ -219,8 +220,12 @@ class CaseState:
 
     @cached_property
     def meetings(self) -> list[Meeting]:
+        """The case's meetings; a transfer of chosen entries keeps those held before it from the receiver."""
         session = self.work.session
-        rows = session.scalars(rows_where(m.MeetingRow, "case_id", "starts_at"), {"value": self.row.id}).all()
+        stmt = select(m.MeetingRow).where(m.MeetingRow.case_id == self.row.id)
+        if units := employee_units(self.work):
+            stmt = stmt.where(~hidden_from(units, m.MeetingRow.case_id, created=m.MeetingRow.starts_at))
+        rows = session.scalars(stmt.order_by(m.MeetingRow.starts_at)).all()
         invited = session.scalars(rows_in(m.MeetingUnitRow, "meeting_id"), {"values": [r.id for r in rows]})
         units = _group((i.meeting_id, i.unit_id) for i in invited)
         return [mapping.meeting(r, units.get(r.id, [])) for r in rows]
