@@ -63,7 +63,17 @@ from .guides import (
     guide_step,
 )
 from .hookspecs import PROJECT_NAME, hookimpl, hookspec
-from .notifications import Delivery, Notification, NotificationKind, Recipient, Scan, WorkerJob
+from .notifications import (
+    ChannelMessage,
+    Delivery,
+    MeetingInvite,
+    Notification,
+    NotificationChannel,
+    NotificationKind,
+    Recipient,
+    Scan,
+    WorkerJob,
+)
 from .outbox import (
     ArchiveReceipt,
     ArchiveStatus,
@@ -115,6 +125,7 @@ __all__ = [
     "CaseSnapshot",
     "CaseStatistics",
     "CaseStatus",
+    "ChannelMessage",
     "Child",
     "ChildWelfareReport",
     "CloseReason",
@@ -144,10 +155,12 @@ __all__ = [
     "MeasureStatus",
     "Meeting",
     "MeetingArena",
+    "MeetingInvite",
     "MeetingKind",
     "MunicipalRole",
     "Municipality",
     "Notification",
+    "NotificationChannel",
     "NotificationKind",
     "OutboxChannel",
     "OutboxMessage",

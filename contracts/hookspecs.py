@@ -25,7 +25,7 @@ from .guides import (
     ServiceDirectoryEntry,
     ToolDefinition,
 )
-from .notifications import NotificationKind, WorkerJob
+from .notifications import NotificationChannel, NotificationKind, WorkerJob
 from .outbox import ArchiveReceipt, OutboxChannel, OutboxMessage
 from .people import Municipality
 
@@ -223,6 +223,21 @@ def notification_kinds(municipality: Municipality) -> list[NotificationKind]:
 
     :param municipality: the municipality the kinds apply in.
     :returns: notification kinds; their titles are what people read in Stafett, without names.
+    """
+
+
+@hookspec
+def notification_channels(municipality: Municipality) -> list[NotificationChannel]:
+    """Return ways out of Stafett for varsler besides e-mail (an SMS gateway, Altinn Varsling).
+
+    Called once per municipality at start-up; a person of that municipality may then choose the
+    channel on the Varsler page. ``stafett worker`` hands each channel's ``send`` a batch of
+    messages that name nobody and nothing (``ChannelMessage``: that something waits, a link, an
+    unsubscribe link) and records, retries and audits what comes of each. Names are unique across
+    the enabled plugins, and ``email`` is core's own.
+
+    :param municipality: the municipality the channels are offered in.
+    :returns: channels, each with the contact detail it sends to (``email`` or ``phone``).
     """
 
 

@@ -2,8 +2,9 @@
 
 Core writes a notification in the transaction of what caused it (a stafettlogg entry) or finds it by a
 scheduled scan (a date coming near or passed), and delivers it in-app and, by the person's preference,
-by e-mail. Nothing here names a child, a concern or a service: a kind's ``title`` is what the person
-reads in Stafett, and an e-mail says only that something waits there.
+on one channel out of Stafett: e-mail (built in) or one a plugin adds (``notification_channels``: an
+SMS gateway, Altinn Varsling). Nothing here names a child, a concern or a service: a kind's ``title``
+is what the person reads in Stafett, and a message out says only that something waits there.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import msgspec
 
@@ -19,6 +20,7 @@ from .base import Contract, ShortText
 from .enums import LogEntryKind
 
 KindId = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_.-]*$", max_length=64)]
+ChannelName = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9-]*$", max_length=32)]
 
 
 class Delivery(StrEnum):
@@ -85,3 +87,45 @@ class WorkerJob(msgspec.Struct, frozen=True, kw_only=True):
 
     name: ShortText  # e.g. "fhir": shown in the worker's log lines
     run: Callable[[Any], int]
+
+
+class MeetingInvite(msgspec.Struct, frozen=True, kw_only=True):
+    """What a message may say about a meeting: its id, time, place and who invites (never whom it is
+    about). E-mail attaches it as an iCalendar invitation; another channel may give the time."""
+
+    meeting_id: str
+    starts_at: dt.datetime
+    location: str  # as the organiser wrote it
+    organiser_name: str
+    organiser_email: str
+    cancelled: bool
+    sequence: int = 0  # changes so far: a calendar replaces the older invitation with the newer
+
+
+class ChannelMessage(msgspec.Struct, frozen=True, kw_only=True):
+    """One message out of Stafett to one person. It names nobody and nothing: that something waits
+    (``count`` varsler), where (``link``, which opens after login), and how to stop such messages."""
+
+    key: str  # the same on every try: a gateway or relay can drop a repeat by it
+    address: str  # the person's address on the channel: an e-mail address or a phone number
+    count: int  # varsler it tells of; a daily digest tells of several
+    link: str  # an absolute URL into Stafett
+    unsubscribe: str  # an absolute URL that stops messages out of Stafett, without login
+    municipality: str  # the municipality's name: who sends
+    sent_at: dt.datetime
+    meeting: MeetingInvite | None = None
+
+
+class NotificationChannel(msgspec.Struct, frozen=True, kw_only=True):
+    """A way out of Stafett for varsler, supplied by a plugin (``notification_channels``) or built in
+    (``email``, over the deployment's SMTP relay). A person chooses one on the Varsler page.
+
+    ``send`` gets a batch of messages and answers, in the same order, ``None`` for each the gateway
+    accepted and an error text for each it refused; an exception counts as every one refused. Core
+    retries the refused ones with back-off, and never sends one the gateway accepted again.
+    """
+
+    name: ChannelName  # e.g. "sms"; recorded on each varsel sent and in the audit event
+    title: ShortText  # what a person chooses between, in bokmål: "SMS"
+    address: Literal["email", "phone"]  # which of a person's contact details the channel sends to
+    send: Callable[[list[ChannelMessage]], list[str | None]]

@@ -1,10 +1,11 @@
 """``stafett worker``: every background job in one loop, in as many processes as the load needs.
 
 Each round runs the jobs that are due: the scheduled varsel scans (every ``scan_interval``, over every
-municipality), the varsel e-mails (when the deployment has ``[smtp]``), and the jobs plugins add
-(``worker_jobs``: the FHIR deliveries, the bekymringsmeldinger). Every job claims its work with
-leases and ``SKIP LOCKED``, so workers on one PostgreSQL database share it safely. A job that fails is
-logged with its name and tried again next round; it never stops the others.
+municipality), the varsler out of Stafett (e-mail when the deployment has ``[smtp]``, and plugins'
+channels), and the jobs plugins add (``worker_jobs``: the FHIR deliveries, the bekymringsmeldinger).
+Every job claims its work with leases and ``SKIP LOCKED``, so workers on one PostgreSQL database share
+it safely. A job that fails is logged with its name and tried again next round; it never stops the
+others.
 """
 
 from __future__ import annotations
@@ -40,10 +41,11 @@ class Scheduled:
 
 
 def jobs(platform: Platform, *, scan_interval: float = 300.0) -> list[Scheduled]:
-    """Core's jobs and the plugins'; e-mail only when the deployment has an SMTP relay."""
+    """Core's jobs and the plugins'; varsler out of Stafett only when there is a way out (an SMTP relay,
+    or a plugin's channel)."""
     out = [Scheduled(WorkerJob(name="varsler-skann", run=scan_all), scan_interval)]
-    if platform.config.smtp is not None:
-        out.append(Scheduled(WorkerJob(name="varsler-epost", run=lambda p: sender.run(p)), 0))
+    if sender.has_channels(platform):
+        out.append(Scheduled(WorkerJob(name="varsler-ut", run=lambda p: sender.run(p)), 0))
     out += [Scheduled(job, 0) for job in platform.plugins.worker_jobs()]
     return out
 

@@ -302,11 +302,11 @@ def test_the_worker_runs_every_job_in_one_round(mailed: World, mailbox: Mailbox)
     world.measure(case.id, "Fast friminuttsvenn", "Leker med andre", days=5)
     mailbox.arrived.clear()
     done = run_round(world.platform, jobs(world.platform))
-    assert set(done) == {"varsler-skann", "varsler-epost", "fhir"}  # the fhir plugin's deliveries too
-    assert done["varsler-skann"] >= 1 and done["varsler-epost"] >= 1
+    assert set(done) == {"varsler-skann", "varsler-ut", "fhir"}  # the fhir plugin's deliveries too
+    assert done["varsler-skann"] >= 1 and done["varsler-ut"] >= 1
     assert [a.message["Subject"] for a in mailbox.to(MAIL["teacher"])] == ["Noe venter på deg i Stafett"]
     again = run_round(world.platform, jobs(world.platform))
-    assert again["varsler-skann"] == 0 and again["varsler-epost"] == 0  # nothing told twice
+    assert again["varsler-skann"] == 0 and again["varsler-ut"] == 0  # nothing told twice
     assert scan_all(world.platform) == 0
 
 
@@ -318,7 +318,7 @@ def test_stafett_worker_once_runs_a_round_and_says_what_it_did(database_url: str
     result = CliRunner().invoke(main, ["worker", "--once", "--database-url", database_url])
     assert result.exit_code == 0, result.output
     assert "varsler-skann: 0" in result.output  # the demo without [smtp]: no e-mail job
-    assert "varsler-epost" not in result.output
+    assert "varsler-ut" not in result.output
 
 
 def test_the_relay_with_starttls_and_a_login_from_the_config(mailed: World, tmp_path, monkeypatch) -> None:

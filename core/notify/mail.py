@@ -1,4 +1,5 @@
-"""The e-mail a varsel sends, and a meeting's iCalendar invitation: both name nobody and nothing.
+"""Core's e-mail channel: the e-mail a varsel sends, and a meeting's iCalendar invitation; both name
+nobody and nothing.
 
 The e-mail says that something waits in Stafett, with a link that opens it after login, and an
 unsubscribe link (also as ``List-Unsubscribe``, RFC 8058). It never names the child, the family, the
@@ -13,31 +14,19 @@ import datetime as dt
 import email.policy
 import smtplib
 import ssl
-from dataclasses import dataclass
+from collections.abc import Callable
 from email.message import EmailMessage
 from email.utils import format_datetime
 
 import icalendar
 
+from contracts import ChannelMessage, MeetingInvite, NotificationChannel
 from core.config import SmtpConfig
 from core.notify.writer import OSLO
 
 MEETING_LENGTH = dt.timedelta(hours=1)
 POLICY = email.policy.default.clone(max_line_length=998)  # a long link stays one plain header line
 SUMMARY = "Møte i Stafett"
-
-
-@dataclass(frozen=True)
-class MeetingInvite:
-    """What an invitation may say about a meeting: ids, time, place and who invites."""
-
-    meeting_id: str
-    starts_at: dt.datetime
-    location: str
-    organiser_name: str
-    organiser_email: str
-    cancelled: bool
-    sequence: int = 0  # changes so far: a calendar replaces the older invitation with the newer
 
 
 def body(count: int, link: str, unsubscribe: str, municipality: str, meeting: MeetingInvite | None) -> str:
@@ -154,3 +143,43 @@ def connect(config: SmtpConfig) -> smtplib.SMTP:
     if config.username:
         smtp.login(config.username, config.password or "")
     return smtp
+
+
+def email_channel(
+    config: SmtpConfig, connect_: Callable[[], smtplib.SMTP] | None = None
+) -> NotificationChannel:
+    """E-mail as a varsel channel: each batch over one connection to the relay (``connect_`` for tests)."""
+
+    def send(messages: list[ChannelMessage]) -> list[str | None]:
+        smtp = (connect_ or (lambda: connect(config)))()
+        errors: list[str | None] = []
+        try:
+            for message in messages:
+                try:
+                    smtp.send_message(compose_message(message, config.from_address))
+                    errors.append(None)
+                except (OSError, smtplib.SMTPException) as exc:
+                    errors.append(f"{type(exc).__name__}: {exc}")
+        finally:
+            try:
+                smtp.quit()
+            except (OSError, smtplib.SMTPException):
+                smtp.close()
+        return errors
+
+    return NotificationChannel(name="email", title="E-post", address="email", send=send)
+
+
+def compose_message(message: ChannelMessage, sender: str) -> EmailMessage:
+    """The e-mail of a channel message, from ``sender``."""
+    return compose(
+        to=message.address,
+        sender=sender,
+        key=message.key,
+        count=message.count,
+        link=message.link,
+        unsubscribe=message.unsubscribe,
+        municipality=message.municipality,
+        now=message.sent_at,
+        meeting=message.meeting,
+    )

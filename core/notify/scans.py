@@ -1,9 +1,10 @@
 """The scheduled varsler, found by SQL scans over a whole municipality (no case is loaded in Python).
 
 Each scan is one ``INSERT … SELECT … ON CONFLICT DO NOTHING``: the select finds the people to tell and
-what about, the insert decides each one's e-mail from their preference and reservation in the same
-statement, and the key (kind, thing, date) makes a second run, or a second worker, add nothing. So a
-tiltak is told "due" once per evaluation date, a consent "expiring" once per end date.
+what about, the insert decides in the same statement whether each one's message leaves Stafett
+(preference, reservation, an address or phone number), and the key (kind, thing, date) makes a second
+run, or a second worker, add nothing. So a tiltak is told "due" once per evaluation date, a consent
+"expiring" once per end date.
 """
 
 from __future__ import annotations
@@ -143,13 +144,12 @@ def _finders(work: Work, kind: NotificationKind, days: int) -> list[Select[Any]]
 
 
 def _insert(work: Work, kind: NotificationKind, found: Select[Any]) -> int:
-    """Insert what ``found`` names, deciding each person's e-mail in the same statement."""
+    """Insert what ``found`` names, deciding in the same statement whether a message leaves Stafett."""
     sub = found.subquery("found")
     recipient, case_id, key, link = sub.c
     delivery = func.coalesce(Pref.delivery, literal(str(kind.default_delivery)))
     by_mail = and_(
-        m.PersonRow.email.is_not(None),
-        m.PersonRow.email != "",
+        or_(func.coalesce(m.PersonRow.email, "") != "", func.coalesce(m.PersonRow.phone, "") != ""),
         m.PersonRow.digital_contact_reserved.is_(False),
         delivery != str(Delivery.IN_APP),
     )

@@ -1,11 +1,14 @@
-"""The e-mail side of varsler: claim what is due, send it over the municipality's SMTP relay, record it.
+"""Varsler out of Stafett: claim what is due, send it on each person's channel, record it.
 
 A worker leases due rows (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so any number of workers share the
-work and none takes a row another holds), gathers a person's daily-digest rows into one e-mail, holds
-back what falls in the person's quiet hours, and sends. Each send and each failure is audited; a
-failure is retried with back-off (the outbox's ``RetryPolicy``) until it is dead. A batch's rows are
-marked sent in the transaction that audits each e-mail, and only a worker holding a row's lease may
-mark it, so one varsel is e-mailed once; its Message-ID is stable besides, so a relay can drop a repeat.
+work and none takes a row another holds), gathers a person's daily-digest rows into one message, holds
+back what falls in the person's quiet hours, and sends each on the person's channel: e-mail over the
+deployment's SMTP relay (built in), or a channel a plugin adds (``notification_channels``, e.g. SMS),
+falling back to e-mail when the person lacks that channel's contact detail. Each send and each failure
+is audited; a failure is retried with back-off (the outbox's ``RetryPolicy``) until it is dead. A
+batch's rows are marked sent in the transaction that audits each message, and only a worker holding a
+row's lease may mark it, so one varsel goes out once; its key is stable besides, so a relay or a
+gateway can drop a repeat.
 """
 
 from __future__ import annotations
@@ -13,17 +16,16 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import secrets
-import smtplib
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from contracts import ChannelMessage, MeetingInvite, NotificationChannel
 from core.auth.settings import AuthSettings
 from core.domain.policy import Action, Actor
-from core.notify.mail import MeetingInvite, compose, connect
+from core.notify.mail import email_channel
 from core.notify.service import settings_for
 from core.notify.writer import OSLO
 from core.outbox import RetryPolicy
@@ -33,20 +35,43 @@ from core.storage.notification_models import NotificationRow, NotificationSettin
 
 log = logging.getLogger("stafett.notify")
 RETRY = RetryPolicy()
-Connect = Callable[[], smtplib.SMTP]
+EMAIL = "email"
 
 
 @dataclass
 class Batch:
-    """One e-mail to write: to whom, about which rows, and what it may say."""
+    """One message to send: to whom, on which channel and address, about which rows."""
 
     municipality_id: str
     recipient_id: str
+    channel: str
     address: str
     token: str
     ids: list[str] = field(default_factory=list)
     kinds: list[str] = field(default_factory=list)
     meeting_id: str | None = None
+
+
+def channels_for(platform: Platform, municipality_id: str) -> dict[str, NotificationChannel]:
+    """The ways out of Stafett in a municipality: e-mail when the deployment has ``[smtp]``, and its
+    plugins' channels."""
+    out = dict(platform.plugins.for_municipality(municipality_id).notification_channels)
+    if platform.config.smtp is not None:
+        out[EMAIL] = email_channel(platform.config.smtp)
+    return out
+
+
+def route(
+    person: m.PersonRow, chosen: str, channels: dict[str, NotificationChannel]
+) -> tuple[str, str] | None:
+    """The channel and address a person's message goes to: their choice where the municipality has it
+    and they have its contact detail, else e-mail; None when neither reaches them."""
+    for name in dict.fromkeys((chosen, EMAIL)):
+        channel = channels.get(name)
+        address = (person.email if channel.address == "email" else person.phone) if channel else None
+        if address:
+            return name, address
+    return None
 
 
 def quiet_until(settings: NotificationSettingsRow, now: dt.datetime) -> dt.datetime | None:
@@ -65,9 +90,10 @@ def quiet_until(settings: NotificationSettingsRow, now: dt.datetime) -> dt.datet
 
 
 def claim(platform: Platform, *, limit: int = 50, policy: RetryPolicy = RETRY) -> list[Batch]:
-    """Lease up to ``limit`` due rows for this worker and group them into e-mails."""
+    """Lease up to ``limit`` due rows for this worker and group them into messages."""
     now = platform.clock()
     batches: dict[tuple[str, str], Batch] = {}
+    channels: dict[str, dict[str, NotificationChannel]] = {}
     with platform.database.session() as session, session.begin():
         rows = session.scalars(
             select(NotificationRow)
@@ -86,18 +112,25 @@ def claim(platform: Platform, *, limit: int = 50, policy: RetryPolicy = RETRY) -
         }
         for row in rows:
             person = people.get(row.recipient_id)
-            if person is None or not person.email or person.digital_contact_reserved:
-                row.email, row.next_attempt_at = "none", None  # no address, or reserved: in Stafett only
-                continue
             settings = settings_for(session, row.recipient_id)
+            if row.municipality_id not in channels:
+                channels[row.municipality_id] = channels_for(platform, row.municipality_id)
+            way = None
+            if person is not None and not person.digital_contact_reserved:
+                way = route(person, settings.channel, channels[row.municipality_id])
+            if way is None:
+                row.email, row.next_attempt_at = (
+                    "none",
+                    None,
+                )  # no way to reach them, or reserved: in Stafett only
+                continue
             if (until := quiet_until(settings, now)) is not None:
                 row.next_attempt_at = until  # held back, not tried: no attempt counted
                 continue
-            row.leased_until, row.attempts = now + policy.lease, row.attempts + 1
+            row.leased_until, row.attempts, row.channel = now + policy.lease, row.attempts + 1, way[0]
             group = (row.recipient_id, "digest") if row.digest else (row.recipient_id, row.id)
             batch = batches.setdefault(
-                group,
-                Batch(row.municipality_id, row.recipient_id, person.email, settings.unsubscribe_token),
+                group, Batch(row.municipality_id, row.recipient_id, *way, settings.unsubscribe_token)
             )
             batch.ids.append(row.id)
             batch.kinds.append(row.kind)
@@ -151,56 +184,57 @@ def public_url(platform: Platform) -> str:
     return AuthSettings.from_config(platform.config.auth).public_url.rstrip("/")
 
 
-def send(platform: Platform, batches: list[Batch], connect_: Connect | None = None) -> list[str | None]:
-    """Send each batch over one connection; the error of each (None when the relay accepted it)."""
-    config = platform.config.smtp
-    if config is None:
-        return ["SMTP er ikke satt opp"] * len(batches)
+def send(platform: Platform, batches: list[Batch]) -> list[str | None]:
+    """Send each batch on its channel (one call per municipality and channel); the error of each, or
+    None when the relay or gateway accepted it."""
     base, now = public_url(platform), platform.clock()
-    try:
-        smtp = (connect_ or (lambda: connect(config)))()
-    except (OSError, smtplib.SMTPException) as exc:
-        log.warning("E-posttjeneren %s:%s tok ikke imot: %s", config.host, config.port, exc)
-        return [f"{type(exc).__name__}: {exc}"[:2000]] * len(batches)
-    errors: list[str | None] = []
-    try:
-        for batch in batches:
-            one = len(batch.ids) == 1
-            message = compose(
-                to=batch.address,
-                sender=config.from_address,
-                key=batch.ids[0] if one else f"digest-{batch.ids[0]}",
-                count=len(batch.ids),
-                link=f"{base}/varsler/{batch.ids[0]}" if one else f"{base}/varsler",
-                unsubscribe=f"{base}/varsler/avmeld/{batch.token}",
-                municipality=platform.municipality(batch.municipality_id).name,
-                now=now,
-                meeting=_meeting(platform, batch.meeting_id) if batch.meeting_id else None,
-            )
-            try:
-                smtp.send_message(message)
-                errors.append(None)
-            except (OSError, smtplib.SMTPException) as exc:
-                errors.append(f"{type(exc).__name__}: {exc}"[:2000])
-    finally:
+    errors: list[str | None] = [None] * len(batches)
+    groups: dict[tuple[str, str], list[int]] = {}
+    for i, batch in enumerate(batches):
+        groups.setdefault((batch.municipality_id, batch.channel), []).append(i)
+    for (mid, name), indexes in groups.items():
+        channel = channels_for(platform, mid).get(name)
+        messages = [message(platform, batches[i], base, now) for i in indexes]
         try:
-            smtp.quit()
-        except (OSError, smtplib.SMTPException):
-            smtp.close()
+            if channel is None:
+                raise LookupError(f"kanalen «{name}» er ikke lenger satt opp")
+            answers = list(channel.send(messages))
+            if len(answers) != len(messages):
+                raise ValueError(f"kanalen svarte for {len(answers)} av {len(messages)} meldinger")
+        except Exception as exc:  # a channel's fault refuses its batch; it is tried again later
+            log.warning("Varselkanalen «%s» tok ikke imot: %s", name, exc)
+            answers = [f"{type(exc).__name__}: {exc}"] * len(messages)
+        for i, answer in zip(indexes, answers, strict=True):
+            errors[i] = str(answer)[:2000] if answer is not None else None
     return errors
+
+
+def message(platform: Platform, batch: Batch, base: str, now: dt.datetime) -> ChannelMessage:
+    """What goes out about a batch: how many varsler, a link, the unsubscribe link; no names."""
+    one = len(batch.ids) == 1
+    return ChannelMessage(
+        key=batch.ids[0] if one else f"digest-{batch.ids[0]}",
+        address=batch.address,
+        count=len(batch.ids),
+        link=f"{base}/varsler/{batch.ids[0]}" if one else f"{base}/varsler",
+        unsubscribe=f"{base}/varsler/avmeld/{batch.token}",
+        municipality=platform.municipality(batch.municipality_id).name,
+        sent_at=now,
+        meeting=_meeting(platform, batch.meeting_id) if batch.meeting_id else None,
+    )
 
 
 def finish(
     platform: Platform, done: list[tuple[Batch, str | None]], policy: RetryPolicy = RETRY
 ) -> list[str]:
-    """Record what came of each e-mail on its rows, audited one event per e-mail, in one transaction per
-    municipality; returns ``sent``, ``failed`` or ``dead`` per e-mail."""
+    """Record what came of each message on its rows, audited one event per message, in one transaction
+    per municipality; returns ``sent``, ``failed`` or ``dead`` per message."""
     outcomes: dict[int, str] = {}
     by_municipality: dict[str, list[int]] = {}
     for i, (batch, _) in enumerate(done):
         by_municipality.setdefault(batch.municipality_id, []).append(i)
     for mid, indexes in by_municipality.items():
-        with platform.work(Actor.system(mid, operator="varsler e-post"), "varsel på e-post") as work:
+        with platform.work(Actor.system(mid, operator="varsler ut"), "varsel ut av Stafett") as work:
             ids = [row_id for i in indexes for row_id in done[i][0].ids]
             rows = {
                 r.id: r
@@ -237,17 +271,24 @@ def _record(
     work.record_outcome(
         Action.SEND_NOTIFICATION,
         outcome=outcome,
-        reason=f"person {batch.recipient_id}, varsel {', '.join(batch.ids)}, forsøk {attempts}"
-        + (f": {error}" if error else ""),
+        reason=f"person {batch.recipient_id}, varsel {', '.join(batch.ids)}, kanal {batch.channel}, "
+        f"forsøk {attempts}" + (f": {error}" if error else ""),
         case_id=rows[0].case_id if len(rows) == 1 else None,
     )
     return outcome
 
 
-def run(platform: Platform, *, connect_: Connect | None = None, policy: RetryPolicy = RETRY) -> int:
-    """Send every e-mail due now; returns how many the relay accepted."""
+def run(platform: Platform, *, policy: RetryPolicy = RETRY) -> int:
+    """Send every message due now; returns how many the relays and gateways accepted."""
     sent = 0
     while batches := claim(platform, policy=policy):
-        errors = send(platform, batches, connect_)
+        errors = send(platform, batches)
         sent += finish(platform, list(zip(batches, errors, strict=True)), policy).count("sent")
     return sent
+
+
+def has_channels(platform: Platform) -> bool:
+    """Whether anything can leave Stafett: an SMTP relay, or a plugin's channel in some municipality."""
+    return platform.config.smtp is not None or any(
+        platform.plugins.for_municipality(mid).notification_channels for mid in platform.municipality_ids()
+    )

@@ -1,5 +1,6 @@
 """What a person reads and does with their own varsler: the list, the unread count, opening one (which
-marks it read), their preferences per kind and quiet hours, and unsubscribing by an e-mail's link.
+marks it read), their preferences per kind, their channel and quiet hours, and unsubscribing by a
+message's link.
 
 The list and every change go through the policy (``notifications.read``: one's own, audited); the
 unread count in the header of every page is a number about one's own rows and is not audited.
@@ -123,6 +124,23 @@ class NotificationService:
             raise InvalidInput("Stille timer må ha både fra og til, som hele timer 0–23.", field="quiet_from")
         settings = self.settings()
         settings.quiet_from, settings.quiet_to = start, end
+
+    def channels(self) -> dict[str, str]:
+        """The ways out of Stafett I may choose between (name: title): e-mail, and the municipality's
+        plugins' channels."""
+        plugins = self.work.plugins.notification_channels
+        return {"email": "E-post", **{name: c.title for name, c in plugins.items()}}
+
+    def channel(self) -> str:
+        row = self.work.session.get(NotificationSettingsRow, self._me)
+        return row.channel if row is not None and row.channel in self.channels() else "email"
+
+    def choose_channel(self, channel: str) -> None:
+        """Save my way out of Stafett; my messages go by e-mail where I lack its contact detail."""
+        self.work.authorize(Action.READ_NOTIFICATIONS)
+        if channel not in self.channels():
+            raise InvalidInput("Velg en av kanalene kommunen har.", field="channel")
+        self.settings().channel = channel
 
     def quiet_hours(self) -> tuple[int | None, int | None]:
         row = self.work.session.get(NotificationSettingsRow, self._me)

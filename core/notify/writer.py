@@ -4,8 +4,8 @@
 no case events it does nothing; otherwise, for each event whose kind a plugin's ``notification_kinds``
 names, it finds the recipients from the case (never the person who acted) and stores one row per
 person, keyed by kind and entry, so nothing is written twice. ``store`` is shared with the scans: it
-decides each person's e-mail from their preference, a reservation against digital contact, and
-whether they have an address.
+decides whether a message leaves Stafett from the person's preference, a reservation against digital
+contact, and whether they have an address or phone number (the sender picks the channel).
 """
 
 from __future__ import annotations
@@ -75,11 +75,11 @@ def store(work: Work, notices: list[Notice]) -> int:
         return 0
     people = {n.recipient_id for n in notices}
     contact = {
-        pid: (email, reserved)
-        for pid, email, reserved in work.session.execute(
-            select(m.PersonRow.id, m.PersonRow.email, m.PersonRow.digital_contact_reserved).where(
-                m.PersonRow.id.in_(people)
-            )
+        pid: (bool(email or phone), reserved)
+        for pid, email, phone, reserved in work.session.execute(
+            select(
+                m.PersonRow.id, m.PersonRow.email, m.PersonRow.phone, m.PersonRow.digital_contact_reserved
+            ).where(m.PersonRow.id.in_(people))
         )
     }
     preferences = {
@@ -94,9 +94,9 @@ def store(work: Work, notices: list[Notice]) -> int:
     }
     rows = []
     for n in notices:
-        email, reserved = contact.get(n.recipient_id, (None, True))
+        reachable, reserved = contact.get(n.recipient_id, (False, True))
         delivery = preferences.get((n.recipient_id, n.kind.id), n.kind.default_delivery)
-        by_mail = bool(email) and not reserved and delivery is not Delivery.IN_APP
+        by_mail = reachable and not reserved and delivery is not Delivery.IN_APP  # the channel: at sending
         digest = by_mail and delivery is Delivery.DAILY_DIGEST
         rows.append(
             {

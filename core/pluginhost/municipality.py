@@ -17,6 +17,7 @@ from contracts import (
     Level,
     MeetingArena,
     Municipality,
+    NotificationChannel,
     NotificationKind,
     OutboxChannel,
     OutboxMessage,
@@ -86,6 +87,9 @@ class MunicipalityPlugins:
         self.outbox_endpoints: list[OutboxEndpoint] = outbox_endpoints or []  # the channel registry
         # varsler (docs/notifications.md): the most specific plugin's kind wins an id
         self.notification_kinds: dict[str, NotificationKind] = {k.id: k for _, k in reversed(static.kinds)}
+        self.notification_channels: dict[str, NotificationChannel] = {
+            c.name: c for _, c in static.notification_channels
+        }
 
     def __repr__(self) -> str:
         return f"<MunicipalityPlugins {self.municipality.id} {self.plugin_names}>"

@@ -14,6 +14,7 @@ from contracts import (
     Level,
     MeetingArena,
     Municipality,
+    NotificationChannel,
     NotificationKind,
     OutboxChannel,
     RelayHolderRule,
@@ -34,6 +35,7 @@ STATIC_HOOKS: dict[str, type] = {
     "notification_kinds": list[NotificationKind],
 }
 ALL_LEVELS = [Level(n) for n in range(4)]
+EMAIL = "email"  # core's own varsel channel, over the deployment's SMTP relay
 CONFIG = "konfigurasjonen"  # stands in for a plugin name when the municipality's config supplies an entry
 
 
@@ -48,6 +50,7 @@ class StaticResults:
     rules: list[tuple[str, RelayHolderRule]] = field(default_factory=list)
     channels: list[tuple[str, OutboxChannel]] = field(default_factory=list)
     kinds: list[tuple[str, NotificationKind]] = field(default_factory=list)
+    notification_channels: list[tuple[str, NotificationChannel]] = field(default_factory=list)
 
 
 def collect(pm: pluggy.PluginManager, municipality: Municipality) -> StaticResults:
@@ -74,8 +77,33 @@ def collect(pm: pluggy.PluginManager, municipality: Municipality) -> StaticResul
             except SHAPE_ERRORS as exc:
                 raise _fault(name, municipality, f"hooken «{hook}» svarte med feil form: {exc}") from exc
             buckets[hook].extend((name, item) for item in items)
+    out.notification_channels = _notification_channels(pm, municipality)
     _check(out, municipality)
     return out
+
+
+def _notification_channels(
+    pm: pluggy.PluginManager, m: Municipality
+) -> list[tuple[str, NotificationChannel]]:
+    """The varsel channels plugins add; taken as built (they carry a callable, so they are not converted)."""
+    found: list[tuple[str, NotificationChannel]] = []
+    for impl in ordered_impls(pm, "notification_channels"):
+        try:
+            answer = call(impl, municipality=m)
+        except Exception as exc:
+            raise _fault(impl.plugin_name, m, f"hooken «notification_channels» feilet: {exc}") from exc
+        if not isinstance(answer, list | tuple) or not all(
+            isinstance(c, NotificationChannel) for c in answer
+        ):
+            raise _fault(
+                impl.plugin_name, m, "hooken «notification_channels» må svare med NotificationChannel"
+            )
+        found += [(impl.plugin_name, channel) for channel in answer]
+    for plugin, channel in found:
+        if channel.name == EMAIL:
+            raise _fault(plugin, m, f"varselkanalen «{EMAIL}» er Stafetts egen e-post; velg et annet navn")
+    unique(((p, c.name) for p, c in reversed(found)), "varselkanalen", m)
+    return found
 
 
 def _fault(plugin: str, municipality: Municipality, fault: str) -> PluginError:

@@ -104,13 +104,20 @@ class PeopleService(Service):
         return mapping.guardian(row)
 
     def set_contact(
-        self, person_id: str, *, email: str | None, digital_contact_reserved: bool = False
+        self,
+        person_id: str,
+        *,
+        email: str | None,
+        phone: str | None = None,
+        digital_contact_reserved: bool = False,
     ) -> None:
-        """A person's e-mail address for varsler, and whether they are reserved against digital contact
-        (the contact register's reservation: then varsler stay in Stafett)."""
+        """A person's e-mail address and phone number for varsler (both are set), and whether they are
+        reserved against digital contact (the contact register's reservation: then varsler stay in
+        Stafett)."""
         self.work.authorize(Action.WRITE_PERSON, subject_id=person_id)
         row = self._get(person_id)
-        row.email, row.digital_contact_reserved = email or None, digital_contact_reserved
+        row.email, row.phone = email or None, phone or None
+        row.digital_contact_reserved = digital_contact_reserved
 
     def link_guardian(self, *, child_id: str, guardian_id: str, parental_responsibility: bool) -> None:
         self.work.authorize(Action.WRITE_PERSON, subject_id=child_id)

@@ -32,7 +32,7 @@ from core.services.readable import consent_in_force
 from core.services.transfer_scope import employee_units, hidden_from
 from core.storage import models as m
 from core.storage.base import UTCDateTime
-from core.storage.queries import rows_in, rows_where
+from core.storage.queries import rows_in
 
 if TYPE_CHECKING:
     from core.unit_of_work import UnitOfWork as Work
@@ -223,8 +223,8 @@ class CaseState:
         """The case's meetings; a transfer of chosen entries keeps those held before it from the receiver."""
         session = self.work.session
         stmt = select(m.MeetingRow).where(m.MeetingRow.case_id == self.row.id)
-        if units := employee_units(self.work):
-            stmt = stmt.where(~hidden_from(units, m.MeetingRow.case_id, created=m.MeetingRow.starts_at))
+        if mine := employee_units(self.work):
+            stmt = stmt.where(~hidden_from(mine, m.MeetingRow.case_id, created=m.MeetingRow.starts_at))
         rows = session.scalars(stmt.order_by(m.MeetingRow.starts_at)).all()
         invited = session.scalars(rows_in(m.MeetingUnitRow, "meeting_id"), {"values": [r.id for r in rows]})
         units = _group((i.meeting_id, i.unit_id) for i in invited)

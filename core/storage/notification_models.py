@@ -2,8 +2,10 @@
 
 A notification is written in the transaction of what caused it, or by a scheduled scan; ``key`` makes
 the pair (person, key) unique, so a scan that runs again, or a second worker, never writes one twice.
-``email`` is its e-mail's state: ``none`` (in-app only), ``pending`` (due at ``next_attempt_at``,
-``digest`` ones gathered into one e-mail), ``sent``, ``dead``. Only ``core.notify`` touches these tables.
+``email`` is the state of its message out of Stafett (the name is from when e-mail was the only way
+out): ``none`` (in-app only), ``pending`` (due at ``next_attempt_at``, ``digest`` ones gathered into one
+message), ``sent``, ``dead``; ``channel`` is the way it went (``email``, or a plugin's, e.g. ``sms``),
+set when it is tried. Only ``core.notify`` touches these tables.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ class NotificationRow(Base):
     leased_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str] = mapped_column(Text, default="")
+    channel: Mapped[str] = mapped_column(String(32), default="", server_default="")
 
 
 class NotificationPreferenceRow(Base):
@@ -55,11 +58,13 @@ class NotificationPreferenceRow(Base):
 
 
 class NotificationSettingsRow(Base):
-    """A person's quiet hours (Oslo time, whole hours; no e-mail from ``quiet_from`` to ``quiet_to``), and
-    the secret of their unsubscribe link."""
+    """A person's way out of Stafett (``channel``: ``email`` or a plugin's, used when they have its
+    contact detail), quiet hours (Oslo time, whole hours; nothing sent from ``quiet_from`` to
+    ``quiet_to``), and the secret of their unsubscribe link."""
 
     __tablename__ = "notification_settings"
     person_id: Mapped[str] = mapped_column(ForeignKey("person.id"), primary_key=True)
     quiet_from: Mapped[int | None] = mapped_column(Integer)
     quiet_to: Mapped[int | None] = mapped_column(Integer)
     unsubscribe_token: Mapped[str] = mapped_column(String(64), unique=True)
+    channel: Mapped[str] = mapped_column(String(32), default="email", server_default="email")

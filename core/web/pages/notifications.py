@@ -33,8 +33,8 @@ from core.web.render import actor
 
 TokenPath = Annotated[str, PathParameter(pattern=r"^[A-Za-z0-9_-]{1,64}$", description="avmeldingslenke")]
 DELIVERIES = [
-    ("immediately", "E-post med en gang"),
-    ("daily_digest", "E-post én gang om dagen"),
+    ("immediately", "Med en gang"),
+    ("daily_digest", "Én gang om dagen"),
     ("in_app", "Bare i Stafett"),
 ]
 HOURS = [(str(h), f"{h:02d}.00") for h in range(24)]
@@ -49,6 +49,8 @@ def _listing(w: Work, page: int) -> dict:
         "kinds": w.plugins.notification_kinds,
         "preferences": w.notifications.preferences(),
         "quiet": w.notifications.quiet_hours(),
+        "channels": list(w.notifications.channels().items()),
+        "channel": w.notifications.channel(),
         "page": page,
     }
 
@@ -112,6 +114,8 @@ async def choose(request: Request) -> Response:
         kinds = w.plugins.notification_kinds
         chosen = {k: _one(form, f"delivery-{k}") for k in kinds if _one(form, f"delivery-{k}")}
         w.notifications.choose(chosen, (hour("quiet_from"), hour("quiet_to")))
+        if channel := _one(form, "channel"):
+            w.notifications.choose_channel(channel)
 
     try:
         await _run(request, "notifications.choose", save)
