@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
+
+import msgspec
 
 from .base import Contract, Id, MunicipalityNumber, ShortText, Text
 from .enums import (
@@ -207,6 +209,41 @@ class CoordinatorRole(StrEnum):
     CHILD_COORDINATOR = "barnekoordinator"  # helse- og omsorgstjenesteloven § 7-2 a
 
 
+class PlanSection(Contract):
+    """A part of the individuell plan besides the goals, as the municipality's template sets it up."""
+
+    id: Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_-]*$", max_length=64)]  # e.g. "kriseplan"
+    title: ShortText  # what the page calls it, in bokmål: "Kriseplan"
+    help: Text = ""  # what to write there, shown beside the field
+
+
+class PlanTemplate(Contract):
+    """How a municipality sets up its individuell plan (hook ``plan_templates``): the coordinator roles
+    it uses, the consent the plan asks for, how long that runs, when the plan is revised by default,
+    and the plan's sections besides the goals. Core's defaults are the national texts."""
+
+    id: ShortText = "individuell-plan"
+    title: ShortText = "Individuell plan"
+    coordinator_roles: list[CoordinatorRole] = msgspec.field(default_factory=lambda: list(CoordinatorRole))
+    consent_purpose: Text = (
+        "Individuell plan: tjenestene samarbeider om målene familien har satt, med koordinator."
+    )
+    consent_categories: list[ShortText] = msgspec.field(
+        default_factory=lambda: ["individuell plan", "stafettloggen"]
+    )
+    consent_days: Annotated[int, msgspec.Meta(ge=30, le=1095)] = 365
+    revision_months: Annotated[int, msgspec.Meta(ge=1, le=24)] = 6  # the revision date a new plan suggests
+    sections: list[PlanSection] = []
+
+
+class PlanSectionText(Contract):
+    """What a plan says under one of its template's sections."""
+
+    id: str
+    title: ShortText
+    text: Text = ""
+
+
 class IndividualPlan(Contract):
     """The individuell plan of a case: the coordinator, the goals in the family's own words, who takes
     part and the tiltak (the case's own), the revision date, and whether the consent it needs is in force."""
@@ -221,6 +258,8 @@ class IndividualPlan(Contract):
     participants: list[Participant]
     measures: list[Measure]
     comments: list[LogEntry] = []  # the family's comments on the plan
+    title: ShortText = "Individuell plan"  # the template's
+    sections: list[PlanSectionText] = []  # the template's sections, in its order, with what the plan says
 
 
 class Refusal(Contract):

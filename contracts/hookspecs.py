@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import pluggy
 
-from .cases import CaseEvent, CaseSnapshot, Refusal, RelayHolderContext, TransitionContext
+from .cases import CaseEvent, CaseSnapshot, PlanTemplate, Refusal, RelayHolderContext, TransitionContext
 from .guides import (
     ActionGuide,
     CaseStatistics,
@@ -223,6 +223,21 @@ def notification_kinds(municipality: Municipality) -> list[NotificationKind]:
 
     :param municipality: the municipality the kinds apply in.
     :returns: notification kinds; their titles are what people read in Stafett, without names.
+    """
+
+
+@hookspec
+def plan_templates(municipality: Municipality) -> list[PlanTemplate]:
+    """Set up the individuell plan for ``municipality``: coordinator roles, consent, revision, sections.
+
+    Called once per municipality at start-up. The template of the most specific plugin (the one
+    enabled last) sets the plan up; the sections of every enabled plugin's template are added, from
+    the general to the specific, so a regional plugin adds a kriseplan to the national sections
+    without repeating them. With no template, core's defaults (the national texts) apply. Section ids
+    are unique across the plugins; a template that offers no coordinator role stops start-up.
+
+    :param municipality: the municipality the template is for.
+    :returns: templates, usually one.
     """
 
 

@@ -16,6 +16,7 @@ STATIC_HOOKS = (
     "services",
     "relay_holder_rules",
     "notification_kinds",
+    "plan_templates",
 )
 
 

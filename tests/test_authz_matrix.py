@@ -612,6 +612,13 @@ ENDPOINTS = [
         CASE_READERS_AND_FAMILY,
     ),
     Endpoint(
+        "PUT",
+        f"{A}/cases/{{case_id}}/plan/sections/{{section_id}}",
+        case("/plan/sections/ressurser", {"text": "Ola tegner godt."}),
+        CASE_WORKERS,
+        CASE_WORKERS,
+    ),
+    Endpoint(
         "POST",
         f"{A}/cases/{{case_id}}/plan/comments",
         case("/plan/comments", {"text": "Takk."}),

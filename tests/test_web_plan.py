@@ -70,3 +70,34 @@ def test_the_case_page_explains_the_coordinator_roles_and_names_one(world: World
     assert "Hege Ansatt, barnekoordinator" in teacher.text()
     with world.as_(world.teacher) as w:
         assert [e.kind.value for e in w.log.entries(case_id)][-1] == "coordinator_assigned"
+
+
+def test_the_coordinator_makes_the_plan_on_the_case_page_and_the_family_reads_it(
+    world: World, people
+) -> None:
+    case_id = world.open_case().id
+    world.level_2(case_id)
+    world.join(case_id, HEALTH)
+    with world.as_(world.teacher) as w:
+        w.meetings.schedule(case_id, kind="coordination", starts_at=world.clock.now + dt.timedelta(days=1))
+        w.cases.change_level(case_id, 3)
+        w.plans.assign_coordinator(case_id, world.nurse, "barnekoordinator")
+    nurse = people(world.nurse)
+    nurse.goto(f"/saker/{case_id}", "sak-lag-plan")
+    assert "Lag individuell plan" in nurse.text()
+    nurse.page.get_by_label("Målene med barnets og familiens egne ord").fill(GOALS)
+    nurse.page.get_by_label("Ressurser").fill("Ola er god til å tegne.")
+    assert nurse.submit("Lag planen", "plan-laget") == 200
+    assert "Planen er laget" in nurse.text() and "Ola er god til å tegne." in nurse.text()
+    nurse.page.get_by_text("Skriv behov for tjenester").click()
+    nurse.page.get_by_label("Behov for tjenester").fill("Hjelp til å komme inn i leken.")
+    assert nurse.submit("Lagre behov for tjenester", "plan-behov") == 200
+    assert "Hjelp til å komme inn i leken." in nurse.text()
+    with world.as_(world.nurse) as w:
+        plan = w.plans.plan(case_id)
+    for giver in (world.mother, world.father):
+        with world.as_(giver) as w:
+            w.consents.give(plan.consent_id or "")
+    mother = people(world.mother, next=f"/min-side/saker/{case_id}")
+    text = mother.text()
+    assert GOALS in text and "Ola er god til å tegne." in text and "Hjelp til å komme inn i leken." in text

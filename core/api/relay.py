@@ -37,8 +37,9 @@ class CoordinatorIn(_In):
 
 
 class PlanIn(_In):
-    revision_date: dt.date
+    revision_date: dt.date | None = None  # the municipality's template suggests one
     goals: Text = ""
+    sections: dict[str, Text] = {}  # the template's sections: id to text
 
 
 class GoalsIn(_In):
@@ -132,7 +133,17 @@ class RelayController(Controller):
     @create("/cases/{case_id:str}/plan", purpose="case.make_plan", location="/cases/{case_id}/plan")
     def make_plan(self, case_id: IdPath, data: JSONBody[PlanIn], uow: UoW) -> IndividualPlan:
         with uow() as w:
-            return w.plans.make_plan(case_id, goals=data.goals, revision_date=data.revision_date)
+            return w.plans.make_plan(
+                case_id, goals=data.goals, revision_date=data.revision_date, sections=data.sections
+            )
+
+    @replace("/cases/{case_id:str}/plan/sections/{section_id:str}", purpose="case.plan_section")
+    def section(
+        self, case_id: IdPath, section_id: str, data: JSONBody[CommentIn], uow: UoW
+    ) -> IndividualPlan:
+        """What the plan says under one of the municipality's sections (e.g. a kriseplan)."""
+        with uow() as w:
+            return w.plans.set_section(case_id, section_id, data.text)
 
     @replace("/cases/{case_id:str}/plan/goals", purpose="case.plan_goals")
     def goals(self, case_id: IdPath, data: JSONBody[GoalsIn], uow: UoW) -> IndividualPlan:

@@ -21,6 +21,7 @@ from contracts import (
     NotificationKind,
     OutboxChannel,
     OutboxMessage,
+    PlanTemplate,
     Refusal,
     RelayHolderContext,
     RelayHolderRule,
@@ -57,6 +58,15 @@ def one_rule_per_level(rules: list[RelayHolderRule]) -> list[RelayHolderRule]:
     return [merged[level] for level in sorted(merged)]
 
 
+def plan_template(templates: list[PlanTemplate]) -> PlanTemplate:
+    """The individuell plan as the most specific template sets it up (``templates`` in call order),
+    with the sections of every template from the general to the specific; core's defaults without one."""
+    if not templates:
+        return PlanTemplate()
+    sections = [s for t in reversed(templates) for s in t.sections]
+    return msgspec.structs.replace(templates[0], sections=sections)
+
+
 class MunicipalityPlugins:
     """One municipality's view of its plugins: cached static results and fail-closed rule calls.
 
@@ -87,6 +97,7 @@ class MunicipalityPlugins:
         self.outbox_endpoints: list[OutboxEndpoint] = outbox_endpoints or []  # the channel registry
         # varsler (docs/notifications.md): the most specific plugin's kind wins an id
         self.notification_kinds: dict[str, NotificationKind] = {k.id: k for _, k in reversed(static.kinds)}
+        self.plan_template: PlanTemplate = plan_template([t for _, t in static.plans])
         self.notification_channels: dict[str, NotificationChannel] = {
             c.name: c for _, c in static.notification_channels
         }

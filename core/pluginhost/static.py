@@ -17,6 +17,7 @@ from contracts import (
     NotificationChannel,
     NotificationKind,
     OutboxChannel,
+    PlanTemplate,
     RelayHolderRule,
     ServiceDirectoryEntry,
     ToolDefinition,
@@ -33,6 +34,7 @@ STATIC_HOOKS: dict[str, type] = {
     "relay_holder_rules": list[RelayHolderRule],
     "outbox_channels": list[OutboxChannel],
     "notification_kinds": list[NotificationKind],
+    "plan_templates": list[PlanTemplate],
 }
 ALL_LEVELS = [Level(n) for n in range(4)]
 EMAIL = "email"  # core's own varsel channel, over the deployment's SMTP relay
@@ -50,6 +52,7 @@ class StaticResults:
     rules: list[tuple[str, RelayHolderRule]] = field(default_factory=list)
     channels: list[tuple[str, OutboxChannel]] = field(default_factory=list)
     kinds: list[tuple[str, NotificationKind]] = field(default_factory=list)
+    plans: list[tuple[str, PlanTemplate]] = field(default_factory=list)
     notification_channels: list[tuple[str, NotificationChannel]] = field(default_factory=list)
 
 
@@ -59,7 +62,7 @@ def collect(pm: pluggy.PluginManager, municipality: Municipality) -> StaticResul
     buckets: dict[str, list[tuple[str, Any]]] = dict(
         zip(
             STATIC_HOOKS,
-            (out.guides, out.tools, out.arenas, out.services, out.rules, out.channels, out.kinds),
+            (out.guides, out.tools, out.arenas, out.services, out.rules, out.channels, out.kinds, out.plans),
             strict=True,
         )
     )
@@ -131,6 +134,12 @@ def _check(out: StaticResults, m: Municipality) -> None:
             raise _fault(
                 plugin, m, f"kanalen «{channel.name}» har et ugyldig config_schema: {exc.message}"
             ) from exc
+    unique(
+        ((p, s.id) for p, t in reversed(out.plans) for s in t.sections), "delen av den individuelle planen", m
+    )
+    for plugin, plan in out.plans:
+        if not plan.coordinator_roles:
+            raise _fault(plugin, m, f"planen «{plan.id}» har ingen koordinatorrolle")
     for plugin in {p for p, _ in out.rules}:  # one rule per level per plugin; plugins may add to each other
         unique(
             ((p, str(int(r.level))) for p, r in out.rules if p == plugin),

@@ -5,18 +5,31 @@ explained in ``contracts.words.COORDINATOR_ROLES``): stafettholder (BTI), koordi
 plan (forskrift om individuell plan, 2022) or barnekoordinator (helse- og omsorgstjenesteloven § 7-2 a).
 Changing the coordinator, or the role, is an entry in the same stafettlogg, so the history carries over.
 The plan lives in the case: who takes part and the tiltak are the case's own; the plan adds the goals in
-the child's and family's own words (the family may write them), the revision date and the consent the
-plan rests on, asked for when the plan is made. The family reads the plan and comments on it.
+the child's and family's own words (the family may write them), the revision date, the consent the
+plan rests on (asked for when the plan is made) and the sections of the municipality's template
+(``contracts.PlanTemplate``, from the hook ``plan_templates``: the roles it uses, the consent's text
+and length, the default revision, extra sections such as a kriseplan). The family reads the plan and
+comments on it.
 """
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
-from contracts import CoordinatorRole, IndividualPlan, Level, LogEntryKind, PersonKind, Refusal, words
+from contracts import (
+    CoordinatorRole,
+    IndividualPlan,
+    Level,
+    LogEntryKind,
+    PersonKind,
+    PlanSectionText,
+    Refusal,
+    words,
+)
 from core.domain.policy import Action, ActorKind, employee_basis
 from core.errors import InvalidInput, NotFound, RuleRefused
 from core.services import mapping
@@ -46,6 +59,8 @@ class PlanService:
         """Give the case (at nivå 3) its coordinator, or hand the role over; the log keeps the history."""
         work = self.work
         coordinator_role = parse_choice(CoordinatorRole, role, field="role", label="koordinatorrolle")
+        if coordinator_role not in work.plugins.plan_template.coordinator_roles:
+            raise InvalidInput("Kommunen bruker ikke denne koordinatorrollen.", field="role")
         state = CaseState(work, case_id, lock=True)
         work.authorize(Action.MANAGE_RELAY_HOLDER, case=state.facts())
         if state.row.level != Level.COLLABORATE_MANY:
@@ -89,10 +104,17 @@ class PlanService:
         return self.plan(case_id)
 
     def make_plan(
-        self, case_id: str, *, goals: str, revision_date: dt.date, valid_days: int = 365
+        self,
+        case_id: str,
+        *,
+        goals: str,
+        revision_date: dt.date | None = None,
+        sections: dict[str, str] | None = None,
     ) -> IndividualPlan:
-        """Make the individuell plan; the guardians (or the youth) are asked to consent to it."""
+        """Make the individuell plan from the municipality's template; the guardians (or the youth) are
+        asked to consent to it. Without a revision date, the template's default applies."""
         work = self.work
+        template = work.plugins.plan_template
         state = CaseState(work, case_id, lock=True)
         work.authorize(Action.WRITE_CASE, case=state.facts())
         row = work.session.get(IndividualPlanRow, case_id)
@@ -101,23 +123,26 @@ class PlanService:
                 [Refusal(code="plan_needs_coordinator", message="Oppnevn en koordinator først.")]
             )
         today = work.now.date()
+        revision_date = revision_date or suggested_revision(today, template.revision_months)
         if revision_date <= today:
             raise InvalidInput("Revisjonsdatoen må være fram i tid.", field="revision_date")
+        texts = self._sections(sections or {})
         units = sorted(p.unit_id for p in state.participants)
         consent = ConsentService(work).request(
             case_id,
             unit_ids=units,
-            categories=["individuell plan", "stafettloggen"],
-            purpose="Individuell plan: tjenestene samarbeider om målene familien har satt, med koordinator.",
+            categories=list(template.consent_categories),
+            purpose=template.consent_purpose,
             area="general",
             valid_from=today,
-            valid_to=today + dt.timedelta(days=valid_days),
+            valid_to=today + dt.timedelta(days=template.consent_days),
         )
         row.goals, row.revision_date, row.consent_id = (
             check_text(goals, "mål", required=False),
             revision_date,
             consent.id,
         )
+        row.template_id, row.sections = template.id, texts
         work.session.flush()
         state.refresh()
         self.log.write(
@@ -127,6 +152,29 @@ class PlanService:
             data={"revision_date": revision_date.isoformat(), "consent_id": consent.id},
         )
         return self.plan(case_id)
+
+    def set_section(self, case_id: str, section_id: str, text: str) -> IndividualPlan:
+        """What the plan says under one of the template's sections; a service in the case writes it."""
+        work = self.work
+        state = CaseState(work, case_id, lock=True)
+        work.authorize(Action.WRITE_CASE, case=state.facts())
+        row = self._row(case_id)
+        row.sections = {**(row.sections or {}), **self._sections({section_id: text})}
+        work.session.flush()
+        title = next(s.title for s in work.plugins.plan_template.sections if s.id == section_id)
+        self.log.write(state, LogEntryKind.PLAN_UPDATED, text=f"{title}: {row.sections[section_id]}",
+                       data={"section": section_id})  # fmt: skip
+        return self.plan(case_id)
+
+    def _sections(self, texts: dict[str, str]) -> dict[str, str]:
+        known = {s.id: s for s in self.work.plugins.plan_template.sections}
+        out = {}
+        for section_id, text in texts.items():
+            section = known.get(section_id)
+            if section is None:
+                raise InvalidInput(f"Planen har ingen del som heter «{section_id}».", field=section_id)
+            out[section_id] = check_text(text, section.title.lower(), required=False)
+        return out
 
     def set_goals(self, case_id: str, goals: str) -> IndividualPlan:
         """The goals in the child's and family's own words: the family writes them, or a service with them."""
@@ -156,6 +204,7 @@ class PlanService:
         state = CaseState(work, case_id)
         work.authorize(Action.READ_FAMILY_VIEW if _family(work) else Action.READ_CASE, case=state.facts())
         row = self._row(case_id)
+        template = work.plugins.plan_template
         in_force = any(c.id == row.consent_id for c in state.consents_in_force())
         comments = work.session.scalars(
             select(m.LogEntryRow)
@@ -173,6 +222,11 @@ class PlanService:
             participants=state.participants,
             measures=MeasureService(work).list(case_id),
             comments=[mapping.log_entry(c, None) for c in comments if (c.data or {}).get("plan")],
+            title=template.title,
+            sections=[
+                PlanSectionText(id=s.id, title=s.title, text=(row.sections or {}).get(s.id, ""))
+                for s in template.sections
+            ],
         )
 
     def _row(self, case_id: str) -> IndividualPlanRow:
@@ -180,3 +234,10 @@ class PlanService:
         if row is None:
             raise NotFound("Saken har ingen koordinator eller individuell plan.", code="no_plan")
         return row
+
+
+def suggested_revision(today: dt.date, months: int) -> dt.date:
+    """``months`` months from ``today`` (the month's last day where the day does not exist in it)."""
+    year, month = divmod(today.month - 1 + months, 12)
+    year, month = today.year + year, month + 1
+    return dt.date(year, month, min(today.day, calendar.monthrange(year, month)[1]))

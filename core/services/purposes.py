@@ -33,6 +33,7 @@ SENTENCES: dict[str, str] = {
     "case.make_plan": "opprettet en individuell plan",
     "case.read_plan": "leste den individuelle planen",
     "case.plan_goals": "skrev målene i den individuelle planen",
+    "case.plan_section": "skrev en del av den individuelle planen",
     "case.plan_comment": "kommenterte den individuelle planen",
     "case.coordinator": "valgte koordinator for saken",
     "case.read_archive": "så om saken er arkivert",

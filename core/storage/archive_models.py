@@ -12,11 +12,12 @@ While ``erased_at`` is set, the database lets the case's stafettlogg entries be 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.storage.base import ID, Base, UTCDateTime
+from core.storage.base import ID, Base, JSONType, UTCDateTime
 
 
 class CaseArchiveRow(Base):
@@ -59,8 +60,9 @@ class CaseTransferRow(Base):
 
 class IndividualPlanRow(Base):
     """The individuell plan of a case at nivå 3: its coordinator and the role they hold, the goals in the
-    child's and family's own words, the revision date, and the consent it rests on. Who takes part and
-    the tiltak are the case's own (nothing is typed twice)."""
+        child's and family's own words, the revision date, the consent it rests on, and what it says under
+    the sections of the municipality's template (``contracts.PlanTemplate``). Who takes part and
+        the tiltak are the case's own (nothing is typed twice)."""
 
     __tablename__ = "individual_plan"
     case_id: Mapped[str] = mapped_column(ForeignKey("case.id"), primary_key=True)
@@ -70,6 +72,8 @@ class IndividualPlanRow(Base):
     revision_date: Mapped[dt.date | None] = mapped_column(Date)
     consent_id: Mapped[str | None] = mapped_column(ForeignKey("consent.id"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    template_id: Mapped[str] = mapped_column(String(64), default="", server_default="")  # made from
+    sections: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict, server_default="{}")
 
 
 class CaseTransferEntryRow(Base):

@@ -31,6 +31,7 @@ from core.domain.policy import Action
 from core.errors import NotFound
 from core.platform import Work
 from core.services import family_view
+from core.services.plans import suggested_revision
 from core.services.record import RecordService
 from core.web import forms, labels
 
@@ -135,7 +136,13 @@ def case_page(w: Work, case_id: str, whole_log: bool = False) -> dict[str, Any]:
         "colleagues": colleagues,
         "plan": _plan(w, case_id) if record.case.level == 3 else None,
         "coordinator_roles": COORDINATOR_ROLES,
-        "coordinator_options": [(role, title) for role, (title, _) in COORDINATOR_ROLES.items()],
+        "coordinator_options": [
+            (role, title)
+            for role, (title, _) in COORDINATOR_ROLES.items()
+            if role in w.plugins.plan_template.coordinator_roles
+        ],
+        "plan_template": w.plugins.plan_template,
+        "suggested_revision": suggested_revision(today, w.plugins.plan_template.revision_months),
         "names": names,
         "measures": measure_views(record.measures, today),
         "log": list(reversed(record.log))[: None if whole_log else LOG_PAGE],

@@ -12,6 +12,7 @@ from .hooks import (
     provide_action_guides,
     provide_check_transition,
     provide_meeting_arenas,
+    provide_plan_templates,
     provide_relay_holder_rules,
     provide_tools,
 )
@@ -20,6 +21,7 @@ __all__ = [
     "provide_action_guides",
     "provide_check_transition",
     "provide_meeting_arenas",
+    "provide_plan_templates",
     "provide_relay_holder_rules",
     "provide_tools",
 ]

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from contracts import Refusal, TransitionContext, hookimpl, provides
 
-from . import arenas, guide, rules, tools
+from . import arenas, guide, plan, rules, tools
 
 provide_action_guides = provides("action_guides", [guide.GUIDE])
 provide_tools = provides("tools", tools.TOOLS)
 provide_meeting_arenas = provides("meeting_arenas", arenas.ARENAS)
 provide_relay_holder_rules = provides("relay_holder_rules", rules.RULES)
+provide_plan_templates = provides("plan_templates", [plan.PLAN])
 
 
 @hookimpl(specname="check_transition")

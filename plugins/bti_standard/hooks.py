@@ -15,12 +15,13 @@ from contracts import (
     provides,
 )
 
-from . import guide, indicators, notifications, rules, tools
+from . import guide, indicators, notifications, plan, rules, tools
 
 provide_action_guides = provides("action_guides", [guide.GUIDE])
 provide_tools = provides("tools", tools.TOOLS)
 provide_relay_holder_rules = provides("relay_holder_rules", rules.RULES)
 provide_notification_kinds = provides("notification_kinds", notifications.KINDS)
+provide_plan_templates = provides("plan_templates", [plan.PLAN])
 
 
 @hookimpl(specname="check_relay_holder")

@@ -35,6 +35,8 @@ HANDLERS = [
     case_page.request_consent,
     case_page.assign_relay_holder,
     case_page.assign_coordinator,
+    case_page.make_plan,
+    case_page.plan_section,
     case_page.offer_handover,
     case_page.answer_handover,
     case_page.fill_in_tool,

@@ -168,6 +168,24 @@ async def assign_coordinator(request: Request, case_id: IdPath) -> Response:
     return await _act(request, case_id, "koordinator", "case.coordinator", assign, "coordinator")
 
 
+@post("/saker/{case_id:str}/plan", before_request=employee_only)
+async def make_plan(request: Request, case_id: IdPath) -> Response:
+    def make(w: Work, form: Form) -> None:
+        sections = {s.id: _one(form, f"section-{s.id}") for s in w.plugins.plan_template.sections}
+        revision = _optional_date(form, "revision_date", "revideres")
+        w.plans.make_plan(case_id, goals=_one(form, "goals"), revision_date=revision, sections=sections)
+
+    return await _act(request, case_id, "plan", "case.make_plan", make, "plan")
+
+
+@post("/saker/{case_id:str}/plan/{section_id:str}", before_request=employee_only)
+async def plan_section(request: Request, case_id: IdPath, section_id: str) -> Response:
+    def write(w: Work, form: Form) -> None:
+        w.plans.set_section(case_id, section_id, _one(form, "text"))
+
+    return await _act(request, case_id, "plan", "case.plan_section", write, "plan_section")
+
+
 @post("/saker/{case_id:str}/overlevering", before_request=employee_only)
 async def offer_handover(request: Request, case_id: IdPath) -> Response:
     def offer(w: Work, form: Form) -> None:

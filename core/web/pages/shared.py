@@ -29,6 +29,8 @@ DONE = {  # ?ok=… after a successful action: fixed words, never user data in t
     "closed": "Saken er avsluttet. Stafettloggen blir stående.",
     "measure": "Tiltaket er lagt inn.",
     "coordinator": "Koordinatoren er lagret i stafettloggen.",
+    "plan": "Planen er laget. Foresatte er spurt om samtykke til den.",
+    "plan_section": "Planen er oppdatert i stafettloggen.",
     "evaluated": "Evalueringen er lagret.",
     "status": "Tiltakets nye status er lagret i stafettloggen.",
     "participant": "Tjenesten er med i saken.",
