@@ -1,4 +1,5 @@
-"""Moving to another Stafett deployment: an export package signed by the sender, verified on import.
+"""Moving to another municipality: in another Stafett deployment by an export package signed by the
+sender and verified on import, or within this deployment directly (``core.move_job``).
 
 With a consent in force that covers moving (a category naming "flytting"), an operator exports a case
 (``stafett move export``): the whole ``CaseRecord`` in a JSON body, signed with the deployment's Ed25519
@@ -111,8 +112,14 @@ class MovingService:
     def export(self, case_id: str) -> CaseRecord:
         """The whole case for the new municipality, under the family's consent; the case is then closed
         as moved here (``flyttet``), and its archive version goes to the archive."""
+        record = self.record_for_move(case_id, lock=True)
+        self.close_moved(case_id)
+        return record
+
+    def record_for_move(self, case_id: str, *, lock: bool = False) -> CaseRecord:
+        """The whole open case, when the family has consented to moving it (a category naming flytting)."""
         work = self.work
-        state = CaseState(work, case_id, lock=True)
+        state = CaseState(work, case_id, lock=lock)
         work.authorize(Action.EXPORT_CASE, case=state.facts())
         if state.row.status != CaseStatus.OPEN:
             raise RuleRefused([_refusal("move_closed", "Saken er avsluttet og kan ikke flyttes.")])
@@ -120,13 +127,31 @@ class MovingService:
         if not moving:
             reason = "Foresatte har ikke samtykket til at saken flyttes (et samtykke som nevner flytting)."
             raise RuleRefused([_refusal("move_needs_consent", reason)])
-        record = RecordService(work).load(state, [])
-        CaseService(work).close(case_id, "moved", note="Saken er flyttet til en annen kommune med samtykke.")
-        return record
+        return RecordService(work).load(state, [])
 
-    def import_case(self, record: CaseRecord, *, unit_id: str, sender: dict[str, str]) -> Case:
+    def close_moved(self, case_id: str) -> None:
+        CaseService(self.work).close(
+            case_id, "moved", note="Saken er flyttet til en annen kommune med samtykke."
+        )
+
+    def moved_here(self, origin_case_id: str) -> str | None:
+        """The case this municipality opened from ``origin_case_id``, if it has already taken it in."""
+        return self.work.session.scalar(
+            select(m.LogEntryRow.case_id)
+            .join(m.CaseRow, m.CaseRow.id == m.LogEntryRow.case_id)
+            .where(
+                m.CaseRow.municipality_id == self.work.municipality_id,
+                m.LogEntryRow.kind == LogEntryKind.NOTE,
+                m.LogEntryRow.data["moved_case_id"].as_string() == origin_case_id,
+            )
+        )
+
+    def import_case(
+        self, record: CaseRecord, *, unit_id: str, sender: dict[str, str], signed: bool = True
+    ) -> Case:
         """Open the moved case at ``unit_id`` on nivå 0 with its whole log; the child and guardians are
-        found by fødselsnummer or registered."""
+        found by fødselsnummer or registered. ``signed``: it came in a verified package (else from a
+        municipality of this deployment)."""
         work = self.work
         work.authorize(Action.OPEN_CASE, unit_id=unit_id, subject_id=None)
         unit = work.session.get(m.UnitRow, unit_id)
@@ -173,9 +198,10 @@ class MovingService:
                 state, entry.kind, text=entry.text, shared_with_family=entry.shared_with_family,
                 by_system=True, data={**entry.data, **origin_data},
             )  # fmt: skip
+        how = "i en signert pakke som er kontrollert" if signed else "i samme Stafett"
         log.write(
-            state, LogEntryKind.NOTE, by_system=True,
-            text=f"Saken er flyttet hit fra {origin} i en signert pakke som er kontrollert.",
+            state, LogEntryKind.NOTE, by_system=True, text=f"Saken er flyttet hit fra {origin} {how}.",
+            data={"moved_case_id": record.case.id},
         )  # fmt: skip
         return mapping.case(state.row)
 
