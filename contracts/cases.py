@@ -106,13 +106,18 @@ class ConsentGiver(Contract):
     person_id: Id
     as_role: str  # "guardian" | "youth" | "self" (the pregnant person, or an adult youth)
     given_at: dt.datetime | None = None
+    # how it was given: "digital" (in Min side, after login) or "paper" (a signed form, received by
+    # ``received_by``); "" until given
+    method: Literal["", "digital", "paper"] = ""
+    received_by: Id | None = None
 
 
 class Consent(Contract):
     """Samtykke: who gives it, which units it covers, what may be shared, for what, and until when.
 
     It is in force only when every required giver has given it, inside its period, and
-    until it is withdrawn; withdrawal by any one giver ends it at once.
+    until it is withdrawn; withdrawal by any one giver ends it at once. A giver who refuses it
+    (``refused_at``, ``refused_by``) ends it too: the refusal is kept, and a new consent must be asked.
     """
 
     id: Id
@@ -128,10 +133,12 @@ class Consent(Contract):
     recorded_at: dt.datetime
     withdrawn_at: dt.datetime | None = None
     withdrawn_by: Id | None = None
+    refused_at: dt.datetime | None = None
+    refused_by: Id | None = None
 
     def is_in_force(self, on: dt.datetime) -> bool:
-        """In force on a moment: inside its period and not withdrawn before it."""
-        if self.withdrawn_at is not None and self.withdrawn_at <= on:
+        """In force on a moment: inside its period, not refused, and not withdrawn before it."""
+        if self.refused_at is not None or (self.withdrawn_at is not None and self.withdrawn_at <= on):
             return False
         if any(g.given_at is None or g.given_at > on for g in self.givers):
             return False

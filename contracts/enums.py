@@ -100,6 +100,7 @@ class LogEntryKind(StrEnum):
     MEETING_CANCELLED = "meeting_cancelled"  # the invitees are told (an iCalendar CANCEL by e-mail)
     CONSENT_GIVEN = "consent_given"
     CONSENT_WITHDRAWN = "consent_withdrawn"
+    CONSENT_REFUSED = "consent_refused"  # a giver said no; kept, and a new consent must be asked
     LEVEL_CHANGED = "level_changed"
     PARTICIPANT_ADDED = "participant_added"
     PARTICIPANT_REMOVED = "participant_removed"

@@ -56,6 +56,7 @@ LOG_ENTRY_KINDS = {
     LogEntryKind.MEETING_CANCELLED: "Møte avlyst",
     LogEntryKind.CONSENT_GIVEN: "Samtykke gitt",
     LogEntryKind.CONSENT_WITHDRAWN: "Samtykke trukket tilbake",
+    LogEntryKind.CONSENT_REFUSED: "Samtykke avslått",
     LogEntryKind.LEVEL_CHANGED: "Nytt nivå",
     LogEntryKind.PARTICIPANT_ADDED: "Tjeneste med i saken",
     LogEntryKind.PARTICIPANT_REMOVED: "Tjeneste ute av saken",

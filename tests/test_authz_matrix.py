@@ -499,6 +499,12 @@ ENDPOINTS = [
     ),
     Endpoint(
         "POST",
+        f"{A}/consents/{{consent_id}}/refuse",
+        made("/consents", Scene.consent_id, "/refuse", {}),
+        FAMILY,
+    ),
+    Endpoint(
+        "POST",
         f"{A}/consents/{{consent_id}}/withdraw",
         made("/consents", Scene.consent_id, "/withdraw", {}),
         CASE_READERS_AND_FAMILY,

@@ -271,3 +271,36 @@ class TestYouthFromTheGeneralAge:
         with world.platform.work(actor, "test") as w:
             assert [c.id for c in w.cases.family_cases()] == [case.id]
             assert w.cases.state(case.id, Action.READ_FAMILY_VIEW).case.id == case.id
+
+
+def test_a_refusal_is_kept_with_who_refused_and_the_consent_never_comes_into_force(world: World) -> None:
+    case = world.open_case()
+    consent = request(world, case.id)
+    with world.as_(world.mother, "samtykke") as w:
+        refused = w.consents.refuse(consent.id, reason="Vi vil vente til etter ferien.")
+    assert (refused.refused_at, refused.refused_by) == (world.clock.now, world.mother)
+    assert not refused.is_in_force(world.clock.now)
+    entry = log(world, case.id)[-1]
+    assert (entry.kind, entry.author_id, entry.text) == (
+        LogEntryKind.CONSENT_REFUSED,
+        world.mother,
+        "Vi vil vente til etter ferien.",
+    )
+    for giver in (world.father, world.mother):  # nobody can give it now: ask anew
+        with pytest.raises(Conflict) as exc, world.as_(giver) as w:
+            w.consents.give(consent.id)
+        assert exc.value.code == "consent_refused"
+    with world.as_(world.teacher) as w:
+        [kept] = [c for c in w.consents.list(case.id) if c.id == consent.id]
+    assert kept.refused_by == world.mother and not kept.is_in_force(world.clock.now)
+    with pytest.raises(NotFound), world.as_(world.stepfather) as w:  # no parental responsibility
+        w.consents.refuse(consent.id)
+
+
+def test_how_each_giver_gave_is_recorded(world: World) -> None:
+    case = world.open_case()
+    paper = request(world, case.id, given_on_paper_by=[world.mother])
+    with world.as_(world.father, "samtykke") as w:
+        both = w.consents.give(paper.id)
+    how = {g.person_id: (g.method, g.received_by) for g in both.givers}
+    assert how == {world.mother: ("paper", world.teacher), world.father: ("digital", None)}

@@ -279,3 +279,18 @@ def test_a_region_coordinator_sees_the_municipalities_side_by_side(database_url:
             assert {p.name for p in w.indicators.report("region").parts} >= {lyngdal.name}
     finally:
         platform.close()
+
+
+def test_refused_consents_are_counted(world: World) -> None:
+    today = world.clock.today()
+    for case_id in cases_at(world, SCHOOL, 5):
+        with world.as_(world.teacher, "samtykke") as w:
+            consent = w.consents.request(
+                case_id, unit_ids=[HEALTH], categories=["observasjoner"], purpose="Samarbeid",
+                area="general", valid_from=today, valid_to=today + dt.timedelta(days=30),
+            )  # fmt: skip
+        with world.as_(world.mother, "samtykke") as w:
+            w.consents.refuse(consent.id)
+    rep = report(world, world.admin)
+    assert values(rep, rep.main, "consents_refused", "2025") == 5
+    assert values(rep, rep.main, "consents_requested", "2025") == 5

@@ -9,7 +9,7 @@ import httpx
 
 from core.auth import issue_token
 from tests.browser import config  # noqa: F401  (this module's municipality: the demo with BTI Agder)
-from tests.conftest import World
+from tests.conftest import PPT, World
 
 
 def test_undring_to_level_two_handover_and_withdrawal(world: World, people, site: str) -> None:
@@ -153,3 +153,21 @@ def test_undring_to_level_two_handover_and_withdrawal(world: World, people, site
     teacher.goto(f"/saker/{case_id}", "sak-etter-tilbaketrekking")
     assert "Samtykke trukket tilbake" in teacher.text()
     assert "Deltar ikke lenger: samtykket gjelder ikke" in teacher.text()  # PPT shown apart, in words
+
+
+def test_a_guardian_says_no_to_a_consent_and_the_case_page_shows_it_refused(world: World, people) -> None:
+    case = world.open_case()
+    today = world.clock.today()
+    with world.as_(world.teacher, "samtykke") as w:
+        w.consents.request(
+            case.id, unit_ids=[PPT], categories=["observasjoner"], purpose="Samarbeid med PPT",
+            area="general", valid_from=today, valid_to=today + dt.timedelta(days=90),
+        )  # fmt: skip
+    mother = people(world.mother, next=f"/min-side/saker/{case.id}")
+    mother.page.get_by_label("Vil du si hvorfor du sier nei?").fill("Ikke nå.")
+    assert mother.submit("Jeg vil ikke gi samtykke", "samtykke-avslatt") == 200
+    text = mother.text()
+    assert "Du har sagt nei til samtykket." in text and "Avslått" in text and "Gi samtykke" not in text
+    teacher = people(world.teacher)
+    teacher.goto(f"/saker/{case.id}", "sak-samtykke-avslatt")
+    assert "Avslått" in teacher.text() and "av Kari Fjord" in teacher.text()

@@ -40,6 +40,12 @@ class ConsentController(Controller):
         with uow() as w:
             return w.consents.give(consent_id)
 
+    @action("/{consent_id:str}/refuse", purpose="consent.refuse")
+    def refuse(self, consent_id: IdPath, data: JSONBody[ReasonIn], uow: UoW) -> Consent:
+        """The guardian or youth says no: the refusal is kept, and the services must ask anew."""
+        with uow() as w:
+            return w.consents.refuse(consent_id, **fields(data))
+
     @action("/{consent_id:str}/withdraw", purpose="consent.withdraw")
     def withdraw(self, consent_id: IdPath, data: JSONBody[ReasonIn], uow: UoW) -> Consent:
         """Withdraw at once: the services it covered lose access in the same transaction."""

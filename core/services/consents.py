@@ -69,10 +69,15 @@ class ConsentService(LogWriter):
         work.session.add(consent)
         work.session.flush()
         for giver in givers:
-            given_at = work.now if giver.person_id in given_on_paper_by else None
+            paper = giver.person_id in given_on_paper_by  # the signed form, received by the one recording
             work.session.add(
                 m.ConsentGiverRow(
-                    consent_id=consent.id, person_id=giver.person_id, as_role=giver.as_role, given_at=given_at
+                    consent_id=consent.id,
+                    person_id=giver.person_id,
+                    as_role=giver.as_role,
+                    given_at=work.now if paper else None,
+                    method="paper" if paper else "",
+                    received_by=work.actor.id if paper else None,
                 )
             )
         work.session.add_all(m.ConsentUnitRow(consent_id=consent.id, unit_id=u.id) for u in units)
@@ -91,19 +96,47 @@ class ConsentService(LogWriter):
         giver = work.session.get(m.ConsentGiverRow, (consent_id, work.actor.id))
         if giver is None:
             raise InvalidInput("Du er ikke blant dem som skal gi dette samtykket.", code="not_a_giver")
-        if consent.withdrawn_at is not None:
-            raise Conflict("Samtykket er trukket tilbake; be om et nytt.", code="consent_withdrawn")
-        if giver.given_at is not None:
-            raise Conflict("Du har allerede gitt dette samtykket.", code="already_given")
-        if consent.valid_to < work.now.date():
-            raise InvalidInput(
-                f"Samtykket er utløpt: det gjaldt til {consent.valid_to}.", code="consent_expired"
-            )
-        giver.given_at = work.now
+        self._still_open(consent, giver)
+        giver.given_at, giver.method = work.now, "digital"
         work.session.flush()
         state.refresh()
         self._log_given(state, consent_id, [giver.person_id], on_paper=False)
         return self._one(state, consent_id)
+
+    def refuse(self, consent_id: str, *, reason: str = "") -> Consent:
+        """The guardian or youth says no. The refusal is kept (who, when) and the consent can never be in
+        force; the services must ask anew. The family's own reason, if they give one, goes in the log."""
+        work = self.work
+        consent = self._row(consent_id)
+        state = CaseState(work, consent.case_id, lock=True)
+        work.authorize(Action.GIVE_CONSENT, case=state.facts(), missing=_missing(consent_id))
+        giver = work.session.get(m.ConsentGiverRow, (consent_id, work.actor.id))
+        if giver is None:
+            raise InvalidInput("Du er ikke blant dem som skal gi dette samtykket.", code="not_a_giver")
+        self._still_open(consent, giver)
+        consent.refused_at, consent.refused_by = work.now, work.actor.id
+        work.session.flush()
+        state.refresh()
+        self.log.write(
+            state,
+            LogEntryKind.CONSENT_REFUSED,
+            text=check_text(reason, "begrunnelse", required=False),
+            data={"consent_id": consent_id, "giver_id": giver.person_id},
+        )
+        return self._one(state, consent_id)
+
+    def _still_open(self, consent: m.ConsentRow, giver: m.ConsentGiverRow) -> None:
+        """A giver may answer a consent only once, while it is neither withdrawn, refused nor expired."""
+        if consent.withdrawn_at is not None:
+            raise Conflict("Samtykket er trukket tilbake; be om et nytt.", code="consent_withdrawn")
+        if consent.refused_at is not None:
+            raise Conflict("Samtykket er avslått; be om et nytt.", code="consent_refused")
+        if giver.given_at is not None:
+            raise Conflict("Du har allerede gitt dette samtykket.", code="already_given")
+        if consent.valid_to < self.work.now.date():
+            raise InvalidInput(
+                f"Samtykket er utløpt: det gjaldt til {consent.valid_to}.", code="consent_expired"
+            )
 
     def withdraw(self, consent_id: str, *, reason: str = "") -> Consent:
         """Withdraw at once: every service the consent covered loses access in the same transaction."""

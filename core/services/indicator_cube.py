@@ -35,6 +35,7 @@ FLOWS = (
     "consents_requested",
     "consents_given",
     "consents_withdrawn",
+    "consents_refused",
     "consents_expired",
     "arena",
     "closed",

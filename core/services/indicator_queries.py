@@ -172,7 +172,8 @@ class Queries:
         return self._bucketed(base, bounds)
 
     def consents(self, bounds: Sequence[dt.datetime], dates: Sequence[dt.date]) -> list[Row]:
-        """Consents asked for, given (the last guardian signed), withdrawn, and expired (by valid_to)."""
+        """Consents asked for, given (the last guardian signed), withdrawn, refused, and expired (by
+        valid_to)."""
         signed = (
             select(m.ConsentGiverRow.consent_id, func.max(m.ConsentGiverRow.given_at).label("at"))
             .group_by(m.ConsentGiverRow.consent_id)
@@ -192,13 +193,20 @@ class Queries:
             .join(m.ConsentRow, m.ConsentRow.case_id == m.CaseRow.id)
             .where(m.ConsentRow.withdrawn_at.is_not(None))
         )
+        refused = (
+            self._of_cases(m.ConsentRow.refused_at, "refused")
+            .join(m.ConsentRow, m.ConsentRow.case_id == m.CaseRow.id)
+            .where(m.ConsentRow.refused_at.is_not(None))
+        )
         expired = (
             self._of_cases(m.ConsentRow.valid_to, "expired")
             .join(m.ConsentRow, m.ConsentRow.case_id == m.CaseRow.id)
-            .where(m.ConsentRow.withdrawn_at.is_(None), m.ConsentRow.valid_to < self.now.date())
+            .where(m.ConsentRow.withdrawn_at.is_(None), m.ConsentRow.refused_at.is_(None))
+            .where(m.ConsentRow.valid_to < self.now.date())
         )
         rows = [*self._bucketed(asked, bounds), *self._bucketed(given, bounds)]
-        return rows + self._bucketed(withdrawn, bounds) + self._bucketed(expired, dates)
+        rows += self._bucketed(withdrawn, bounds) + self._bucketed(refused, bounds)
+        return rows + self._bucketed(expired, dates)
 
     def arena_discussions(self, bounds: Sequence[dt.datetime]) -> list[Row]:
         """Cases lifted to a drøftingsarena: discussion meetings about a case."""

@@ -78,6 +78,7 @@ SENTENCES: dict[str, str] = {
     "consent.request": "ba om samtykke",
     "consent.give": "ga samtykke",
     "consent.withdraw": "trakk tilbake et samtykke",
+    "consent.refuse": "avslo et samtykke",
     # the family's own view
     "family.list_cases": "så på sakene sine på Min side",
     "family.read_case": "åpnet saken på Min side",

@@ -176,7 +176,8 @@ class LogEntryRow(Base):
 
 
 class ConsentRow(Base):
-    """A samtykke. Only ``withdrawn_at``/``withdrawn_by`` change after insert; the log keeps the story."""
+    """A samtykke. Only ``withdrawn_*`` and ``refused_*`` change after insert (once each); the log keeps
+    the story."""
 
     __tablename__ = "consent"
     id: Mapped[str] = mapped_column(ID, primary_key=True)
@@ -190,6 +191,8 @@ class ConsentRow(Base):
     recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     withdrawn_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     withdrawn_by: Mapped[str | None] = mapped_column(ForeignKey("person.id"))
+    refused_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    refused_by: Mapped[str | None] = mapped_column(ForeignKey("person.id"))
 
 
 class ConsentGiverRow(Base):
@@ -198,6 +201,8 @@ class ConsentGiverRow(Base):
     person_id: Mapped[str] = mapped_column(ForeignKey("person.id"), primary_key=True)
     as_role: Mapped[str] = mapped_column(String(16))
     given_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)  # None: still to sign
+    method: Mapped[str] = mapped_column(String(16), default="", server_default="")  # digital | paper
+    received_by: Mapped[str | None] = mapped_column(ForeignKey("person.id"))  # who took the paper form
 
 
 class ConsentUnitRow(Base):

@@ -55,6 +55,7 @@ HANDLERS = [
     family.comment,
     family.report_home_task,
     family.give_consent,
+    family.refuse_consent,
     family.withdraw_consent,
     notifications.notifications,
     notifications.read_all,

@@ -76,6 +76,14 @@ async def give_consent(request: Request, case_id: IdPath, consent_id: IdPath) ->
     return await _family_act(request, case_id, "consent.give", give, "given")
 
 
+@post("/min-side/saker/{case_id:str}/samtykke/{consent_id:str}/nei", before_request=family_only)
+async def refuse_consent(request: Request, case_id: IdPath, consent_id: IdPath) -> Response:
+    def refuse(w: Work, form: Form) -> None:
+        w.consents.refuse(consent_id, reason=_one(form, "reason"))
+
+    return await _family_act(request, case_id, "consent.refuse", refuse, "refused")
+
+
 @post("/min-side/saker/{case_id:str}/samtykke/{consent_id:str}/trekk", before_request=family_only)
 async def withdraw_consent(request: Request, case_id: IdPath, consent_id: IdPath) -> Response:
     def withdraw(w: Work, form: Form) -> None:

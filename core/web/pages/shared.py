@@ -50,6 +50,7 @@ DONE = {  # ?ok=… after a successful action: fixed words, never user data in t
     "comment": "Takk! Kommentaren er lagt i stafettloggen.",
     "reported": "Takk! Det dere skrev om hjemmeleksen, er lagt i stafettloggen.",
     "given": "Du har gitt samtykket.",
+    "refused": "Du har sagt nei til samtykket. Tjenestene får ikke dele det samtykket gjaldt.",
     "plan_goals": "Målene deres er lagret i den individuelle planen.",
     "plan_comment": "Kommentaren til planen er lagt i stafettloggen.",
     "withdrawn": "Du har trukket samtykket tilbake. Tjenestene det gjaldt, har ikke lenger tilgang.",
