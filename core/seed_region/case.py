@@ -286,7 +286,11 @@ class CaseModel:
                 ),
             )
             for person_id, as_role in c.givers:
-                sink.put("consent_giver", (c.id, person_id, as_role, c.given_at))
+                sink.put(
+                    "consent_giver",
+                    row("consent_giver", consent_id=c.id, person_id=person_id, as_role=as_role,
+                        given_at=c.given_at, method="digital" if c.given_at else ""),
+                )  # fmt: skip
             for unit_id in c.unit_ids:
                 sink.put("consent_unit", (c.id, unit_id))
         for m in self.measures.values():
