@@ -102,13 +102,13 @@ def _statements(
 ) -> tuple[Executable, Executable]:
     """The count and the page for one shape of search (which filters are given), built once per shape
     with bound parameters: building a statement costs more than running it."""
-    stmt = (
-        select(m.CaseRow, NEXT_EVALUATION.label("next_evaluation"))
-        .join(m.PersonRow, m.PersonRow.id == m.CaseRow.subject_id)
-        .where(readable)
-    )
+    stmt = select(m.CaseRow, NEXT_EVALUATION.label("next_evaluation")).where(readable)
+    if name or national_id:
+        stmt = stmt.join(m.PersonRow, m.PersonRow.id == m.CaseRow.subject_id)
     if status != "all":
-        stmt = stmt.where(m.CaseRow.status == str(CaseStatus(status)))
+        # ``|| ''``: the status alone must not drive the plan, or the planner walks every open case of
+        # the region (index on status) and checks each against the few the actor may read
+        stmt = stmt.where((m.CaseRow.status + "") == str(CaseStatus(status)))
     if name:
         full_name = func.lower(m.PersonRow.given_name + " " + m.PersonRow.family_name)
         stmt = stmt.where(full_name.like(bindparam("name"), escape=_ESCAPE))
