@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-import time
-from collections.abc import Callable, Sequence
-from functools import wraps
+from collections.abc import Callable
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
@@ -15,60 +13,19 @@ from typing import Any
 import click
 
 from core import log_redaction
-from core.config import ConfigError, DeploymentConfig, default_config, load_config
-from core.errors import StafettError
-from core.pluginhost import PluginError, PluginHost
-
-config_option: Callable[[Any], Any] = click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Config file (TOML). Default: the demo municipality.",
+from core.cli_move import move
+from core.cli_support import (
+    config_option,
+    database_option,
+    load_deployment,
+    municipality_ids,
+    open_platform,
+    opened_platform,
+    platform_options,
+    reported,
 )
-
-
-def reported(func):
-    """Turn the errors users can cause into one clear line and exit status 1."""
-
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except (ConfigError, PluginError, StafettError, ValueError) as exc:
-            raise click.ClickException(str(exc)) from None
-
-    return wrapper
-
-
-def repeat(step: Callable[[bool], object], *, loop: bool, interval: float) -> None:
-    """Run a background ``step`` once, or with ``loop`` every ``interval`` seconds until interrupted; the
-    step is told whether it must report even when it found nothing to do (the single run must)."""
-    while True:
-        step(not loop)
-        if not loop:
-            return
-        time.sleep(interval)
-
-
-def echo_outcome(summary: str, done: Sequence[Any], key: Callable[[Any], str]) -> None:
-    """A delivery run's summary line, then each message not delivered with its error."""
-    click.echo(summary)
-    for message in done:
-        if message.status.value != "delivered":
-            click.echo(f"  {key(message)} {message.status.value}: {message.last_error}")
-
-
-def load_deployment(path: Path | None) -> DeploymentConfig:
-    return load_config(path) if path else default_config()
-
-
-def open_platform(path: Path | None, database_url: str | None = None):
-    """The platform for a command: the config given (or the demo), its plugins, a migrated database."""
-    from core.platform import Platform
-
-    return Platform.open(load_deployment(path), database_url=database_url)
-
+from core.config import load_config
+from core.pluginhost import PluginHost
 
 COMMANDS_GROUP = "stafett.commands"
 
@@ -88,6 +45,11 @@ class StafettGroup(click.Group):
         return None
 
 
+def workers_option(default: int, help: str) -> Callable[[Any], Any]:
+    """``--workers``: how many processes a command starts (at least one)."""
+    return click.option("--workers", type=click.IntRange(1), default=default, show_default=True, help=help)
+
+
 @click.group(cls=StafettGroup)
 @click.version_option(package_name="stafett")
 def main() -> None:
@@ -96,8 +58,7 @@ def main() -> None:
 
 
 @main.command("worker")
-@config_option
-@click.option("--database-url", default=None, help="Overrides the config's database.")
+@platform_options
 @click.option("--interval", type=click.FloatRange(0.1), default=5.0, show_default=True,
               help="Seconds between rounds.")  # fmt: skip
 @click.option("--scan-interval", type=click.FloatRange(1), default=300.0, show_default=True,
@@ -109,31 +70,22 @@ def worker_command(config_path: Path | None, database_url: str | None, interval:
     """Every background job in one loop: varsler (scans and e-mail), FHIR deliveries, bekymringsmeldinger."""
     from core import worker
 
-    platform = open_platform(config_path, database_url)
-
     def report(done: dict[str, int]) -> None:
         if once or any(done.values()):
             click.echo(", ".join(f"{name}: {count}" for name, count in done.items()) or "ingenting å gjøre")
 
-    try:
-        worker.run(platform, interval=interval, scan_interval=scan_interval, once=once, report=report)
-    except KeyboardInterrupt:
-        click.echo("Stoppet.")
-    finally:
-        platform.close()
+    with opened_platform(config_path, database_url) as platform:
+        try:
+            worker.run(platform, interval=interval, scan_interval=scan_interval, once=once, report=report)
+        except KeyboardInterrupt:
+            click.echo("Stoppet.")
 
 
 @main.command()
 @config_option
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option(
-    "--workers",
-    type=click.IntRange(1),
-    default=1,
-    show_default=True,
-    help="Processes serving the database (one per CPU core); each is restarted if it dies.",
-)
+@workers_option(1, "Processes serving the database (one per CPU core); each is restarted if it dies.")
 @click.option("--no-demo", is_flag=True, help="Do not seed fictional demo data on an empty demo database.")
 @reported
 def serve(config_path: Path | None, host: str, port: int, workers: int, no_demo: bool) -> None:
@@ -149,8 +101,7 @@ def serve(config_path: Path | None, host: str, port: int, workers: int, no_demo:
     from core.config import DATABASE_URL_ENV
     from core.seed import is_seeded, seed
 
-    platform = open_platform(config_path)
-    try:
+    with opened_platform(config_path) as platform:
         if (
             config_path is None
             and not no_demo
@@ -166,8 +117,6 @@ def serve(config_path: Path | None, host: str, port: int, workers: int, no_demo:
         if not (os.environ.get(PUBLIC_URL_ENV) or platform.config.auth.public_url):
             os.environ[PUBLIC_URL_ENV] = f"http://{host}:{port}"
         name = platform.config.name
-    finally:
-        platform.close()
     if config_path is not None:
         os.environ[CONFIG_ENV] = str(config_path.resolve())
     os.environ[DATABASE_URL_ENV] = database_url
@@ -196,8 +145,7 @@ def demo() -> None:
 
 
 @demo.command("seed")
-@config_option
-@click.option("--database-url", default=None, help="Overrides the config's database.")
+@platform_options
 @click.option(
     "--scale",
     type=click.Choice(["small", "region"]),
@@ -213,13 +161,7 @@ def demo() -> None:
     show_default=True,
     help="With --scale region: this share of the full region (60,000 children, 20,000 cases).",
 )
-@click.option(
-    "--workers",
-    type=click.IntRange(1),
-    default=2,
-    show_default=True,
-    help="With --scale region: processes generating rows while this one writes them.",
-)
+@workers_option(2, "With --scale region: processes generating rows while this one writes them.")
 @click.option(
     "--municipalities", type=int, default=None, help="How many of the config's municipalities to fill."
 )
@@ -241,11 +183,8 @@ def demo_seed(
         from configs import REGION_CONFIG
         from core.seed_region import seed_region
 
-        platform = open_platform(config_path or REGION_CONFIG, database_url)
-        try:
+        with opened_platform(config_path or REGION_CONFIG, database_url) as platform:
             region = seed_region(platform, fraction=fraction, workers=workers)
-        finally:
-            platform.close()
         width = max(len(k) for k, _ in region.table())
         click.echo(f"Regiondata for {platform.config.name}:")
         for key, value in region.table():
@@ -312,7 +251,7 @@ def plugins_new(name: str, parent: Path) -> None:
 @main.command("reminders")
 @config_option
 @click.option("--municipality", "municipality_id", default=None, help="Kommunenummer (default: all).")
-@click.option("--database-url", default=None, help="Overrides the config's database.")
+@database_option
 @reported
 def reminders_command(
     config_path: Path | None, municipality_id: str | None, database_url: str | None
@@ -325,11 +264,7 @@ def reminders_command(
     from core.services.reminders import ReminderService
 
     platform = open_platform(config_path, database_url)
-    try:
-        ids = [platform.municipality(municipality_id).id] if municipality_id else platform.municipality_ids()
-    except KeyError as exc:
-        raise click.ClickException(exc.args[0]) from None
-    for mid in ids:
+    for mid in municipality_ids(platform, municipality_id):
         with platform.work(Actor.system(mid, operator="cli reminders"), "påminnelser") as work:
             due = ReminderService(work).due()
         click.echo(f"{mid} {platform.municipality(mid).name}: {len(due)} påminnelse(r)")
@@ -377,8 +312,7 @@ def audit() -> None:
 
 
 @audit.command("verify")
-@config_option
-@click.option("--database-url", default=None)
+@platform_options
 @reported
 def audit_verify(config_path: Path | None, database_url: str | None) -> None:
     """Check every municipality's hash chain; names each event that was changed or removed."""
@@ -402,19 +336,15 @@ def retention() -> None:
 
 
 @retention.command("run")
-@config_option
-@click.option("--database-url", default=None)
+@platform_options
 @click.option("--municipality", default=None, help="Only this municipality (kommunenummer).")
 @reported
 def retention_run(config_path: Path | None, database_url: str | None, municipality: str | None) -> None:
     """Erase every closed case the archive has confirmed whose retention period (retention_years) is over."""
     from core import retention_job as service
 
-    platform = open_platform(config_path, database_url)
-    try:
+    with opened_platform(config_path, database_url) as platform:
         done = service.run(platform, municipality_id=municipality)
-    finally:
-        platform.close()
     for case_id, outcome in done:
         click.echo(f"  sak {case_id}: {outcome}")
     erased = sum(outcome.startswith("slettet") for _, outcome in done)
@@ -423,83 +353,7 @@ def retention_run(config_path: Path | None, database_url: str | None, municipali
         raise SystemExit(1)
 
 
-def _municipality(platform, municipality: str | None) -> str:
-    return municipality or platform.config.municipalities[0].id
-
-
-@main.group("move")
-def move() -> None:
-    """Move a case to another deployment: a package signed by the sender, verified on import."""
-
-
-@move.command("key")
-@config_option
-@click.option("--database-url", default=None)
-@reported
-def move_key(config_path: Path | None, database_url: str | None) -> None:
-    """Print this deployment's public key; the receiving deployment verifies packages with it."""
-    from core.auth.keys import export_key
-    from core.services.moving import public_key
-
-    platform = open_platform(config_path, database_url)
-    try:
-        click.echo(public_key(export_key(platform.database)), nl=False)
-    finally:
-        platform.close()
-
-
-@move.command("export")
-@config_option
-@click.option("--database-url", default=None)
-@click.option("--municipality", default=None, help="Kommunenummer (default: the config's first).")
-@click.option("--case", "case_id", required=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
-@reported
-def move_export(config_path, database_url, municipality, case_id: str, output: Path) -> None:
-    """Export a case under the family's consent to moving, signed; the case is closed here as moved."""
-    from core.auth.keys import export_key
-    from core.domain.policy import Actor
-    from core.services.moving import PURPOSE_MOVE, sign
-
-    platform = open_platform(config_path, database_url)
-    try:
-        mid = _municipality(platform, municipality)
-        with platform.work(Actor.system(mid, operator="cli move export"), PURPOSE_MOVE) as w:
-            record = w.moving.export(case_id)
-        sender = {"deployment": platform.config.name, "municipality_id": mid,
-                  "municipality_name": platform.municipality(mid).name}  # fmt: skip
-        output.write_bytes(sign(record, sender=sender, private_pem=export_key(platform.database)))
-    finally:
-        platform.close()
-    click.echo(f"Skrev signert pakke for sak {case_id} til {output}; saken er avsluttet her som flyttet.")
-
-
-@move.command("import")
-@config_option
-@click.option("--database-url", default=None)
-@click.option("--municipality", default=None, help="Kommunenummer (default: the config's first).")
-@click.option("--unit", "unit_id", required=True, help="The receiving unit.")
-@click.option("--trusted-key", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
-              help="The sender's public key (from `stafett move key` there).")  # fmt: skip
-@click.argument("package", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@reported
-def move_import(
-    config_path, database_url, municipality, unit_id: str, trusted_key: Path, package: Path
-) -> None:
-    """Verify a package's signature and open the moved case at the receiving unit with its whole log."""
-    from core.domain.policy import Actor
-    from core.services.moving import PURPOSE_MOVE, verify
-
-    sender, record = verify(package.read_bytes(), trusted_public_pem=trusted_key.read_text(encoding="utf-8"))
-    platform = open_platform(config_path, database_url)
-    try:
-        mid = _municipality(platform, municipality)
-        with platform.work(Actor.system(mid, operator="cli move import"), PURPOSE_MOVE) as w:
-            case = w.moving.import_case(record, unit_id=unit_id, sender=sender)
-    finally:
-        platform.close()
-    click.echo(f"Importerte saken fra {sender.get('municipality_name', '?')} som sak {case.id} i {unit_id}.")
-
+main.add_command(move)
 
 if __name__ == "__main__":
     main()

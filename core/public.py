@@ -9,7 +9,17 @@ contract between core and every adapter, so keep it short.
 
 from __future__ import annotations
 
-from core.cli import config_option, echo_outcome, open_platform, repeat, reported
+from core.cli_support import (
+    config_option,
+    database_option,
+    echo_outcome,
+    municipality_ids,
+    open_platform,
+    opened_platform,
+    platform_options,
+    repeat,
+    reported,
+)
 from core.config import valid_organization_number
 from core.domain import national_id
 from core.domain.policy import Actor
@@ -57,9 +67,13 @@ __all__ = [
     "Work",
     "actor_for",
     "config_option",
+    "database_option",
     "echo_outcome",
+    "municipality_ids",
     "national_id",
     "open_platform",
+    "opened_platform",
+    "platform_options",
     "repeat",
     "reported",
     "run_archive",

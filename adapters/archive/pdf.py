@@ -1,7 +1,7 @@
 """The archive version of a case as a PDF: everything in the stafettlogg, who wrote what and when.
 
-Made with fpdf2's built-in Helvetica like the bekymringsmelding (``adapters.fiks.pdf``): Latin-1 covers
-æ, ø, å and §; anything outside it is written as its nearest Latin-1 form or "?". Sections: the case,
+Made like the bekymringsmelding's (``adapters.pdf``): Latin-1 Helvetica covers æ, ø, å and §;
+anything outside it is written as its nearest Latin-1 form or "?". Sections: the case,
 the child and guardians, participants, consents, concerns, tiltak with their evaluations, meetings,
 hand-overs, and the whole log in order. The same record always gives the same bytes (no clock inside),
 so the checksum names the content.
@@ -11,20 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from typing import Any
 from zoneinfo import ZoneInfo
 
-from fpdf import FPDF
-
+from adapters.pdf import PlainPdf
 from contracts import CaseRecord, words
 
 OSLO = ZoneInfo("Europe/Oslo")
-REPLACEMENTS = str.maketrans({"–": "-", "—": "-", "“": '"', "”": '"', "’": "'", "‘": "'", "…": "..."})
 FIXED_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)  # fpdf's creation date: the content decides the bytes
-
-
-def _latin1(text: str) -> str:
-    return text.translate(REPLACEMENTS).encode("latin-1", "replace").decode("latin-1")
 
 
 def when(at: dt.datetime | dt.date | None) -> str:
@@ -41,13 +34,8 @@ def checksum(data: bytes) -> str:
 
 def render(record: CaseRecord, municipality_name: str) -> bytes:
     """The whole case, for the archive."""
-    doc: Any = FPDF(format="A4")
-    doc.set_title("Stafettlogg - arkivversjon")
-    doc.set_creator("Stafett")
-    doc.set_creation_date(FIXED_DATE)
-    doc.set_auto_page_break(auto=True, margin=15)
-    doc.add_page()
-    width = doc.w - doc.l_margin - doc.r_margin
+    doc = PlainPdf("Stafettlogg - arkivversjon", creation_date=FIXED_DATE, space_before_heading=2)
+    heading, line = doc.heading, doc.field
     names = {p.id: f"{p.given_name} {p.family_name}" for p in [*record.guardians, *record.employees]}
     subject = record.subject
     names[subject.id] = f"{subject.given_name} {subject.family_name}"
@@ -55,18 +43,6 @@ def render(record: CaseRecord, municipality_name: str) -> bytes:
 
     def who(person_id: str | None) -> str:
         return "Stafett (systemet)" if person_id is None else names.get(person_id, "ukjent person")
-
-    def heading(text: str, size: int = 12) -> None:
-        doc.ln(2)
-        doc.set_font("Helvetica", "B", size)
-        doc.multi_cell(width, 7, _latin1(text), new_x="LMARGIN", new_y="NEXT")
-
-    def line(label: str, value: str) -> None:
-        doc.set_font("Helvetica", "B", 10)
-        doc.multi_cell(width, 5, _latin1(label), new_x="LMARGIN", new_y="NEXT")
-        doc.set_font("Helvetica", "", 10)
-        doc.multi_cell(width, 5, _latin1(value or "-"), new_x="LMARGIN", new_y="NEXT")
-        doc.ln(1)
 
     case = record.case
     heading("Stafettlogg - arkivversjon", 16)
@@ -123,4 +99,4 @@ def render(record: CaseRecord, municipality_name: str) -> bytes:
             author = f"{entry.data['skrevet_av']} i {entry.data.get('flyttet_fra', '')}"
         head = f"{entry.seq}. {when(entry.at)} - {kind} - skrevet av {author}"
         line(head, entry.text)
-    return bytes(doc.output())
+    return doc.output()

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import click
 
-from core.public import config_option, echo_outcome, open_platform, repeat, reported, run_reports
-
-database_option = click.option("--database-url", default=None, help="Overrides the config's database.")
+from core.public import echo_outcome, open_platform, platform_options, repeat, reported, run_reports
 
 
 @click.group("fiks")
@@ -15,8 +13,7 @@ def fiks_group() -> None:
 
 
 @fiks_group.command("run")
-@config_option
-@database_option
+@platform_options
 @click.option("--loop", is_flag=True, help="Keep running, checking every --interval seconds.")
 @click.option("--interval", type=click.FloatRange(0.1), default=5.0, show_default=True)
 @reported

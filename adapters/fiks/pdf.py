@@ -1,23 +1,11 @@
-"""The PDF that goes with a bekymringsmelding: the same content, for barnevern's archive and for people.
-
-Made with fpdf2's built-in Helvetica (Latin-1: æ, ø, å and § are in it); a character outside
-Latin-1 (a dash, an emoji) is written as its nearest Latin-1 form or "?".
-"""
+"""The PDF that goes with a bekymringsmelding: the same content, for barnevern's archive and for people
+(``adapters.pdf``: Latin-1 Helvetica)."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from fpdf import FPDF
-
 from adapters.fiks.message import local_time
+from adapters.pdf import PlainPdf
 from contracts import ChildWelfareReport, ReportPerson
-
-REPLACEMENTS = str.maketrans({"–": "-", "—": "-", "“": '"', "”": '"', "’": "'", "‘": "'", "…": "..."})
-
-
-def _latin1(text: str) -> str:
-    return text.translate(REPLACEMENTS).encode("latin-1", "replace").decode("latin-1")
 
 
 def _informed(p: ReportPerson) -> str:
@@ -27,24 +15,8 @@ def _informed(p: ReportPerson) -> str:
 
 
 def pdf(report: ChildWelfareReport) -> bytes:
-    doc: Any = FPDF(format="A4")
-    doc.set_title("Bekymringsmelding")
-    doc.set_creator("Stafett")
-    doc.set_auto_page_break(auto=True, margin=15)
-    doc.add_page()
-    width = doc.w - doc.l_margin - doc.r_margin
-
-    def heading(text: str, size: int = 12) -> None:
-        doc.set_font("Helvetica", "B", size)
-        doc.multi_cell(width, 7, _latin1(text), new_x="LMARGIN", new_y="NEXT")
-
-    def field(label: str, value: str) -> None:
-        doc.set_font("Helvetica", "B", 10)
-        doc.multi_cell(width, 5, _latin1(label), new_x="LMARGIN", new_y="NEXT")
-        doc.set_font("Helvetica", "", 10)
-        doc.multi_cell(width, 5, _latin1(value or "-"), new_x="LMARGIN", new_y="NEXT")
-        doc.ln(1)
-
+    doc = PlainPdf("Bekymringsmelding")
+    heading, field = doc.heading, doc.field
     heading("Bekymringsmelding til barneverntjenesten", 16)
     if report.urgent:
         heading("Haster")
@@ -81,4 +53,4 @@ def pdf(report: ChildWelfareReport) -> bytes:
         field("Behov for tolk", report.interpreter)
     if report.other_services:
         field("Andre hjelpeinstanser", report.other_services)
-    return bytes(doc.output())
+    return doc.output()

@@ -10,7 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from rich.table import Table
 
 from adapters.school.records import ENTITIES, RosterRefused, Summary
-from core.public import config_option, open_platform, reported
+from core.public import config_option, database_option, open_platform, opened_platform, reported
 
 PHASES = {
     "les": "Leser",
@@ -35,7 +35,7 @@ def import_group() -> None:
     "--municipality", "municipality_id", default=None, help="Kommunenummer (default: the only one)."
 )
 @click.option("--dry-run", is_flag=True, help="Check and count everything, then roll back.")
-@click.option("--database-url", default=None, help="Overrides the config's database.")
+@database_option
 @click.option("--client-id", envvar="STAFETT_ONEROSTER_CLIENT_ID", help="REST: OAuth2 client id.")
 @click.option("--client-secret", envvar="STAFETT_ONEROSTER_CLIENT_SECRET", help="REST: OAuth2 client secret.")
 @click.option("--token-url", default=None, help="REST: token endpoint (default: <server>/token).")
@@ -63,6 +63,12 @@ def oneroster(
     try:
         municipality_id = _municipality(platform, municipality_id)
         with _progress(console) as report:
+            run = {
+                "municipality_id": municipality_id,
+                "dry_run": dry_run,
+                "progress": report,
+                "allow_mass_end": allow_mass_end,
+            }
             if source.startswith(("http://", "https://")):
                 if not client_id or not client_secret:
                     raise click.UsageError(
@@ -71,23 +77,13 @@ def oneroster(
                 result = sync_rest(
                     platform,
                     source,
-                    municipality_id=municipality_id,
                     client_id=client_id,
                     client_secret=client_secret,
                     token_url=token_url,
-                    dry_run=dry_run,
-                    progress=report,
-                    allow_mass_end=allow_mass_end,
+                    **run,
                 )
             else:
-                result = import_package(
-                    platform,
-                    Path(source),
-                    municipality_id=municipality_id,
-                    dry_run=dry_run,
-                    progress=report,
-                    allow_mass_end=allow_mass_end,
-                )
+                result = import_package(platform, Path(source), **run)
     except RosterRefused as refused:
         table = Table(title=f"Avvist: {refused.total} feil – ingenting er endret", title_justify="left")
         table.add_column("Fil og linje", no_wrap=True)
@@ -110,7 +106,7 @@ def oneroster(
 @click.option(
     "--municipality", "municipality_id", default=None, help="Kommunenummer (default: the only one)."
 )
-@click.option("--database-url", default=None, help="Overrides the config's database.")
+@database_option
 @click.option("--owns", multiple=True, help="An org sourcedId the source is the whole truth for (repeat).")
 @click.option("--owns-all", is_flag=True, help="Forget the scope: the source owns every org it sends.")
 @click.option("--max-end-share", type=float, default=None, help="Share of links a bulk package may end.")
@@ -134,8 +130,7 @@ def oneroster_source(
     bulk package may end, and where it puts the fødselsnummer."""
     from adapters.school.run import declare_source
 
-    platform = open_platform(config_path, database_url)
-    try:
+    with opened_platform(config_path, database_url) as platform:
         row = declare_source(
             platform,
             name,
@@ -144,8 +139,6 @@ def oneroster_source(
             max_end_share=max_end_share,
             national_id_in_identifier=national_id_in_identifier,
         )
-    finally:
-        platform.close()
     scope = ", ".join(row.owns or []) or "alle org-er den sender"
     where = "users.identifier" if row.national_id_in_identifier else "userIds {FNR:…}"
     click.echo(

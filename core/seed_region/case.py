@@ -293,26 +293,8 @@ class CaseModel:
                 )  # fmt: skip
             for unit_id in c.unit_ids:
                 sink.put("consent_unit", (c.id, unit_id))
-        for m in self.measures.values():
-            sink.put(
-                "measure",
-                row(
-                    "measure",
-                    id=m.id,
-                    case_id=self.id,
-                    title=m.title,
-                    goal=m.goal,
-                    responsible_id=m.responsible_id,
-                    unit_id=m.unit_id,
-                    start_date=m.start_date,
-                    evaluation_date=m.evaluation_date,
-                    next_evaluation_date=m.next_evaluation_date,
-                    for_family=False,
-                    created_by=m.created_by,
-                    created_at=m.created_at,
-                    status=m.status,
-                ),
-            )
+        for m in self.measures.values():  # a measure's columns are its state's fields, with the case
+            sink.put("measure", row("measure", **vars(m), case_id=self.id, for_family=False))
 
 
 def coordination_meetings(case: CaseModel) -> list[Meeting]:

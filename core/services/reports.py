@@ -354,25 +354,13 @@ class ReportService(LogWriter):
     def _summary(self, row: ReportRow) -> ReportSummary:
         session = self.work.session
         author = session.get(m.PersonRow, row.author_id) if row.author_id else None
-        return ReportSummary(
-            id=row.id,
-            case_id=row.case_id,
-            author_id=row.author_id,
+        return mapping.from_row(
+            ReportSummary,
+            row,
             author_name=f"{author.given_name} {author.family_name}" if author else "",
-            reporter_unit_id=row.reporter_unit_id,
-            receiver_unit_id=row.receiver_unit_id,
             receiver_name=session.get_one(m.UnitRow, row.receiver_unit_id).name,
-            legal_basis=row.legal_basis,
-            urgent=row.urgent,
-            youth_is_party=row.youth_is_party,
             status=ReportStatus(row.status),
-            created_at=row.created_at,
-            delivered_at=row.delivered_at,
-            receipt_at=row.receipt_at,
-            receipt_error=row.receipt_error,
             answer=ReportAnswer(row.answer) if row.answer else None,
-            answer_at=row.answer_at,
-            answer_by=row.answer_by,
         )
 
 

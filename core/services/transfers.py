@@ -24,6 +24,7 @@ from core.errors import Conflict, InvalidInput, NotFound, RuleRefused
 from core.ids import new_id
 from core.services.consents import ConsentService
 from core.services.inputs import check_text
+from core.services.mapping import from_row
 from core.services.relaylog import RelayLogService
 from core.services.state import CaseState
 from core.storage import models as m
@@ -225,17 +226,5 @@ class TransferService:
 
     @staticmethod
     def _contract(row: CaseTransferRow, chosen: list[str]) -> Transfer:
-        return Transfer(
-            id=row.id,
-            case_id=row.case_id,
-            from_unit_id=row.from_unit_id,
-            to_unit_id=row.to_unit_id,
-            scope="all" if row.scope == "all" else "selected",
-            entry_ids=chosen,
-            consent_id=row.consent_id,
-            status=TransferStatus(row.status),
-            proposed_by=row.proposed_by,
-            proposed_at=row.proposed_at,
-            decided_by=row.decided_by,
-            decided_at=row.decided_at,
-        )
+        scope = "all" if row.scope == "all" else "selected"
+        return from_row(Transfer, row, scope=scope, entry_ids=chosen, status=TransferStatus(row.status))
