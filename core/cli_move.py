@@ -1,4 +1,5 @@
-"""``stafett move``: a case to another deployment, in a package the sender signs and the receiver verifies."""
+"""``stafett move``: a case to another deployment, in a package the sender signs and the receiver verifies,
+or to another municipality of this one (``move within``)."""
 
 from __future__ import annotations
 
@@ -78,3 +79,22 @@ def move_import(
         with platform.work(Actor.system(mid, operator="cli move import"), PURPOSE_MOVE) as w:
             case = w.moving.import_case(record, unit_id=unit_id, sender=sender)
     click.echo(f"Importerte saken fra {sender.get('municipality_name', '?')} som sak {case.id} i {unit_id}.")
+
+
+@move.command("within")
+@platform_options
+@click.option("--case", "case_id", required=True)
+@click.option("--from", "source", required=True, help="Kommunenummer the case is in now.")
+@click.option(
+    "--to", "target", required=True, help="Kommunenummer of the new municipality, in this deployment."
+)
+@click.option("--unit", "unit_id", required=True, help="The receiving unit in the new municipality.")
+@reported
+def move_within(config_path, database_url, case_id: str, source: str, target: str, unit_id: str) -> None:
+    """Move a case to another municipality of this deployment under the family's consent to moving;
+    run it again to finish a move that stopped half-way."""
+    from core.move_job import move_within as move_case
+
+    with opened_platform(config_path, database_url) as platform:
+        case = move_case(platform, case_id, source=source, target=target, unit_id=unit_id)
+    click.echo(f"Saken er flyttet til {target} som sak {case.id} i {unit_id}; den er avsluttet i {source}.")

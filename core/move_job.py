@@ -23,7 +23,11 @@ def move_within(platform: Platform, case_id: str, *, source: str, target: str, u
     """Move ``case_id`` from municipality ``source`` to ``unit_id`` in ``target``; the new case."""
     if source == target:
         raise InvalidInput("Saken er allerede i denne kommunen; bruk overføring mellom enheter.", field="to")
-    platform.municipality(target)  # an unknown municipality stops here, before anything is written
+    for mid in (source, target):  # an unknown municipality stops here, before anything is written
+        try:
+            platform.municipality(mid)
+        except KeyError as exc:
+            raise InvalidInput(str(exc.args[0]), field="to") from None
     with platform.work(Actor.system(source, operator="flytting"), PURPOSE_MOVE) as w:
         record = w.moving.record_for_move(case_id)
     sender = {"deployment": platform.config.name, "municipality_id": source,

@@ -105,3 +105,15 @@ def test_bad_moves_are_refused_before_anything_is_written(world: World, platform
         move_within(platform, case_id, source=MUNICIPALITY, target=NEIGHBOUR, unit_id="finnes-ikke")
     with world.as_(world.teacher) as w:
         assert w.cases.get(case_id).status is CaseStatus.OPEN
+
+
+def test_the_command_moves_the_case_and_names_a_bad_municipality(world: World, platform: Platform) -> None:
+    from click.testing import CliRunner
+
+    from core.cli import main
+
+    case_id = consented_case(world)
+    url = platform.database.url
+    args = ["move", "within", "--database-url", url, "--case", case_id, "--from", MUNICIPALITY]
+    bad = CliRunner().invoke(main, [*args, "--to", "9999", "--unit", NEIGHBOUR_SCHOOL])
+    assert bad.exit_code == 1 and "9999" in bad.output and "Traceback" not in bad.output
