@@ -102,7 +102,7 @@ def sends(world: World) -> list[tuple[str, str]]:
                 select(AuditEventRow.outcome, AuditEventRow.reason).where(
                     AuditEventRow.action == "notification.send"
                 )
-            ).tuples()
+            )
         )
 
 
