@@ -90,13 +90,7 @@ class ConsentService(LogWriter):
     def give(self, consent_id: str) -> Consent:
         """The guardian or youth gives their consent digitally."""
         work = self.work
-        consent = self._row(consent_id)
-        state = CaseState(work, consent.case_id, lock=True)
-        work.authorize(Action.GIVE_CONSENT, case=state.facts(), missing=_missing(consent_id))
-        giver = work.session.get(m.ConsentGiverRow, (consent_id, work.actor.id))
-        if giver is None:
-            raise InvalidInput("Du er ikke blant dem som skal gi dette samtykket.", code="not_a_giver")
-        self._still_open(consent, giver)
+        _, state, giver = self._answering(consent_id)
         giver.given_at, giver.method = work.now, "digital"
         work.session.flush()
         state.refresh()
@@ -107,13 +101,7 @@ class ConsentService(LogWriter):
         """The guardian or youth says no. The refusal is kept (who, when) and the consent can never be in
         force; the services must ask anew. The family's own reason, if they give one, goes in the log."""
         work = self.work
-        consent = self._row(consent_id)
-        state = CaseState(work, consent.case_id, lock=True)
-        work.authorize(Action.GIVE_CONSENT, case=state.facts(), missing=_missing(consent_id))
-        giver = work.session.get(m.ConsentGiverRow, (consent_id, work.actor.id))
-        if giver is None:
-            raise InvalidInput("Du er ikke blant dem som skal gi dette samtykket.", code="not_a_giver")
-        self._still_open(consent, giver)
+        consent, state, giver = self._answering(consent_id)
         consent.refused_at, consent.refused_by = work.now, work.actor.id
         work.session.flush()
         state.refresh()
@@ -124,6 +112,19 @@ class ConsentService(LogWriter):
             data={"consent_id": consent_id, "giver_id": giver.person_id},
         )
         return self._one(state, consent_id)
+
+    def _answering(self, consent_id: str) -> tuple[m.ConsentRow, CaseState, m.ConsentGiverRow]:
+        """The consent the actor answers (gives or refuses), its case locked, and the actor as its giver;
+        refused unless the actor is a giver and the consent is still open to an answer."""
+        work = self.work
+        consent = self._row(consent_id)
+        state = CaseState(work, consent.case_id, lock=True)
+        work.authorize(Action.GIVE_CONSENT, case=state.facts(), missing=_missing(consent_id))
+        giver = work.session.get(m.ConsentGiverRow, (consent_id, work.actor.id))
+        if giver is None:
+            raise InvalidInput("Du er ikke blant dem som skal gi dette samtykket.", code="not_a_giver")
+        self._still_open(consent, giver)
+        return consent, state, giver
 
     def _still_open(self, consent: m.ConsentRow, giver: m.ConsentGiverRow) -> None:
         """A giver may answer a consent only once, while it is neither withdrawn, refused nor expired."""
