@@ -35,7 +35,7 @@ from pathlib import Path
 import httpx
 
 from bench import datasets
-from bench.pg import durable_cluster
+from bench.pg import bench_database
 
 ROOT = Path(__file__).resolve().parent.parent
 LUA_REPORT = """
@@ -201,18 +201,9 @@ def wait_until_idle(base_url: str) -> None:
     sys.exit("the server did not become idle within 120 s")
 
 
-@contextlib.contextmanager
-def database(backend: str, workdir: Path, scale: str) -> Iterator[str]:
-    if backend == "sqlite":
-        yield f"sqlite:///{workdir / f'bench-{scale}.db'}"
-        return
-    with durable_cluster() as url:
-        yield url
-
-
 def bench(backend: str, scale: str, args: argparse.Namespace, workdir: Path) -> Run:
     run = Run(backend, scale)
-    with database(backend, workdir, scale) as database_url:
+    with bench_database(backend, workdir / f"bench-{scale}.db") as database_url:
         started = time.monotonic()
         data = datasets.SCALES[scale](database_url)
         print(f"[bench] {backend}/{scale}: seeded in {time.monotonic() - started:.0f} s", file=sys.stderr)
@@ -275,18 +266,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--backends", default="sqlite,postgresql", help="comma-separated: sqlite, postgresql")
-    parser.add_argument("--scales", default="small", help="comma-separated: " + ", ".join(datasets.SCALES))
+    datasets.add_scale_options(parser, backends=True)
     parser.add_argument("--seconds", type=int, default=5, help="per scenario")
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is missing: apt-get install wrk")
-    backends, scales = args.backends.split(","), args.scales.split(",")
-    for name in scales:
-        if name not in datasets.SCALES:
-            sys.exit(f"unknown data set {name!r}: choose from {', '.join(datasets.SCALES)}")
+    backends, scales = args.backends.split(","), datasets.chosen_scales(args.scales)
     runs = []
     with tempfile.TemporaryDirectory(prefix="stafett-bench-") as tmp:
         for backend in backends:

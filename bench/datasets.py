@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import argparse
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -144,3 +146,21 @@ def region(database_url: str, *, fraction: float = 1.0) -> Dataset:
 
 
 SCALES: dict[str, Callable[[str], Dataset]] = {"small": small, "region": region}
+
+
+def add_scale_options(parser: argparse.ArgumentParser, *, backends: bool = False) -> None:
+    """The options the benchmarks share: ``--scales`` (data sets), with ``backends`` also ``--backends``."""
+    if backends:
+        parser.add_argument(
+            "--backends", default="sqlite,postgresql", help="comma-separated: sqlite, postgresql"
+        )
+    parser.add_argument("--scales", default="small", help="comma-separated: " + ", ".join(SCALES))
+
+
+def chosen_scales(scales: str) -> list[str]:
+    """The data sets ``--scales`` names; an unknown one stops the benchmark with the choices."""
+    names = [s.strip() for s in scales.split(",") if s.strip()]
+    for name in names:
+        if name not in SCALES:
+            sys.exit(f"unknown data set {name!r}: choose from {', '.join(SCALES)}")
+    return names

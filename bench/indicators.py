@@ -16,19 +16,17 @@ first run does not count against the query plans.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import func, select
 
 from bench import datasets
-from bench.pg import durable_cluster
+from bench.pg import bench_database
 from core.config import default_config, load_config
 from core.domain.policy import Actor
 from core.platform import Platform
@@ -46,15 +44,6 @@ class Timing:
     region_s: float | None  # None: the municipalities form no region
     all_municipalities_s: float
     per_municipality_ms: float
-
-
-@contextlib.contextmanager
-def database(backend: str, workdir: Path, scale: str) -> Iterator[str]:
-    if backend == "sqlite":
-        yield f"sqlite:///{workdir / f'indicators-{scale}.db'}"
-        return
-    with durable_cluster() as url:
-        yield url
 
 
 def _best(fn, repeat: int) -> float:
@@ -105,8 +94,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--backends", default="sqlite,postgresql", help="comma-separated: sqlite, postgresql")
-    parser.add_argument("--scales", default="small", help="comma-separated: " + ", ".join(datasets.SCALES))
+    datasets.add_scale_options(parser, backends=True)
     parser.add_argument("--repeat", type=int, default=3, help="runs of each report; the best is printed")
     parser.add_argument("--database-url", help="measure this database instead of seeding one")
     parser.add_argument("--config", type=Path, help="its deployment config (with --database-url)")
@@ -122,14 +110,11 @@ def main() -> None:
             platform.close()
         print_table(timings)
         return
-    scales = args.scales.split(",")
-    for name in scales:
-        if name not in datasets.SCALES:
-            sys.exit(f"unknown data set {name!r}: choose from {', '.join(datasets.SCALES)}")
+    scales = datasets.chosen_scales(args.scales)
     with tempfile.TemporaryDirectory(prefix="stafett-bench-") as tmp:
         for backend in args.backends.split(","):
             for scale in scales:
-                with database(backend, Path(tmp), scale) as url:
+                with bench_database(backend, Path(tmp) / f"indicators-{scale}.db") as url:
                     started = time.monotonic()
                     data = datasets.SCALES[scale](url)
                     print(

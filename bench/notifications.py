@@ -129,15 +129,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--scales", default="small", help="comma-separated: " + ", ".join(datasets.SCALES))
+    datasets.add_scale_options(parser)
     parser.add_argument("--messages", type=int, default=2000)
     parser.add_argument("--ahead", type=int, default=45, help="days after the seed that the scans run as of")
     parser.add_argument("--database-url", default=None, help="an empty PostgreSQL database (default: SQLite)")
     args = parser.parse_args()
-    scales = [s.strip() for s in args.scales.split(",") if s.strip()]
-    for name in scales:
-        if name not in datasets.SCALES:
-            sys.exit(f"unknown data set {name!r}: choose from {', '.join(datasets.SCALES)}")
+    scales = datasets.chosen_scales(args.scales)
     results: dict[str, dict[str, str]] = {}
     with tempfile.TemporaryDirectory(prefix="stafett-bench-") as tmp:
         for name in scales:

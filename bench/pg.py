@@ -71,3 +71,13 @@ def durable_cluster() -> Iterator[str]:
         with contextlib.suppress(Exception):
             run("pg_ctl", "stop", "-w", "-m", "fast", "-D", str(data))
         shutil.rmtree(root, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def bench_database(backend: str, sqlite_file: Path) -> Iterator[str]:
+    """A benchmark's database URL: ``sqlite_file`` for "sqlite", else a fresh durable cluster."""
+    if backend == "sqlite":
+        yield f"sqlite:///{sqlite_file}"
+        return
+    with durable_cluster() as url:
+        yield url

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
+from typing import Any
 
 import msgspec
 from sqlalchemy import select
@@ -213,29 +214,36 @@ def run(
     platform: Platform, send: Send, *, policy: RetryPolicy = DEFAULT_RETRY, batch: int = 20
 ) -> list[OutboxMessage]:
     """Deliver every message due now (one pass until none is left); returns the messages as they ended."""
-    done: list[OutboxMessage] = []
-    while claimed := claim(platform, limit=batch, policy=policy):
-        done += [deliver(platform, m, send, policy) for m in claimed]
-    return done
+    return _drain(platform, deliver, send, policy, batch)
 
 
 def run_reports(
     platform: Platform, send: SendReport, *, policy: RetryPolicy = DEFAULT_RETRY, batch: int = 20
 ) -> list[OutboxMessage]:
     """Deliver every bekymringsmelding due now; returns the messages as they ended."""
-    done: list[OutboxMessage] = []
-    while claimed := claim(platform, limit=batch, policy=policy, reports=True):
-        done += [deliver_report(platform, m, send, policy) for m in claimed]
-    return done
+    return _drain(platform, deliver_report, send, policy, batch, reports=True)
 
 
 def run_archive(
     platform: Platform, send: SendArchive, *, policy: RetryPolicy = DEFAULT_RETRY, batch: int = 20
 ) -> list[OutboxMessage]:
     """Deliver every archive version due now; returns the messages as they ended."""
+    return _drain(platform, deliver_archive, send, policy, batch, archive=True)
+
+
+def _drain(
+    platform: Platform,
+    deliver_one: Callable[[Platform, OutboxMessage, Any, RetryPolicy], OutboxMessage],
+    send: Any,
+    policy: RetryPolicy,
+    batch: int,
+    **kind: bool,
+) -> list[OutboxMessage]:
+    """Claim the due messages of one ``kind`` (``claim``'s flags) batch by batch and hand each to
+    ``deliver_one`` with ``send``, until none is left; returns them as they ended."""
     done: list[OutboxMessage] = []
-    while claimed := claim(platform, limit=batch, policy=policy, archive=True):
-        done += [deliver_archive(platform, m, send, policy) for m in claimed]
+    while claimed := claim(platform, limit=batch, policy=policy, **kind):
+        done += [deliver_one(platform, m, send, policy) for m in claimed]
     return done
 
 

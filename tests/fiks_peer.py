@@ -10,7 +10,6 @@ kept (``received``); ``down`` makes the send API answer 503.
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import io
 import json
 import uuid
@@ -20,33 +19,16 @@ from pathlib import Path
 from typing import Any
 
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs7
-from cryptography.x509.oid import NameOID
 from jwcrypto import jwk, jwt
 from litestar import Litestar, Request, Response, get, post
 from litestar.datastructures import UploadFile
 
+from tests.certificates import self_signed
+
 PASSWORD = "integrasjonspassord"
 TOKEN = "peer-access-token"
-
-
-def key_and_certificate(name: str) -> tuple[rsa.RSAPrivateKey, x509.Certificate]:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
-    now = dt.datetime.now(dt.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=30))
-        .sign(key, hashes.SHA256())
-    )
-    return key, cert
 
 
 @dataclass
@@ -66,8 +48,8 @@ class FiksIoPeer:
     received: list[Sent] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.receiver_key, self.receiver_cert = key_and_certificate("barnevern")
-        company_key, self.company_cert = key_and_certificate("Fjordvik kommune")
+        self.receiver_key, self.receiver_cert = self_signed("barnevern", days=30)
+        company_key, self.company_cert = self_signed("Fjordvik kommune", days=30)
         self.certificate_file = self.folder / "virksomhet.pem"
         self.certificate_key_file = self.folder / "virksomhet.key"
         self.certificate_file.write_bytes(self.company_cert.public_bytes(serialization.Encoding.PEM))

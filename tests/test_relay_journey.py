@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from lxml import etree
 
 from adapters.archive.drop import FolderDrop, collect_receipts
-from contracts import CoordinatorRole, LogEntryKind, MeetingKind, UnitMembership, words
+from contracts import CoordinatorRole, LogEntryKind, MeetingKind, words
 from core import retention_job as retention
 from core.cli import main
 from core.errors import InvalidInput, NotFound, RuleRefused
@@ -23,19 +23,11 @@ from tests.archive_support import answer, config, drop, schema
 from tests.conftest import HEALTH, PPT, SCHOOL, Clock, World
 from tests.test_archive import pdf_text
 from tests.test_retention import everything
-from tests.test_transfer import KG_TEXTS, KINDERGARTEN, give, kindergarten_case
+from tests.test_transfer import KG_TEXTS, give, kindergarten_case, pedagogue
 
-__all__ = ["config", "drop"]  # the archive tests' fixtures, shared in tests/archive_support.py
+__all__ = ["config", "drop", "pedagogue"]  # fixtures shared with the archive and transfer tests
 
 GOALS = "Ola vil ha en venn å leke med, og vi vil at morgenene skal bli roligere."
-
-
-@pytest.fixture
-def pedagogue(world: World) -> str:
-    with world.system() as w:
-        return w.people.register_employee(
-            given_name="Berit", family_name="Ansatt", memberships=[UnitMembership(unit_id=KINDERGARTEN)]
-        ).id
 
 
 def to_level_3(world: World, case_id: str) -> None:

@@ -67,52 +67,43 @@ class CaseController(Controller):
             overdue=overdue,
             status=status,
         )
-        with uow() as w:
-            return _page(w, search, paging)
+        return uow.run(lambda w: _page(w, search, paging))
 
     @action("/search", purpose="case.search")
     def search(self, data: JSONBody[CaseSearchIn], uow: UoW, paging: Pages) -> Page[Case]:
         """Search the cases I may read, also by the child's fødselsnummer (in the body, never in the URL)."""
         search = CaseSearch(**fields(data) | {"level": None if data.level is None else int(data.level)})
-        with uow() as w:
-            return _page(w, search, paging)
+        return uow.run(lambda w: _page(w, search, paging))
 
     @create("/", purpose="case.open", location="/cases/{id}")
     def open_case(self, data: JSONBody[CaseIn], uow: UoW) -> Case:
         """Register an undring: opens a case at level 0, owned by one of my units."""
-        with uow() as w:
-            return w.cases.open_case(**fields(data))
+        return uow.run(lambda w: w.cases.open_case(**fields(data)))
 
     @read("/{case_id:str}", purpose="case.read")
     def get_case(self, case_id: IdPath, uow: UoW) -> Case:
-        with uow() as w:
-            return w.cases.get(case_id)
+        return uow.run(lambda w: w.cases.get(case_id))
 
     @action("/{case_id:str}/level", purpose="case.change_level")
     def change_level(self, case_id: IdPath, data: JSONBody[LevelChangeIn], uow: UoW) -> Case:
         """Move the case up one level or down; every rule that stops it is listed in ``refusals`` (409)."""
-        with uow() as w:
-            return w.cases.change_level(case_id, data.level, **fields(data, "level"))
+        return uow.run(lambda w: w.cases.change_level(case_id, data.level, **fields(data, "level")))
 
     @action("/{case_id:str}/close", purpose="case.close")
     def close(self, case_id: IdPath, data: JSONBody[CloseIn], uow: UoW) -> Case:
-        with uow() as w:
-            return w.cases.close(case_id, **fields(data))
+        return uow.run(lambda w: w.cases.close(case_id, **fields(data)))
 
     @read("/{case_id:str}/concerns", purpose="case.read_concerns")
     def concerns(self, case_id: IdPath, uow: UoW, paging: Pages) -> Page[Concern]:
-        with uow() as w:
-            return paging.page(w.cases.concerns(case_id))
+        return uow.run(lambda w: paging.page(w.cases.concerns(case_id)))
 
     @create("/{case_id:str}/concerns", purpose="case.add_concern", location="/cases/{case_id}/concerns")
     def add_concern(self, case_id: IdPath, data: JSONBody[ConcernIn], uow: UoW) -> Concern:
-        with uow() as w:
-            return w.cases.add_concern(case_id, **fields(data))
+        return uow.run(lambda w: w.cases.add_concern(case_id, **fields(data)))
 
     @read("/{case_id:str}/participants", purpose="case.read_participants")
     def participants(self, case_id: IdPath, uow: UoW, paging: Pages) -> Page[Participant]:
-        with uow() as w:
-            return paging.page(w.cases.state(case_id).participants)
+        return uow.run(lambda w: paging.page(w.cases.state(case_id).participants))
 
     @create(
         "/{case_id:str}/participants",
@@ -122,19 +113,16 @@ class CaseController(Controller):
     def add_participant(self, case_id: IdPath, data: JSONBody[ParticipantIn], uow: UoW) -> Participant:
         """Bring in another service: under a consent in force that names it, or child welfare under the
         duty to report. Without that basis the rule refuses it (409, ``no_consent_for_service``)."""
-        with uow() as w:
-            return w.cases.add_participant(case_id, **fields(data))
+        return uow.run(lambda w: w.cases.add_participant(case_id, **fields(data)))
 
     @read("/{case_id:str}/participants/{unit_id:str}", purpose="case.read_participants")
     def participant(self, case_id: IdPath, unit_id: IdPath, uow: UoW) -> Participant:
         """One service taking part; ``status`` says whether its basis holds now."""
-        with uow() as w:
-            return w.cases.participant(case_id, unit_id)
+        return uow.run(lambda w: w.cases.participant(case_id, unit_id))
 
     @remove("/{case_id:str}/participants/{unit_id:str}", purpose="case.remove_participant")
     def remove_participant(self, case_id: IdPath, unit_id: IdPath, uow: UoW) -> Case:
-        with uow() as w:
-            return w.cases.remove_participant(case_id, unit_id)
+        return uow.run(lambda w: w.cases.remove_participant(case_id, unit_id))
 
     @replace("/{case_id:str}/relay-holder", purpose="case.assign_relay_holder")
     def assign_relay_holder(self, case_id: IdPath, data: JSONBody[RelayHolderIn], uow: UoW) -> Case:
@@ -146,38 +134,33 @@ class CaseController(Controller):
     @create("/{case_id:str}/handovers", purpose="case.request_handover", location="/handovers")
     def request_handover(self, case_id: IdPath, data: JSONBody[HandoverIn], uow: UoW) -> Handover:
         """Offer the baton to a colleague; it moves when they accept."""
-        with uow() as w:
-            return w.relay_holder.request_handover(case_id, **fields(data))
+        return uow.run(lambda w: w.relay_holder.request_handover(case_id, **fields(data)))
 
     @read("/{case_id:str}/guide", purpose="case.read_guide")
     def guide(self, case_id: IdPath, uow: UoW) -> CaseGuide:
         """The action guide for the owning unit's service type at the case's level, with tools used so far."""
-        with uow() as w:
-            return w.directory.case_guide(case_id)
+        return uow.run(lambda w: w.directory.case_guide(case_id))
 
     @read("/{case_id:str}/meetings", purpose="case.read_meetings")
     def meetings(self, case_id: IdPath, uow: UoW, paging: Pages) -> Page[Meeting]:
-        with uow() as w:
-            return paging.page(w.cases.state(case_id).meetings)
+        return uow.run(lambda w: paging.page(w.cases.state(case_id).meetings))
 
     @read("/{case_id:str}/log", purpose="case.read_log")
     def log(self, case_id: IdPath, uow: UoW, paging: Pages) -> Page[LogEntry]:
         """The whole stafettlogg, in order; a corrected entry names its newest correction."""
         with uow() as w:
             items, total = w.log.entries_page(case_id, limit=paging.limit, offset=paging.offset)
-            return Page(items=items, total=total, limit=paging.limit, offset=paging.offset)
+            return paging.counted(items, total)
 
     @create("/{case_id:str}/log", purpose="case.write_log", location="/cases/{case_id}/log/{id}")
     def add_note(self, case_id: IdPath, data: JSONBody[NoteIn], uow: UoW) -> LogEntry:
         """A note, a lysglimt (``bright_moment``), or a filled-in tool form (``tool_id`` + ``form``)."""
-        with uow() as w:
-            return w.log.add_note(case_id, **fields(data))
+        return uow.run(lambda w: w.log.add_note(case_id, **fields(data)))
 
     @read("/{case_id:str}/log/{entry_id:str}", purpose="case.read_log")
     def log_entry(self, case_id: IdPath, entry_id: IdPath, uow: UoW) -> LogEntry:
         """One entry of the stafettlogg."""
-        with uow() as w:
-            return w.log.entry(case_id, entry_id)
+        return uow.run(lambda w: w.log.entry(case_id, entry_id))
 
     @route(
         "/{case_id:str}/log/{entry_id:str}",
@@ -198,38 +181,32 @@ class CaseController(Controller):
     )
     def correct(self, case_id: IdPath, entry_id: IdPath, data: JSONBody[CorrectionIn], uow: UoW) -> LogEntry:
         """Correct my own entry: a new entry that names it; the original stays."""
-        with uow() as w:
-            return w.log.correct(case_id, entry_id, **fields(data))
+        return uow.run(lambda w: w.log.correct(case_id, entry_id, **fields(data)))
 
     @read("/{case_id:str}/measures", purpose="case.read_measures")
     def measures(self, case_id: IdPath, uow: UoW, paging: Pages) -> Page[Measure]:
-        with uow() as w:
-            return paging.page(w.measures.list(case_id))
+        return uow.run(lambda w: paging.page(w.measures.list(case_id)))
 
     @create("/{case_id:str}/measures", purpose="case.create_measure", location="/cases/{case_id}/measures")
     def create_measure(self, case_id: IdPath, data: JSONBody[MeasureIn], uow: UoW) -> Measure:
         """A tiltak with goal, responsible and evaluation date; ``for_family`` makes it a home task."""
-        with uow() as w:
-            return w.measures.create(case_id, **fields(data))
+        return uow.run(lambda w: w.measures.create(case_id, **fields(data)))
 
     @read("/{case_id:str}/consents", purpose="case.read_consents")
     def consents(self, case_id: IdPath, uow: UoW, paging: Pages) -> Page[Consent]:
-        with uow() as w:
-            return paging.page(w.consents.list(case_id))
+        return uow.run(lambda w: paging.page(w.consents.list(case_id)))
 
     @create("/{case_id:str}/consents", purpose="consent.request", location="/cases/{case_id}/consents")
     def request_consent(self, case_id: IdPath, data: JSONBody[ConsentIn], uow: UoW) -> Consent:
         """Ask for consent to share with named services; givers who signed on paper are recorded as given."""
-        with uow() as w:
-            return w.consents.request(case_id, **fields(data))
+        return uow.run(lambda w: w.consents.request(case_id, **fields(data)))
 
     @read("/{case_id:str}/access-log", purpose="case.innsyn")
     def access_log(self, case_id: IdPath, uow: UoW, paging: Pages) -> Page[AccessEvent]:
         """Innsyn for the family: who has read this case or looked up the child, when, and why."""
-        with uow() as w:
-            return paging.page(w.access_log.readers(case_id))
+        return uow.run(lambda w: paging.page(w.access_log.readers(case_id)))
 
 
 def _page(work: Work, search: CaseSearch, paging: Paging) -> Page[Case]:
     items, total = search_cases(work.uow, search, limit=paging.limit, offset=paging.offset)
-    return Page(items=items, total=total, limit=paging.limit, offset=paging.offset)
+    return paging.counted(items, total)

@@ -7,7 +7,7 @@ is the route's own ("case.read via API"), optionally refined by the ``X-Stafett-
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from typing import Annotated, Generic, TypeAlias, TypeVar
@@ -42,6 +42,12 @@ class UnitOfWork:
     def __call__(self) -> Iterator[Work]:
         with self.platform.work(self.actor, self.purpose, read_only=self.read_only) as work:
             yield work
+
+    def run(self, step: Callable[[Work], T]) -> T:
+        """Do ``step`` in one unit of work and answer what it returns; for a handler that is one call
+        (``uow.run(lambda w: w.cases.get(case_id))``). It commits before the answer goes out."""
+        with self() as work:
+            return step(work)
 
     def for_purpose(self, route: str, refined: str) -> UnitOfWork:
         """The same unit of work with the route purpose made precise by the body ("person.lookup" ->
@@ -90,12 +96,11 @@ class Paging:
     offset: int
 
     def page(self, items: Sequence[T]) -> Page[T]:
-        return Page(
-            items=list(items[self.offset : self.offset + self.limit]),
-            total=len(items),
-            limit=self.limit,
-            offset=self.offset,
-        )
+        return self.counted(list(items[self.offset : self.offset + self.limit]), len(items))
+
+    def counted(self, items: list[T], total: int) -> Page[T]:
+        """The page of a list the database cut to this page and counted (``total``) itself."""
+        return Page(items=items, total=total, limit=self.limit, offset=self.offset)
 
 
 def provide_paging(

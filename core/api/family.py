@@ -23,13 +23,11 @@ class FamilyController(Controller):
     @read("/", purpose="family.list_cases")
     def cases(self, uow: UoW, paging: Pages) -> Page[Case]:
         """The cases of my children (or my own, as a youth) that I may follow."""
-        with uow() as w:
-            return paging.page(w.cases.family_cases())
+        return uow.run(lambda w: paging.page(w.cases.family_cases()))
 
     @read("/{case_id:str}", purpose="family.read_case")
     def case(self, case_id: IdPath, uow: UoW) -> Case:
-        with uow() as w:
-            return w.cases.state(case_id, Action.READ_FAMILY_VIEW).case
+        return uow.run(lambda w: w.cases.state(case_id, Action.READ_FAMILY_VIEW).case)
 
     @read("/{case_id:str}/log", purpose="family.read_log")
     def log(self, case_id: IdPath, uow: UoW, paging: Pages) -> Page[FamilyLogEntry]:
@@ -39,7 +37,7 @@ class FamilyController(Controller):
                 case_id, limit=paging.limit, offset=paging.offset, family_only=True
             )
             entries = family_view.log_entries(w.uow, case_id, items)
-            return Page(items=entries, total=total, limit=paging.limit, offset=paging.offset)
+            return paging.counted(entries, total)
 
     @read("/{case_id:str}/measures", purpose="family.read_measures")
     def measures(self, case_id: IdPath, uow: UoW, paging: Pages) -> Page[FamilyMeasure]:
@@ -51,14 +49,12 @@ class FamilyController(Controller):
     @read("/{case_id:str}/consents", purpose="family.read_consents")
     def consents(self, case_id: IdPath, uow: UoW, paging: Pages) -> Page[Consent]:
         """The consents asked for in the case, with who has given them; give or withdraw via /consents."""
-        with uow() as w:
-            return paging.page(w.consents.list(case_id))
+        return uow.run(lambda w: paging.page(w.consents.list(case_id)))
 
     @create("/{case_id:str}/comments", purpose="family.comment", location="/cases/{case_id}/log/{id}")
     def comment(self, case_id: IdPath, data: JSONBody[CommentIn], uow: UoW) -> LogEntry:
         """A comment from the family in the stafettlogg; with ``home_task_id``, a report on that home task."""
-        with uow() as w:
-            return w.log.family_comment(case_id, **fields(data))
+        return uow.run(lambda w: w.log.family_comment(case_id, **fields(data)))
 
 
 class AuditController(Controller):
@@ -68,5 +64,4 @@ class AuditController(Controller):
     @read("/verify", purpose="audit.verify")
     def verify(self, uow: UoW) -> AuditVerification:
         """Walk the municipality's hash chain (auditors); names every event changed or removed."""
-        with uow() as w:
-            return w.access_log.verify()
+        return uow.run(lambda w: w.access_log.verify())

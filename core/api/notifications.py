@@ -24,7 +24,7 @@ class NotificationController(Controller):
         """My varsler, newest first; each names its kind, title and link, never what the case is about."""
         with uow() as w:
             items, total = w.notifications.listing(limit=paging.limit, offset=paging.offset)
-        return Page(items=items, total=total, limit=paging.limit, offset=paging.offset)
+        return paging.counted(items, total)
 
     @read("/unread", purpose="notifications.unread")
     def unread(self, uow: UoW) -> Unread:
@@ -36,8 +36,7 @@ class NotificationController(Controller):
     @action("/{notification_id:str}/read", purpose="notifications.open")
     def read_one(self, notification_id: IdPath, uow: UoW) -> Notification:
         """Mark one of mine read; another person's is not found."""
-        with uow() as w:
-            return w.notifications.open(notification_id)
+        return uow.run(lambda w: w.notifications.open(notification_id))
 
     @action("/read-all", purpose="notifications.read_all")
     def read_all(self, uow: UoW) -> Unread:

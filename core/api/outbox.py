@@ -27,11 +27,9 @@ class OutboxController(Controller):
         ] = None,
     ) -> Page[OutboxMessage]:
         """Deliveries of the municipality (administrators), newest first; dead ones carry the last error."""
-        with uow() as w:
-            return paging.page(OutboxService(w.uow).list(status, limit=10_000))
+        return uow.run(lambda w: paging.page(OutboxService(w.uow).list(status, limit=10_000)))
 
     @action("/{message_id:str}/retry", purpose="outbox.retry")
     def retry(self, message_id: IdPath, uow: UoW) -> OutboxMessage:
         """Give a dead delivery a fresh set of tries from now."""
-        with uow() as w:
-            return OutboxService(w.uow).retry([message_id])[0]
+        return uow.run(lambda w: OutboxService(w.uow).retry([message_id])[0])

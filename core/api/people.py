@@ -31,14 +31,12 @@ class PeopleController(Controller):
     @create("/children", purpose="person.register_child", location="/children/{id}")
     def register_child(self, data: JSONBody[ChildIn], uow: UoW) -> Child:
         """Register a child or youth 0–23 (with fødselsnummer, or a birth date)."""
-        with uow() as w:
-            return w.people.register_child(**fields(data))
+        return uow.run(lambda w: w.people.register_child(**fields(data)))
 
     @create("/pregnant", purpose="person.register_pregnant", location="/pregnant/{id}")
     def register_pregnant(self, data: JSONBody[PregnantIn], uow: UoW) -> PregnantPerson:
         """Register a pregnant person, so a case can start before the child is born."""
-        with uow() as w:
-            return w.people.register_pregnant(**fields(data))
+        return uow.run(lambda w: w.people.register_pregnant(**fields(data)))
 
     @post(
         "/people/lookup",
@@ -76,7 +74,7 @@ class PeopleController(Controller):
         with uow() as w:
             since = w.now - dt.timedelta(days=days)
             items, total = lookups.refusals(w.uow, since=since, limit=paging.limit, offset=paging.offset)
-        return Page(items=items, total=total, limit=paging.limit, offset=paging.offset)
+        return paging.counted(items, total)
 
     @read("/children/{child_id:str}", purpose="person.read_child")
     def child(self, child_id: IdPath, uow: UoW) -> Child:
@@ -84,8 +82,7 @@ class PeopleController(Controller):
 
         One audit event: ``case.read`` on the case that grants the read, listed in innsyn.
         """
-        with uow() as w:
-            return subjects.read_child(w.uow, child_id)
+        return uow.run(lambda w: subjects.read_child(w.uow, child_id))
 
     @read("/children/{child_id:str}/guardians", purpose="person.read_guardians")
     def guardians(self, child_id: IdPath, uow: UoW, paging: Pages) -> Page[GuardianOf]:
@@ -93,14 +90,12 @@ class PeopleController(Controller):
 
         Guardians' fødselsnumre are shown to administrators only.
         """
-        with uow() as w:
-            return paging.page(subjects.read_guardians(w.uow, child_id))
+        return uow.run(lambda w: paging.page(subjects.read_guardians(w.uow, child_id)))
 
     @read("/pregnant/{person_id:str}", purpose="person.read_pregnant")
     def pregnant(self, person_id: IdPath, uow: UoW) -> PregnantPerson:
         """The pregnant person of a case the caller may read (or any, for an administrator); 404 otherwise."""
-        with uow() as w:
-            return subjects.read_pregnant(w.uow, person_id)
+        return uow.run(lambda w: subjects.read_pregnant(w.uow, person_id))
 
     @create(
         "/children/{child_id:str}/guardians",
@@ -125,10 +120,8 @@ class PeopleController(Controller):
 
     @create("/employees", purpose="person.register_employee", location="/employees/{id}")
     def register_employee(self, data: JSONBody[EmployeeIn], uow: UoW) -> Employee:
-        with uow() as w:
-            return w.people.register_employee(**fields(data))
+        return uow.run(lambda w: w.people.register_employee(**fields(data)))
 
     @read("/employees/{person_id:str}", purpose="person.read_employee")
     def employee(self, person_id: IdPath, uow: UoW) -> Employee:
-        with uow() as w:
-            return w.people.get_employee(person_id)
+        return uow.run(lambda w: w.people.get_employee(person_id))

@@ -83,30 +83,25 @@ class RelayController(Controller):
     @read("/cases/{case_id:str}/transfers/suggestion", purpose="case.suggest_transfer")
     def suggestion(self, case_id: IdPath, uow: UoW) -> SchoolSuggestion:
         """The school the roster says the child starts in (barnehage → skole)."""
-        with uow() as w:
-            return SchoolSuggestion(unit_id=w.transfers.suggest_school(case_id))
+        return uow.run(lambda w: SchoolSuggestion(unit_id=w.transfers.suggest_school(case_id)))
 
     @create("/cases/{case_id:str}/transfers", purpose="case.transfer", location="/transfers/pending")
     def propose(self, case_id: IdPath, data: JSONBody[TransferIn], uow: UoW) -> Transfer:
         """The stafettholder proposes moving the case; the guardians are asked to consent."""
-        with uow() as w:
-            return w.transfers.propose(case_id, data.to_unit_id, entry_ids=data.entry_ids)
+        return uow.run(lambda w: w.transfers.propose(case_id, data.to_unit_id, entry_ids=data.entry_ids))
 
     @read("/transfers/pending", purpose="case.read_transfers")
     def pending(self, uow: UoW, paging: Pages) -> Page[Transfer]:
         """Transfers to my units that the guardians have consented to."""
-        with uow() as w:
-            return paging.page(w.transfers.pending_for_me())
+        return uow.run(lambda w: paging.page(w.transfers.pending_for_me()))
 
     @action("/transfers/{transfer_id:str}/accept", purpose="case.accept_transfer")
     def accept(self, transfer_id: IdPath, uow: UoW) -> Transfer:
-        with uow() as w:
-            return w.transfers.accept(transfer_id)
+        return uow.run(lambda w: w.transfers.accept(transfer_id))
 
     @action("/transfers/{transfer_id:str}/decline", purpose="case.decline_transfer")
     def decline(self, transfer_id: IdPath, data: JSONBody[ReasonIn], uow: UoW) -> Transfer:
-        with uow() as w:
-            return w.transfers.decline(transfer_id, reason=data.reason)
+        return uow.run(lambda w: w.transfers.decline(transfer_id, reason=data.reason))
 
     @read("/coordinator-roles", purpose="directory.read")
     def roles(self) -> CoordinatorRoles:
@@ -121,14 +116,12 @@ class RelayController(Controller):
     @read("/cases/{case_id:str}/plan", purpose="case.read_plan")
     def plan(self, case_id: IdPath, uow: UoW) -> IndividualPlan:
         """The individuell plan, for the services and for the family."""
-        with uow() as w:
-            return w.plans.plan(case_id)
+        return uow.run(lambda w: w.plans.plan(case_id))
 
     @replace("/cases/{case_id:str}/plan/coordinator", purpose="case.coordinator")
     def coordinator(self, case_id: IdPath, data: JSONBody[CoordinatorIn], uow: UoW) -> IndividualPlan:
         """Name the coordinator at nivå 3, or hand the role over; the log keeps the history."""
-        with uow() as w:
-            return w.plans.assign_coordinator(case_id, data.person_id, data.role)
+        return uow.run(lambda w: w.plans.assign_coordinator(case_id, data.person_id, data.role))
 
     @create("/cases/{case_id:str}/plan", purpose="case.make_plan", location="/cases/{case_id}/plan")
     def make_plan(self, case_id: IdPath, data: JSONBody[PlanIn], uow: UoW) -> IndividualPlan:
@@ -148,10 +141,8 @@ class RelayController(Controller):
     @replace("/cases/{case_id:str}/plan/goals", purpose="case.plan_goals")
     def goals(self, case_id: IdPath, data: JSONBody[GoalsIn], uow: UoW) -> IndividualPlan:
         """The goals in the child's and family's own words."""
-        with uow() as w:
-            return w.plans.set_goals(case_id, data.goals)
+        return uow.run(lambda w: w.plans.set_goals(case_id, data.goals))
 
     @action("/cases/{case_id:str}/plan/comments", purpose="case.plan_comment")
     def comment(self, case_id: IdPath, data: JSONBody[CommentIn], uow: UoW) -> IndividualPlan:
-        with uow() as w:
-            return w.plans.comment(case_id, data.text)
+        return uow.run(lambda w: w.plans.comment(case_id, data.text))

@@ -27,17 +27,14 @@ class ReportController(Controller):
     def send(self, case_id: IdPath, data: JSONBody[ReportInput], uow: UoW) -> ReportSummary:
         """Send a bekymringsmelding to barnevern (barnevernsloven § 13-2): no consent is needed; the
         family sees in innsyn that information was given, when and by whom, not what it says."""
-        with uow() as w:
-            return w.reports.send(case_id, data)
+        return uow.run(lambda w: w.reports.send(case_id, data))
 
     @read("/cases/{case_id:str}/reports", purpose="case.read_reports")
     def list_reports(self, case_id: IdPath, uow: UoW, paging: Pages) -> Page[ReportSummary]:
         """The case's reports: when, by whom, on which basis, the receipt and barnevern's answer."""
-        with uow() as w:
-            return paging.page(w.reports.list(case_id))
+        return uow.run(lambda w: paging.page(w.reports.list(case_id)))
 
     @action("/reports/{report_id:str}/answer", purpose="report.answer")
     def answer(self, report_id: IdPath, data: JSONBody[AnswerIn], uow: UoW) -> ReportSummary:
         """Barnevern's answer to the reporter: an investigation opened, or not."""
-        with uow() as w:
-            return w.reports.record_answer(report_id, data.answer, note=data.note)
+        return uow.run(lambda w: w.reports.record_answer(report_id, data.answer, note=data.note))

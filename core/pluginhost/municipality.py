@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import msgspec
 import pluggy
@@ -151,27 +152,24 @@ class MunicipalityPlugins:
 
     def notify(self, event: CaseEvent) -> None:
         """Tell every plugin about a committed event; a plugin's exception is logged, never raised."""
-        for impl in ordered_impls(self._pm, "case_event"):
-            try:
-                call(impl, event=event)
-            except Exception:
-                log.exception("Programtillegget «%s» feilet i case_event (%s)", impl.plugin_name, event.kind)
+        self._tell("case_event", f"case_event ({event.kind!s})", event=event)
 
     def outbox_changed(self, message: OutboxMessage) -> None:
         """Tell every plugin a delivery ended (delivered, dead, cancelled); an exception is logged."""
-        for impl in ordered_impls(self._pm, "outbox_changed"):
-            try:
-                call(impl, message=message)
-            except Exception:
-                log.exception("Programtillegget «%s» feilet i outbox_changed", impl.plugin_name)
+        self._tell("outbox_changed", "outbox_changed", message=message)
 
     def case_archived(self, receipt: ArchiveReceipt) -> None:
         """Tell every plugin the archive confirmed a case (``case_archived``); an exception is logged."""
-        for impl in ordered_impls(self._pm, "case_archived"):
+        self._tell("case_archived", "case_archived", receipt=receipt)
+
+    def _tell(self, hook: str, what: str, **arguments: Any) -> None:
+        """Call every plugin's ``hook``, whose answer is not used; an exception is logged, naming ``what``
+        the plugin was told, and the next plugin is told."""
+        for impl in ordered_impls(self._pm, hook):
             try:
-                call(impl, receipt=receipt)
+                call(impl, **arguments)
             except Exception:
-                log.exception("Programtillegget «%s» feilet i case_archived", impl.plugin_name)
+                log.exception("Programtillegget «%s» feilet i %s", impl.plugin_name, what)
 
     def outbox_endpoint(self, unit_id: str, channel: str) -> OutboxEndpoint | None:
         """The unit's configured system on ``channel`` (its raw config table for the channel's sender)."""
