@@ -98,6 +98,7 @@ from .people import (
     Unit,
     UnitMembership,
 )
+from .practice import LearningModule, LearningQuestion, PracticeCase, PracticeMeasure
 from .provide import provides
 from .reports import (
     LEGAL_BASIS,
@@ -151,6 +152,8 @@ __all__ = [
     "Indicator",
     "IndividualPlan",
     "InformationArea",
+    "LearningModule",
+    "LearningQuestion",
     "Level",
     "LogEntry",
     "LogEntryKind",
@@ -175,6 +178,8 @@ __all__ = [
     "PlanSection",
     "PlanSectionText",
     "PlanTemplate",
+    "PracticeCase",
+    "PracticeMeasure",
     "PregnantPerson",
     "Recipient",
     "Refusal",

@@ -28,6 +28,7 @@ from .guides import (
 from .notifications import NotificationChannel, NotificationKind, WorkerJob
 from .outbox import ArchiveReceipt, OutboxChannel, OutboxMessage
 from .people import Municipality
+from .practice import LearningModule, PracticeCase
 
 PROJECT_NAME = "stafett"
 
@@ -238,6 +239,34 @@ def plan_templates(municipality: Municipality) -> list[PlanTemplate]:
 
     :param municipality: the municipality the template is for.
     :returns: templates, usually one.
+    """
+
+
+@hookspec
+def practice_cases(municipality: Municipality) -> list[PracticeCase]:
+    """Return fictional cases employees of ``municipality`` can practise on (øving).
+
+    Called once per municipality at start-up; every enabled plugin's cases are offered, the general
+    first, so a region shares its own beside the national baseline's. A case is worked in the
+    practice space (docs/practice.md): a database of its own, with the real guide and tools, that
+    nothing real reads: no list, indicator, export, FHIR delivery or school import sees it. Ids are
+    unique across the enabled plugins.
+
+    :param municipality: the municipality the cases are offered in.
+    :returns: practice cases, each with its story, the next step to try and what a good answer holds.
+    """
+
+
+@hookspec
+def learning_modules(municipality: Municipality) -> list[LearningModule]:
+    """Return short learning modules for the practice space: a text, then questions with the answers
+    explained. An employee's completed modules are kept in the practice space.
+
+    Called once per municipality at start-up, like ``practice_cases``; ids are unique across the
+    enabled plugins.
+
+    :param municipality: the municipality the modules are offered in.
+    :returns: learning modules.
     """
 
 

@@ -17,6 +17,8 @@ STATIC_HOOKS = (
     "relay_holder_rules",
     "notification_kinds",
     "plan_templates",
+    "practice_cases",
+    "learning_modules",
 )
 
 

@@ -26,6 +26,7 @@ from core.api.problems import problem_spec
 from core.auth import AuthComponents, components
 from core.config import default_config, load_config
 from core.platform import Platform
+from core.practice import PracticeSpace
 from core.web import home_page, web_router
 
 VERSION = "0.1.0"
@@ -95,6 +96,7 @@ def create_app(
     """The app; identity is core.auth's (local realm or Keycloak, by config) unless ``auth`` is given."""
     log_redaction.install()  # no fødselsnummer or token in any log line, uvicorn's access log included
     auth = auth or components(platform, public_url=public_url)
+    practice = PracticeSpace(platform)  # øving: opened on first use (docs/practice.md)
     return Litestar(
         route_handlers=[
             index,
@@ -116,8 +118,8 @@ def create_app(
             components=auth.security_components or Components(),
             security=list(auth.security) if auth.security else None,
         ),
-        state=State({"platform": platform}),
-        on_shutdown=[lambda: platform.close()],
+        state=State({"platform": platform, "practice": practice}),
+        on_shutdown=[practice.close, platform.close],
     )
 
 

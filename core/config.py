@@ -157,6 +157,8 @@ class SmtpConfig(_Config):
 class DeploymentConfig(_Config, dict=True):
     name: Name
     database_url: str | None = None
+    # øving (docs/practice.md): the practice space's own database; default beside the real one
+    practice_database_url: str | None = None
     region: str | None = None
     include: list[str] = []
     municipalities: list[MunicipalityConfig] = msgspec.field(default_factory=list, name="municipality")

@@ -269,12 +269,12 @@ def test_every_form_answers_garbage_in_words_and_a_refusal_writes_nothing(
         "worry", "history", "measure_ids", "guardians_informed", "guardians_not_informed_reason",
         "reporter_unit_id", "reporter_phone", "reporter_email", "unit_address", "child_address",
         "child_postal_code", "location", "quiet_from", "quiet_to", "delivery-handover_offered",
-        "goals", "revision_date", "section-ressurser", "channel",
+        "goals", "revision_date", "section-ressurser", "channel", "material", "q0", "q1",
     ]  # fmt: skip
     routes = [r for h in HANDLERS if "POST" in h.http_methods for r in h.paths]
     ids = {"case_id": case.id, "measure_id": "m1", "handover_id": "h1", "tool_id": "tiltaksplan",
            "entry_id": "e1", "consent_id": "c1", "report_id": "r1", "meeting_id": "mt1",
-           "token": "t1", "section_id": "ressurser"}  # fmt: skip
+           "token": "t1", "section_id": "ressurser", "module_id": "undring-og-niva-0"}  # fmt: skip
     for person in (world.teacher, world.mother):
         with httpx.Client(base_url=site) as client:
             login(client, person, next="/")

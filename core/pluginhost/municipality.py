@@ -15,6 +15,7 @@ from contracts import (
     CaseSnapshot,
     CaseStatistics,
     Indicator,
+    LearningModule,
     Level,
     MeetingArena,
     Municipality,
@@ -23,6 +24,7 @@ from contracts import (
     OutboxChannel,
     OutboxMessage,
     PlanTemplate,
+    PracticeCase,
     Refusal,
     RelayHolderContext,
     RelayHolderRule,
@@ -102,6 +104,9 @@ class MunicipalityPlugins:
         self.notification_channels: dict[str, NotificationChannel] = {
             c.name: c for _, c in static.notification_channels
         }
+        # øving (docs/practice.md): the general plugin's material first, as it was enabled
+        self.practice_cases: dict[str, PracticeCase] = {c.id: c for _, c in static.practice_cases}
+        self.learning_modules: dict[str, LearningModule] = {lm.id: lm for _, lm in static.learning_modules}
 
     def __repr__(self) -> str:
         return f"<MunicipalityPlugins {self.municipality.id} {self.plugin_names}>"

@@ -11,6 +11,7 @@ import pluggy
 
 from contracts import (
     ActionGuide,
+    LearningModule,
     Level,
     MeetingArena,
     Municipality,
@@ -18,6 +19,7 @@ from contracts import (
     NotificationKind,
     OutboxChannel,
     PlanTemplate,
+    PracticeCase,
     RelayHolderRule,
     ServiceDirectoryEntry,
     ToolDefinition,
@@ -35,6 +37,8 @@ STATIC_HOOKS: dict[str, type] = {
     "outbox_channels": list[OutboxChannel],
     "notification_kinds": list[NotificationKind],
     "plan_templates": list[PlanTemplate],
+    "practice_cases": list[PracticeCase],
+    "learning_modules": list[LearningModule],
 }
 ALL_LEVELS = [Level(n) for n in range(4)]
 EMAIL = "email"  # core's own varsel channel, over the deployment's SMTP relay
@@ -53,6 +57,8 @@ class StaticResults:
     channels: list[tuple[str, OutboxChannel]] = field(default_factory=list)
     kinds: list[tuple[str, NotificationKind]] = field(default_factory=list)
     plans: list[tuple[str, PlanTemplate]] = field(default_factory=list)
+    practice_cases: list[tuple[str, PracticeCase]] = field(default_factory=list)
+    learning_modules: list[tuple[str, LearningModule]] = field(default_factory=list)
     notification_channels: list[tuple[str, NotificationChannel]] = field(default_factory=list)
 
 
@@ -62,7 +68,18 @@ def collect(pm: pluggy.PluginManager, municipality: Municipality) -> StaticResul
     buckets: dict[str, list[tuple[str, Any]]] = dict(
         zip(
             STATIC_HOOKS,
-            (out.guides, out.tools, out.arenas, out.services, out.rules, out.channels, out.kinds, out.plans),
+            (
+                out.guides,
+                out.tools,
+                out.arenas,
+                out.services,
+                out.rules,
+                out.channels,
+                out.kinds,
+                out.plans,
+                out.practice_cases,
+                out.learning_modules,
+            ),
             strict=True,
         )
     )
@@ -120,6 +137,8 @@ def _check(out: StaticResults, m: Municipality) -> None:
     unique(((p, a.id) for p, a in reversed(out.arenas)), "møtearenaen", m)
     unique(((p, c.name) for p, c in reversed(out.channels)), "leveringskanalen", m)
     unique(((p, k.id) for p, k in reversed(out.kinds)), "varseltypen", m)
+    unique(((p, c.id) for p, c in reversed(out.practice_cases)), "øvingssaken", m)
+    unique(((p, lm.id) for p, lm in reversed(out.learning_modules)), "læringsmodulen", m)
     for plugin, kind in out.kinds:
         if bool(kind.on) == (kind.scan is not None):
             raise _fault(

@@ -81,9 +81,13 @@ def alembic_config(connection: sa.Connection | None = None, url: str | None = No
 class Database:
     """An engine plus session factory for one database, set up the way Stafett needs it."""
 
-    def __init__(self, url: str, *, echo: bool = False) -> None:
+    def __init__(self, url: str, *, echo: bool = False, schema: str | None = None) -> None:
+        """``schema``: on PostgreSQL, keep every table in this schema of the database (the practice
+        space's tables beside the real ones, docs/practice.md); created by ``upgrade``."""
         self.url = normalize_url(url)
         self.dialect = sa.make_url(self.url).get_backend_name()
+        self.schema = schema if self.dialect != "sqlite" else None
+        path = f" -c search_path={self.schema}" if self.schema else ""
         read_engine: sa.Engine | None = None
         if self.dialect == "sqlite":
             file_backed = _is_file(self.url)
@@ -100,7 +104,7 @@ class Database:
                 echo=echo,
                 pool_pre_ping=True,
                 **PG_POOL,
-                connect_args={"options": f"-c lock_timeout={LOCK_WAIT_MS}"},
+                connect_args={"options": f"-c lock_timeout={LOCK_WAIT_MS}{path}"},
             )
             read_engine = sa.create_engine(  # every transaction read-only, with no SET per transaction
                 self.url,
@@ -108,7 +112,7 @@ class Database:
                 pool_pre_ping=True,
                 **PG_POOL,
                 connect_args={
-                    "options": f"-c lock_timeout={LOCK_WAIT_MS} -c default_transaction_read_only=on"
+                    "options": f"-c lock_timeout={LOCK_WAIT_MS} -c default_transaction_read_only=on{path}"
                 },
             )
         self._sessions = orm.sessionmaker(self.engine, expire_on_commit=False)
@@ -143,6 +147,8 @@ class Database:
             if self.dialect != "sqlite":
                 with connection.begin():
                     self.one_at_a_time(connection)
+                    if self.schema:
+                        connection.execute(sa.text(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"'))
                     command.upgrade(alembic_config(connection), revision)
                 return
             # Batch migrations rebuild tables by copy-drop-rename; with foreign keys on, dropping a

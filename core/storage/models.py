@@ -299,5 +299,6 @@ from core.storage import (  # noqa: E402, F401
     directory_models,  # enrolments at schools and kindergartens, classes
     notification_models,  # varsler
     outbox_models,  # the outbox: deliveries to units' journals
+    practice_models,  # øving: practice cases and learning modules started and completed
     report_models,  # bekymringsmeldinger to barnevern
 )

@@ -11,7 +11,7 @@ import functools
 import logging
 import secrets
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -23,7 +23,11 @@ from core.domain.policy import Action, Actor, ActorKind, decide
 from core.notify.service import unread_count
 from core.web import forms, labels
 
+if TYPE_CHECKING:
+    from core.platform import Platform
+
 log = logging.getLogger(__name__)
+PRACTICE_COOKIE = "stafett_oving"  # set while an employee is in the practice space (docs/practice.md)
 TEMPLATES = Path(__file__).parent / "templates"
 CSRF_COOKIE = "stafett_csrf"
 CSRF_FIELD = "csrf"
@@ -101,6 +105,24 @@ def actor(request: Request) -> Actor | None:
     return user if isinstance(user, Actor) else None
 
 
+def in_practice(request: Request) -> bool:
+    """Whether this request is in the practice space: an employee who entered it (the cookie), on a
+    deployment that has one. The family and the API are never in it."""
+    who = actor(request)
+    return (
+        request.cookies.get(PRACTICE_COOKIE) == "1"
+        and who is not None
+        and who.kind is ActorKind.EMPLOYEE
+        and getattr(request.app.state, "practice", None) is not None
+    )
+
+
+def platform_for(request: Request) -> Platform:
+    """The platform a page works on: the practice space's while practising, else the real one."""
+    state = request.app.state
+    return state.practice.platform if in_practice(request) else state.platform
+
+
 def sees_indicators(who: Actor | None) -> bool:
     """Whether the menu offers Følgeevaluering: the policy's rule, asked without data (the page itself
     asks again, audited)."""
@@ -125,11 +147,10 @@ def home_page(who: Actor | None) -> str:
 
 def unread(request: Request, who: Actor | None) -> int:
     """The header's count of my unread varsler; a page still renders (with none) if it cannot be read."""
-    platform = getattr(request.app.state, "platform", None)
-    if who is None or who.id is None or platform is None:
+    if who is None or who.id is None or getattr(request.app.state, "platform", None) is None:
         return 0
     try:
-        with platform.database.reader() as session:
+        with platform_for(request).database.reader() as session:
             return unread_count(session, who.id)
     except Exception:  # an error page must render even when the database is what failed
         log.warning("Fant ikke antall uleste varsler", exc_info=True)
@@ -161,6 +182,7 @@ def page(request: Request, template: str, *, status: int = 200, **context: Any) 
         path=request.url.path,
         unread=unread(request, who),
         sees_indicators=sees_indicators(who),
+        practice=in_practice(request),
         **(defaults | context),
     )
     response = Response(body, status_code=status, media_type=HTML, headers=HEADERS)

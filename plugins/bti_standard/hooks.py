@@ -15,13 +15,15 @@ from contracts import (
     provides,
 )
 
-from . import guide, indicators, notifications, plan, rules, tools
+from . import guide, indicators, notifications, plan, practice, rules, tools
 
 provide_action_guides = provides("action_guides", [guide.GUIDE])
 provide_tools = provides("tools", tools.TOOLS)
 provide_relay_holder_rules = provides("relay_holder_rules", rules.RULES)
 provide_notification_kinds = provides("notification_kinds", notifications.KINDS)
 provide_plan_templates = provides("plan_templates", [plan.PLAN])
+provide_practice_cases = provides("practice_cases", practice.CASES)
+provide_learning_modules = provides("learning_modules", practice.MODULES)
 
 
 @hookimpl(specname="check_relay_holder")

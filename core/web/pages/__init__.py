@@ -1,6 +1,7 @@
 """The pages' routes, one module per page: employees' Mine saker (``worklist``), Ny undring
 (``new_case``), the case page and its actions (``case_page``), the service directory and arenas
-(``directory_pages``); the family's Min side (``family``). What they share is in ``shared``.
+(``directory_pages``), the practice space (``practice``); the family's Min side (``family``). What
+they share is in ``shared``.
 Every action is a plain form POST (Post/Redirect/Get), so nothing needs JavaScript; a refusal
 re-shows the page with the rule's words and a 4xx status."""
 
@@ -13,6 +14,7 @@ from core.web.pages import (
     indicators_page,
     new_case,
     notifications,
+    practice,
     report_page,
     worklist,
 )
@@ -65,6 +67,13 @@ HANDLERS = [
     notifications.open_notification,
     family.plan_goals,
     family.plan_comment,
+    practice.practice_home,
+    practice.enter_practice,
+    practice.leave_practice,
+    practice.start_practice_case,
+    practice.complete_practice_case,
+    practice.learning_module,
+    practice.answer_learning_module,
 ]
 
 __all__ = ["HANDLERS", "FormRefused"]

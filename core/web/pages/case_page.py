@@ -4,6 +4,7 @@ Each action is a form POST; a refusal re-shows the case page with the rule's wor
 
 from __future__ import annotations
 
+from anyio import to_thread
 from litestar import Request, Response, get, post
 
 from contracts import CloseReason, InformationArea, MeasureStatus, MeetingKind, ParticipationBasis
@@ -11,6 +12,7 @@ from core.api.routes import IdPath
 from core.errors import Forbidden, InvalidInput, StafettError
 from core.platform import Work
 from core.web import forms, views
+from core.web.pages.practice import practice_context
 from core.web.pages.shared import (
     Form,
     _choice,
@@ -38,6 +40,7 @@ async def _show_case(
 ) -> Response:
     whole_log = request.query_params.get("logg") == "alle"
     context = await _run(request, "case.read", views.case_page, case_id, whole_log)
+    context |= await to_thread.run_sync(practice_context, request, case_id)
     status = error.status if error else 200
     return await show(
         request,

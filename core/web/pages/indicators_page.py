@@ -10,7 +10,7 @@ from core.errors import InvalidInput
 from core.platform import Work
 from core.services.indicators import IndicatorReport, ScopeKind, Series
 from core.web import charts
-from core.web.pages.shared import _run, employee_only, show
+from core.web.pages.shared import _run, real_cases_only, show
 
 TRENDS = ["concerns", "opened", "evaluated_on_time", "family_took_part", "days_to_first_measure"]
 SIDE_BY_SIDE = ["concerns", "opened", "active", "evaluated_on_time", "family_took_part", "closed"]
@@ -40,7 +40,7 @@ def _series(rep: IndicatorReport, id: str) -> Series:
     return next(s for s in rep.main.series if s.id == id)
 
 
-@get("/folgeevaluering", before_request=employee_only)
+@get("/folgeevaluering", before_request=real_cases_only)
 async def indicators(request: Request) -> Response:
     q = request.query_params
     scope = q.get("omfang") or None

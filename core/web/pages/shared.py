@@ -17,7 +17,7 @@ from litestar.response import Redirect
 
 from core.errors import InvalidInput
 from core.platform import Platform
-from core.web.render import CSRF_FIELD, actor, csrf_ok, is_family, page
+from core.web.render import CSRF_FIELD, actor, csrf_ok, in_practice, is_family, page, platform_for
 
 T = TypeVar("T")
 OSLO = ZoneInfo("Europe/Oslo")
@@ -56,6 +56,9 @@ DONE = {  # ?ok=… after a successful action: fixed words, never user data in t
     "withdrawn": "Du har trukket samtykket tilbake. Tjenestene det gjaldt, har ikke lenger tilgang.",
     "notifications_read": "Alle varslene er merket som lest.",
     "notification_settings": "Valgene dine for varsler er lagret.",
+    "practice_started": "Øvingssaken er laget. Les historien og prøv neste steg.",
+    "practice_done": "Øvingssaken er merket som fullført.",
+    "practice_entered": "Du er i øving. Ingenting du gjør her, er en ekte sak.",
 }
 
 
@@ -67,7 +70,7 @@ class FormRefused(HTTPException):
 
 
 def _platform(request: Request) -> Platform:
-    return request.app.state.platform
+    return platform_for(request)
 
 
 async def _run(request: Request, purpose: str, fn: Callable[..., T], *args: Any) -> T:
@@ -172,6 +175,21 @@ async def employee_only(request: Request) -> Response | None:
         return early
     if is_family(actor(request)):
         return Redirect("/min-side", status_code=303)
+    return None
+
+
+async def real_cases_only(request: Request) -> Response | None:
+    """A page about real cases only (Følgeevaluering): while practising it says so instead."""
+    if (early := await employee_only(request)) is not None:
+        return early
+    if in_practice(request):
+        return page(
+            request,
+            "feil.html",
+            status=409,
+            title="Ikke i øving",
+            message="Denne siden viser bare ekte saker. Avslutt øvingen for å se den.",
+        )
     return None
 
 
