@@ -82,6 +82,7 @@ class Measure(Contract):
     for_family: bool = False  # a home task: carried out by the family
     status: MeasureStatus = MeasureStatus.ACTIVE
     next_evaluation_date: dt.date | None = None  # the evaluation due; None unless the measure is active
+    hidden_from_guardians: bool = False  # the youth asked that the guardians do not see it
 
 
 class LogEntry(Contract):
@@ -97,6 +98,8 @@ class LogEntry(Contract):
     data: dict[str, Any] = {}
     corrects: Id | None = None
     shared_with_family: bool = True
+    # with ``shared_with_family``: the youth reads it, the guardians do not (the youth's own say)
+    hidden_from_guardians: bool = False
     corrected_by: Id | None = None  # filled when reading: the newest correction of this entry
 
 

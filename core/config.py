@@ -112,6 +112,8 @@ class MunicipalityConfig(_Config):
     # look-ups of people by fødselsnummer or name one employee may make in 10 minutes (core.services.lookups)
     person_lookups_per_10_minutes: Annotated[int, msgspec.Meta(ge=1, le=1000)] = 30
     region: str | None = None
+    # the age from which a youth may ask that chosen entries and tiltak are kept from the guardians
+    youth_say_age: Annotated[int, msgspec.Meta(ge=10, le=18)] = 12
     # varsler: a scheduled kind's days, retimed for this municipality (e.g. no_relay_holder = 21)
     notification_days: dict[str, Annotated[int, msgspec.Meta(ge=0, le=365)]] = {}
     # følgeevaluering: whether the region's other municipalities see this one by name (else unnamed)

@@ -85,12 +85,23 @@ class Person:
     """One person's browser (own cookies): logs in through the realm's persona page, visits pages,
     and checks each page it lands on with axe-core and a screenshot."""
 
-    def __init__(self, browser, base: str, shots: Shots, *, javascript: bool = True, width: int = 1200):
+    def __init__(
+        self,
+        browser,
+        base: str,
+        shots: Shots,
+        *,
+        javascript: bool = True,
+        width: int = 1200,
+        height: int = 900,
+    ):
         self.base, self.shots, self.javascript = base, shots, javascript
         self.context = browser.new_context(
             base_url=base,
             java_script_enabled=javascript,
-            viewport={"width": width, "height": 900},
+            viewport={"width": width, "height": height},
+            is_mobile=width < 600,  # a phone: the meta viewport applies, as on the device
+            has_touch=width < 600,
             locale="nb-NO",
             reduced_motion="reduce",  # no sliding <details>: a click lands where the button is
         )
@@ -189,11 +200,14 @@ def axe(page) -> list[str]:
 
 @pytest.fixture
 def people(chromium, site: str, shots: Shots) -> Iterator:
-    """Factory: ``people(person_id, javascript=True, width=1200)`` a logged-in browser for that person."""
+    """Factory: ``people(person_id, javascript=True, width=1200, height=900)`` a logged-in browser for
+    that person (a width under 600 is a phone: mobile viewport and touch)."""
     opened: list[Person] = []
 
-    def open_(person_id: str, *, javascript: bool = True, width: int = 1200, next: str = "/saker") -> Person:
-        person = Person(chromium, site, shots, javascript=javascript, width=width)
+    def open_(
+        person_id: str, *, javascript: bool = True, width: int = 1200, height: int = 900, next: str = "/saker"
+    ) -> Person:
+        person = Person(chromium, site, shots, javascript=javascript, width=width, height=height)
         opened.append(person)
         person.login(person_id, next=next)
         return person

@@ -121,25 +121,25 @@ def _free_port() -> int:
 def test_serve_starts_the_embedded_default_with_demo_data(database_url: str, tmp_path: Path) -> None:
     port = _free_port()
     env = {**os.environ, "STAFETT_DATABASE_URL": database_url}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "core.cli", "serve", "--port", str(port)],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    log = tmp_path / "serve.log"  # a file, not a pipe: a full pipe would stop the server mid-start
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "core.cli", "serve", "--port", str(port)],
+            cwd=tmp_path,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120  # it seeds the demo municipality first; a busy CI machine is slow
         while True:
             try:
                 health = httpx.get(f"http://127.0.0.1:{port}/health", timeout=1)
                 break
             except httpx.TransportError:
                 if proc.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError(
-                        proc.stdout.read() if proc.stdout else "server did not start"
-                    ) from None
+                    raise AssertionError(f"server did not start:\n{log.read_text()}") from None
                 time.sleep(0.2)
         assert health.json() == {"status": "ok"}
         ready = httpx.get(f"http://127.0.0.1:{port}/ready", timeout=5)
@@ -148,5 +148,10 @@ def test_serve_starts_the_embedded_default_with_demo_data(database_url: str, tmp
         assert index["municipalities"] == [{"id": "9901", "name": "Fjordvik kommune"}]
     finally:
         proc.terminate()
-        output = proc.communicate(timeout=10)[0]
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    output = log.read_text()
     assert "Demodata: 40 fiktive barn" in output

@@ -104,7 +104,7 @@ def test_forms_without_the_csrf_token_are_refused(world: World, site: str) -> No
         login(client, world.teacher, next="/saker")
         token = client.cookies.get(CSRF_COOKIE)
         assert token, "the first page sets the CSRF cookie"
-        note = {"text": "Et notat", "shared_with_family": "1"}
+        note = {"text": "Et notat", "visibility": "family"}
         refused = client.post(f"/saker/{case.id}/logg", data=note)
         assert refused.status_code == 403 and "Last siden på nytt" in refused.text
         wrong = client.post(f"/saker/{case.id}/logg", data={**note, "csrf": "x" * 43})
@@ -270,6 +270,7 @@ def test_every_form_answers_garbage_in_words_and_a_refusal_writes_nothing(
         "reporter_unit_id", "reporter_phone", "reporter_email", "unit_address", "child_address",
         "child_postal_code", "location", "quiet_from", "quiet_to", "delivery-handover_offered",
         "goals", "revision_date", "section-ressurser", "channel", "material", "q0", "q1",
+        "visibility", "hidden_from_guardians",
     ]  # fmt: skip
     routes = [r for h in HANDLERS if "POST" in h.http_methods for r in h.paths]
     ids = {"case_id": case.id, "measure_id": "m1", "handover_id": "h1", "tool_id": "tiltaksplan",

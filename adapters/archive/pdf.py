@@ -14,7 +14,7 @@ import hashlib
 from zoneinfo import ZoneInfo
 
 from adapters.pdf import PlainPdf
-from contracts import CaseRecord, words
+from contracts import CaseRecord, LogEntry, words
 
 OSLO = ZoneInfo("Europe/Oslo")
 FIXED_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)  # fpdf's creation date: the content decides the bytes
@@ -81,7 +81,8 @@ def render(record: CaseRecord, municipality_name: str) -> bytes:
     heading("Tiltak og evalueringer")
     for t in record.measures:
         plan = f"Start {when(t.start_date)}, evaluering {when(t.evaluation_date)}. Status: {t.status}."
-        line(f"Tiltak: {t.title}", f"Mål: {t.goal}. Ansvarlig: {who(t.responsible_id)}. {plan}")
+        kept = " Skjult for foresatte etter ungdommens ønske." if t.hidden_from_guardians else ""
+        line(f"Tiltak: {t.title}", f"Mål: {t.goal}. Ansvarlig: {who(t.responsible_id)}. {plan}{kept}")
         for e in t.evaluations:
             line(f"Evaluert {when(e.evaluated_at)} av {who(e.evaluated_by)} ({e.outcome})", e.summary)
     heading("Møter")
@@ -97,6 +98,13 @@ def render(record: CaseRecord, municipality_name: str) -> bytes:
         author = who(entry.author_id)
         if entry.author_id is None and entry.data.get("skrevet_av"):  # a moved case's history
             author = f"{entry.data['skrevet_av']} i {entry.data.get('flyttet_fra', '')}"
-        head = f"{entry.seq}. {when(entry.at)} - {kind} - skrevet av {author}"
+        head = f"{entry.seq}. {when(entry.at)} - {kind} - skrevet av {author} - {_seen_by(entry)}"
         line(head, entry.text)
     return doc.output()
+
+
+def _seen_by(entry: LogEntry) -> str:
+    """Who the entry was shared with: an archive that later gives innsyn must know what to withhold."""
+    if not entry.shared_with_family:
+        return "bare tjenestene"
+    return "tjenestene og ungdommen, skjult for foresatte" if entry.hidden_from_guardians else "hele familien"

@@ -342,11 +342,27 @@ GOAL_STATUS = {  # Goal.lifecycleStatus; CarePlan.activity.detail.status uses in
 }
 
 
+def _kept_from_guardians() -> dict[str, Any]:
+    """The security labels of what the youth asked to keep from the guardians: restricted, and why, so a
+    journal that shows records to parents (e.g. through a citizen portal) knows to leave it out."""
+    return {
+        "security": [
+            {"system": "http://terminology.hl7.org/CodeSystem/v3-Confidentiality", "code": "R"},
+            {
+                "system": code_system("visibility"),
+                "code": "hidden-from-guardians",
+                "display": "Skjult for foresatte etter ungdommens ønske",
+            },
+        ]
+    }
+
+
 def goal(case: Case, measure: Measure) -> dict[str, Any]:
     last = measure.evaluations[-1] if measure.evaluations else None
     out: dict[str, Any] = {
         "resourceType": "Goal",
         "id": f"goal.{measure.id}",
+        **({"meta": _kept_from_guardians()} if measure.hidden_from_guardians else {}),
         "identifier": [_identifier("goal", measure.id)],
         "lifecycleStatus": GOAL_STATUS[measure.status],
         "description": {"text": measure.goal or measure.title},
@@ -528,6 +544,7 @@ def communication(record: CaseRecord, entry: LogEntry, guardian_ids: set[str]) -
     return {
         "resourceType": "Communication",
         "id": f"log.{entry.id}",
+        **({"meta": _kept_from_guardians()} if entry.hidden_from_guardians else {}),
         "identifier": [_identifier("log-entry", entry.id)],
         "status": "completed",
         "category": [

@@ -157,6 +157,7 @@ class MeasureIn(Body):
     start_date: dt.date
     evaluation_date: dt.date
     for_family: bool = False  # a home task (hjemmelekse)
+    hidden_from_guardians: bool = False  # the youth (12 or older) asked that the guardians do not see it
 
 
 class MeasureStatusIn(Body):
@@ -179,6 +180,7 @@ class NoteIn(Body):
 
     text: Text = ""
     shared_with_family: bool = True
+    hidden_from_guardians: bool = False  # shared with the youth (12 or older) only, at their wish
     bright_moment: bool = False
     tool_id: Id | None = None
     form: dict[str, Any] | None = None

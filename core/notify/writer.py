@@ -207,10 +207,13 @@ def _leaders(session: Session, unit_ids: Iterable[str]) -> set[str]:
 
 
 def _family(work: Work, event: CaseEvent) -> set[str]:
-    """The guardians with parental responsibility and the youth, when the entry is shared with them."""
+    """The guardians with parental responsibility and the youth, when the entry is shared with them;
+    the youth alone when it is kept from the guardians."""
     from core.services.state import CaseState
 
     entry = work.session.get(m.LogEntryRow, event.entry_id or "")
     if entry is None or not entry.shared_with_family:
         return set()
-    return set(CaseState(work, event.case_id).facts().family_ids)
+    state = CaseState(work, event.case_id)
+    family = set(state.facts().family_ids)
+    return family - set(state.guardian_ids) if entry.hidden_from_guardians else family

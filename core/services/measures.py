@@ -20,7 +20,7 @@ from core.ids import new_id
 from core.services import mapping
 from core.services.inputs import check_text, parse_choice
 from core.services.people import actor_for
-from core.services.relaylog import LogWriter
+from core.services.relaylog import LogWriter, youth_say
 from core.services.state import CaseState, unit_ids_of
 from core.services.transfer_scope import employee_units, hidden_from
 from core.storage import models as m
@@ -52,11 +52,20 @@ class MeasureService(LogWriter):
         start_date: dt.date,
         evaluation_date: dt.date,
         for_family: bool = False,
+        hidden_from_guardians: bool = False,
     ) -> Measure:
-        """A measure, or with ``for_family`` a home task (hjemmelekse) the family carries out."""
+        """A measure, or with ``for_family`` a home task (hjemmelekse) the family carries out;
+        ``hidden_from_guardians``: the youth asked that the guardians do not see it (``youth_say``)."""
         work = self.work
         state = CaseState(work, case_id, lock=True)
         work.authorize(Action.WRITE_CASE, case=state.facts())
+        if hidden_from_guardians:
+            if for_family:
+                raise InvalidInput(
+                    "En hjemmelekse gjøres hjemme og kan ikke holdes skjult for foresatte.",
+                    field="hidden_from_guardians",
+                )
+            youth_say(work, state)
         title, goal = check_text(title, "tiltak")[:300], check_text(goal, "mål")
         if evaluation_date < start_date:
             raise InvalidInput(
@@ -78,6 +87,7 @@ class MeasureService(LogWriter):
             evaluation_date=evaluation_date,
             next_evaluation_date=evaluation_date,
             for_family=for_family,
+            hidden_from_guardians=hidden_from_guardians,
             created_by=work.actor.id,
             created_at=work.now,
         )
@@ -88,6 +98,7 @@ class MeasureService(LogWriter):
             LogEntryKind.HOME_TASK if for_family else LogEntryKind.MEASURE_CREATED,
             text=title,
             data={"measure_id": row.id, "goal": goal, "evaluation_date": evaluation_date.isoformat()},
+            hidden_from_guardians=hidden_from_guardians,
         )
         return mapping.measure(row, [])
 
@@ -138,6 +149,7 @@ class MeasureService(LogWriter):
                 "on_time": work.now.date() <= due,
                 "next_evaluation_date": next_evaluation_date.isoformat() if next_evaluation_date else None,
             },
+            hidden_from_guardians=row.hidden_from_guardians,
         )
         return mapping.measure(row, evaluations_of(self.work.session, measure_id))
 
@@ -187,6 +199,7 @@ class MeasureService(LogWriter):
                 "to": str(target),
                 "next_evaluation_date": next_evaluation_date.isoformat() if next_evaluation_date else None,
             },
+            hidden_from_guardians=row.hidden_from_guardians,
         )
         return mapping.measure(row, evaluations_of(self.work.session, measure_id))
 
@@ -195,6 +208,8 @@ class MeasureService(LogWriter):
         family = self.work.actor.kind in (ActorKind.GUARDIAN, ActorKind.YOUTH)
         self.work.authorize(Action.READ_FAMILY_VIEW if family else Action.READ_CASE, case=state.facts())
         stmt = select(m.MeasureRow).where(m.MeasureRow.case_id == case_id)
+        if self.work.actor.kind is ActorKind.GUARDIAN:  # what the youth keeps from them
+            stmt = stmt.where(m.MeasureRow.hidden_from_guardians.is_(False))
         if units := employee_units(self.work):  # a transfer of chosen entries keeps earlier ones back
             stmt = stmt.where(~hidden_from(units, m.MeasureRow.case_id, created=m.MeasureRow.created_at))
         rows = self.work.session.scalars(stmt.order_by(m.MeasureRow.created_at)).all()

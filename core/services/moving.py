@@ -196,7 +196,8 @@ class MovingService:
                            "skrevet_av": names.get(entry.author_id or "", "Stafett")}  # fmt: skip
             log.write(
                 state, entry.kind, text=entry.text, shared_with_family=entry.shared_with_family,
-                by_system=True, data={**entry.data, **origin_data},
+                hidden_from_guardians=entry.hidden_from_guardians, by_system=True,
+                data={**entry.data, **origin_data},
             )  # fmt: skip
         how = "i en signert pakke som er kontrollert" if signed else "i samme Stafett"
         log.write(

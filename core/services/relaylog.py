@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any, cast
 from sqlalchemy import Table, bindparam, func, select
 from sqlalchemy.orm import aliased
 
-from contracts import CaseEvent, Level, LogEntry, LogEntryKind
-from core.domain.policy import Action
+from contracts import CaseEvent, Level, LogEntry, LogEntryKind, PersonKind
+from core.domain.policy import Action, ActorKind
 from core.errors import InvalidInput, NotFound
 from core.ids import new_id
 from core.services import mapping
@@ -46,13 +46,16 @@ class RelayLogService(Service):
         text: str = "",
         data: dict[str, Any] | None = None,
         shared_with_family: bool = True,
+        hidden_from_guardians: bool = False,
         corrects: str | None = None,
         author_id: str | None = None,
         by_system: bool = False,
     ) -> LogEntry:
         """Append an entry to a case the caller has locked and been authorized for; queues its event.
-        ``by_system``: Stafett itself tells what followed from the change (no author)."""
+        ``by_system``: Stafett itself tells what followed from the change (no author).
+        ``hidden_from_guardians``: shared with the youth, kept from the guardians (``youth_say``)."""
         work = self.work
+        hidden_from_guardians = hidden_from_guardians and shared_with_family
         seq = (
             work.session.scalar(select(func.max(m.LogEntryRow.seq)).where(m.LogEntryRow.case_id == state.id))
             or 0
@@ -68,6 +71,7 @@ class RelayLogService(Service):
             data=data or {},
             corrects=corrects,
             shared_with_family=shared_with_family,
+            hidden_from_guardians=hidden_from_guardians,
         )
         work.session.add(row)
         work.session.flush()
@@ -93,6 +97,7 @@ class RelayLogService(Service):
         text: str,
         *,
         shared_with_family: bool = True,
+        hidden_from_guardians: bool = False,
         bright_moment: bool = False,
         tool_id: str | None = None,
         form: dict[str, Any] | None = None,
@@ -100,6 +105,8 @@ class RelayLogService(Service):
         """A note, a lysglimt, or a filled-in tool form (validated against the tool's schema)."""
         state = CaseState(self.work, case_id, lock=True)
         self.work.authorize(Action.WRITE_CASE, case=state.facts())
+        if hidden_from_guardians and shared_with_family:
+            youth_say(self.work, state)
         data: dict[str, Any] = {}
         if tool_id is not None:
             errors = self.work.plugins.validate_form(tool_id, form or {})
@@ -108,7 +115,14 @@ class RelayLogService(Service):
             data = {"tool_id": tool_id, "form": form or {}}
         text = check_text(text, "tekst", required=tool_id is None)
         kind = LogEntryKind.BRIGHT_MOMENT if bright_moment else LogEntryKind.NOTE
-        return self.write(state, kind, text=text, data=data, shared_with_family=shared_with_family)
+        return self.write(
+            state,
+            kind,
+            text=text,
+            data=data,
+            shared_with_family=shared_with_family,
+            hidden_from_guardians=hidden_from_guardians,
+        )
 
     def correct(self, case_id: str, entry_id: str, text: str, *, reason: str) -> LogEntry:
         """Correct an entry by writing a new one that points to it; only the author may correct."""
@@ -127,6 +141,7 @@ class RelayLogService(Service):
             text=text,
             data={"reason": reason, "corrected_kind": original.kind},
             shared_with_family=original.shared_with_family,
+            hidden_from_guardians=original.hidden_from_guardians,
             corrects=original.id,
         )
 
@@ -185,8 +200,8 @@ class RelayLogService(Service):
         """Which of the log's views the caller reads, and its values: the family's (entries shared with
         it), a unit's (less what a transfer of chosen entries left out, ``core.services.transfers``), or
         the whole log."""
-        if family_only:
-            return "family", {}
+        if family_only:  # a guardian's view leaves out what the youth keeps from them
+            return ("guardians" if self.work.actor.kind is ActorKind.GUARDIAN else "family"), {}
         units = employee_units(self.work)
         return ("unit", {"units": units}) if units else ("whole", {})
 
@@ -202,8 +217,10 @@ class RelayLogService(Service):
 
 def _of_case(view: str) -> list[Any]:
     where = [_LOG.c.case_id == bindparam("case_id")]
-    if view == "family":
+    if view in ("family", "guardians"):
         where.append(_LOG.c.shared_with_family.is_(True))
+    if view == "guardians":
+        where.append(_LOG.c.hidden_from_guardians.is_(False))
     elif view == "unit":
         where.append(~hidden_from(bindparam("units", expanding=True), m.LogEntryRow))
     return where
@@ -211,13 +228,27 @@ def _of_case(view: str) -> list[Any]:
 
 # Built once per view (see ``RelayLogService._view``): every log read runs them.
 _LOG = cast(Table, m.LogEntryRow.__table__)
-_VIEWS = ("whole", "family", "unit")
+_VIEWS = ("whole", "family", "guardians", "unit")
 _COUNT = {v: select(func.count()).select_from(_LOG).where(*_of_case(v)) for v in _VIEWS}
 _LOG_ENTRIES = {
     v: select(*_LOG.c, NEWEST_CORRECTION.label("corrected_by")).where(*_of_case(v)).order_by(_LOG.c.seq)
     for v in _VIEWS
 }
 _PAGE = {v: stmt.limit(bindparam("limit")).offset(bindparam("offset")) for v, stmt in _LOG_ENTRIES.items()}
+
+
+def youth_say(work: Work, state: CaseState) -> None:
+    """Keeping an entry or a tiltak from the guardians is the youth's own say, from the age the
+    municipality sets (``youth_say_age``, 12 by default); a younger child's case has no such entries."""
+    limit = work.municipality.youth_say_age
+    age = state.subject_age
+    if state.subject.kind != PersonKind.CHILD or age is None or age < limit:
+        raise InvalidInput(
+            f"Bare når barnet er {limit} år eller eldre og selv har bedt om det, kan noe holdes "
+            "skjult for foresatte.",
+            field="hidden_from_guardians",
+            code="youth_too_young",
+        )
 
 
 class LogWriter(Service):

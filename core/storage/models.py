@@ -142,6 +142,8 @@ class MeasureRow(Base):
     created_by: Mapped[str] = mapped_column(ForeignKey("person.id"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     status: Mapped[str] = mapped_column(String(16), default="active", server_default="active")
+    # a tiltak the youth asked to keep from the guardians: its log entries are hidden from them too
+    hidden_from_guardians: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class EvaluationRow(Base):
@@ -173,6 +175,8 @@ class LogEntryRow(Base):
     data: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     corrects: Mapped[str | None] = mapped_column(ForeignKey("log_entry.id"), index=True)
     shared_with_family: Mapped[bool] = mapped_column(Boolean, default=True)
+    # shared with the youth but not the guardians: the youth's own say (docs/youth.md)
+    hidden_from_guardians: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class ConsentRow(Base):

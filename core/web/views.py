@@ -119,7 +119,10 @@ def case_page(w: Work, case_id: str, whole_log: bool = False) -> dict[str, Any]:
     subject = record.subject
     names[subject.id] = f"{subject.given_name} {subject.family_name}"
     tools = w.plugins.tools
+    born = subject.birth_date if isinstance(subject, Child) else None
     return {
+        # the youth may have asked that an entry or a tiltak is kept from the guardians (youth_say)
+        "youth_say": born is not None and age_on(born, today) >= w.municipality.youth_say_age,
         **report_form(w, record),
         "record": record,
         "case": record.case,

@@ -29,6 +29,10 @@ from core.web.pages.shared import (
     show,
 )
 
+# who reads a note: (shared with the family, kept from the guardians); an unknown value reads as the
+# narrowest, services only
+VISIBILITY = {"family": (True, False), "youth": (True, True), "services": (False, False)}
+
 
 async def _show_case(
     request: Request,
@@ -98,7 +102,7 @@ async def add_measure(request: Request, case_id: IdPath) -> Response:
             responsible_id=_one(form, "responsible_id"),
             start_date=_date(form, "start_date", "Oppstart"),
             evaluation_date=_date(form, "evaluation_date", "Evalueres"),
-            **_ticked(form, "for_family"),
+            **_ticked(form, "for_family", "hidden_from_guardians"),
         )
 
     return await _act(request, case_id, "tiltak", "case.create_measure", create, "measure")
@@ -238,7 +242,14 @@ async def fill_in_tool(request: Request, case_id: IdPath, tool_id: IdPath) -> Re
 @post("/saker/{case_id:str}/logg", before_request=employee_only)
 async def write_note(request: Request, case_id: IdPath) -> Response:
     def note(w: Work, form: Form) -> None:
-        w.log.add_note(case_id, _one(form, "text"), **_ticked(form, "shared_with_family", "bright_moment"))
+        shared, hidden = VISIBILITY.get(_one(form, "visibility", "family"), (False, False))
+        w.log.add_note(
+            case_id,
+            _one(form, "text"),
+            shared_with_family=shared,
+            hidden_from_guardians=hidden,
+            **_ticked(form, "bright_moment"),
+        )
 
     return await _act(request, case_id, "logg", "case.write_log", note, "note")
 
