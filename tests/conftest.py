@@ -122,16 +122,25 @@ class World:
             )
 
     def consent(
-        self, case_id: str, units: list[str], *, give: bool = True, area: str = "general", days: int = 365
+        self,
+        case_id: str,
+        units: list[str],
+        *,
+        give: bool = True,
+        area: str = "general",
+        days: int = 365,
+        categories: tuple[str, ...] = ("observasjoner",),
+        purpose: str = "Samarbeid om barnet",
     ) -> Consent:
-        """The teacher asks for consent to share with ``units``; with ``give`` every giver gives it."""
+        """The teacher asks for consent to share ``categories`` with ``units`` for ``purpose``; with
+        ``give`` every giver gives it."""
         today = self.clock.today()
         with self.as_(self.teacher, "samtykke") as w:
             consent = w.consents.request(
                 case_id,
                 unit_ids=units,
-                categories=["observasjoner"],
-                purpose="Samarbeid om barnet",
+                categories=list(categories),
+                purpose=purpose,
                 area=area,
                 valid_from=today,
                 valid_to=today + dt.timedelta(days=days),
