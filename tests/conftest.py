@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import msgspec
 import pytest
 
-from contracts import Case, Consent, Measure, MunicipalRole, UnitMembership, UnitRole
+from contracts import Case, Consent, Handover, Measure, MunicipalRole, UnitMembership, UnitRole
 from core.config import DeploymentConfig, default_config
 from core.domain import national_id
 from core.domain.policy import Actor
@@ -60,8 +60,17 @@ def config() -> DeploymentConfig:
 
 
 @pytest.fixture
-def platform(config: DeploymentConfig, database_url: str, clock: Clock) -> Iterator[Platform]:
-    p = Platform.open(config, database_url=database_url, clock=lambda: clock.now)
+def extra_plugins() -> dict[str, object]:
+    """Plugins the platform loads besides the installed ones, by name; a test module overrides this
+    fixture to add its own (and names them in ``config``)."""
+    return {}
+
+
+@pytest.fixture
+def platform(
+    config: DeploymentConfig, database_url: str, clock: Clock, extra_plugins: dict[str, object]
+) -> Iterator[Platform]:
+    p = Platform.open(config, database_url=database_url, clock=lambda: clock.now, extra_plugins=extra_plugins)
     try:
         yield p
     finally:
@@ -176,6 +185,13 @@ class World:
                 evaluation_date=today + dt.timedelta(days=days),
             )
 
+    def hand_over(self, case_id: str, to: str, *, accept: bool = True) -> Handover:
+        """The teacher offers the baton to ``to``, who accepts it (or with ``accept=False`` declines)."""
+        with self.as_(self.teacher) as w:
+            handover = w.relay_holder.request_handover(case_id, to)
+        with self.as_(to) as w:
+            return w.relay_holder.accept(handover.id) if accept else w.relay_holder.decline(handover.id)
+
     def level_1(self, case_id: str) -> Case:
         with self.as_(self.teacher, "nivå") as w:
             return w.cases.change_level(case_id, 1, unit_leader_informed=True, guardians_informed=True)
@@ -237,6 +253,7 @@ def stafett_database_url(database_url: str) -> str:
 from tests.api_support import api, app  # noqa: E402, F401  (API fixtures: the app and a client per person)
 from tests.browser import chromium, people, shots, site  # noqa: E402, F401  (page tests: one Chromium per session)
 from tests.plugin_kit import kit_plugin  # noqa: E402, F401  (a pip-installed `stafett plugins new` plugin)
+from tests.smtp_peer import mailbox  # noqa: E402, F401  (a real SMTP server on loopback)
 
 
 @pytest.fixture

@@ -5,14 +5,20 @@ from __future__ import annotations
 import ipaddress
 import socket
 import ssl
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
+import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
+from msgspec.structs import replace
+
+from core.config import DeploymentConfig, SmtpConfig
+from core.testing import configure
 
 
 @dataclass
@@ -78,6 +84,21 @@ class Mailbox:
 
     def to(self, address: str) -> list[Arrived]:
         return [a for a in self.arrived if address in a.to]
+
+
+@pytest.fixture
+def mailbox() -> Iterator[Mailbox]:
+    """A plain server (no TLS, no login) for one test; ``mailing`` points a config at it."""
+    box = Mailbox()
+    box.start()
+    yield box
+    box.stop()
+
+
+def mailing(mailbox: Mailbox, plugins: list[str], from_address: str) -> DeploymentConfig:
+    """The demo deployment on ``plugins``, sending its varsler by e-mail through ``mailbox``."""
+    smtp = SmtpConfig(host="127.0.0.1", port=mailbox.port, security="none", from_address=from_address)
+    return replace(configure(plugins=plugins), smtp=smtp)
 
 
 def tls_for_loopback(folder: Path) -> tuple[ssl.SSLContext, Path]:

@@ -10,21 +10,20 @@ import re
 from collections.abc import Iterator
 
 import httpx
-import msgspec
 import pytest
 from sqlalchemy import select
 
 from contracts import NotificationChannel, hookimpl
 from core.app import create_app
-from core.config import DeploymentConfig, SmtpConfig, default_config
+from core.config import DeploymentConfig
 from core.notify import sender
 from core.platform import Platform
 from core.pluginhost import PluginError
 from core.storage.models import AuditEventRow
 from core.storage.notification_models import NotificationRow
-from tests.conftest import SCHOOL, Clock, World, _is_national_id
+from tests.conftest import SCHOOL, World, _is_national_id
 from tests.sms_peer import Gateway, SmsPlugin
-from tests.smtp_peer import Mailbox
+from tests.smtp_peer import Mailbox, mailing
 from tests.test_auth_local import login
 from tests.test_notification_mail import forbidden
 
@@ -40,32 +39,13 @@ def gateway() -> Iterator[Gateway]:
 
 
 @pytest.fixture
-def mailbox() -> Iterator[Mailbox]:
-    box = Mailbox()
-    box.start()
-    yield box
-    box.stop()
-
-
-@pytest.fixture
 def config(mailbox: Mailbox) -> DeploymentConfig:
-    base = default_config()
-    municipality = msgspec.structs.replace(base.municipalities[0], plugins=["bti-standard", "sms"])
-    smtp = SmtpConfig(host="127.0.0.1", port=mailbox.port, security="none", from_address="stafett@x.example")
-    return msgspec.structs.replace(base, municipalities=[municipality], smtp=smtp)
+    return mailing(mailbox, ["bti-standard", "sms"], "stafett@x.example")
 
 
 @pytest.fixture
-def platform(
-    config: DeploymentConfig, database_url: str, clock: Clock, gateway: Gateway
-) -> Iterator[Platform]:
-    p = Platform.open(
-        config, database_url=database_url, clock=lambda: clock.now, extra_plugins={"sms": SmsPlugin(gateway)}
-    )
-    try:
-        yield p
-    finally:
-        p.close()
+def extra_plugins(gateway: Gateway) -> dict[str, object]:
+    return {"sms": SmsPlugin(gateway)}
 
 
 @pytest.fixture

@@ -15,13 +15,13 @@ import pytest
 from sqlalchemy import select
 
 from core.app import create_app
-from core.config import DeploymentConfig, SmtpConfig, default_config
+from core.config import DeploymentConfig, SmtpConfig
 from core.notify import sender
 from core.storage.models import AuditEventRow
 from core.storage.notification_models import NotificationRow
 from core.worker import jobs, run_round, scan_all
 from tests.conftest import PPT, SCHOOL, World, _is_national_id
-from tests.smtp_peer import Arrived, Mailbox, tls_for_loopback
+from tests.smtp_peer import Arrived, Mailbox, mailing, tls_for_loopback
 from tests.test_auth_local import login
 
 MAIL = {  # the people who have an address
@@ -34,21 +34,8 @@ MAIL = {  # the people who have an address
 
 
 @pytest.fixture
-def mailbox():
-    box = Mailbox()
-    box.start()
-    yield box
-    box.stop()
-
-
-@pytest.fixture
 def config(mailbox: Mailbox) -> DeploymentConfig:
-    base = default_config()
-    municipality = msgspec.structs.replace(base.municipalities[0], plugins=["bti-standard", "fhir"])
-    smtp = SmtpConfig(
-        host="127.0.0.1", port=mailbox.port, security="none", from_address="stafett@fjordvik.example"
-    )
-    return msgspec.structs.replace(base, municipalities=[municipality], smtp=smtp)
+    return mailing(mailbox, ["bti-standard", "fhir"], "stafett@fjordvik.example")
 
 
 @pytest.fixture
@@ -148,10 +135,7 @@ def test_smtp_down_for_a_while_then_every_message_arrives_exactly_once(
     world = mailed
     case = world.open_case()
     world.level_2(case.id)
-    with world.as_(world.teacher) as w:
-        handover = w.relay_holder.request_handover(case.id, world.ppt)
-    with world.as_(world.ppt) as w:
-        w.relay_holder.decline(handover.id)
+    world.hand_over(case.id, world.ppt, accept=False)
     with world.as_(world.teacher) as w:
         w.meetings.schedule(case.id, kind="collaboration", starts_at=world.clock.now + dt.timedelta(days=3),
                             unit_ids=[SCHOOL, PPT], location="Møterom 2, rådhuset")  # fmt: skip

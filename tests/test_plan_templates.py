@@ -5,7 +5,6 @@ date, and the coordinator roles the municipality uses."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
 import msgspec
 import pytest
@@ -14,10 +13,9 @@ from configs import CONFIG_DIR
 from contracts import CoordinatorRole, PlanSection, PlanTemplate, provides
 from core.config import DeploymentConfig, default_config
 from core.errors import InvalidInput
-from core.platform import Platform
 from core.pluginhost import PluginError
 from core.services.plans import suggested_revision
-from tests.conftest import HEALTH, PPT, Clock, World
+from tests.conftest import HEALTH, PPT, World
 
 KRISTIANSAND, LYNGDAL = "4204", "4225"
 FJORDVIK_PLAN = PlanTemplate(
@@ -45,14 +43,8 @@ def config() -> DeploymentConfig:
 
 
 @pytest.fixture
-def platform(config: DeploymentConfig, database_url: str, clock: Clock) -> Iterator[Platform]:
-    p = Platform.open(
-        config, database_url=database_url, clock=lambda: clock.now, extra_plugins={"fjordvik": FjordvikPlan()}
-    )
-    try:
-        yield p
-    finally:
-        p.close()
+def extra_plugins() -> dict[str, object]:
+    return {"fjordvik": FjordvikPlan()}
 
 
 def at_level_3(world: World) -> str:
