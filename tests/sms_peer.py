@@ -56,6 +56,13 @@ class Gateway:
             self._server.server_close()
             self._server = None
 
+    def __enter__(self) -> Gateway:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
     def to(self, number: str) -> list[dict[str, Any]]:
         return [m for m in self.arrived if m["to"] == number]
 

@@ -82,6 +82,13 @@ class Mailbox:
             self.controller.stop()
             self.controller = None
 
+    def __enter__(self) -> Mailbox:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
     def to(self, address: str) -> list[Arrived]:
         return [a for a in self.arrived if address in a.to]
 
@@ -89,10 +96,8 @@ class Mailbox:
 @pytest.fixture
 def mailbox() -> Iterator[Mailbox]:
     """A plain server (no TLS, no login) for one test; ``mailing`` points a config at it."""
-    box = Mailbox()
-    box.start()
-    yield box
-    box.stop()
+    with Mailbox() as box:
+        yield box
 
 
 def mailing(mailbox: Mailbox, plugins: list[str], from_address: str) -> DeploymentConfig:

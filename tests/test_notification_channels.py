@@ -32,10 +32,8 @@ PHONE = {"ppt": "+4791234567", "mother": "+4798765432"}
 
 @pytest.fixture
 def gateway() -> Iterator[Gateway]:
-    box = Gateway()
-    box.start()
-    yield box
-    box.stop()
+    with Gateway() as box:
+        yield box
 
 
 @pytest.fixture
@@ -90,8 +88,7 @@ def test_a_handover_reaches_the_receiver_by_sms_with_a_link_and_no_personal_data
     texting: World, gateway: Gateway, mailbox: Mailbox
 ) -> None:
     world = texting
-    case = world.open_case()
-    world.level_2(case.id)
+    case = world.level_2(world.open_case().id)
     mailbox.arrived.clear()
     with world.as_(world.teacher) as w:
         w.relay_holder.request_handover(case.id, world.ppt, note="Ola trenger PPT nå.")
@@ -111,8 +108,7 @@ def test_sms_gateway_down_for_a_while_then_every_message_arrives_exactly_once(
     texting: World, gateway: Gateway
 ) -> None:
     world = texting
-    case = world.open_case()
-    world.level_2(case.id)
+    case = world.level_2(world.open_case().id)
     with world.as_(world.teacher) as w:
         w.relay_holder.request_handover(case.id, world.ppt)
         w.log.add_note(case.id, "Ola hadde en fin dag.", shared_with_family=True)
@@ -149,8 +145,7 @@ def test_without_a_phone_number_the_message_goes_by_email(
     texting: World, gateway: Gateway, mailbox: Mailbox
 ) -> None:
     world = texting  # the school's leader chose SMS, but Stafett has no phone number for him
-    case = world.open_case()
-    world.level_2(case.id)
+    case = world.level_2(world.open_case().id)
     mailbox.arrived.clear()
     with world.as_(world.teacher) as w:
         w.meetings.schedule(case.id, kind="collaboration", starts_at=world.clock.now + dt.timedelta(days=3),
