@@ -16,10 +16,11 @@ from typing import Any
 import httpx
 
 from contracts import ChannelMessage, NotificationChannel, hookimpl
+from tests.peers import Peer
 
 
 @dataclass
-class Gateway:
+class Gateway(Peer):
     port: int = 0
     down: bool = False  # answer 503 Service Unavailable
     arrived: list[dict[str, Any]] = field(default_factory=list)
@@ -55,13 +56,6 @@ class Gateway:
             self._server.shutdown()
             self._server.server_close()
             self._server = None
-
-    def __enter__(self) -> Gateway:
-        self.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     def to(self, number: str) -> list[dict[str, Any]]:
         return [m for m in self.arrived if m["to"] == number]

@@ -19,6 +19,7 @@ from msgspec.structs import replace
 
 from core.config import DeploymentConfig, SmtpConfig
 from core.testing import configure
+from tests.peers import Peer
 
 
 @dataclass
@@ -39,7 +40,7 @@ class Arrived:
 
 
 @dataclass
-class Mailbox:
+class Mailbox(Peer):
     """The server's inbox; ``stop`` and ``start`` take it down and bring it back on the same port."""
 
     port: int = 0
@@ -81,13 +82,6 @@ class Mailbox:
         if self.controller is not None:
             self.controller.stop()
             self.controller = None
-
-    def __enter__(self) -> Mailbox:
-        self.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     def to(self, address: str) -> list[Arrived]:
         return [a for a in self.arrived if address in a.to]
