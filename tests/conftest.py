@@ -207,6 +207,16 @@ class World:
             w.relay_holder.assign(case_id, self.teacher)
             return w.cases.change_level(case_id, 2)
 
+    def level_3(self, case_id: str, with_: str = HEALTH) -> Case:
+        """Level 2 with PPT, then ``with_`` joins and both are invited to a coordination meeting
+        tomorrow; then level 3."""
+        self.level_2(case_id)
+        self.join(case_id, with_)
+        with self.as_(self.teacher) as w:
+            tomorrow = self.clock.now + dt.timedelta(days=1)
+            w.meetings.schedule(case_id, kind="coordination", starts_at=tomorrow, unit_ids=[PPT, with_])
+            return w.cases.change_level(case_id, 3)
+
 
 @pytest.fixture
 def world(platform: Platform, clock: Clock) -> World:
