@@ -22,6 +22,7 @@ from core.domain import national_id
 from core.domain.policy import Actor
 from core.platform import Platform, Work
 from core.services.people import actor_for
+from tests.processes import free_port
 
 MUNICIPALITY = "9901"
 SCHOOL, PPT, CHILD_WELFARE, HEALTH = (
@@ -271,7 +272,6 @@ def serve_app() -> Iterator:
     """Factory: ``serve_app(make_app)`` runs ``make_app(base_url)`` under uvicorn on a free loopback port
     in a thread and returns the base URL; servers stop after the test. Real HTTP, so an app that calls
     itself (the local realm's token exchange) or a browser can reach it."""
-    import socket
     import threading
     import time
 
@@ -280,9 +280,7 @@ def serve_app() -> Iterator:
     servers: list[tuple[uvicorn.Server, threading.Thread]] = []
 
     def start(make_app) -> str:
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
+        port = free_port()
         base_url = f"http://127.0.0.1:{port}"
         config = uvicorn.Config(make_app(base_url), host="127.0.0.1", port=port, log_level="warning")
         server = uvicorn.Server(config)

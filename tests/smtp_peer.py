@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ipaddress
-import socket
 import ssl
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from msgspec.structs import replace
 from core.config import DeploymentConfig, SmtpConfig
 from core.testing import configure
 from tests.peers import Peer
+from tests.processes import free_port
 
 
 @dataclass
@@ -49,9 +49,7 @@ class Mailbox(Peer):
 
     def __post_init__(self) -> None:
         if not self.port:
-            with socket.socket() as s:
-                s.bind(("127.0.0.1", 0))
-                self.port = s.getsockname()[1]
+            self.port = free_port()
 
     async def handle_DATA(self, server, session, envelope) -> str:
         message = message_from_bytes(envelope.original_content, policy=policy.default)
