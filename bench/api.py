@@ -23,7 +23,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -36,8 +35,8 @@ import httpx
 
 from bench import datasets
 from bench.pg import bench_database
+from tests.processes import ROOT, free_port
 
-ROOT = Path(__file__).resolve().parent.parent
 LUA_REPORT = """
 done = function(summary, latency, requests)
   io.write(string.format("RESULT %d %d %.3f %.3f %.3f\\n", summary.requests, summary.duration,
@@ -70,12 +69,6 @@ class Run:
     backend: str
     scale: str
     results: list[Result] = field(default_factory=list)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def scenarios(data: datasets.Dataset) -> list[Scenario]:

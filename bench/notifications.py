@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import smtplib
-import socket
 import sys
 import tempfile
 import time
@@ -38,6 +37,7 @@ from core.notify.writer import Notice, store
 from core.platform import Platform, utcnow
 from core.storage import models as m
 from core.worker import scan_all
+from tests.processes import free_port
 
 
 class Counter:
@@ -47,12 +47,6 @@ class Counter:
     async def handle_DATA(self, server, session, envelope) -> str:
         self.count += 1
         return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def floor(port: int, n: int) -> float:

@@ -8,11 +8,12 @@ import glob
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+
+from tests.processes import free_port
 
 
 def _bindir() -> Path:
@@ -43,9 +44,7 @@ def durable_cluster() -> Iterator[str]:
         subprocess.run(command, cwd=root, check=True, capture_output=True, stdin=subprocess.DEVNULL)
 
     data = root / "data"
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     run("initdb", "-D", str(data), "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--locale=C")
     with (data / "postgresql.conf").open("a") as conf:
         conf.write(

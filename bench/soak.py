@@ -22,7 +22,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -33,7 +32,8 @@ from pathlib import Path
 import httpx
 from sqlalchemy import func, select
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.processes import ROOT, audit_verify, free_port
+
 WRITE_TEXT = "Kort samtale med barnet i dag."
 TIMEOUT = "10s"  # wrk counts a request unanswered this long as a timeout
 
@@ -118,12 +118,6 @@ class Process:
     pid: int
     role: str
     rss_mb: list[float] = field(default_factory=list)  # one sample per sampling round it was alive in
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def seed(database_url: str, cases: int, entries: int, base_url: str) -> tuple[list[str], str]:
@@ -305,13 +299,7 @@ def main() -> None:
         finally:
             server.terminate()
             server.wait(timeout=30)
-        verify = subprocess.run(
-            [sys.executable, "-m", "core.cli", "audit", "verify"],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-        )
+        verify = audit_verify(env)
         size = (
             Path(database_url.removeprefix("sqlite:///")).stat().st_size
             if args.database_url is None

@@ -64,6 +64,7 @@ from .guides import (
     consent_step,
     guide_level,
     guide_step,
+    relay_holder_rules,
 )
 from .hookspecs import PROJECT_NAME, hookimpl, hookspec
 from .notifications import (
@@ -210,4 +211,5 @@ __all__ = [
     "hookimpl",
     "hookspec",
     "provides",
+    "relay_holder_rules",
 ]

@@ -134,6 +134,17 @@ class RelayHolderRule(Contract):
     description: Text
 
 
+def relay_holder_rules(*descriptions: str) -> list[RelayHolderRule]:
+    """The rules of levels 0–3, one description each in the plugin's words; a stafettholder is required
+    from nivå 2, where the services collaborate, as in the national model."""
+    if len(descriptions) != len(Level):
+        raise ValueError(f"one description for each of the {len(Level)} levels, not {len(descriptions)}")
+    return [
+        RelayHolderRule(level=level, required=level >= Level.COLLABORATE_TWO, description=description)
+        for level, description in zip(Level, descriptions, strict=True)
+    ]
+
+
 class CaseStatistics(Contract):
     """Aggregate numbers for one unit, municipality or region and period, handed to `indicators`; no
     person data. Counts are of the period (``period_start`` to ``period_end``, both included); the

@@ -15,6 +15,7 @@ STATIC_HOOKS = (
     "meeting_arenas",
     "services",
     "relay_holder_rules",
+    "outbox_channels",
     "notification_kinds",
     "plan_templates",
     "practice_cases",

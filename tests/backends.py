@@ -16,7 +16,6 @@ import os
 import pwd
 import re
 import shutil
-import socket
 import sqlite3
 import subprocess
 import tempfile
@@ -29,6 +28,7 @@ import pytest
 import sqlalchemy as sa
 
 from core.storage.database import Database, normalize_url
+from tests.processes import free_port
 
 BACKENDS = ("sqlite", "postgresql")
 URL_ENV = "STAFETT_TEST_DATABASE_URL"
@@ -117,12 +117,6 @@ def find_pg_bindir() -> Path | None:
     return None
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 CLUSTER_PREFIX = "stafett-pg-"
 
 
@@ -201,7 +195,7 @@ class PrivateCluster:
         with (self.data / "postgresql.conf").open("a") as f:  # postgres's file, still writable by root
             f.write(conf)
         for attempt in range(3):  # a free port can be taken between probing and binding
-            self.port = _free_port()
+            self.port = free_port()
             try:
                 self._run("pg_ctl", "start", "-w", "-t", "60", "-D", str(self.data), "-l", str(self.log),
                           "-o", f"-p {self.port}")  # fmt: skip

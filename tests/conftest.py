@@ -16,12 +16,13 @@ from dataclasses import dataclass, field
 import msgspec
 import pytest
 
-from contracts import Case, Consent, Measure, MunicipalRole, UnitMembership, UnitRole
+from contracts import Case, Consent, Handover, Measure, MunicipalRole, UnitMembership, UnitRole
 from core.config import DeploymentConfig, default_config
 from core.domain import national_id
 from core.domain.policy import Actor
 from core.platform import Platform, Work
 from core.services.people import actor_for
+from tests.processes import free_port
 
 MUNICIPALITY = "9901"
 SCHOOL, PPT, CHILD_WELFARE, HEALTH = (
@@ -60,8 +61,17 @@ def config() -> DeploymentConfig:
 
 
 @pytest.fixture
-def platform(config: DeploymentConfig, database_url: str, clock: Clock) -> Iterator[Platform]:
-    p = Platform.open(config, database_url=database_url, clock=lambda: clock.now)
+def extra_plugins() -> dict[str, object]:
+    """Plugins the platform loads besides the installed ones, by name; a test module overrides this
+    fixture to add its own (and names them in ``config``)."""
+    return {}
+
+
+@pytest.fixture
+def platform(
+    config: DeploymentConfig, database_url: str, clock: Clock, extra_plugins: dict[str, object]
+) -> Iterator[Platform]:
+    p = Platform.open(config, database_url=database_url, clock=lambda: clock.now, extra_plugins=extra_plugins)
     try:
         yield p
     finally:
@@ -122,16 +132,25 @@ class World:
             )
 
     def consent(
-        self, case_id: str, units: list[str], *, give: bool = True, area: str = "general", days: int = 365
+        self,
+        case_id: str,
+        units: list[str],
+        *,
+        give: bool = True,
+        area: str = "general",
+        days: int = 365,
+        categories: tuple[str, ...] = ("observasjoner",),
+        purpose: str = "Samarbeid om barnet",
     ) -> Consent:
-        """The teacher asks for consent to share with ``units``; with ``give`` every giver gives it."""
+        """The teacher asks for consent to share ``categories`` with ``units`` for ``purpose``; with
+        ``give`` every giver gives it."""
         today = self.clock.today()
         with self.as_(self.teacher, "samtykke") as w:
             consent = w.consents.request(
                 case_id,
                 unit_ids=units,
-                categories=["observasjoner"],
-                purpose="Samarbeid om barnet",
+                categories=list(categories),
+                purpose=purpose,
                 area=area,
                 valid_from=today,
                 valid_to=today + dt.timedelta(days=days),
@@ -167,6 +186,13 @@ class World:
                 evaluation_date=today + dt.timedelta(days=days),
             )
 
+    def hand_over(self, case_id: str, to: str, *, accept: bool = True) -> Handover:
+        """The teacher offers the baton to ``to``, who accepts it (or with ``accept=False`` declines)."""
+        with self.as_(self.teacher) as w:
+            handover = w.relay_holder.request_handover(case_id, to)
+        with self.as_(to) as w:
+            return w.relay_holder.accept(handover.id) if accept else w.relay_holder.decline(handover.id)
+
     def level_1(self, case_id: str) -> Case:
         with self.as_(self.teacher, "nivå") as w:
             return w.cases.change_level(case_id, 1, unit_leader_informed=True, guardians_informed=True)
@@ -181,6 +207,16 @@ class World:
         with self.as_(self.teacher, "stafettholder") as w:
             w.relay_holder.assign(case_id, self.teacher)
             return w.cases.change_level(case_id, 2)
+
+    def level_3(self, case_id: str, with_: str = HEALTH) -> Case:
+        """Level 2 with PPT, then ``with_`` joins and both are invited to a coordination meeting
+        tomorrow; then level 3."""
+        self.level_2(case_id)
+        self.join(case_id, with_)
+        with self.as_(self.teacher) as w:
+            tomorrow = self.clock.now + dt.timedelta(days=1)
+            w.meetings.schedule(case_id, kind="coordination", starts_at=tomorrow, unit_ids=[PPT, with_])
+            return w.cases.change_level(case_id, 3)
 
 
 @pytest.fixture
@@ -228,6 +264,7 @@ def stafett_database_url(database_url: str) -> str:
 from tests.api_support import api, app  # noqa: E402, F401  (API fixtures: the app and a client per person)
 from tests.browser import chromium, people, shots, site  # noqa: E402, F401  (page tests: one Chromium per session)
 from tests.plugin_kit import kit_plugin  # noqa: E402, F401  (a pip-installed `stafett plugins new` plugin)
+from tests.smtp_peer import mailbox  # noqa: E402, F401  (a real SMTP server on loopback)
 
 
 @pytest.fixture
@@ -235,7 +272,6 @@ def serve_app() -> Iterator:
     """Factory: ``serve_app(make_app)`` runs ``make_app(base_url)`` under uvicorn on a free loopback port
     in a thread and returns the base URL; servers stop after the test. Real HTTP, so an app that calls
     itself (the local realm's token exchange) or a browser can reach it."""
-    import socket
     import threading
     import time
 
@@ -244,9 +280,7 @@ def serve_app() -> Iterator:
     servers: list[tuple[uvicorn.Server, threading.Thread]] = []
 
     def start(make_app) -> str:
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
+        port = free_port()
         base_url = f"http://127.0.0.1:{port}"
         config = uvicorn.Config(make_app(base_url), host="127.0.0.1", port=port, log_level="warning")
         server = uvicorn.Server(config)

@@ -16,10 +16,11 @@ from typing import Any
 import httpx
 
 from contracts import ChannelMessage, NotificationChannel, hookimpl
+from tests.peers import Peer
 
 
 @dataclass
-class Gateway:
+class Gateway(Peer):
     port: int = 0
     down: bool = False  # answer 503 Service Unavailable
     arrived: list[dict[str, Any]] = field(default_factory=list)

@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import ipaddress
-import socket
 import ssl
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
+import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
+from msgspec.structs import replace
+
+from core.config import DeploymentConfig, SmtpConfig
+from core.testing import configure
+from tests.peers import Peer
+from tests.processes import free_port
 
 
 @dataclass
@@ -33,7 +40,7 @@ class Arrived:
 
 
 @dataclass
-class Mailbox:
+class Mailbox(Peer):
     """The server's inbox; ``stop`` and ``start`` take it down and bring it back on the same port."""
 
     port: int = 0
@@ -42,9 +49,7 @@ class Mailbox:
 
     def __post_init__(self) -> None:
         if not self.port:
-            with socket.socket() as s:
-                s.bind(("127.0.0.1", 0))
-                self.port = s.getsockname()[1]
+            self.port = free_port()
 
     async def handle_DATA(self, server, session, envelope) -> str:
         message = message_from_bytes(envelope.original_content, policy=policy.default)
@@ -78,6 +83,19 @@ class Mailbox:
 
     def to(self, address: str) -> list[Arrived]:
         return [a for a in self.arrived if address in a.to]
+
+
+@pytest.fixture
+def mailbox() -> Iterator[Mailbox]:
+    """A plain server (no TLS, no login) for one test; ``mailing`` points a config at it."""
+    with Mailbox() as box:
+        yield box
+
+
+def mailing(mailbox: Mailbox, plugins: list[str], from_address: str) -> DeploymentConfig:
+    """The demo deployment on ``plugins``, sending its varsler by e-mail through ``mailbox``."""
+    smtp = SmtpConfig(host="127.0.0.1", port=mailbox.port, security="none", from_address=from_address)
+    return replace(configure(plugins=plugins), smtp=smtp)
 
 
 def tls_for_loopback(folder: Path) -> tuple[ssl.SSLContext, Path]:

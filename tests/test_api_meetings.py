@@ -7,8 +7,7 @@ import datetime as dt
 import pytest
 
 from contracts import Level, MeetingArena, MeetingKind, hookimpl
-from core.config import default_config
-from core.platform import Platform
+from core.config import DeploymentConfig, default_config
 from core.testing import configure
 from tests.api_support import Api
 from tests.conftest import World
@@ -33,13 +32,13 @@ class ArenaPlugin:
 
 
 @pytest.fixture
-def platform(database_url, clock):
-    config = configure(default_config(), {"9901": ["bti-standard", "arena-test"]})
-    p = Platform.open(
-        config, database_url=database_url, clock=lambda: clock.now, extra_plugins={"arena-test": ArenaPlugin}
-    )
-    yield p
-    p.close()
+def config() -> DeploymentConfig:
+    return configure(default_config(), {"9901": ["bti-standard", "arena-test"]})
+
+
+@pytest.fixture
+def extra_plugins() -> dict[str, object]:
+    return {"arena-test": ArenaPlugin}
 
 
 def test_anonymous_discussion_needs_no_case_and_no_consent(api: Api, world: World) -> None:

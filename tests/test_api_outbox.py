@@ -6,7 +6,6 @@ deliveries really fail (connection refused) and die after the one try the test's
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 
 import pytest
@@ -18,6 +17,7 @@ from core.outbox import RetryPolicy
 from core.platform import Platform
 from tests.api_support import Api
 from tests.conftest import HEALTH, World
+from tests.processes import free_port
 from tests.test_fhir_outbox import with_journal
 
 PROBLEM = "application/problem+json"
@@ -26,9 +26,7 @@ OUTBOX = "/api/v1/outbox"
 
 @pytest.fixture
 def closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    return free_port()
 
 
 @pytest.fixture

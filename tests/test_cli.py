@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +17,7 @@ from sqlalchemy import text
 from configs import CONFIG_DIR
 from core.cli import main
 from core.storage.database import Database
+from tests.processes import free_port
 
 
 @pytest.fixture
@@ -112,14 +112,8 @@ def test_contracts_schema_is_json_schema_with_every_contract(run, tmp_path: Path
     assert schema["$defs"]["Level"]["enum"] == [0, 1, 2, 3]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_serve_starts_the_embedded_default_with_demo_data(database_url: str, tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "STAFETT_DATABASE_URL": database_url}
     log = tmp_path / "serve.log"  # a file, not a pipe: a full pipe would stop the server mid-start
     with log.open("w") as out:

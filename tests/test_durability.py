@@ -12,7 +12,6 @@ import asyncio
 import datetime as dt
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -30,10 +29,10 @@ from core.platform import Platform
 from core.services.directory_sync import DirectorySync
 from core.storage import models as m
 from tests.conftest import PPT, Clock, World
+from tests.processes import ROOT, audit_verify, free_port
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parent.parent
 PUBLIC_URL = "http://stafett.test"  # the load balancer's address: the issuer every process expects
 WRITES = 1000
 IN_FLIGHT = 64
@@ -75,7 +74,7 @@ class Servers:
         """``count`` processes of ``stafett serve``, started together; returns once all answer."""
         servers = []
         for _ in range(count):
-            port = _free_port()
+            port = free_port()
             output = self.workdir / f"server-{port}.log"
             with output.open("wb") as out:
                 process = subprocess.Popen(
@@ -111,12 +110,6 @@ def servers(database_url: str, tmp_path: Path) -> Iterator[Servers]:
         yield started
     finally:
         started.stop()
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _wait_until_ready(server: Server) -> None:
@@ -171,14 +164,7 @@ def test_processes_started_together_on_an_empty_database_all_start(empty_databas
 
 def assert_audit_chain_whole(env: dict[str, str]) -> None:
     """``stafett audit verify``, run in a process of its own as an operator runs it, finds no break."""
-    verify = subprocess.run(
-        [sys.executable, "-m", "core.cli", "audit", "verify"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    verify = audit_verify(env, timeout=60)
     assert verify.returncode == 0, verify.stdout + verify.stderr
 
 

@@ -224,25 +224,20 @@ def test_an_independent_validator_accepts_what_the_facade_returns(
 
     case_id = busy_case(world)
     ensure_installed()
-    peer = FhirPeer()
-    peer.start()
-    try:
-        with httpx.Client(base_url=peer.base, timeout=20) as medplum:
-            for path in (
-                f"Patient/{world.child}",
-                f"EpisodeOfCare/{case_id}",
-                f"Consent?episode-of-care={case_id}",
-                f"Goal?episode-of-care={case_id}",
-            ):
-                body = ok(get(world, http, base, world.teacher, path))
-                for resource in [e["resource"] for e in body.get("entry", [])] or [body]:
-                    resource = {k: v for k, v in resource.items() if k != "id"}
-                    answer = medplum.post(
-                        resource["resourceType"], json=resource, headers={"Content-Type": FHIR_JSON}
-                    )
-                    assert answer.status_code == 201, (path, answer.text)
-    finally:
-        peer.stop()
+    with FhirPeer() as peer, httpx.Client(base_url=peer.base, timeout=20) as medplum:
+        for path in (
+            f"Patient/{world.child}",
+            f"EpisodeOfCare/{case_id}",
+            f"Consent?episode-of-care={case_id}",
+            f"Goal?episode-of-care={case_id}",
+        ):
+            body = ok(get(world, http, base, world.teacher, path))
+            for resource in [e["resource"] for e in body.get("entry", [])] or [body]:
+                resource = {k: v for k, v in resource.items() if k != "id"}
+                answer = medplum.post(
+                    resource["resourceType"], json=resource, headers={"Content-Type": FHIR_JSON}
+                )
+                assert answer.status_code == 201, (path, answer.text)
 
 
 class Lines(logging.Handler):
@@ -354,15 +349,10 @@ def test_bulk_export_kick_off_status_and_one_ndjson_per_type_for_what_the_caller
         assert mapping.r4_fault(mapping.validate(resource)) is None
 
     ensure_installed()
-    peer = FhirPeer()
-    peer.start()
-    try:
-        with httpx.Client(base_url=peer.base, timeout=20) as medplum:
-            for resource in resources:
-                body = {k: v for k, v in resource.items() if k != "id"}
-                answer = medplum.post(body["resourceType"], json=body, headers={"Content-Type": FHIR_JSON})
-                assert answer.status_code == 201, (resource["resourceType"], answer.text)
-    finally:
-        peer.stop()
+    with FhirPeer() as peer, httpx.Client(base_url=peer.base, timeout=20) as medplum:
+        for resource in resources:
+            body = {k: v for k, v in resource.items() if k != "id"}
+            answer = medplum.post(body["resourceType"], json=body, headers={"Content-Type": FHIR_JSON})
+            assert answer.status_code == 201, (resource["resourceType"], answer.text)
     assert http.delete(status_url, headers=headers).status_code == 202
     assert http.get(status_url, headers=headers).status_code == 404

@@ -39,12 +39,8 @@ def fhir_peer_installed() -> None:
 
 @pytest.fixture
 def peer(fhir_peer_installed: None) -> Iterator[FhirPeer]:
-    p = FhirPeer()
-    p.start()
-    try:
+    with FhirPeer() as p:
         yield p
-    finally:
-        p.stop()
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ import; one byte changed and the import is refused, untouched it is imported wit
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,8 +21,7 @@ from core.services.moving import PURPOSE_MOVE, sign
 from core.storage.database import Database
 from core.storage.models import CaseRow, LogEntryRow, PersonRow
 from tests.conftest import HEALTH, MUNICIPALITY, SCHOOL, World
-
-NOTE = "Ola har fått det bedre etter at han begynte i kor."
+from tests.moving_support import NOTE, consented_case
 
 
 @pytest.fixture
@@ -43,19 +41,7 @@ def other_database_url(_template, backend: str, tmp_path: Path) -> Iterator[str]
 
 def exported(world: World, platform: Platform, tmp_path: Path) -> tuple[str, Path, Path]:
     """A case with a note, the family's consent to moving, exported and signed; and the sender's key."""
-    case_id = world.open_case().id
-    with world.as_(world.teacher) as w:
-        w.log.add_note(case_id, NOTE)
-    today = world.clock.today()
-    with world.as_(world.teacher, "samtykke") as w:
-        consent = w.consents.request(
-            case_id, unit_ids=[SCHOOL], categories=["flytting til annen kommune", "stafettloggen"],
-            purpose="Familien flytter; saken følger barnet til den nye kommunen.", area="general",
-            valid_from=today, valid_to=today + dt.timedelta(days=90),
-        )  # fmt: skip
-    for giver in consent.givers:
-        with world.as_(giver.person_id, "samtykke") as w:
-            w.consents.give(consent.id)
+    case_id = consented_case(world)
     with platform.work(Actor.system(MUNICIPALITY, operator="cli move export"), PURPOSE_MOVE) as w:
         record = w.moving.export(case_id)
     package = tmp_path / "sak.json"

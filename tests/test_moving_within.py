@@ -4,8 +4,6 @@ that stopped half-way finishes when run again, and never takes the case in twice
 
 from __future__ import annotations
 
-import datetime as dt
-
 import msgspec
 import pytest
 
@@ -17,9 +15,9 @@ from core.move_job import move_within
 from core.platform import Platform
 from core.services.moving import PURPOSE_MOVE
 from tests.conftest import MUNICIPALITY, SCHOOL, World
+from tests.moving_support import NOTE, consented_case
 
 NEIGHBOUR, NEIGHBOUR_SCHOOL = "9902", "nabovik-skole"
-NOTE = "Ola har fått det bedre etter at han begynte i kor."
 
 
 @pytest.fixture
@@ -31,23 +29,6 @@ def config() -> DeploymentConfig:
         units=[UnitConfig(id=NEIGHBOUR_SCHOOL, name="Nabovik skole", service_type=ServiceType.SCHOOL)],
     )  # fmt: skip
     return msgspec.structs.replace(base, municipalities=[home, neighbour])
-
-
-def consented_case(world: World, case_id: str | None = None) -> str:
-    case_id = case_id or world.open_case().id
-    with world.as_(world.teacher) as w:
-        w.log.add_note(case_id, NOTE)
-    today = world.clock.today()
-    with world.as_(world.teacher, "samtykke") as w:
-        consent = w.consents.request(
-            case_id, unit_ids=[SCHOOL], categories=["flytting til annen kommune", "stafettloggen"],
-            purpose="Familien flytter til Nabovik; saken følger barnet.", area="general",
-            valid_from=today, valid_to=today + dt.timedelta(days=90),
-        )  # fmt: skip
-    for giver in consent.givers:
-        with world.as_(giver.person_id, "samtykke") as w:
-            w.consents.give(consent.id)
-    return case_id
 
 
 def new_case(platform: Platform, case_id: str):

@@ -10,21 +10,20 @@ import re
 from collections.abc import Iterator
 
 import httpx
-import msgspec
 import pytest
 from sqlalchemy import select
 
 from contracts import NotificationChannel, hookimpl
 from core.app import create_app
-from core.config import DeploymentConfig, SmtpConfig, default_config
+from core.config import DeploymentConfig
 from core.notify import sender
 from core.platform import Platform
 from core.pluginhost import PluginError
 from core.storage.models import AuditEventRow
 from core.storage.notification_models import NotificationRow
-from tests.conftest import SCHOOL, Clock, World, _is_national_id
+from tests.conftest import SCHOOL, World, _is_national_id
 from tests.sms_peer import Gateway, SmsPlugin
-from tests.smtp_peer import Mailbox
+from tests.smtp_peer import Mailbox, mailing
 from tests.test_auth_local import login
 from tests.test_notification_mail import forbidden
 
@@ -33,39 +32,18 @@ PHONE = {"ppt": "+4791234567", "mother": "+4798765432"}
 
 @pytest.fixture
 def gateway() -> Iterator[Gateway]:
-    box = Gateway()
-    box.start()
-    yield box
-    box.stop()
-
-
-@pytest.fixture
-def mailbox() -> Iterator[Mailbox]:
-    box = Mailbox()
-    box.start()
-    yield box
-    box.stop()
+    with Gateway() as box:
+        yield box
 
 
 @pytest.fixture
 def config(mailbox: Mailbox) -> DeploymentConfig:
-    base = default_config()
-    municipality = msgspec.structs.replace(base.municipalities[0], plugins=["bti-standard", "sms"])
-    smtp = SmtpConfig(host="127.0.0.1", port=mailbox.port, security="none", from_address="stafett@x.example")
-    return msgspec.structs.replace(base, municipalities=[municipality], smtp=smtp)
+    return mailing(mailbox, ["bti-standard", "sms"], "stafett@x.example")
 
 
 @pytest.fixture
-def platform(
-    config: DeploymentConfig, database_url: str, clock: Clock, gateway: Gateway
-) -> Iterator[Platform]:
-    p = Platform.open(
-        config, database_url=database_url, clock=lambda: clock.now, extra_plugins={"sms": SmsPlugin(gateway)}
-    )
-    try:
-        yield p
-    finally:
-        p.close()
+def extra_plugins(gateway: Gateway) -> dict[str, object]:
+    return {"sms": SmsPlugin(gateway)}
 
 
 @pytest.fixture
@@ -110,8 +88,7 @@ def test_a_handover_reaches_the_receiver_by_sms_with_a_link_and_no_personal_data
     texting: World, gateway: Gateway, mailbox: Mailbox
 ) -> None:
     world = texting
-    case = world.open_case()
-    world.level_2(case.id)
+    case = world.level_2(world.open_case().id)
     mailbox.arrived.clear()
     with world.as_(world.teacher) as w:
         w.relay_holder.request_handover(case.id, world.ppt, note="Ola trenger PPT nå.")
@@ -131,8 +108,7 @@ def test_sms_gateway_down_for_a_while_then_every_message_arrives_exactly_once(
     texting: World, gateway: Gateway
 ) -> None:
     world = texting
-    case = world.open_case()
-    world.level_2(case.id)
+    case = world.level_2(world.open_case().id)
     with world.as_(world.teacher) as w:
         w.relay_holder.request_handover(case.id, world.ppt)
         w.log.add_note(case.id, "Ola hadde en fin dag.", shared_with_family=True)
@@ -169,8 +145,7 @@ def test_without_a_phone_number_the_message_goes_by_email(
     texting: World, gateway: Gateway, mailbox: Mailbox
 ) -> None:
     world = texting  # the school's leader chose SMS, but Stafett has no phone number for him
-    case = world.open_case()
-    world.level_2(case.id)
+    case = world.level_2(world.open_case().id)
     mailbox.arrived.clear()
     with world.as_(world.teacher) as w:
         w.meetings.schedule(case.id, kind="collaboration", starts_at=world.clock.now + dt.timedelta(days=3),

@@ -15,13 +15,13 @@ import pytest
 from sqlalchemy import select
 
 from core.app import create_app
-from core.config import DeploymentConfig, SmtpConfig, default_config
+from core.config import DeploymentConfig, SmtpConfig
 from core.notify import sender
 from core.storage.models import AuditEventRow
 from core.storage.notification_models import NotificationRow
 from core.worker import jobs, run_round, scan_all
 from tests.conftest import PPT, SCHOOL, World, _is_national_id
-from tests.smtp_peer import Arrived, Mailbox, tls_for_loopback
+from tests.smtp_peer import Arrived, Mailbox, mailing, tls_for_loopback
 from tests.test_auth_local import login
 
 MAIL = {  # the people who have an address
@@ -34,21 +34,8 @@ MAIL = {  # the people who have an address
 
 
 @pytest.fixture
-def mailbox():
-    box = Mailbox()
-    box.start()
-    yield box
-    box.stop()
-
-
-@pytest.fixture
 def config(mailbox: Mailbox) -> DeploymentConfig:
-    base = default_config()
-    municipality = msgspec.structs.replace(base.municipalities[0], plugins=["bti-standard", "fhir"])
-    smtp = SmtpConfig(
-        host="127.0.0.1", port=mailbox.port, security="none", from_address="stafett@fjordvik.example"
-    )
-    return msgspec.structs.replace(base, municipalities=[municipality], smtp=smtp)
+    return mailing(mailbox, ["bti-standard", "fhir"], "stafett@fjordvik.example")
 
 
 @pytest.fixture
@@ -94,8 +81,7 @@ def test_a_handover_email_reaches_the_receiver_in_bokmal_with_a_working_link_and
     world = mailed
     site = serve_app(lambda base: create_app(world.platform, public_url=base))
     monkeypatch.setenv("STAFETT_PUBLIC_URL", site)
-    case = world.open_case()
-    world.level_2(case.id)
+    case = world.level_2(world.open_case().id)
     mailbox.arrived.clear()
     with world.as_(world.teacher) as w:
         w.relay_holder.request_handover(case.id, world.ppt, note="Ola trenger PPT nå.")
@@ -146,12 +132,8 @@ def test_smtp_down_for_a_while_then_every_message_arrives_exactly_once(
     mailed: World, mailbox: Mailbox
 ) -> None:
     world = mailed
-    case = world.open_case()
-    world.level_2(case.id)
-    with world.as_(world.teacher) as w:
-        handover = w.relay_holder.request_handover(case.id, world.ppt)
-    with world.as_(world.ppt) as w:
-        w.relay_holder.decline(handover.id)
+    case = world.level_2(world.open_case().id)
+    world.hand_over(case.id, world.ppt, accept=False)
     with world.as_(world.teacher) as w:
         w.meetings.schedule(case.id, kind="collaboration", starts_at=world.clock.now + dt.timedelta(days=3),
                             unit_ids=[SCHOOL, PPT], location="Møterom 2, rådhuset")  # fmt: skip
@@ -184,8 +166,7 @@ def test_a_meeting_invitation_carries_time_place_and_organiser_and_is_updated_th
     mailed: World, mailbox: Mailbox
 ) -> None:
     world = mailed
-    case = world.open_case()
-    world.level_2(case.id)
+    case = world.level_2(world.open_case().id)
     starts = dt.datetime(2025, 3, 12, 8, 30, tzinfo=dt.UTC)
     with world.as_(world.teacher) as w:
         meeting = w.meetings.schedule(case.id, kind="collaboration", starts_at=starts, unit_ids=[SCHOOL, PPT],
@@ -269,8 +250,7 @@ def test_preferences_digest_quiet_hours_and_a_reserved_guardian(mailed: World, m
 
 def test_several_workers_share_the_mail_and_each_message_goes_once(mailed: World, mailbox: Mailbox) -> None:
     world = mailed
-    case = world.open_case()
-    world.level_2(case.id)
+    case = world.level_2(world.open_case().id)
     with world.as_(world.teacher) as w:  # forty meetings: the leader is invited to each
         for day in range(40):
             starts = world.clock.now + dt.timedelta(days=day + 1)
@@ -297,8 +277,7 @@ def test_several_workers_share_the_mail_and_each_message_goes_once(mailed: World
 
 def test_the_worker_runs_every_job_in_one_round(mailed: World, mailbox: Mailbox) -> None:
     world = mailed
-    case = world.open_case()
-    world.level_2(case.id)
+    case = world.level_2(world.open_case().id)
     world.measure(case.id, "Fast friminuttsvenn", "Leker med andre", days=5)
     mailbox.arrived.clear()
     done = run_round(world.platform, jobs(world.platform))
@@ -326,16 +305,13 @@ def test_the_relay_with_starttls_and_a_login_from_the_config(mailed: World, tmp_
     municipality's CA, given as ``ca_file``) and a login whose password comes from the environment."""
     world = mailed
     context, ca = tls_for_loopback(tmp_path)
-    relay = Mailbox(tls=context, logins={"stafett": "hemmelig"})
-    relay.start()
-    try:
+    with Mailbox(tls=context, logins={"stafett": "hemmelig"}) as relay:
         smtp = SmtpConfig(
             host="127.0.0.1", port=relay.port, security="starttls", username="stafett", ca_file=str(ca),
             from_address="stafett@fjordvik.example", timeout_seconds=3,
         )  # fmt: skip
         world.platform.config = msgspec.structs.replace(world.platform.config, smtp=smtp)
-        case = world.open_case()
-        world.level_2(case.id)
+        case = world.level_2(world.open_case().id)
         with world.as_(world.teacher) as w:
             w.relay_holder.request_handover(case.id, world.ppt)
         monkeypatch.setenv("STAFETT_SMTP_PASSWORD", "feil")
@@ -344,5 +320,3 @@ def test_the_relay_with_starttls_and_a_login_from_the_config(mailed: World, tmp_
         world.clock.advance(minutes=1)
         assert send(world) >= 1
         assert relay.to(MAIL["ppt"]) and relay.authenticated[-1] == "stafett"
-    finally:
-        relay.stop()

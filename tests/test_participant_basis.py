@@ -176,10 +176,7 @@ def test_a_stafettholder_who_lost_access_is_not_the_one_reminded(world: World) -
     """PPT holds the baton when the consent is withdrawn: PPT cannot open the case, the owning unit acts."""
     case = world.open_case()
     world.level_2(case.id)
-    with world.as_(world.teacher) as w:
-        handover = w.relay_holder.request_handover(case.id, world.ppt)
-    with world.as_(world.ppt) as w:
-        w.relay_holder.accept(handover.id)
+    world.hand_over(case.id, world.ppt)
     with world.as_(world.teacher) as w:
         consent_id = w.consents.list(case.id)[0].id
     with world.as_(world.mother) as w:

@@ -5,7 +5,6 @@ date, and the coordinator roles the municipality uses."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
 import msgspec
 import pytest
@@ -14,10 +13,9 @@ from configs import CONFIG_DIR
 from contracts import CoordinatorRole, PlanSection, PlanTemplate, provides
 from core.config import DeploymentConfig, default_config
 from core.errors import InvalidInput
-from core.platform import Platform
 from core.pluginhost import PluginError
 from core.services.plans import suggested_revision
-from tests.conftest import HEALTH, PPT, Clock, World
+from tests.conftest import World
 
 KRISTIANSAND, LYNGDAL = "4204", "4225"
 FJORDVIK_PLAN = PlanTemplate(
@@ -45,29 +43,13 @@ def config() -> DeploymentConfig:
 
 
 @pytest.fixture
-def platform(config: DeploymentConfig, database_url: str, clock: Clock) -> Iterator[Platform]:
-    p = Platform.open(
-        config, database_url=database_url, clock=lambda: clock.now, extra_plugins={"fjordvik": FjordvikPlan()}
-    )
-    try:
-        yield p
-    finally:
-        p.close()
-
-
-def at_level_3(world: World) -> str:
-    case_id = world.open_case().id
-    world.level_2(case_id)
-    world.join(case_id, HEALTH)
-    with world.as_(world.teacher) as w:
-        w.meetings.schedule(case_id, kind="coordination", starts_at=world.clock.now + dt.timedelta(days=1),
-                            unit_ids=[PPT, HEALTH])  # fmt: skip
-        w.cases.change_level(case_id, 3)
-    return case_id
+def extra_plugins() -> dict[str, object]:
+    return {"fjordvik": FjordvikPlan()}
 
 
 def test_the_plan_follows_the_municipalitys_template(world: World) -> None:
-    case_id = at_level_3(world)
+    case_id = world.open_case().id
+    world.level_3(case_id)
     with (
         world.as_(world.teacher) as w,
         pytest.raises(InvalidInput, match="bruker ikke denne koordinatorrollen"),

@@ -5,23 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tests.conftest import HEALTH, PPT, World
+from tests.conftest import World
 
 GOALS = "Ola vil ha en venn å leke med."
 
 
 def plan_at_level_3(world: World) -> str:
     case_id = world.open_case().id
-    world.level_2(case_id)
-    world.join(case_id, HEALTH)
+    world.level_3(case_id)
     with world.as_(world.teacher) as w:
-        w.meetings.schedule(
-            case_id,
-            kind="coordination",
-            starts_at=world.clock.now + dt.timedelta(days=1),
-            unit_ids=[PPT, HEALTH],
-        )
-        w.cases.change_level(case_id, 3)
         w.plans.assign_coordinator(case_id, world.nurse, "barnekoordinator")
     with world.as_(world.nurse) as w:
         plan = w.plans.make_plan(
@@ -53,11 +45,7 @@ def test_the_family_reads_the_plan_writes_the_goals_and_comments(world: World, p
 
 def test_the_case_page_explains_the_coordinator_roles_and_names_one(world: World, people) -> None:
     case_id = world.open_case().id
-    world.level_2(case_id)
-    world.join(case_id, HEALTH)
-    with world.as_(world.teacher) as w:
-        w.meetings.schedule(case_id, kind="coordination", starts_at=world.clock.now + dt.timedelta(days=1))
-        w.cases.change_level(case_id, 3)
+    world.level_3(case_id)
     teacher = people(world.teacher)
     teacher.goto(f"/saker/{case_id}", "sak-niva-3")
     text = teacher.text()
@@ -76,11 +64,8 @@ def test_the_coordinator_makes_the_plan_on_the_case_page_and_the_family_reads_it
     world: World, people
 ) -> None:
     case_id = world.open_case().id
-    world.level_2(case_id)
-    world.join(case_id, HEALTH)
+    world.level_3(case_id)
     with world.as_(world.teacher) as w:
-        w.meetings.schedule(case_id, kind="coordination", starts_at=world.clock.now + dt.timedelta(days=1))
-        w.cases.change_level(case_id, 3)
         w.plans.assign_coordinator(case_id, world.nurse, "barnekoordinator")
     nurse = people(world.nurse)
     nurse.goto(f"/saker/{case_id}", "sak-lag-plan")

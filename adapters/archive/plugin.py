@@ -4,11 +4,7 @@ and give one unit an ``adapters.archive`` table (``adapters.archive.channel``, d
 
 from __future__ import annotations
 
-from contracts import Municipality, OutboxChannel, hookimpl
+from adapters.archive.channel import CHANNEL
+from contracts import provides
 
-
-@hookimpl
-def outbox_channels(municipality: Municipality) -> list[OutboxChannel]:
-    from adapters.archive.channel import CHANNEL
-
-    return [CHANNEL]
+provide_outbox_channels = provides("outbox_channels", [CHANNEL])

@@ -2,7 +2,8 @@
 registers the FHIR outbox channel (``outbox_channels``) with its per-unit config (``adapters.fhir.channel``).
 
 Enable it in a municipality's ``plugins`` to give that municipality's people FHIR read access.
-This module itself imports ``contracts`` only, like every plugin; it returns the facade's router.
+This module itself imports only ``contracts`` and the channel table (itself contracts-only), like every
+plugin; it returns the facade's router.
 The exception to "plugins import contracts only" is the facade it mounts (``adapters.fhir.facade``):
 it is adapter code and reads through core's public service layer (``core.platform``,
 ``core.services.*``), so the one policy and the audit trail apply to every FHIR read.
@@ -10,7 +11,8 @@ it is adapter code and reads through core's public service layer (``core.platfor
 
 from __future__ import annotations
 
-from contracts import Municipality, OutboxChannel, WorkerJob, hookimpl
+from adapters.fhir.channel import CHANNEL
+from contracts import WorkerJob, hookimpl, provides
 
 
 @hookimpl
@@ -20,11 +22,7 @@ def routes() -> list[object]:
     return [fhir_router]
 
 
-@hookimpl
-def outbox_channels(municipality: Municipality) -> list[OutboxChannel]:
-    from adapters.fhir.channel import CHANNEL
-
-    return [CHANNEL]
+provide_outbox_channels = provides("outbox_channels", [CHANNEL])
 
 
 @hookimpl

@@ -1,17 +1,14 @@
 """The ``fiks`` plugin: registers the Fiks outbox channel (``outbox_channels``) that carries
 bekymringsmeldinger to barnevern. Enable it in a municipality's ``plugins`` and give its barnevern
-unit an ``adapters.fiks`` table (``adapters.fiks.channel``, docs/fiks.md). Imports ``contracts`` only."""
+unit an ``adapters.fiks`` table (``adapters.fiks.channel``, docs/fiks.md). Imports ``contracts`` and that
+channel module only."""
 
 from __future__ import annotations
 
-from contracts import Municipality, OutboxChannel, WorkerJob, hookimpl
+from adapters.fiks.channel import CHANNEL
+from contracts import WorkerJob, hookimpl, provides
 
-
-@hookimpl
-def outbox_channels(municipality: Municipality) -> list[OutboxChannel]:
-    from adapters.fiks.channel import CHANNEL
-
-    return [CHANNEL]
+provide_outbox_channels = provides("outbox_channels", [CHANNEL])
 
 
 @hookimpl

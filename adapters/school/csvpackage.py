@@ -238,11 +238,14 @@ def _read_file(name: str, f: _Counted, job: RosterImport) -> None:
             job.add(item)
 
 
+def _known(get) -> tuple[str, bool]:
+    """The row's sourcedId, and whether its status keeps it active."""
+    return get("sourcedId"), v.active(get("status"))
+
+
 def _org(origin: str, get) -> list:
     service_type = v.lookup(v.ORG_TYPES, get("type"), "type")
-    return [
-        Org(origin, get("sourcedId"), v.active(get("status")), get("name"), service_type, get("identifier"))
-    ]
+    return [Org(origin, *_known(get), get("name"), service_type, get("identifier"))]
 
 
 def _user(origin: str, get) -> list:
@@ -250,8 +253,7 @@ def _user(origin: str, get) -> list:
     return [
         User(
             origin,
-            get("sourcedId"),
-            v.active(get("status")),
+            *_known(get),
             given_name=get("preferredGivenName") or get("givenName"),
             family_name=get("familyName"),
             national_id=v.national_id_of(ids),
@@ -274,16 +276,7 @@ def _role(origin: str, get) -> list:
 
 def _class(origin: str, get) -> list:
     homeroom = v.lookup(v.CLASS_TYPES, get("classType"), "classType")
-    return [
-        Group(
-            origin,
-            get("sourcedId"),
-            v.active(get("status")),
-            get("schoolSourcedId"),
-            get("title"),
-            bool(homeroom),
-        )
-    ]
+    return [Group(origin, *_known(get), get("schoolSourcedId"), get("title"), bool(homeroom))]
 
 
 def _enrollment(origin: str, get) -> list:
@@ -291,17 +284,7 @@ def _enrollment(origin: str, get) -> list:
     if role is None:
         return []
     primary = v.boolean(get("primary"), "primary")
-    return [
-        Enrollment(
-            origin,
-            get("sourcedId"),
-            v.active(get("status")),
-            get("classSourcedId"),
-            get("userSourcedId"),
-            role,
-            primary,
-        )
-    ]
+    return [Enrollment(origin, *_known(get), get("classSourcedId"), get("userSourcedId"), role, primary)]
 
 
 def _demographics(origin: str, get) -> list:

@@ -132,11 +132,9 @@ class RosterImport:
                 if self._required(
                     record.origin, sourcedId=record.sourced_id, org=record.org, title=record.title
                 ):
-                    self._stage(
+                    self._stage_known(
                         ST_CLASS,
-                        origin=record.origin,
-                        sid=record.sourced_id,
-                        active=int(record.active),
+                        record,
                         org_sid=record.org,
                         title=record.title.strip()[:300],
                         homeroom=int(record.homeroom),
@@ -145,11 +143,9 @@ class RosterImport:
                 if self._required(
                     record.origin, sourcedId=record.sourced_id, cls=record.group, user=record.user
                 ):
-                    self._stage(
+                    self._stage_known(
                         ST_ENROL,
-                        origin=record.origin,
-                        sid=record.sourced_id,
-                        active=int(record.active),
+                        record,
                         class_sid=record.group,
                         user_sid=record.user,
                         role=record.role,
@@ -173,11 +169,9 @@ class RosterImport:
         known_unit = org.active and org.service_type is not None and orgnr is not None
         if known_unit and orgnr is not None and not valid_organization_number(orgnr):
             self.problem(org.origin, f"«{orgnr}» er ikke et gyldig organisasjonsnummer")
-        self._stage(
+        self._stage_known(
             ST_ORG,
-            origin=org.origin,
-            sid=org.sourced_id,
-            active=int(org.active),
+            org,
             name=org.name.strip(),
             service_type=org.service_type and str(org.service_type),
             orgnr=orgnr,
@@ -204,11 +198,9 @@ class RosterImport:
             except national_id.InvalidNationalId as exc:
                 self.problem(user.origin, f"fødselsnummeret til «{user.sourced_id}» er ugyldig: {exc}")
                 return
-        self._stage(
+        self._stage_known(
             ST_USER,
-            origin=user.origin,
-            sid=user.sourced_id,
-            active=int(user.active),
+            user,
             given=user.given_name.strip()[:300],
             family=user.family_name.strip()[:300],
             nin=nin,
@@ -220,6 +212,10 @@ class RosterImport:
         if user.active:
             for agent in dict.fromkeys(a for a in user.agents if a):
                 self._stage(ST_AGENT, origin=user.origin, user_sid=user.sourced_id, agent_sid=agent)
+
+    def _stage_known(self, table: sa.Table, record: Org | User | Group | Enrollment, **row: Any) -> None:
+        """Stage a record that has a sourcedId: where it came from, the id and whether it is active."""
+        self._stage(table, origin=record.origin, sid=record.sourced_id, active=int(record.active), **row)
 
     def _stage(self, table: sa.Table, **row: Any) -> None:
         buffer = self._buffers.setdefault(table, [])

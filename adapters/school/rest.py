@@ -145,22 +145,18 @@ def _ref(item: dict[str, Any], name: str) -> str:
     return str(ref["sourcedId"])
 
 
+def _known(item: dict[str, Any]) -> tuple[str, bool]:
+    """The item's sourcedId (it must have one), and whether its status keeps it active."""
+    return item["sourcedId"], v.active(item.get("status", ""))
+
+
 def _org(origin: str, item: dict, job: RosterImport) -> list:
     service_type = v.lookup(v.ORG_TYPES, item.get("type", ""), "type")
-    return [
-        Org(
-            origin,
-            item["sourcedId"],
-            v.active(item.get("status", "")),
-            item.get("name", ""),
-            service_type,
-            item.get("identifier"),
-        )
-    ]
+    return [Org(origin, *_known(item), item.get("name", ""), service_type, item.get("identifier"))]
 
 
 def _user(origin: str, item: dict, job: RosterImport) -> list:
-    sid, active = item["sourcedId"], v.active(item.get("status", ""))
+    sid, active = _known(item)
     pairs = [(i.get("type", ""), i.get("identifier", "")) for i in item.get("userIds") or []]
     records: list = [
         User(
@@ -188,16 +184,7 @@ def _user(origin: str, item: dict, job: RosterImport) -> list:
 
 def _class(origin: str, item: dict, job: RosterImport) -> list:
     homeroom = v.lookup(v.CLASS_TYPES, item.get("classType", ""), "classType")
-    return [
-        Group(
-            origin,
-            item["sourcedId"],
-            v.active(item.get("status", "")),
-            _ref(item, "school"),
-            item.get("title", ""),
-            bool(homeroom),
-        )
-    ]
+    return [Group(origin, *_known(item), _ref(item, "school"), item.get("title", ""), bool(homeroom))]
 
 
 def _enrollment(origin: str, item: dict, job: RosterImport) -> list:
@@ -205,17 +192,7 @@ def _enrollment(origin: str, item: dict, job: RosterImport) -> list:
     if role is None:
         return []
     primary = item.get("primary") in (True, "true")
-    return [
-        Enrollment(
-            origin,
-            item["sourcedId"],
-            v.active(item.get("status", "")),
-            _ref(item, "class"),
-            _ref(item, "user"),
-            role,
-            primary,
-        )
-    ]
+    return [Enrollment(origin, *_known(item), _ref(item, "class"), _ref(item, "user"), role, primary)]
 
 
 def _demographics(origin: str, item: dict, job: RosterImport) -> list:

@@ -29,7 +29,9 @@ POLICY = email.policy.default.clone(max_line_length=998)  # a long link stays on
 SUMMARY = "Møte i Stafett"
 
 
-def body(count: int, link: str, unsubscribe: str, municipality: str, meeting: MeetingInvite | None) -> str:
+def body(message: ChannelMessage) -> str:
+    """The plain text: that ``count`` varsler wait, the meeting's new state if one changed, the links."""
+    count, meeting = message.count, message.meeting
     what = (
         "Det er noe som venter på deg i Stafett."
         if count == 1
@@ -49,29 +51,20 @@ def body(count: int, link: str, unsubscribe: str, municipality: str, meeting: Me
     return (
         f"Hei!\n\n{what}\n{when}\n"
         "Av hensyn til personvernet står det ikke i e-posten hva det gjelder. Logg inn for å se det:\n"
-        f"{link}\n\n"
+        f"{message.link}\n\n"
         "Du får denne e-posten fordi du er med i arbeidet etter Bedre tverrfaglig innsats (BTI) "
-        f"i {municipality}.\n"
-        f"Vil du ikke ha e-post fra Stafett? Meld deg av her: {unsubscribe}\n"
+        f"i {message.municipality}.\n"
+        f"Vil du ikke ha e-post fra Stafett? Meld deg av her: {message.unsubscribe}\n"
     )
 
 
-def compose(
-    *,
-    to: str,
-    sender: str,
-    key: str,
-    count: int,
-    link: str,
-    unsubscribe: str,
-    municipality: str,
-    now: dt.datetime,
-    meeting: MeetingInvite | None = None,
-) -> EmailMessage:
-    """One e-mail to one person about ``count`` varsler; ``key`` makes its Message-ID stable."""
+def compose(message: ChannelMessage, sender: str) -> EmailMessage:
+    """The e-mail of a channel message to one person, from ``sender``; its ``key`` makes the Message-ID
+    stable."""
+    meeting, count = message.meeting, message.count
     msg = EmailMessage(policy=POLICY)
     msg["From"] = f"Stafett <{sender}>"
-    msg["To"] = to
+    msg["To"] = message.address
     msg["Subject"] = (
         (
             "Møte avlyst i Stafett"
@@ -85,15 +78,15 @@ def compose(
         if count == 1
         else f"{count} nye varsler i Stafett"
     )
-    msg["Date"] = format_datetime(now)
-    msg["Message-ID"] = f"<{key}@stafett>"  # the same for a repeat, so a relay or reader can drop it
-    msg["List-Unsubscribe"] = f"<{unsubscribe}>"
+    msg["Date"] = format_datetime(message.sent_at)
+    msg["Message-ID"] = f"<{message.key}@stafett>"  # the same for a repeat, so a relay or reader can drop it
+    msg["List-Unsubscribe"] = f"<{message.unsubscribe}>"
     msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     msg["Auto-Submitted"] = "auto-generated"
-    msg.set_content(body(count, link, unsubscribe, municipality, meeting))
+    msg.set_content(body(message))
     if meeting is not None:
         method = "CANCEL" if meeting.cancelled else "REQUEST"
-        ics = invitation(meeting, attendee=to, link=link, now=now)
+        ics = invitation(meeting, attendee=message.address, link=message.link, now=message.sent_at)
         msg.add_attachment(
             ics, maintype="text", subtype="calendar", filename="invitasjon.ics", params={"method": method}
         )
@@ -156,7 +149,7 @@ def email_channel(
         try:
             for message in messages:
                 try:
-                    smtp.send_message(compose_message(message, config.from_address))
+                    smtp.send_message(compose(message, config.from_address))
                     errors.append(None)
                 except (OSError, smtplib.SMTPException) as exc:
                     errors.append(f"{type(exc).__name__}: {exc}")
@@ -168,18 +161,3 @@ def email_channel(
         return errors
 
     return NotificationChannel(name="email", title="E-post", address="email", send=send)
-
-
-def compose_message(message: ChannelMessage, sender: str) -> EmailMessage:
-    """The e-mail of a channel message, from ``sender``."""
-    return compose(
-        to=message.address,
-        sender=sender,
-        key=message.key,
-        count=message.count,
-        link=message.link,
-        unsubscribe=message.unsubscribe,
-        municipality=message.municipality,
-        now=message.sent_at,
-        meeting=message.meeting,
-    )

@@ -93,25 +93,16 @@ def _finders(work: Work, kind: NotificationKind, days: int) -> list[Select[Any]]
             .join(m.CaseRow, m.CaseRow.id == m.ConsentRow.case_id)
             .where(_open_cases(work), m.ConsentRow.withdrawn_at.is_(None), when)
         )
+        key, holder, giver = _key(kind, m.ConsentRow.id, end), m.CaseRow.relay_holder_id, m.ConsentGiverRow
         if Recipient.RELAY_HOLDER in wanted:
-            out.append(
-                base.with_only_columns(
-                    m.CaseRow.relay_holder_id,
-                    m.CaseRow.id,
-                    _key(kind, m.ConsentRow.id, end),
-                    _link(m.CaseRow.id, "samtykke"),
-                ).where(m.CaseRow.relay_holder_id.is_not(None))
-            )
+            link = _link(m.CaseRow.id, "samtykke")
+            out.append(base.with_only_columns(holder, m.CaseRow.id, key, link).where(holder.is_not(None)))
         if Recipient.CONSENT_GIVERS in wanted:
+            link = _link(m.CaseRow.id, family=True)
             out.append(
-                base.with_only_columns(
-                    m.ConsentGiverRow.person_id,
-                    m.CaseRow.id,
-                    _key(kind, m.ConsentRow.id, end),
-                    _link(m.CaseRow.id, family=True),
-                )
-                .join(m.ConsentGiverRow, m.ConsentGiverRow.consent_id == m.ConsentRow.id)
-                .where(m.ConsentGiverRow.given_at.is_not(None))
+                base.with_only_columns(giver.person_id, m.CaseRow.id, key, link)
+                .join(giver, giver.consent_id == m.ConsentRow.id)
+                .where(giver.given_at.is_not(None))
             )
     elif kind.scan is Scan.CONSENT_REQUESTED and Recipient.CONSENT_ASKED in wanted:
         out.append(

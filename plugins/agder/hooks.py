@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from contracts import Refusal, TransitionContext, hookimpl, provides
+from contracts import hookimpl, provides
 
 from . import arenas, guide, plan, rules, tools
 
@@ -11,8 +11,4 @@ provide_tools = provides("tools", tools.TOOLS)
 provide_meeting_arenas = provides("meeting_arenas", arenas.ARENAS)
 provide_relay_holder_rules = provides("relay_holder_rules", rules.RULES)
 provide_plan_templates = provides("plan_templates", [plan.PLAN])
-
-
-@hookimpl(specname="check_transition")
-def provide_check_transition(context: TransitionContext) -> list[Refusal]:
-    return rules.check_transition(context)
+provide_check_transition = hookimpl(specname="check_transition")(rules.check_transition)

@@ -12,7 +12,7 @@ take part in coordination meetings around a child or family.
 
 from __future__ import annotations
 
-from contracts import Level, MeetingKind, Refusal, RelayHolderRule, TransitionContext
+from contracts import Level, MeetingKind, Refusal, RelayHolderRule, TransitionContext, relay_holder_rules
 
 NOT_COORDINATOR = (
     "Stafettholder er ikke det samme som koordinator: stafettholderen er BTI-rollen som sørger for at "
@@ -21,36 +21,20 @@ NOT_COORDINATOR = (
     "når en koordinator er oppnevnt, overtar koordinatoren samordningen, og saken følges opp der."
 )
 
-RULES: list[RelayHolderRule] = [
-    RelayHolderRule(
-        level=Level.CLARIFY,
-        required=False,
-        description="Nivå 0: ingen stafettholder ennå. Den som undrer seg, avklarer uroen i egen enhet "
-        "med undringsnotat, samtale med barnet og foreldrene og råd fra kollega eller leder.",
-    ),
-    RelayHolderRule(
-        level=Level.INTERNAL,
-        required=False,
-        description="Nivå 1: en ansatt i enheten som meldte undringen, bør ta stafetten. Stafettholderen "
-        "prøver ut tiltak i egen tjeneste sammen med barnet og foreldrene, fører tiltak og evalueringer "
-        "i stafettloggen og holder leder og foreldre orientert. " + NOT_COORDINATOR,
-    ),
-    RelayHolderRule(
-        level=Level.COLLABORATE_TWO,
-        required=True,
-        description="Nivå 2: saken skal ha en stafettholder fra en av tjenestene som samarbeider. "
-        "Stafettholderen passer på at samtykket er i orden, kaller inn til samarbeidsmøter, fører de "
-        "felles tiltakene i stafettloggen og følger opp datoene for evaluering. Stafetten gis videre "
-        "ved overlevering: den gjelder først når mottakeren har godtatt den. " + NOT_COORDINATOR,
-    ),
-    RelayHolderRule(
-        level=Level.COLLABORATE_MANY,
-        required=True,
-        description="Nivå 3: saken skal ha en stafettholder som koordinerer innsatsen fra alle tjenestene, "
-        "kaller inn alle tjenestene som er involvert til koordineringsmøte og holder stafettloggen samlet "
-        "for familien. " + NOT_COORDINATOR,
-    ),
-]
+RULES: list[RelayHolderRule] = relay_holder_rules(
+    "Nivå 0: ingen stafettholder ennå. Den som undrer seg, avklarer uroen i egen enhet med undringsnotat, "
+    "samtale med barnet og foreldrene og råd fra kollega eller leder.",
+    "Nivå 1: en ansatt i enheten som meldte undringen, bør ta stafetten. Stafettholderen prøver ut tiltak "
+    "i egen tjeneste sammen med barnet og foreldrene, fører tiltak og evalueringer i stafettloggen og "
+    "holder leder og foreldre orientert. " + NOT_COORDINATOR,
+    "Nivå 2: saken skal ha en stafettholder fra en av tjenestene som samarbeider. Stafettholderen passer "
+    "på at samtykket er i orden, kaller inn til samarbeidsmøter, fører de felles tiltakene i "
+    "stafettloggen og følger opp datoene for evaluering. Stafetten gis videre ved overlevering: den "
+    "gjelder først når mottakeren har godtatt den. " + NOT_COORDINATOR,
+    "Nivå 3: saken skal ha en stafettholder som koordinerer innsatsen fra alle tjenestene, kaller inn alle "
+    "tjenestene som er involvert til koordineringsmøte og holder stafettloggen samlet for familien. "
+    + NOT_COORDINATOR,
+)
 
 
 def check_transition(context: TransitionContext) -> list[Refusal]:

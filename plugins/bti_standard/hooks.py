@@ -5,15 +5,7 @@ Named ``provide_*`` so they do not shadow the modules ``tools`` and ``indicators
 
 from __future__ import annotations
 
-from contracts import (
-    CaseSnapshot,
-    CaseStatistics,
-    Indicator,
-    Refusal,
-    RelayHolderContext,
-    hookimpl,
-    provides,
-)
+from contracts import CaseStatistics, Indicator, hookimpl, provides
 
 from . import guide, indicators, notifications, plan, practice, rules, tools
 
@@ -24,16 +16,8 @@ provide_notification_kinds = provides("notification_kinds", notifications.KINDS)
 provide_plan_templates = provides("plan_templates", [plan.PLAN])
 provide_practice_cases = provides("practice_cases", practice.CASES)
 provide_learning_modules = provides("learning_modules", practice.MODULES)
-
-
-@hookimpl(specname="check_relay_holder")
-def provide_check_relay_holder(context: RelayHolderContext) -> list[Refusal]:
-    return rules.check(context)
-
-
-@hookimpl(specname="suggest_relay_holder")
-def provide_suggest_relay_holder(snapshot: CaseSnapshot, candidates: dict[str, list[str]]) -> str | None:
-    return rules.suggest(snapshot, candidates)
+provide_check_relay_holder = hookimpl(specname="check_relay_holder")(rules.check)
+provide_suggest_relay_holder = hookimpl(specname="suggest_relay_holder")(rules.suggest)
 
 
 @hookimpl(specname="indicators")

@@ -7,32 +7,16 @@ coordinator may hold it anywhere.
 
 from __future__ import annotations
 
-from contracts import CaseSnapshot, Level, Refusal, RelayHolderContext, RelayHolderRule
+from contracts import CaseSnapshot, Level, Refusal, RelayHolderContext, RelayHolderRule, relay_holder_rules
 
-RULES: list[RelayHolderRule] = [
-    RelayHolderRule(
-        level=Level.CLARIFY,
-        required=False,
-        description="På nivå 0 trengs ingen stafettholder: den som undrer seg, avklarer sammen med kollega, "
-        "leder og foreldre.",
-    ),
-    RelayHolderRule(
-        level=Level.INTERNAL,
-        required=False,
-        description="På nivå 1 anbefales det at en ansatt i enheten som meldte undringen, er stafettholder.",
-    ),
-    RelayHolderRule(
-        level=Level.COLLABORATE_TWO,
-        required=True,
-        description="På nivå 2 skal saken ha en stafettholder fra en av tjenestene som samarbeider.",
-    ),
-    RelayHolderRule(
-        level=Level.COLLABORATE_MANY,
-        required=True,
-        description="På nivå 3 skal saken ha en stafettholder fra en av tjenestene som samarbeider; "
-        "stafettholderen sørger for at samarbeidet blir koordinert og dokumentert i stafettloggen.",
-    ),
-]
+RULES: list[RelayHolderRule] = relay_holder_rules(
+    "På nivå 0 trengs ingen stafettholder: den som undrer seg, avklarer sammen med kollega, leder og "
+    "foreldre.",
+    "På nivå 1 anbefales det at en ansatt i enheten som meldte undringen, er stafettholder.",
+    "På nivå 2 skal saken ha en stafettholder fra en av tjenestene som samarbeider.",
+    "På nivå 3 skal saken ha en stafettholder fra en av tjenestene som samarbeider; stafettholderen sørger "
+    "for at samarbeidet blir koordinert og dokumentert i stafettloggen.",
+)
 
 
 def _participating(snapshot: CaseSnapshot) -> set[str]:

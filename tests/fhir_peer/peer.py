@@ -2,7 +2,8 @@
 
 Its npm packages are installed by ./dev before the tests start (``npm ci`` in tests/fhir_peer, stamped
 with the lock file's hash); ``ensure_installed`` only checks them and names the command. The peer
-runs on loopback; ``stop`` and ``start`` take it down and bring it back on the same port.
+runs on loopback; ``stop`` and ``start`` take it down and bring it back on the same port, and a with-block
+does both.
 """
 
 from __future__ import annotations
@@ -10,12 +11,14 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-import socket
 import subprocess
 import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.peers import Peer
+from tests.processes import free_port
 
 HERE = Path(__file__).resolve().parent
 
@@ -34,15 +37,9 @@ def ensure_installed() -> None:
         )
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class FhirPeer:
+class FhirPeer(Peer):
     def __init__(self) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.process: subprocess.Popen[str] | None = None
 
     @property
