@@ -21,13 +21,14 @@ import sqlalchemy as sa
 from msgspec.structs import replace
 from sqlalchemy import select
 
-from contracts import InformationArea, LearningModule, Level, MeetingKind, PersonKind, PracticeCase
+from contracts import LearningModule, PersonKind, PracticeCase
 from core.config import DeploymentConfig
 from core.domain import national_id
 from core.domain.policy import Actor, ActorKind
 from core.errors import Forbidden, InvalidInput, NotFound
 from core.ids import new_id
 from core.platform import Platform
+from core.seed import climb
 from core.services.work import Work
 from core.storage import models as m
 from core.storage.database import Database
@@ -254,48 +255,21 @@ def _open(w: Work, material: PracticeCase, unit_id: str, partners: list[str]) ->
     child = w.people.register_child(
         given_name=material.child_given_name, family_name=family_name, national_id=next(numbers)
     )
-    guardian_ids = [
+    for name in GUARDIANS:
         w.people.register_guardian(
             given_name=name, family_name=family_name, child_id=child.id, national_id=next(numbers)
-        ).id
-        for name in GUARDIANS
-    ]
-    case = w.cases.open_case(subject_id=child.id, unit_id=unit_id, observation=material.undring)
-    if material.level >= Level.INTERNAL:
-        w.cases.change_level(case.id, Level.INTERNAL, unit_leader_informed=True, guardians_informed=True)
-        for measure in material.measures:
-            w.measures.create(
-                case.id,
-                title=measure.title,
-                goal=measure.goal,
-                responsible_id=me,
-                start_date=today,
-                evaluation_date=today + dt.timedelta(days=measure.evaluation_in_days),
-            )
-        w.relay_holder.assign(case.id, me)
-    if material.level >= Level.COLLABORATE_TWO and partners:
-        w.consents.request(
-            case.id,
-            unit_ids=partners,
-            categories=["observasjoner", "tiltak og evalueringer"],
-            purpose="Samarbeid om tiltak for barnet (øving)",
-            area=InformationArea.GENERAL,
-            valid_from=today,
-            valid_to=today + dt.timedelta(days=365),
-            given_on_paper_by=guardian_ids,
         )
-        for partner in partners:
-            w.cases.add_participant(case.id, partner)
-        w.cases.change_level(case.id, Level.COLLABORATE_TWO)
-        if material.level >= Level.COLLABORATE_MANY:
-            w.meetings.schedule(
-                case.id,
-                kind=MeetingKind.COORDINATION,
-                starts_at=w.now + dt.timedelta(days=7),
-                unit_ids=[unit_id, *partners],
-                summary="Koordineringsmøte med foresatte og tjenestene (øving).",
-            )
-            w.cases.change_level(case.id, Level.COLLABORATE_MANY)
+    case = w.cases.open_case(subject_id=child.id, unit_id=unit_id, observation=material.undring)
+    climb(
+        w,
+        case.id,
+        material.level,
+        holder_id=me,
+        measures=[(x.title, x.goal, x.evaluation_in_days) for x in material.measures],
+        partners=partners,
+        purpose="Samarbeid om tiltak for barnet (øving)",
+        meeting="Koordineringsmøte med foresatte og tjenestene (øving).",
+    )
     return case.id
 
 

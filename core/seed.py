@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
@@ -26,6 +27,7 @@ from core.domain import national_id
 from core.domain.policy import Actor
 from core.platform import Platform
 from core.services.people import actor_for
+from core.services.work import Work
 from core.storage import models as m
 
 GIVEN = [
@@ -217,56 +219,85 @@ def _seed_case(
         employee_id = staff[owner_id][1]
         employee = actor_for(session, employee_id)
     target = rng.choices(list(Level), weights=(4, 4, 2, 1))[0]
-    today = platform.clock().date()
     with platform.work(employee, "demodata") as work:
         case = work.cases.open_case(
             subject_id=child_id, unit_id=owner_id, observation=rng.choice(OBSERVATIONS)
         )
         written = 1
-        if target >= Level.INTERNAL:
-            work.cases.change_level(
-                case.id, Level.INTERNAL, unit_leader_informed=True, guardians_informed=True
-            )
-            work.measures.create(
-                case.id,
-                title="Fast voksen i overganger",
-                goal="Tryggere start på dagen",
-                responsible_id=employee_id,
-                start_date=today,
-                evaluation_date=today + dt.timedelta(days=rng.randint(14, 60)),
-            )
-            work.relay_holder.assign(case.id, employee_id)
-            written += 3
-        if target >= Level.COLLABORATE_TWO:
-            partners = [helpers[ServiceType.PPT]] + (
-                [helpers[ServiceType.FAMILY_SERVICE]] if target == 3 else []
-            )
-            state = work.cases.state(case.id)
-            work.consents.request(
-                case.id,
-                unit_ids=partners,
-                categories=["observasjoner", "tiltak og evalueringer"],
-                purpose="Samarbeid om tiltak for barnet",
-                area=InformationArea.GENERAL,
-                valid_from=today,
-                valid_to=today + dt.timedelta(days=365),
-                given_on_paper_by=list(state.guardian_ids),
-            )
-            for unit_id in partners:  # each joins under the consent now in force
-                work.cases.add_participant(case.id, unit_id)
-            work.cases.change_level(case.id, Level.COLLABORATE_TWO)
-            written += len(partners) + 2
-        if target == Level.COLLABORATE_MANY:
-            work.meetings.schedule(
-                case.id,
-                kind=MeetingKind.COORDINATION,
-                starts_at=work.now + dt.timedelta(days=7),
-                unit_ids=[case.owner_unit_id, *partners],  # every service in the case is invited
-                summary="Koordineringsmøte med foresatte, PPT og familietjenesten.",
-            )
-            work.cases.change_level(case.id, Level.COLLABORATE_MANY)
-            written += 2
+        days = rng.randint(14, 60) if target >= Level.INTERNAL else 0  # the same draws as ever
+        partners = [helpers[ServiceType.PPT]] + (
+            [helpers[ServiceType.FAMILY_SERVICE]] if target == Level.COLLABORATE_MANY else []
+        )
+        written += climb(
+            work,
+            case.id,
+            target,
+            holder_id=employee_id,
+            measures=[("Fast voksen i overganger", "Tryggere start på dagen", days)],
+            partners=partners,
+            purpose="Samarbeid om tiltak for barnet",
+            meeting="Koordineringsmøte med foresatte, PPT og familietjenesten.",
+        )
         for _ in range(max(0, entries - written)):
             work.log.add_note(case.id, rng.choice(NOTES), bright_moment=rng.random() < 0.15)
         report.cases += 1
         report.log_entries += max(entries, written)
+
+
+def climb(
+    work: Work,
+    case_id: str,
+    target: Level,
+    *,
+    holder_id: str,
+    measures: Sequence[tuple[str, str, int]],
+    partners: list[str],
+    purpose: str,
+    meeting: str,
+) -> int:
+    """Bring a new case up to ``target`` the way the model runs, through the services: at nivå 1 the
+    leader and guardians informed, the tiltak (title, goal, days to evaluation) and a stafettholder;
+    at nivå 2 the guardians' consent on paper and the partner services joining under it; at nivå 3 a
+    coordination meeting of every service. Returns the entries written. Shared by the demo data and
+    the practice space's cases (``core.practice``)."""
+    written, today = 0, work.now.date()
+    if target >= Level.INTERNAL:
+        work.cases.change_level(case_id, Level.INTERNAL, unit_leader_informed=True, guardians_informed=True)
+        for title, goal, days in measures:
+            work.measures.create(
+                case_id,
+                title=title,
+                goal=goal,
+                responsible_id=holder_id,
+                start_date=today,
+                evaluation_date=today + dt.timedelta(days=days),
+            )
+        work.relay_holder.assign(case_id, holder_id)
+        written += 2 + len(measures)
+    if target >= Level.COLLABORATE_TWO and partners:
+        state = work.cases.state(case_id)
+        work.consents.request(
+            case_id,
+            unit_ids=partners,
+            categories=["observasjoner", "tiltak og evalueringer"],
+            purpose=purpose,
+            area=InformationArea.GENERAL,
+            valid_from=today,
+            valid_to=today + dt.timedelta(days=365),
+            given_on_paper_by=list(state.guardian_ids),
+        )
+        for unit_id in partners:  # each joins under the consent now in force
+            work.cases.add_participant(case_id, unit_id)
+        work.cases.change_level(case_id, Level.COLLABORATE_TWO)
+        written += len(partners) + 2
+        if target == Level.COLLABORATE_MANY:
+            work.meetings.schedule(
+                case_id,
+                kind=MeetingKind.COORDINATION,
+                starts_at=work.now + dt.timedelta(days=7),
+                unit_ids=[state.row.owner_unit_id, *partners],  # every service in the case is invited
+                summary=meeting,
+            )
+            work.cases.change_level(case_id, Level.COLLABORATE_MANY)
+            written += 2
+    return written
