@@ -99,7 +99,14 @@ from .people import (
     Unit,
     UnitMembership,
 )
-from .practice import LearningModule, LearningQuestion, PracticeCase, PracticeMeasure
+from .practice import (
+    LearningModule,
+    LearningQuestion,
+    PracticeCase,
+    PracticeMaterial,
+    PracticeMeasure,
+    load_practice,
+)
 from .provide import provides
 from .reports import (
     LEGAL_BASIS,
@@ -180,6 +187,7 @@ __all__ = [
     "PlanSectionText",
     "PlanTemplate",
     "PracticeCase",
+    "PracticeMaterial",
     "PracticeMeasure",
     "PregnantPerson",
     "Recipient",
@@ -210,6 +218,7 @@ __all__ = [
     "guide_step",
     "hookimpl",
     "hookspec",
+    "load_practice",
     "provides",
     "relay_holder_rules",
 ]

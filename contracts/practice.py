@@ -4,6 +4,7 @@ its tools and the difficult conversation on cases that are not real (hooks ``pra
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import msgspec
@@ -68,3 +69,15 @@ class LearningModule(Contract):
         for number, question in enumerate(self.questions, start=1):
             if question.answer >= len(question.options):
                 raise ValueError(f"spørsmål {number} i «{self.id}»: svaret er ikke et av alternativene")
+
+
+class PracticeMaterial(Contract):
+    """A plugin's practice material as it keeps it in a TOML file: ``[[case]]`` and ``[[module]]``."""
+
+    case: list[PracticeCase] = []
+    module: list[LearningModule] = []
+
+
+def load_practice(path: Path) -> PracticeMaterial:
+    """Read and check a plugin's practice material (a fault names the field, e.g. ``$.case[2].level``)."""
+    return msgspec.toml.decode(path.read_bytes(), type=PracticeMaterial)

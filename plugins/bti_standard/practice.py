@@ -5,15 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import msgspec
+from contracts import load_practice
 
-from contracts import Contract, LearningModule, PracticeCase
-
-
-class _Material(Contract):
-    case: list[PracticeCase]
-    module: list[LearningModule]
-
-
-_MATERIAL = msgspec.toml.decode(Path(__file__).with_name("practice.toml").read_bytes(), type=_Material)
+_MATERIAL = load_practice(Path(__file__).with_name("practice.toml"))
 CASES, MODULES = _MATERIAL.case, _MATERIAL.module
