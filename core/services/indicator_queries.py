@@ -44,6 +44,16 @@ class Dialect:
         return cast(func.timezone("UTC", at), Date)
 
 
+def period_of(at: Any, bounds: Sequence[Any], lo: int = 0, hi: int | None = None) -> Any:
+    """The index of the period ``at`` falls in (for ``bounds[0] <= at < bounds[-1]``), as a CASE that
+    halves the periods at each step: about 6 comparisons a row for 3 years of months, not 36."""
+    hi = len(bounds) - 1 if hi is None else hi
+    if hi - lo == 1:
+        return literal(lo)
+    mid = (lo + hi) // 2
+    return case((at < bounds[mid], period_of(at, bounds, lo, mid)), else_=period_of(at, bounds, mid, hi))
+
+
 class Queries:
     """The aggregates for the municipalities ``mids`` (real cases only) over periods cut at ``bounds``."""
 
@@ -57,7 +67,7 @@ class Queries:
     def _bucketed(self, base: Select[Any], bounds: Sequence[Any], *, distinct: bool = False) -> list[Row]:
         """Group ``base`` (columns mid, unit, at, cat, val) by municipality, unit, period and category."""
         inner = base.subquery()
-        period = case(*[(inner.c.at < b, i) for i, b in enumerate(bounds[1:])])
+        period = period_of(inner.c.at, bounds)
         cut = (
             select(inner.c.mid, inner.c.unit, period.label("p"), inner.c.cat, inner.c.val)
             .where(inner.c.at >= bounds[0], inner.c.at < bounds[-1])
