@@ -127,10 +127,11 @@ def build(queries: Queries, years: Sequence[int], units: dict[str, str], region:
     put("concerns", queries.concerns(month_bounds), months, cats=False)
     put("opened", queries.opened(month_bounds), months)
     put("closed", queries.closed(month_bounds), months)
-    for mid, unit, p, cat, n, _ in queries.level_moves(month_bounds):
+    levels = queries.level_changes(month_bounds)
+    for mid, unit, p, cat, n, _ in levels["moves"]:
         cube.add(f"level_{cat}", "", unit, mid, months[p], n)
     put("first_measure", queries.first_measure(month_bounds), months)
-    put("one_to_two", queries.one_to_two(month_bounds), months)
+    put("one_to_two", levels["one_to_two"], months)
     put("evaluation_due", queries.evaluations(month_bounds), months)
     put("evaluation_due", queries.overdue(date_bounds), months)
     for mid, unit, p, cat, n, _ in queries.consents(month_bounds, date_bounds):
@@ -138,7 +139,7 @@ def build(queries: Queries, years: Sequence[int], units: dict[str, str], region:
     put("arena", queries.arena_discussions(month_bounds), months)
     spans = [*pairwise(month_bounds), *pairwise(year_bounds)]
     names = [*months, *labels_y]
-    family = [*queries.family_cases(month_bounds), *_shift(queries.family_cases(year_bounds), len(months))]
+    family = queries.family_cases(month_bounds, year_bounds)
     family_n = {(mid, unit, p): n for mid, unit, p, _, n, _ in family}
     for mid, unit, p, cat, n, _ in queries.active(spans):
         cube.add(cat, "", unit, mid, names[p], n)
@@ -153,7 +154,3 @@ def build(queries: Queries, years: Sequence[int], units: dict[str, str], region:
         cube.add("holder_now", "with", unit, mid, "now", int(holders))
         cube.add("holder_now", "without", unit, mid, "now", n - int(holders))
     return cube
-
-
-def _shift(rows: list[Row], by: int) -> list[Row]:
-    return [(a, b, p + by, c, n, t) for a, b, p, c, n, t in rows]

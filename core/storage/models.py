@@ -146,6 +146,10 @@ class MeasureRow(Base):
 
 class EvaluationRow(Base):
     __tablename__ = "measure_evaluation"
+    # følgeevaluering reads each tiltak's evaluations in order with the date the one before set (0023)
+    __table_args__ = (
+        Index("ix_measure_evaluation_measure_at", "measure_id", "evaluated_at", "next_evaluation_date"),
+    )
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     measure_id: Mapped[str] = mapped_column(ForeignKey("measure.id"), index=True)
     outcome: Mapped[str] = mapped_column(String(32))
@@ -161,7 +165,9 @@ class LogEntryRow(Base):
     __tablename__ = "log_entry"
     __table_args__ = (
         UniqueConstraint("case_id", "seq"),
-        Index("ix_log_entry_kind_at", "kind", "at"),  # følgeevaluering counts entries by kind and time (0012)
+        # følgeevaluering counts entries by kind and time (0012); with the case and the author in the index,
+        # the family's entries are counted from the index alone (0023)
+        Index("ix_log_entry_kind_at_case_author", "kind", "at", "case_id", "author_id"),
     )
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     case_id: Mapped[str] = mapped_column(ForeignKey("case.id"))

@@ -1,0 +1,31 @@
+"""Følgeevaluering's indexes: the stafettlogg by kind and time with the case and the author, so the
+family's entries are counted from the index without reading the log's rows (it replaces 0012's index by
+kind and time, which it starts with), and each tiltak's evaluations in order with the date each set, so
+"evaluated in time" (the date the evaluation before set) needs no sort and no table rows.
+
+Follows 0022 (samtykke).
+"""
+
+from alembic import op
+
+revision, down_revision = "0023", "0022"
+branch_labels = depends_on = None
+
+
+def upgrade() -> None:
+    op.create_index(
+        "ix_log_entry_kind_at_case_author", "log_entry", ["kind", "at", "case_id", "author_id"], unique=False
+    )
+    op.drop_index("ix_log_entry_kind_at", table_name="log_entry")
+    op.create_index(
+        "ix_measure_evaluation_measure_at",
+        "measure_evaluation",
+        ["measure_id", "evaluated_at", "next_evaluation_date"],
+        unique=False,
+    )
+
+
+def downgrade() -> None:
+    op.drop_index("ix_measure_evaluation_measure_at", table_name="measure_evaluation")
+    op.create_index("ix_log_entry_kind_at", "log_entry", ["kind", "at"], unique=False)
+    op.drop_index("ix_log_entry_kind_at_case_author", table_name="log_entry")
