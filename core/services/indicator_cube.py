@@ -40,6 +40,7 @@ FLOWS = (
     "arena",
     "closed",
 )
+_FLOWS = frozenset(FLOWS)
 # metric -> the categories that add up to it (shown, so tied by a line)
 PARTS = {
     "evaluation_due": ("on_time", "late", "overdue"),
@@ -60,6 +61,7 @@ class Cube:
     region: bool  # whether the municipalities add up to a region
     counts: dict[Key, int] = field(default_factory=lambda: defaultdict(int))
     days: dict[Key, float] = field(default_factory=lambda: defaultdict(float))
+    _cells: dict[tuple[str, str, bool], list[tuple[str, str]]] = field(default_factory=dict, repr=False)
 
     @property
     def months(self) -> list[str]:
@@ -69,17 +71,27 @@ class Cube:
         """One unit's aggregate, added to its municipality and region (and year, for flows), and to the
         unit itself by year only: a unit's months would be almost all under 5, and leaving them out
         keeps the cube, and the sums tying it, to municipalities and the region."""
-        monthly = len(period) == 7
+        flow = metric in _FLOWS
+        cells = self._cells.get((unit, period, flow))
+        if cells is None:
+            cells = self._cells[(unit, period, flow)] = self._cells_of(unit, mid, period, flow)
+        counts = self.counts
+        for scope, p in cells:
+            counts[(metric, cat, scope, p)] += n
+        if days:
+            for scope, p in cells:
+                self.days[(metric, cat, scope, p)] += days
+
+    def _cells_of(self, unit: str, mid: str, period: str, flow: bool) -> list[tuple[str, str]]:
+        """The (scope, period) cells a unit's aggregate for ``period`` is added to."""
         cells = [(s, period) for s in (f"m:{mid}", *(["r"] if self.region else []))]
-        if not monthly:
+        if len(period) != 7:
             cells.append((f"u:{unit}", period))
-        elif metric in FLOWS:
+        elif flow:
             year = period[:4]
             cells += [(f"m:{mid}", year), (f"u:{unit}", year), *([("r", year)] if self.region else [])]
         self.units.setdefault(unit, mid)
-        for scope, p in cells:
-            self.counts[(metric, cat, scope, p)] += n
-            self.days[(metric, cat, scope, p)] += days
+        return cells
 
     def lines(self) -> Iterable[Line]:
         """Every sum with something in it. A sum whose total is 0 has only zeros in it, and a zero
@@ -99,7 +111,7 @@ class Cube:
             out.append(("scope", (metric, cat, f"m:{self.units[scope[2:]]}", period)))
         elif scope.startswith("m:") and self.region:
             out.append(("scope", (metric, cat, "r", period)))
-        if metric in FLOWS and len(period) == 7:
+        if metric in _FLOWS and len(period) == 7:
             out.append(("period", (metric, cat, scope, period[:4])))
         if cat and (metric in PARTS or metric == "closed"):
             out.append(("category", (metric, "", scope, period)))

@@ -89,13 +89,13 @@ class Queries:
 
     def _bucketed(self, base: Select[Any], bounds: Sequence[Any], *, distinct: bool = False) -> list[Row]:
         """Group ``base`` (columns mid, unit, at, cat, val) by municipality, unit, period and category."""
-        return _rows(self.session.execute(_bucket(base, bounds, distinct=distinct)))
+        return _rows(self.session.execute(_bucket(base, bounds, distinct=distinct)).all())
 
     def _together(self, **queries: Select[Any]) -> dict[str, list[Row]]:
         """Several bucketed queries as one statement (so a CTE they share is read once), answered by name."""
         tagged = [q.add_columns(literal(name).label("query")) for name, q in queries.items()]
         out: dict[str, list[Any]] = {name: [] for name in queries}
-        for *row, name in self.session.execute(union_all(*tagged)):
+        for *row, name in self.session.execute(union_all(*tagged)).all():
             out[name].append(row)
         return {name: _rows(rows) for name, rows in out.items()}
 
@@ -206,40 +206,43 @@ class Queries:
 
     def consents(self, bounds: Sequence[dt.datetime], dates: Sequence[dt.date]) -> list[Row]:
         """Consents asked for, given (the last guardian signed), withdrawn, refused, and expired (by
-        valid_to)."""
+        valid_to), from one read of the consents: the category says which."""
+        c = m.ConsentRow
+        consents = (
+            select(
+                m.CaseRow.municipality_id.label("mid"),
+                m.CaseRow.owner_unit_id.label("unit"),
+                c.id,
+                c.recorded_at,
+                c.withdrawn_at,
+                c.refused_at,
+                c.valid_to,
+            )
+            .join(c, c.case_id == m.CaseRow.id)
+            .where(self._case_scope())
+            .cte("consents")
+        )
+        k = consents.c
         signed = (
             select(m.ConsentGiverRow.consent_id, func.max(m.ConsentGiverRow.given_at).label("at"))
             .group_by(m.ConsentGiverRow.consent_id)
             .having(func.count(m.ConsentGiverRow.given_at) == func.count())
             .subquery()
         )
-        asked = self._of_cases(m.ConsentRow.recorded_at, "requested").join(
-            m.ConsentRow, m.ConsentRow.case_id == m.CaseRow.id
+
+        def of(at: Any, cat: str) -> Select[Any]:
+            return select(k.mid, k.unit, at.label("at"), literal(cat).label("cat"), literal(0).label("val"))
+
+        given = of(signed.c.at, "given").join(signed, signed.c.consent_id == k.id)
+        expired = of(k.valid_to, "expired").where(k.withdrawn_at.is_(None), k.refused_at.is_(None))
+        rows = self._together(
+            requested=_bucket(of(k.recorded_at, "requested"), bounds),
+            given=_bucket(given, bounds),
+            withdrawn=_bucket(of(k.withdrawn_at, "withdrawn").where(k.withdrawn_at.is_not(None)), bounds),
+            refused=_bucket(of(k.refused_at, "refused").where(k.refused_at.is_not(None)), bounds),
+            expired=_bucket(expired.where(k.valid_to < self.now.date()), dates),
         )
-        given = (
-            self._of_cases(signed.c.at, "given")
-            .join(m.ConsentRow, m.ConsentRow.case_id == m.CaseRow.id)
-            .join(signed, signed.c.consent_id == m.ConsentRow.id)
-        )
-        withdrawn = (
-            self._of_cases(m.ConsentRow.withdrawn_at, "withdrawn")
-            .join(m.ConsentRow, m.ConsentRow.case_id == m.CaseRow.id)
-            .where(m.ConsentRow.withdrawn_at.is_not(None))
-        )
-        refused = (
-            self._of_cases(m.ConsentRow.refused_at, "refused")
-            .join(m.ConsentRow, m.ConsentRow.case_id == m.CaseRow.id)
-            .where(m.ConsentRow.refused_at.is_not(None))
-        )
-        expired = (
-            self._of_cases(m.ConsentRow.valid_to, "expired")
-            .join(m.ConsentRow, m.ConsentRow.case_id == m.CaseRow.id)
-            .where(m.ConsentRow.withdrawn_at.is_(None), m.ConsentRow.refused_at.is_(None))
-            .where(m.ConsentRow.valid_to < self.now.date())
-        )
-        rows = [*self._bucketed(asked, bounds), *self._bucketed(given, bounds)]
-        rows += self._bucketed(withdrawn, bounds) + self._bucketed(refused, bounds)
-        return rows + self._bucketed(expired, dates)
+        return [row for part in rows.values() for row in part]
 
     def arena_discussions(self, bounds: Sequence[dt.datetime]) -> list[Row]:
         """Cases lifted to a drøftingsarena: discussion meetings about a case."""
