@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Date, Select, and_, case, cast, func, literal, or_, select, union_all
+from sqlalchemy import Date, Select, and_, case, cast, func, literal, literal_column, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from contracts import LogEntryKind, MeasureStatus, MeetingKind, PersonKind
@@ -140,7 +140,8 @@ class Queries:
                 entry.data["from"].as_integer().label("from_"),
             )
             .join(entry, entry.case_id == m.CaseRow.id)
-            .where(self._case_scope(), entry.kind == LogEntryKind.LEVEL_CHANGED)
+            # the kind written out, not bound: so the level changes' partial index (with their data) serves
+            .where(self._case_scope(), entry.kind == literal_column(f"'{LogEntryKind.LEVEL_CHANGED}'"))
             .cte("level_changes")
         )
         c = changes.c

@@ -21,6 +21,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
     true,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -159,6 +160,10 @@ class EvaluationRow(Base):
     next_evaluation_date: Mapped[dt.date | None] = mapped_column(Date)
 
 
+# the level changes' partial index (0023); a query uses it when it says ``kind = 'level_changed'`` as is
+LEVEL_CHANGED = "kind = 'level_changed'"
+
+
 class LogEntryRow(Base):
     """The stafettlogg. Append-only: triggers in the migration refuse UPDATE and DELETE."""
 
@@ -168,6 +173,17 @@ class LogEntryRow(Base):
         # følgeevaluering counts entries by kind and time (0012); with the case and the author in the index,
         # the family's entries are counted from the index alone (0023)
         Index("ix_log_entry_kind_at_case_author", "kind", "at", "case_id", "author_id"),
+        # and the level changes with their data ("from", "to"), from the index alone (0023; with the kind
+        # in it too, or SQLite does not see that the index covers the query)
+        Index(
+            "ix_log_entry_level_changes",
+            "kind",
+            "case_id",
+            "at",
+            "data",
+            sqlite_where=text(LEVEL_CHANGED),
+            postgresql_where=text(LEVEL_CHANGED),
+        ),
     )
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     case_id: Mapped[str] = mapped_column(ForeignKey("case.id"))
