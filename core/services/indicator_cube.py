@@ -40,6 +40,7 @@ FLOWS = (
     "arena",
     "closed",
 )
+_FLOWS = frozenset(FLOWS)
 # metric -> the categories that add up to it (shown, so tied by a line)
 PARTS = {
     "evaluation_due": ("on_time", "late", "overdue"),
@@ -60,6 +61,7 @@ class Cube:
     region: bool  # whether the municipalities add up to a region
     counts: dict[Key, int] = field(default_factory=lambda: defaultdict(int))
     days: dict[Key, float] = field(default_factory=lambda: defaultdict(float))
+    _cells: dict[tuple[str, str, bool], list[tuple[str, str]]] = field(default_factory=dict, repr=False)
 
     @property
     def months(self) -> list[str]:
@@ -69,17 +71,27 @@ class Cube:
         """One unit's aggregate, added to its municipality and region (and year, for flows), and to the
         unit itself by year only: a unit's months would be almost all under 5, and leaving them out
         keeps the cube, and the sums tying it, to municipalities and the region."""
-        monthly = len(period) == 7
+        flow = metric in _FLOWS
+        cells = self._cells.get((unit, period, flow))
+        if cells is None:
+            cells = self._cells[(unit, period, flow)] = self._cells_of(unit, mid, period, flow)
+        counts = self.counts
+        for scope, p in cells:
+            counts[(metric, cat, scope, p)] += n
+        if days:
+            for scope, p in cells:
+                self.days[(metric, cat, scope, p)] += days
+
+    def _cells_of(self, unit: str, mid: str, period: str, flow: bool) -> list[tuple[str, str]]:
+        """The (scope, period) cells a unit's aggregate for ``period`` is added to."""
         cells = [(s, period) for s in (f"m:{mid}", *(["r"] if self.region else []))]
-        if not monthly:
+        if len(period) != 7:
             cells.append((f"u:{unit}", period))
-        elif metric in FLOWS:
+        elif flow:
             year = period[:4]
             cells += [(f"m:{mid}", year), (f"u:{unit}", year), *([("r", year)] if self.region else [])]
         self.units.setdefault(unit, mid)
-        for scope, p in cells:
-            self.counts[(metric, cat, scope, p)] += n
-            self.days[(metric, cat, scope, p)] += days
+        return cells
 
     def lines(self) -> Iterable[Line]:
         """Every sum with something in it. A sum whose total is 0 has only zeros in it, and a zero
@@ -99,7 +111,7 @@ class Cube:
             out.append(("scope", (metric, cat, f"m:{self.units[scope[2:]]}", period)))
         elif scope.startswith("m:") and self.region:
             out.append(("scope", (metric, cat, "r", period)))
-        if metric in FLOWS and len(period) == 7:
+        if metric in _FLOWS and len(period) == 7:
             out.append(("period", (metric, cat, scope, period[:4])))
         if cat and (metric in PARTS or metric == "closed"):
             out.append(("category", (metric, "", scope, period)))
@@ -127,10 +139,11 @@ def build(queries: Queries, years: Sequence[int], units: dict[str, str], region:
     put("concerns", queries.concerns(month_bounds), months, cats=False)
     put("opened", queries.opened(month_bounds), months)
     put("closed", queries.closed(month_bounds), months)
-    for mid, unit, p, cat, n, _ in queries.level_moves(month_bounds):
+    levels = queries.level_changes(month_bounds)
+    for mid, unit, p, cat, n, _ in levels["moves"]:
         cube.add(f"level_{cat}", "", unit, mid, months[p], n)
     put("first_measure", queries.first_measure(month_bounds), months)
-    put("one_to_two", queries.one_to_two(month_bounds), months)
+    put("one_to_two", levels["one_to_two"], months)
     put("evaluation_due", queries.evaluations(month_bounds), months)
     put("evaluation_due", queries.overdue(date_bounds), months)
     for mid, unit, p, cat, n, _ in queries.consents(month_bounds, date_bounds):
@@ -138,7 +151,7 @@ def build(queries: Queries, years: Sequence[int], units: dict[str, str], region:
     put("arena", queries.arena_discussions(month_bounds), months)
     spans = [*pairwise(month_bounds), *pairwise(year_bounds)]
     names = [*months, *labels_y]
-    family = [*queries.family_cases(month_bounds), *_shift(queries.family_cases(year_bounds), len(months))]
+    family = queries.family_cases(month_bounds, year_bounds)
     family_n = {(mid, unit, p): n for mid, unit, p, _, n, _ in family}
     for mid, unit, p, cat, n, _ in queries.active(spans):
         cube.add(cat, "", unit, mid, names[p], n)
@@ -153,7 +166,3 @@ def build(queries: Queries, years: Sequence[int], units: dict[str, str], region:
         cube.add("holder_now", "with", unit, mid, "now", int(holders))
         cube.add("holder_now", "without", unit, mid, "now", n - int(holders))
     return cube
-
-
-def _shift(rows: list[Row], by: int) -> list[Row]:
-    return [(a, b, p + by, c, n, t) for a, b, p, c, n, t in rows]

@@ -46,6 +46,8 @@ def suppress(counts: Mapping[Any, int], lines: Iterable[Line]) -> set[Any]:
 
 def _protect(line: Line, counts: Mapping[Hashable, int], hidden: set[Hashable]) -> Hashable | None:
     """The next cell ``line`` needs hidden, or None when it is safe."""
+    if line.total not in hidden and hidden.isdisjoint(line.parts):
+        return None  # nothing in it is hidden (most lines): nothing to protect
     secret = [p for p in line.parts if p in hidden]
     shown = [p for p in line.parts if p not in hidden]
     if line.total in hidden:  # a hidden total is the sum of its parts unless one of them is hidden too

@@ -21,6 +21,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
     true,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -148,6 +149,10 @@ class MeasureRow(Base):
 
 class EvaluationRow(Base):
     __tablename__ = "measure_evaluation"
+    # følgeevaluering reads each tiltak's evaluations in order with the date the one before set (0024)
+    __table_args__ = (
+        Index("ix_measure_evaluation_measure_at", "measure_id", "evaluated_at", "next_evaluation_date"),
+    )
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     measure_id: Mapped[str] = mapped_column(ForeignKey("measure.id"), index=True)
     outcome: Mapped[str] = mapped_column(String(32))
@@ -157,13 +162,30 @@ class EvaluationRow(Base):
     next_evaluation_date: Mapped[dt.date | None] = mapped_column(Date)
 
 
+# the level changes' partial index (0024); a query uses it when it says ``kind = 'level_changed'`` as is
+LEVEL_CHANGED = "kind = 'level_changed'"
+
+
 class LogEntryRow(Base):
     """The stafettlogg. Append-only: triggers in the migration refuse UPDATE and DELETE."""
 
     __tablename__ = "log_entry"
     __table_args__ = (
         UniqueConstraint("case_id", "seq"),
-        Index("ix_log_entry_kind_at", "kind", "at"),  # følgeevaluering counts entries by kind and time (0012)
+        # følgeevaluering counts entries by kind and time (0012); with the case and the author in the index,
+        # the family's entries are counted from the index alone (0024)
+        Index("ix_log_entry_kind_at_case_author", "kind", "at", "case_id", "author_id"),
+        # and the level changes with their data ("from", "to"), from the index alone (0023; with the kind
+        # in it too, or SQLite does not see that the index covers the query)
+        Index(
+            "ix_log_entry_level_changes",
+            "kind",
+            "case_id",
+            "at",
+            "data",
+            sqlite_where=text(LEVEL_CHANGED),
+            postgresql_where=text(LEVEL_CHANGED),
+        ),
     )
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     case_id: Mapped[str] = mapped_column(ForeignKey("case.id"))
