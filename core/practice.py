@@ -241,8 +241,10 @@ class PracticeSpace:
 
 
 def _rows(table: type[m.Base], people: sa.Select) -> sa.Select:
-    key = table.id if table is m.PersonRow else table.person_id  # type: ignore[attr-defined]
-    return select(*table.__table__.columns).where(key.in_(people))
+    """The rows of ``table`` that belong to ``people``: the person rows, or their units and roles."""
+    columns = table.__table__.columns
+    key = columns["id"] if table is m.PersonRow else columns["person_id"]
+    return select(*columns).where(key.in_(people))
 
 
 def _open(w: Work, material: PracticeCase, unit_id: str, partners: list[str]) -> str:
