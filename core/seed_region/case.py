@@ -169,7 +169,20 @@ class CaseModel:
         self.seq += 1
         self.world.sink.put(
             "log_entry",
-            (self.world.new_id(), self.id, self.seq, str(kind), at, author, text, data or {}, None, shared),
+            # in log_entry's column order (the hot path: no row() per entry); last, hidden_from_guardians
+            (
+                self.world.new_id(),
+                self.id,
+                self.seq,
+                str(kind),
+                at,
+                author,
+                text,
+                data or {},
+                None,
+                shared,
+                False,
+            ),
         )
 
     def write(
