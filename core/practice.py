@@ -31,7 +31,7 @@ from core.platform import Platform
 from core.seed import climb
 from core.services.work import Work
 from core.storage import models as m
-from core.storage.database import Database
+from core.storage.database import Database, is_file_url
 from core.storage.practice_models import PracticeProgressRow
 
 SCHEMA = "oving"  # the practice space's schema on PostgreSQL
@@ -60,11 +60,10 @@ def practice_database(config: DeploymentConfig, real: Database) -> Database:
         return Database(config.practice_database_url)
     if real.dialect != "sqlite":
         return Database(real.url, schema=SCHEMA)
-    url = sa.make_url(real.url)
-    name = url.database or ""
-    if not name or name == ":memory:" or name.startswith("file:"):
+    if not is_file_url(real.url):
         return Database("sqlite://")  # a test's in-memory database: practise in memory too
-    path = Path(name)
+    url = sa.make_url(real.url)
+    path = Path(url.database or "")
     sibling = path.with_name(f"{path.stem}-oving{path.suffix}")
     return Database(url.set(database=str(sibling)).render_as_string())
 

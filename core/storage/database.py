@@ -90,7 +90,7 @@ class Database:
         path = f" -c search_path={self.schema}" if self.schema else ""
         read_engine: sa.Engine | None = None
         if self.dialect == "sqlite":
-            file_backed = _is_file(self.url)
+            file_backed = is_file_url(self.url)
             self.engine = sa.create_engine(self.url, echo=echo, **(POOL if file_backed else {}))
             _configure_sqlite(self.engine, file_backed=file_backed)
             if file_backed:  # an in-memory database exists once, on the writers' engine
@@ -187,7 +187,7 @@ class Database:
         return f"Database({self.engine.url!r})"
 
 
-def _is_file(url: str) -> bool:
+def is_file_url(url: str) -> bool:
     database = sa.make_url(url).database
     if not database:
         return False
