@@ -13,6 +13,7 @@ from typing import Any
 from litestar import Litestar, Request, Response, get
 from litestar.datastructures import State
 from litestar.exceptions import HTTPException
+from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import Components
@@ -28,6 +29,7 @@ from core.config import default_config, load_config
 from core.platform import Platform
 from core.practice import PracticeSpace
 from core.web import home_page, web_router
+from core.web.language import LanguageMiddleware
 
 VERSION = "0.1.0"
 CONFIG_ENV = "STAFETT_CONFIG"  # the config file a worker process loads (unset: the demo municipality)
@@ -107,7 +109,8 @@ def create_app(
             *auth.route_handlers,
             *platform.plugins.all_routes(),
         ],
-        middleware=list(auth.middleware),
+        # the written form is chosen after login: it is the person's own choice first (core/web/language.py)
+        middleware=[*auth.middleware, DefineMiddleware(LanguageMiddleware, platform=platform)],
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=OpenAPIConfig(
             title="Stafett API",

@@ -118,6 +118,8 @@ class MunicipalityConfig(_Config):
     notification_days: dict[str, Annotated[int, msgspec.Meta(ge=0, le=365)]] = {}
     # følgeevaluering: whether the region's other municipalities see this one by name (else unnamed)
     named_in_region: bool = True
+    # målform: what the municipality writes to its people in, unless a person chooses otherwise
+    language: Literal["nb", "nn"] = "nb"
 
     def to_contract(self) -> Municipality:
         return Municipality(id=self.id, name=self.name, region=self.region)

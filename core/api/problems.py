@@ -20,6 +20,7 @@ from litestar.types import ExceptionHandlersMap
 
 from contracts import Refusal
 from core.errors import InvalidInput, RuleRefused, StafettError
+from core.i18n import N_, _
 from core.storage.database import is_busy
 
 log = logging.getLogger("stafett.api")
@@ -28,29 +29,29 @@ PROBLEM_JSON = "application/problem+json"
 TYPE_PREFIX = "urn:stafett:problem:"
 
 TITLES = {
-    400: "Ugyldig forespørsel",
-    401: "Ikke innlogget",
-    403: "Ingen tilgang",
-    404: "Finnes ikke",
-    405: "Metoden er ikke tillatt",
-    409: "Konflikt",
-    413: "Forespørselen er for stor",
-    415: "Ukjent innholdstype",
-    422: "Ugyldig innhold",
-    429: "For mange forespørsler",
-    500: "Intern feil",
-    503: "Tjenesten er ikke klar",
+    400: N_("Ugyldig forespørsel"),
+    401: N_("Ikke innlogget"),
+    403: N_("Ingen tilgang"),
+    404: N_("Finnes ikke"),
+    405: N_("Metoden er ikke tillatt"),
+    409: N_("Konflikt"),
+    413: N_("Forespørselen er for stor"),
+    415: N_("Ukjent innholdstype"),
+    422: N_("Ugyldig innhold"),
+    429: N_("For mange forespørsler"),
+    500: N_("Intern feil"),
+    503: N_("Tjenesten er ikke klar"),
 }
 DETAILS = {
-    400: "Forespørselen er ikke gyldig.",
-    401: "Du må logge inn for å bruke Stafett.",
-    403: "Du har ikke tilgang.",
-    404: "Fant ikke det du ba om.",
-    405: "Metoden er ikke tillatt for denne adressen.",
-    413: "Forespørselen er for stor.",
-    415: "Innholdstypen støttes ikke; send JSON.",
-    500: "Det oppsto en uventet feil. Feilen er logget; prøv igjen senere.",
-    503: "Tjenesten har mye å gjøre akkurat nå, og ingenting ble lagret. Prøv igjen om litt.",
+    400: N_("Forespørselen er ikke gyldig."),
+    401: N_("Du må logge inn for å bruke Stafett."),
+    403: N_("Du har ikke tilgang."),
+    404: N_("Fant ikke det du ba om."),
+    405: N_("Metoden er ikke tillatt for denne adressen."),
+    413: N_("Forespørselen er for stor."),
+    415: N_("Innholdstypen støttes ikke; send JSON."),
+    500: N_("Det oppsto en uventet feil. Feilen er logget; prøv igjen senere."),
+    503: N_("Tjenesten har mye å gjøre akkurat nå, og ingenting ble lagret. Prøv igjen om litt."),
 }
 RETRY_AFTER = 2  # seconds: a busy database is usually free again within a request or two
 CODES = {
@@ -95,7 +96,7 @@ def problem(
 ) -> Response[Problem]:
     body = Problem(
         type=f"{TYPE_PREFIX}{code}",
-        title=TITLES.get(status, "Feil"),
+        title=_(TITLES.get(status, N_("Feil"))),
         status=status,
         detail=detail,
         code=code,
@@ -123,26 +124,28 @@ def http_error(request: Request, exc: HTTPException) -> Response[Problem]:
             request,
             400,
             "invalid_request",
-            DETAILS[400] + " Se «invalid-params».",
+            _(DETAILS[400]) + " " + _("Se «invalid-params»."),
             invalid_params=_invalid_params(exc.extra),
         )
     if status == 503:  # /ready: the operator reads the reason
         return problem(request, 503, "not_ready", str(exc.detail), headers=headers)
     code = CODES.get(status, f"http_{status}")
-    detail = DETAILS.get(status, str(exc.detail))
+    detail = _(DETAILS[status]) if status in DETAILS else str(exc.detail)
     if status == 405:
-        detail = f"Metoden {request.method} er ikke tillatt for {request.url.path}."
+        detail = _("Metoden {method} er ikke tillatt for {path}.").format(
+            method=request.method, path=request.url.path
+        )
     elif status == 404 and not request.url.path.startswith("/api/"):
-        detail = f"Fant ingen side på adressen {request.url.path}."
+        detail = _("Fant ingen side på adressen {path}.").format(path=request.url.path)
     return problem(request, status, code, detail, headers=headers)
 
 
 def unexpected(request: Request, exc: Exception) -> Response[Problem]:
     if is_busy(exc):  # the transaction was rolled back whole: nothing was written, the client retries
         log.warning("Databasen var opptatt ved %s %s: %s", request.method, request.url.path, exc)
-        return problem(request, 503, "busy", DETAILS[503], headers={"Retry-After": str(RETRY_AFTER)})
+        return problem(request, 503, "busy", _(DETAILS[503]), headers={"Retry-After": str(RETRY_AFTER)})
     log.exception("Uventet feil ved %s %s", request.method, request.url.path, exc_info=exc)
-    return problem(request, 500, "internal_error", DETAILS[500])
+    return problem(request, 500, "internal_error", _(DETAILS[500]))
 
 
 def _invalid_params(extra: Any) -> list[InvalidParam]:

@@ -51,6 +51,7 @@ class Person:
     given_name: str
     family_name: str
     birth_date: dt.date | None
+    language: str | None = None  # the written form they chose (core.i18n), else the municipality's
 
     @property
     def name(self) -> str:
@@ -59,7 +60,13 @@ class Person:
 
 def _person(row: m.PersonRow | Any) -> Person:
     return Person(
-        row.id, row.municipality_id, PersonKind(row.kind), row.given_name, row.family_name, row.birth_date
+        row.id,
+        row.municipality_id,
+        PersonKind(row.kind),
+        row.given_name,
+        row.family_name,
+        row.birth_date,
+        row.language,
     )
 
 
@@ -81,6 +88,7 @@ _FIND_PERSON = (  # built once on the Core table: every request asks it
         _PEOPLE.c.given_name,
         _PEOPLE.c.family_name,
         _PEOPLE.c.birth_date,
+        _PEOPLE.c.language,
     ).where(_PEOPLE.c.id == bindparam("person_id"), _PEOPLE.c.active.is_(True))
 )
 
@@ -210,11 +218,16 @@ def actor_from_claims(claims: Mapping[str, Any], platform: Platform) -> Actor:
             id=person.id,
             unit_roles=unit_roles,
             municipal_roles=frozenset(municipal),
+            language=person.language,
         )
     if person.kind is PersonKind.GUARDIAN and GUARDIAN in roles:
-        return Actor(kind=ActorKind.GUARDIAN, municipality_id=municipality, id=person.id)
+        return Actor(
+            kind=ActorKind.GUARDIAN, municipality_id=municipality, id=person.id, language=person.language
+        )
     if person.kind is PersonKind.CHILD and YOUTH in roles:
         if age(person.birth_date, dt.date.today()) < youth_age(platform, municipality):
             raise IdentityError("Barn under aldersgrensen kan ikke logge inn selv.")
-        return Actor(kind=ActorKind.YOUTH, municipality_id=municipality, id=person.id)
+        return Actor(
+            kind=ActorKind.YOUTH, municipality_id=municipality, id=person.id, language=person.language
+        )
     raise IdentityError("Brukeren har ingen rolle i Stafett.")

@@ -110,6 +110,7 @@ class Actor:
     unit_roles: Mapping[str, UnitRole] = field(default_factory=dict)
     municipal_roles: frozenset[MunicipalRole] = frozenset()
     on_behalf_of: str | None = None
+    language: str | None = None  # the written form they chose (nb/nn), not a matter for the policy
 
     @classmethod
     def system(cls, municipality_id: str, *, operator: str = "cli") -> Actor:

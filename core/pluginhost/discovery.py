@@ -13,6 +13,7 @@ import pluggy
 
 import contracts
 from contracts import hookspecs
+from core import i18n
 
 from .errors import PluginError
 
@@ -118,3 +119,4 @@ def register(pm: pluggy.PluginManager, name: str, plugin: object, *, municipalit
                     f"bruker en wrapper for «{caller.name}»; Stafett kaller hver implementasjon for seg",
                     municipality=municipality,
                 )
+    i18n.add_texts_of(plugin)  # its nynorsk, if it ships a locale folder (docs/languages.md)

@@ -19,6 +19,7 @@ from contracts import (
     UnitMembership,
     UnitRole,
 )
+from core import i18n
 from core.domain import national_id
 from core.domain.policy import Action, Actor, ActorKind
 from core.errors import Conflict, InvalidInput, NotFound
@@ -118,6 +119,14 @@ class PeopleService(Service):
         row = self._get(person_id)
         row.email, row.phone = email or None, phone or None
         row.digital_contact_reserved = digital_contact_reserved
+
+    def choose_language(self, locale: str) -> None:
+        """My own written form, bokmål or nynorsk: my pages, e-mails and PDFs follow it (core.i18n).
+        A preference of one's own, as the varsler's are (so the same rule)."""
+        self.work.authorize(Action.READ_NOTIFICATIONS)
+        if (chosen := i18n.valid(locale)) is None or self.work.actor.id is None:
+            raise InvalidInput(i18n.gettext("Velg bokmål eller nynorsk."), field="maalform")
+        self._get(self.work.actor.id).language = chosen
 
     def link_guardian(self, *, child_id: str, guardian_id: str, parental_responsibility: bool) -> None:
         self.work.authorize(Action.WRITE_PERSON, subject_id=child_id)
@@ -333,6 +342,13 @@ def actor_for(session: Session, person_id: str, *, on_behalf_of: str | None = No
             unit_roles={unit: UnitRole(role) for unit, role in units},
             municipal_roles=frozenset(MunicipalRole(r) for r in roles),
             on_behalf_of=on_behalf_of,
+            language=person.language,
         )
     kind = ActorKind.GUARDIAN if person.kind == PersonKind.GUARDIAN else ActorKind.YOUTH
-    return Actor(kind=kind, municipality_id=person.municipality_id, id=person.id, on_behalf_of=on_behalf_of)
+    return Actor(
+        kind=kind,
+        municipality_id=person.municipality_id,
+        id=person.id,
+        on_behalf_of=on_behalf_of,
+        language=person.language,
+    )

@@ -69,6 +69,9 @@ class PersonRow(Base):
     digital_contact_reserved: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    language: Mapped[str | None] = mapped_column(
+        String(2)
+    )  # their own choice, nb/nn; None: the municipality's
 
 
 class GuardianshipRow(Base):

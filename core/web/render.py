@@ -19,6 +19,7 @@ from litestar import Request, Response
 from litestar.datastructures import Cookie
 from markupsafe import Markup, escape
 
+from core import i18n
 from core.domain.policy import Action, Actor, ActorKind, decide
 from core.notify.service import unread_count
 from core.web import forms, labels
@@ -47,14 +48,19 @@ HEADERS = {
 def environment(folder: Path) -> Environment:
     """Jinja2 as every page of Stafett uses it (these and the login realm's): HTML escaped, an
     undefined name an error rather than an empty string, block tags leaving no blank lines."""
-    return Environment(
+    jinja = Environment(
         loader=FileSystemLoader(folder),
         autoescape=select_autoescape(["html"]),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=False,  # templates change with a deploy, not while the process runs: no stat per page
+        extensions=["jinja2.ext.i18n"],
     )
+    # _("…") and {% trans %} in the request's written form (core.i18n); newstyle escapes the values
+    jinja.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    jinja.globals.update(locale=i18n.current, LOCALE_NAMES=i18n.NAMES)
+    return jinja
 
 
 env = environment(TEMPLATES)
@@ -69,7 +75,7 @@ env.globals.update(
 
 
 @functools.lru_cache(maxsize=512)
-def _blank_fields(tool_id: str, schema_json: bytes, prefix: str) -> Markup:
+def _blank_fields(tool_id: str, schema_json: bytes, prefix: str, locale: str) -> Markup:
     """A tool's empty form fields, rendered once per process and schema: a case page shows every tool
     of every step of its guide, and rendering the fields is most of the page's cost."""
     macros = env.get_template("_macros.html").make_module({"error": None, "values": {}})
@@ -79,14 +85,14 @@ def _blank_fields(tool_id: str, schema_json: bytes, prefix: str) -> Markup:
 
 
 def blank_fields(tool: Any, prefix: str) -> Markup:
-    return _blank_fields(tool.id, msgspec.json.encode(tool.form_schema), prefix)
+    return _blank_fields(tool.id, msgspec.json.encode(tool.form_schema), prefix, i18n.current())
 
 
 _ID = "\x00id\x00"  # where a blank field's id goes; no id contains it
 
 
 @functools.lru_cache(maxsize=256)
-def _blank_field(macro: str, name: str, label: str, options: tuple[tuple[str, Any], ...]) -> str:
+def _blank_field(macro: str, name: str, label: str, options: tuple[tuple[str, Any], ...], locale: str) -> str:
     macros = env.get_template("_macros.html").make_module({"error": None, "values": {}})
     return str(getattr(macros, macro)(_ID, name, label, {}, **dict(options)))
 
@@ -94,7 +100,11 @@ def _blank_field(macro: str, name: str, label: str, options: tuple[tuple[str, An
 def blank_field(macro: str, id: str, name: str, label: str, **options: Any) -> Markup:
     """``ui.<macro>(id, name, label, {}, **options)``, rendered once per process and shape, then given
     its id: the case page repeats the same empty correction fields under every entry of the log."""
-    return Markup(_blank_field(macro, name, label, tuple(sorted(options.items()))).replace(_ID, escape(id)))
+    return Markup(
+        _blank_field(macro, name, label, tuple(sorted(options.items())), i18n.current()).replace(
+            _ID, escape(id)
+        )
+    )
 
 
 env.globals.update(blank_fields=blank_fields, blank_field=blank_field)

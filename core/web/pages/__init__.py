@@ -12,6 +12,7 @@ from core.web.pages import (
     directory_pages,
     family,
     indicators_page,
+    language,
     new_case,
     notifications,
     practice,
@@ -74,6 +75,7 @@ HANDLERS = [
     practice.complete_practice_case,
     practice.learning_module,
     practice.answer_learning_module,
+    language.choose_language,
 ]
 
 __all__ = ["HANDLERS", "FormRefused"]
