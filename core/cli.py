@@ -99,6 +99,7 @@ def serve(config_path: Path | None, host: str, port: int, workers: int, no_demo:
     from core.app import APP_FACTORY, CONFIG_ENV
     from core.auth.settings import PUBLIC_URL_ENV
     from core.config import DATABASE_URL_ENV
+    from core.practice import upgrade_practice_database
     from core.seed import is_seeded, seed
 
     with opened_platform(config_path) as platform:
@@ -111,6 +112,7 @@ def serve(config_path: Path | None, host: str, port: int, workers: int, no_demo:
             click.echo(
                 f"Demodata: {report.children} fiktive barn, {report.cases} saker, {report.employees} ansatte."
             )
+        upgrade_practice_database(platform.config, platform.database)
         database_url = platform.database.url
         # Behind a proxy the operator sets [auth] public_url or STAFETT_PUBLIC_URL; otherwise it is this
         # socket. Every worker must agree on it: it is the issuer of the local realm's tokens.
@@ -134,8 +136,11 @@ def db() -> None:
 @config_option
 @reported
 def db_upgrade(config_path: Path | None) -> None:
-    """Apply every migration (the platform also does this on start)."""
+    """Apply every migration, the practice space's too (`stafett serve` also does this on start)."""
+    from core.practice import upgrade_practice_database
+
     platform = open_platform(config_path)
+    upgrade_practice_database(platform.config, platform.database)
     click.echo(f"Databasen er oppdatert til versjon {platform.database.current_revision()}.")
 
 

@@ -82,6 +82,16 @@ def practice_config(config: DeploymentConfig) -> DeploymentConfig:
     return replace(config, smtp=None, municipalities=municipalities)
 
 
+def upgrade_practice_database(config: DeploymentConfig, real: Database) -> None:
+    """Migrate the practice space's database with the real one, before any worker serves a request
+    (a migration inside the first request into øving would keep that person waiting)."""
+    database = practice_database(config, real)
+    try:
+        database.upgrade()
+    finally:
+        database.dispose()
+
+
 class PracticeSpace:
     """The deployment's practice space, opened on first use and then kept for the process."""
 
@@ -95,7 +105,8 @@ class PracticeSpace:
         with self._lock:
             if self._platform is None:
                 database = practice_database(self.real.config, self.real.database)
-                database.upgrade()
+                if database.current_revision() != self.real.database.current_revision():
+                    database.upgrade()  # else migrated already, by `stafett serve` or `db upgrade`
                 platform = Platform(
                     practice_config(self.real.config), database, self.real.plugins, self.real.clock
                 )

@@ -27,6 +27,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from core.practice import SCHEMA as PRACTICE_SCHEMA
 from core.storage.database import Database, normalize_url
 from tests.processes import free_port
 
@@ -255,10 +256,13 @@ class PostgresDatabases:
         self.drop(self.template)
         self.execute(f'CREATE DATABASE "{self.template}"')
         database = Database(self.url(self.template))
+        practice = Database(self.url(self.template), schema=PRACTICE_SCHEMA)  # øving's, as `serve` makes it
         try:
             database.upgrade()
+            practice.upgrade()
         finally:
             database.dispose()  # a template must have no connections when copied
+            practice.dispose()
 
     def create(self) -> str:
         name = next(self._names)

@@ -29,3 +29,28 @@ def test_realm_export_has_the_roles_groups_and_mappers_stafett_reads() -> None:
     for unit in demo.units:
         assert units[unit.id] == {"employee", "unit_leader"}
     assert {"coordinator", "administrator", "auditor"} <= units.keys()
+
+
+def test_realm_export_brokers_id_porten_for_families_and_ansattporten_for_employees() -> None:
+    """The two national logins are in the export, off until Digdir's client is filled in, with the
+    mappers that give Stafett what it reads: the fødselsnummer as ``pid`` and the realm role."""
+    realm = json.loads(EXPORT.read_text(encoding="utf-8"))
+    providers = {p["alias"]: p for p in realm["identityProviders"]}
+    assert providers.keys() == {"idporten", "ansattporten"}
+    for alias, host in [("idporten", "idporten.no"), ("ansattporten", "ansattporten.no")]:
+        provider = providers[alias]
+        config = provider["config"]
+        assert provider["providerId"] == "oidc" and not provider["enabled"] and not provider["trustEmail"]
+        assert config["issuer"].endswith(host) and config["jwksUrl"].startswith(config["issuer"])
+        assert config["clientAuthMethod"] == "private_key_jwt" and "clientSecret" not in config
+        assert config["pkceEnabled"] == "true" and config["pkceMethod"] == "S256"
+        assert config["validateSignature"] == "true" and config["syncMode"] == "FORCE"
+    mappers: dict[str, list[dict]] = {}
+    for mapper in realm["identityProviderMappers"]:
+        mappers.setdefault(mapper["identityProviderAlias"], []).append(mapper)
+    for alias, roles in [("idporten", {"guardian", "youth"}), ("ansattporten", {"employee"})]:
+        found = mappers[alias]
+        pid = [m["config"] for m in found if m["identityProviderMapper"] == "oidc-user-attribute-idp-mapper"]
+        assert pid == [{"syncMode": "FORCE", "claim": "pid", "user.attribute": "pid"}]
+        hardcoded = {m["config"]["role"] for m in found if m["identityProviderMapper"].endswith("role-idp-mapper")}
+        assert hardcoded == roles and roles <= set(REALM_ROLES)
