@@ -52,5 +52,7 @@ def test_realm_export_brokers_id_porten_for_families_and_ansattporten_for_employ
         found = mappers[alias]
         pid = [m["config"] for m in found if m["identityProviderMapper"] == "oidc-user-attribute-idp-mapper"]
         assert pid == [{"syncMode": "FORCE", "claim": "pid", "user.attribute": "pid"}]
-        hardcoded = {m["config"]["role"] for m in found if m["identityProviderMapper"].endswith("role-idp-mapper")}
+        hardcoded = {
+            m["config"]["role"] for m in found if m["identityProviderMapper"].endswith("role-idp-mapper")
+        }
         assert hardcoded == roles and roles <= set(REALM_ROLES)
