@@ -22,6 +22,7 @@ from contracts import CaseStatistics, CloseReason, Indicator
 from contracts.words import CLOSE_REASON_WORDS
 from core.domain.policy import Action
 from core.errors import InvalidInput, NotFound
+from core.i18n import N_, _
 from core.services.indicator_cube import OSLO, Cube, build
 from core.services.indicator_queries import Queries
 from core.services.small_numbers import THRESHOLD, suppress
@@ -92,36 +93,40 @@ class IndicatorReport(msgspec.Struct, frozen=True):
 
 
 COUNTS = [
-    ("concerns", "", "Undringer registrert"),
-    ("opened", "", "Saker opprettet"),
-    ("active", "", "Saker i arbeid"),
-    ("open_end", "", "Åpne saker ved periodens slutt"),
-    ("level_up", "", "Saker flyttet opp et nivå"),
-    ("level_down", "", "Saker flyttet ned et nivå"),
-    ("evaluation_due", "", "Tiltak som skulle evalueres"),
-    ("evaluation_due", "on_time", "Tiltak evaluert i tide"),
-    ("consents_requested", "", "Samtykker bedt om"),
-    ("consents_given", "", "Samtykker gitt"),
-    ("consents_withdrawn", "", "Samtykker trukket tilbake"),
-    ("consents_refused", "", "Samtykker avslått"),
-    ("consents_expired", "", "Samtykker utløpt"),
-    ("arena", "", "Saker løftet til drøftingsarena"),
-    ("closed", "", "Saker avsluttet"),
-    *[("closed", str(r), f"Avsluttet: {CLOSE_REASON_WORDS[r].lower()}") for r in CloseReason],
+    ("concerns", "", N_("Undringer registrert")),
+    ("opened", "", N_("Saker opprettet")),
+    ("active", "", N_("Saker i arbeid")),
+    ("open_end", "", N_("Åpne saker ved periodens slutt")),
+    ("level_up", "", N_("Saker flyttet opp et nivå")),
+    ("level_down", "", N_("Saker flyttet ned et nivå")),
+    ("evaluation_due", "", N_("Tiltak som skulle evalueres")),
+    ("evaluation_due", "on_time", N_("Tiltak evaluert i tide")),
+    ("consents_requested", "", N_("Samtykker bedt om")),
+    ("consents_given", "", N_("Samtykker gitt")),
+    ("consents_withdrawn", "", N_("Samtykker trukket tilbake")),
+    ("consents_refused", "", N_("Samtykker avslått")),
+    ("consents_expired", "", N_("Samtykker utløpt")),
+    ("arena", "", N_("Saker løftet til drøftingsarena")),
+    ("closed", "", N_("Saker avsluttet")),
+    *[("closed", str(r), "") for r in CloseReason],  # titled in use: «Avsluttet: <the reason>»
 ]
 SHARES = [  # id, title, numerator, denominator
     (
         "evaluated_on_time",
-        "Andel tiltak evaluert i tide",
+        N_("Andel tiltak evaluert i tide"),
         ("evaluation_due", "on_time"),
         ("evaluation_due", ""),
     ),
-    ("family_took_part", "Andel saker der familien deltok", ("active", "family"), ("active", "")),
+    ("family_took_part", N_("Andel saker der familien deltok"), ("active", "family"), ("active", "")),
 ]
 AVERAGES = [  # id, title, the count whose days are averaged
-    ("days_to_first_measure", "Dager fra undring til første tiltak (snitt)", "first_measure"),
-    ("days_level_one_to_two", "Dager fra nivå 1 til nivå 2 (snitt)", "one_to_two"),
+    ("days_to_first_measure", N_("Dager fra undring til første tiltak (snitt)"), "first_measure"),
+    ("days_level_one_to_two", N_("Dager fra nivå 1 til nivå 2 (snitt)"), "one_to_two"),
 ]
+
+
+def _closed_title(reason: str) -> str:
+    return _("Avsluttet: {reason}").format(reason=_(CLOSE_REASON_WORDS[CloseReason(reason)]).lower())
 
 
 class IndicatorService:
@@ -147,19 +152,21 @@ class IndicatorService:
         today = work.now.astimezone(OSLO).date()
         year = today.year if year is None else year
         if not 2000 <= year <= today.year:
-            raise InvalidInput(f"Året må være fra 2000 til {today.year}.", field="year")
+            raise InvalidInput(_("Året må være fra 2000 til {year}.").format(year=today.year), field="year")
         municipalities = self._municipalities()
         units = self._units([mid for mid, _, _ in municipalities])
         if kind is ScopeKind.UNIT:
             if unit_id is None:
-                raise InvalidInput("Velg en enhet.", field="unit")
+                raise InvalidInput(_("Velg en enhet."), field="unit")
             if units.get(unit_id, (None, ""))[0] != work.municipality_id:
-                raise NotFound(f"Fant ingen enhet med id «{unit_id}».", code="unit_not_found")
+                raise NotFound(
+                    _("Fant ingen enhet med id «{unit_id}».").format(unit_id=unit_id), code="unit_not_found"
+                )
             work.authorize(Action.READ_INDICATORS, unit_id=unit_id)
         elif kind is ScopeKind.REGION:
             work.authorize(Action.READ_REGION_INDICATORS)
             if self._region() is None:
-                raise InvalidInput("Kommunen er ikke med i en region.", field="scope")
+                raise InvalidInput(_("Kommunen er ikke med i en region."), field="scope")
         else:
             work.authorize(Action.READ_INDICATORS)
         years = list(range(year - YEARS_SHOWN + 1, year + 1))
@@ -168,7 +175,7 @@ class IndicatorService:
         view = _View(cube, suppress(cube.counts, cube.lines()), year, work)
         mid = work.municipality_id
         names = {
-            mid_: name if (named or mid_ == mid) else "Kommune (ikke navngitt)"
+            mid_: name if (named or mid_ == mid) else _("Kommune (ikke navngitt)")
             for mid_, name, named in municipalities
         }
         if kind is ScopeKind.UNIT:
@@ -229,7 +236,7 @@ def _parse_scope(scope: ScopeKind | str) -> ScopeKind:
         return ScopeKind(scope)
     except ValueError:
         raise InvalidInput(
-            "Visningen må være «unit», «municipality» eller «region».", field="scope"
+            _("Visningen må være «unit», «municipality» eller «region»."), field="scope"
         ) from None
 
 
@@ -271,14 +278,15 @@ class _View:
         series = [
             Series(
                 f"{metric}.{cat}" if cat else metric,
-                title,
-                "antall",
+                _(title) if title else _closed_title(cat),
+                _("antall"),
                 [self.count(metric, cat, key, p) for p in ps],
             )
             for metric, cat, title in COUNTS
         ]
-        series += [Series(i, t, "%", [self.share(a, b, key, p) for p in ps]) for i, t, a, b in SHARES]
-        series += [Series(i, t, "dager", [self.average(c, key, p) for p in ps]) for i, t, c in AVERAGES]
+        series += [Series(i, _(t), "%", [self.share(a, b, key, p) for p in ps]) for i, t, a, b in SHARES]
+        days = _("dager")
+        series += [Series(i, _(t), days, [self.average(c, key, p) for p in ps]) for i, t, c in AVERAGES]
         levels = [self.count("open_now", str(level), key, "now") for level in range(4)]
         holder = self.share(("holder_now", "with"), ("holder_now", ""), key, "now")
         return ScopeReport(kind, id, name, series, levels, holder, self.targets(kind, key, id))
