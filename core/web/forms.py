@@ -11,6 +11,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.web import dates
+
 PREFIX = "f"
 LONG_TEXT = 300  # longer texts than this get a textarea
 EXTRA_ROWS = 1
@@ -132,6 +134,11 @@ def _parse(schema, name: str, form) -> Any:
         return _parse_object(schema, name, form) or None
     if not given or not given[0]:
         return None
+    if schema.get("format") == "date":
+        try:
+            return dates.parse(given[0]).isoformat()  # typed as 24.12.2026; the schema wants ISO
+        except ValueError:
+            return given[0]  # the schema check names the field
     if kind in ("integer", "number"):
         try:
             return int(given[0]) if kind == "integer" else float(given[0].replace(",", "."))

@@ -22,7 +22,7 @@ from markupsafe import Markup, escape
 from core import i18n
 from core.domain.policy import Action, Actor, ActorKind, decide
 from core.notify.service import unread_count
-from core.web import forms, labels
+from core.web import dates, forms, labels
 
 if TYPE_CHECKING:
     from core.platform import Platform
@@ -64,7 +64,7 @@ def environment(folder: Path) -> Environment:
 
 
 env = environment(TEMPLATES)
-env.filters.update(labels.FILTERS)
+env.filters.update(labels.FILTERS, field_date=dates.in_field, field_moment=dates.moment_in_field)
 env.globals.update(
     LEVELS=labels.LEVELS,
     CLOSE_REASONS=labels.CLOSE_REASONS,

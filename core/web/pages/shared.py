@@ -17,6 +17,7 @@ from litestar.response import Redirect
 
 from core.errors import InvalidInput
 from core.platform import Platform
+from core.web import dates
 from core.web.render import CSRF_FIELD, actor, csrf_ok, in_practice, is_family, page, platform_for
 
 T = TypeVar("T")
@@ -121,17 +122,17 @@ def _optional_date(form: Form, name: str, label: str) -> dt.date | None:
     if not (text := _one(form, name)):
         return None
     try:
-        return dt.date.fromisoformat(text)
+        return dates.parse(text)
     except ValueError:
-        raise InvalidInput(f"«{label}» må være en dato (ÅÅÅÅ-MM-DD).", field=name) from None
+        raise InvalidInput(f"«{label}» må være en dato, som 24.12.2026.", field=name) from None
 
 
 def _when(form: Form, name: str, label: str) -> dt.datetime:
     text = _one(form, name)
     try:
-        value = dt.datetime.fromisoformat(text)
+        value = dates.parse_moment(text)
     except ValueError:
-        raise InvalidInput(f"«{label}» må være dato og klokkeslett.", field=name) from None
+        raise InvalidInput(f"«{label}» må være dato og klokkeslett, som 24.12.2026 14.30.", field=name) from None
     return value if value.tzinfo else value.replace(tzinfo=OSLO)
 
 
