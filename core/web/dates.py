@@ -9,8 +9,9 @@ import datetime as dt
 import re
 
 # «3.12.2026», «03.12.2026», «3/12-2026», «3,12,2026» (a phone's number pad), «03122026»
-NORWEGIAN = re.compile(r"^\s*(\d{1,2})\s*[./\-, ]\s*(\d{1,2})\s*[./\-, ]\s*(\d{4})\s*$|^\s*(\d{2})(\d{2})(\d{4})\s*$")
-FORMAT = "dd.mm.åååå"
+NORWEGIAN = re.compile(
+    r"^\s*(\d{1,2})\s*[./\-, ]\s*(\d{1,2})\s*[./\-, ]\s*(\d{4})\s*$|^\s*(\d{2})(\d{2})(\d{4})\s*$"
+)
 
 
 def parse(text: str) -> dt.date:
@@ -32,7 +33,6 @@ def in_field(value: dt.date | str | None) -> str:
 
 
 MOMENT = re.compile(r"^\s*(.+?)\s*(?:,|\s)\s*(?:kl\.?\s*)?(\d{1,2})[.:](\d{2})\s*$", re.IGNORECASE)
-MOMENT_FORMAT = "dd.mm.åååå tt.mm"
 
 
 def parse_moment(text: str) -> dt.datetime:

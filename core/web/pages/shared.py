@@ -132,7 +132,8 @@ def _when(form: Form, name: str, label: str) -> dt.datetime:
     try:
         value = dates.parse_moment(text)
     except ValueError:
-        raise InvalidInput(f"«{label}» må være dato og klokkeslett, som 24.12.2026 14.30.", field=name) from None
+        example = "24.12.2026 14.30"
+        raise InvalidInput(f"«{label}» må være dato og klokkeslett, som {example}.", field=name) from None
     return value if value.tzinfo else value.replace(tzinfo=OSLO)
 
 
