@@ -29,7 +29,7 @@ def in_field(value: dt.date | str | None) -> str:
             value = dt.date.fromisoformat(value)
         except ValueError:
             return value
-    return value.strftime("%d.%m.%Y") if value else ""
+    return value.strftime("%d.%m.%Y") if isinstance(value, dt.date) else ""
 
 
 MOMENT = re.compile(r"^\s*(.+?)\s*(?:,|\s)\s*(?:kl\.?\s*)?(\d{1,2})[.:](\d{2})\s*$", re.IGNORECASE)
@@ -51,4 +51,4 @@ def moment_in_field(value: dt.datetime | str | None) -> str:
             value = dt.datetime.fromisoformat(value)
         except ValueError:
             return value
-    return value.strftime("%d.%m.%Y %H.%M") if value else ""
+    return value.strftime("%d.%m.%Y %H.%M") if isinstance(value, dt.datetime) else ""
