@@ -24,12 +24,12 @@ def parse(text: str) -> dt.date:
 
 def in_field(value: dt.date | str | None) -> str:
     """A date as a field shows it (dd.mm.åååå); text that is no date (what was typed) as it was."""
-    if isinstance(value, str):
-        try:
-            value = dt.date.fromisoformat(value)
-        except ValueError:
-            return value
-    return value.strftime("%d.%m.%Y") if isinstance(value, dt.date) else ""
+    if not isinstance(value, str):
+        return value.strftime("%d.%m.%Y") if value else ""
+    try:
+        return dt.date.fromisoformat(value).strftime("%d.%m.%Y")
+    except ValueError:
+        return value
 
 
 MOMENT = re.compile(r"^\s*(.+?)\s*(?:,|\s)\s*(?:kl\.?\s*)?(\d{1,2})[.:](\d{2})\s*$", re.IGNORECASE)
@@ -46,9 +46,9 @@ def parse_moment(text: str) -> dt.datetime:
 
 def moment_in_field(value: dt.datetime | str | None) -> str:
     """A date and time as a field shows it (dd.mm.åååå tt.mm); typed text as it was."""
-    if isinstance(value, str):
-        try:
-            value = dt.datetime.fromisoformat(value)
-        except ValueError:
-            return value
-    return value.strftime("%d.%m.%Y %H.%M") if isinstance(value, dt.datetime) else ""
+    if not isinstance(value, str):
+        return value.strftime("%d.%m.%Y %H.%M") if value else ""
+    try:
+        return dt.datetime.fromisoformat(value).strftime("%d.%m.%Y %H.%M")
+    except ValueError:
+        return value
