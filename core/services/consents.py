@@ -93,7 +93,7 @@ class ConsentService(LogWriter):
     def give(self, consent_id: str) -> Consent:
         """The guardian or youth gives their consent digitally."""
         work = self.work
-        _, state, giver = self._answering(consent_id)
+        _consent, state, giver = self._answering(consent_id)
         giver.given_at, giver.method = work.now, "digital"
         work.session.flush()
         state.refresh()

@@ -90,7 +90,7 @@ class ReminderService(Service):
                     level=_(LEVEL_NAMES[Level(level)])
                 ),
             )
-            for case_id, level, unit_id, _ in rows
+            for case_id, level, unit_id, _holder in rows
         ]
 
     def _missing_consents(self) -> list[Reminder]:
