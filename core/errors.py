@@ -1,4 +1,4 @@
-"""Errors the core raises. Each carries a stable code, a message in bokmål, and the HTTP status it maps to."""
+"""Errors the core raises: each has a stable code, a message in the reader's written form, an HTTP status."""
 
 from __future__ import annotations
 
