@@ -273,7 +273,7 @@ class IndividualPlan(Contract):
 
 
 class Refusal(Contract):
-    """Why something is not allowed: a stable code for machines, a sentence for people (bokmål)."""
+    """Why something is not allowed: a stable code for machines, a sentence for people (bokmål or nynorsk)."""
 
     code: ShortText
     message: Text

@@ -1,8 +1,9 @@
-"""Errors the core raises. Each carries a stable code, a message in bokmål, and the HTTP status it maps to."""
+"""Errors the core raises: each has a stable code, a message in the reader's written form, an HTTP status."""
 
 from __future__ import annotations
 
 from contracts import Refusal
+from core.i18n import _
 
 
 class StafettError(Exception):
@@ -36,7 +37,7 @@ class NotFound(StafettError, status=404, code="not_found"):
 
 def case_not_found(case_id: str) -> NotFound:
     """The one answer for an unknown case id, and for a case the caller may not know exists."""
-    return NotFound(f"Fant ingen sak med id «{case_id}».", code="case_not_found")
+    return NotFound(_("Fant ingen sak med id «{case_id}».").format(case_id=case_id), code="case_not_found")
 
 
 class Forbidden(StafettError, status=403, code="forbidden"):

@@ -26,6 +26,7 @@ from core.config import DeploymentConfig
 from core.domain import national_id
 from core.domain.policy import Actor, ActorKind
 from core.errors import Forbidden, InvalidInput, NotFound
+from core.i18n import _
 from core.ids import new_id
 from core.platform import Platform
 from core.seed import climb
@@ -125,7 +126,7 @@ class PracticeSpace:
         person and their colleagues are there to work with. Without their e-mail address or phone
         number: a varsel in the practice space stays in it."""
         if who.id is None or who.kind is not ActorKind.EMPLOYEE:
-            raise Forbidden("Bare ansatte kan øve.")
+            raise Forbidden(_("Bare ansatte kan øve."))
         tables = (m.PersonRow, m.UnitMembershipRow, m.MunicipalRoleRow)
         with self.real.database.reader() as session:
             people = select(m.PersonRow.id).where(
@@ -150,12 +151,12 @@ class PracticeSpace:
         plugins = self.platform.plugins.for_municipality(who.municipality_id)
         material = plugins.practice_cases.get(material_id)
         if material is None:
-            raise NotFound("Øvingssaken finnes ikke.")
+            raise NotFound(_("Øvingssaken finnes ikke."))
         units = self.platform.municipality(who.municipality_id).units
         mine = [u for u in units if u.id in who.unit_roles]
         unit = next((u for u in mine if u.service_type == material.service_type), mine[0] if mine else None)
         if unit is None:
-            raise InvalidInput("Du må høre til en enhet for å øve på en sak.", field="material")
+            raise InvalidInput(_("Du må høre til en enhet for å øve på en sak."), field="material")
         partners = [next((u.id for u in units if u.service_type == kind), None) for kind in material.partners]
         with self.platform.work(who, "practice.start") as w:
             case_id = _open(w, material, unit.id, [p for p in partners if p and p != unit.id])
@@ -190,7 +191,7 @@ class PracticeSpace:
                 )
             )
             if row is None:
-                raise NotFound("Øvingssaken finnes ikke.")
+                raise NotFound(_("Øvingssaken finnes ikke."))
             row.completed_at = row.completed_at or w.now
 
     # --- learning modules -------------------------------------------------------------------------
@@ -198,14 +199,14 @@ class PracticeSpace:
     def module(self, who: Actor, module_id: str) -> LearningModule:
         found = self.platform.plugins.for_municipality(who.municipality_id).learning_modules.get(module_id)
         if found is None:
-            raise NotFound("Læringsmodulen finnes ikke.")
+            raise NotFound(_("Læringsmodulen finnes ikke."))
         return found
 
     def answer_module(self, who: Actor, module_id: str, answers: list[int | None]) -> list[bool]:
         """Which answers are right; with every one right the module is recorded as completed."""
         module = self.module(who, module_id)
         if len(answers) != len(module.questions):
-            raise InvalidInput("Svar på alle spørsmålene.", field="answers")
+            raise InvalidInput(_("Svar på alle spørsmålene."), field="answers")
         right = [a == q.answer for a, q in zip(answers, module.questions, strict=True)]
         if all(right):
             self.enter(who)  # the person the progress belongs to is in the practice space
@@ -298,11 +299,11 @@ def _free_numbers(w: Work, born: dt.date):  # -> Iterator[str]
     rng = random.Random()
     dates = [born, born - dt.timedelta(days=31 * 365), born - dt.timedelta(days=33 * 365)]
     for birth, sex in zip(dates, ("female", "female", "male"), strict=True):
-        for _ in range(50):
+        for _attempt in range(50):
             number = national_id.generate(birth, sex=sex, rng=rng)
             taken = w.session.scalar(select(m.PersonRow.id).where(m.PersonRow.national_id == number))
             if taken is None:
                 yield number
                 break
         else:  # pragma: no cover (a day has hundreds of free numbers)
-            raise InvalidInput("Fant ikke et ledig øvingsnummer; prøv igjen.", field="material")
+            raise InvalidInput(_("Fant ikke et ledig øvingsnummer; prøv igjen."), field="material")

@@ -21,6 +21,7 @@ from core import audit
 from core.config import ConsentAges, MunicipalityConfig
 from core.domain.policy import Action, Actor, Answer, CaseFacts, Decision, decide
 from core.errors import Conflict, Forbidden, StafettError, case_not_found
+from core.i18n import _
 from core.pluginhost import MunicipalityPlugins
 
 Listener = Callable[["UnitOfWork"], None]
@@ -128,8 +129,8 @@ class UnitOfWork:
         if decision.answer is Answer.NOT_FOUND and case is not None:
             raise missing or case_not_found(case.case_id)
         if decision.answer is Answer.CONFLICT:
-            raise Conflict(decision.reason, code=decision.basis)
-        raise Forbidden(decision.reason, code=decision.basis)
+            raise Conflict(_(decision.reason), code=decision.basis)
+        raise Forbidden(_(decision.reason), code=decision.basis)
 
     def record_outcome(
         self, action: Action, *, outcome: str, reason: str, case_id: str | None = None

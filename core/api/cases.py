@@ -27,6 +27,7 @@ from core.api.schemas import (
     RelayHolderIn,
     fields,
 )
+from core.i18n import _
 from core.platform import Work
 from core.services.access_log import AccessEvent
 from core.services.directory import CaseGuide
@@ -171,7 +172,7 @@ class CaseController(Controller):
     )
     def change_log_entry(self, request: Request, case_id: str, entry_id: str) -> Response:
         """The stafettlogg is append-only: an entry is corrected by a new entry, never changed."""
-        detail = "Stafettloggen kan ikke endres; skriv en retting."
+        detail = _("Stafettloggen kan ikke endres; skriv en retting.")
         return problem(request, 405, "method_not_allowed", detail, headers={"Allow": "GET"})
 
     @create(

@@ -14,6 +14,7 @@ from core.api.problems import WRITE_RESPONSES, problem_spec
 from core.api.routes import LOCATION_HEADER, IdPath, create, read, replace
 from core.api.schemas import ChildIn, EmployeeIn, GuardianIn, GuardianshipIn, LookupIn, PregnantIn, fields
 from core.errors import InvalidInput
+from core.i18n import _
 from core.services import lookups, subjects
 from core.services.lookups import LOOKUP_PURPOSES, LOOKUP_ROUTE, LookupRefusal, PersonMatch, route_purpose
 from core.services.subjects import GuardianOf
@@ -53,7 +54,9 @@ class PeopleController(Controller):
         """
         if data.purpose is None:
             raise InvalidInput(
-                "Oppgi formålet med oppslaget (purpose): " + ", ".join(LOOKUP_PURPOSES) + ".",
+                _("Oppgi formålet med oppslaget (purpose): {purposes}.").format(
+                    purposes=", ".join(LOOKUP_PURPOSES)
+                ),
                 field="purpose",
                 code="purpose_required",
             )

@@ -73,7 +73,7 @@ class InvalidParam(msgspec.Struct, kw_only=True, frozen=True):
 
 
 class Problem(msgspec.Struct, kw_only=True, frozen=True, omit_defaults=True):
-    """An error, as RFC 9457 problem details; ``detail`` is the sentence a user reads (bokmål)."""
+    """An error, as RFC 9457 problem details; ``detail`` is the sentence a user reads (bokmål or nynorsk)."""
 
     type: str
     title: str
@@ -150,7 +150,7 @@ def unexpected(request: Request, exc: Exception) -> Response[Problem]:
 
 def _invalid_params(extra: Any) -> list[InvalidParam]:
     """Validation faults as invalid-params: the field (a JSON path such as ``$.unit_ids[2]`` for the
-    body, the name for a query parameter or header) and the reason in bokmål."""
+    body, the name for a query parameter or header) and the reason in the reader's written form."""
     out: list[InvalidParam] = []
     for item in extra if isinstance(extra, list) else [extra] if extra else []:
         if isinstance(item, dict):
@@ -161,71 +161,82 @@ def _invalid_params(extra: Any) -> list[InvalidParam]:
             out.append(InvalidParam(name=name, reason=bokmaal(str(item.get("message", "")))))
         else:
             out.append(InvalidParam(name="$", reason=bokmaal(str(item))))
-    return out or [InvalidParam(name="$", reason="Ugyldig innhold.")]
+    return out or [InvalidParam(name="$", reason=_("Ugyldig innhold."))]
 
 
 TYPE_WORDS = {
-    "str": "tekst",
-    "int": "et heltall",
-    "float": "et tall",
-    "bool": "true eller false",
-    "object": "et objekt",
-    "array": "en liste",
+    "str": N_("tekst"),
+    "int": N_("et heltall"),
+    "float": N_("et tall"),
+    "bool": N_("true eller false"),
+    "object": N_("et objekt"),
+    "array": N_("en liste"),
     "null": "null",
-    "date": "en dato (ÅÅÅÅ-MM-DD)",
-    "datetime": "et tidspunkt med tidssone",
-    "uuid": "en UUID",
+    "date": N_("en dato (ÅÅÅÅ-MM-DD)"),
+    "datetime": N_("et tidspunkt med tidssone"),
+    "uuid": N_("en UUID"),
 }
-BOUNDS = {">=": "minst", "<=": "høyst", ">": "større enn", "<": "mindre enn"}
+BOUNDS = {">=": N_("minst"), "<=": N_("høyst"), ">": N_("større enn"), "<": N_("mindre enn")}
 MSGSPEC_OPENERS = ("Expected", "Invalid", "Object", "JSON", "Missing", "unknown", "Unsupported")
 
 
 def _type(name: str) -> str:
-    return TYPE_WORDS.get(name, f"«{name}»")
+    return _(TYPE_WORDS[name]) if name in TYPE_WORDS else f"«{name}»"
 
 
 def _length(kind: str, bound: str, n: str) -> str:
     if kind == "str":
-        return f"Teksten er for {'lang' if bound == '<=' else 'kort'}: {BOUNDS[bound]} {n} tegn."
-    return f"For {'mange' if bound == '<=' else 'få'} elementer: {BOUNDS[bound]} {n}."
+        if bound == "<=":
+            return _("Teksten er for lang: høyst {n} tegn.").format(n=n)
+        return _("Teksten er for kort: minst {n} tegn.").format(n=n)
+    if bound == "<=":
+        return _("For mange elementer: høyst {n}.").format(n=n)
+    return _("For få elementer: minst {n}.").format(n=n)
 
 
 TRANSLATIONS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
     (
         re.compile(r"^Expected `(\w+)`, got `(\w+)`"),
-        lambda m: f"Forventet {_type(m[1])}, fikk {_type(m[2])}.",
+        lambda m: _("Forventet {expected}, fikk {got}.").format(expected=_type(m[1]), got=_type(m[2])),
     ),
     (
         re.compile(r"^Object contains unknown field"),
-        lambda m: "Ukjent felt; det finnes ikke i denne forespørselen.",
+        lambda m: _("Ukjent felt; det finnes ikke i denne forespørselen."),
     ),
-    (re.compile(r"^Object missing required field"), lambda m: "Feltet mangler; det er påkrevd."),
+    (re.compile(r"^Object missing required field"), lambda m: _("Feltet mangler; det er påkrevd.")),
     (re.compile(r"^Expected `(\w+)` of length (<=|>=) (\d+)"), lambda m: _length(m[1], m[2], m[3])),
-    (re.compile(r"^Expected `str` matching regex"), lambda m: "Teksten har ugyldige tegn eller feil form."),
-    (re.compile(r"^Expected `(\w+)` (>=|<=|>|<) (\S+)"), lambda m: f"Verdien må være {BOUNDS[m[2]]} {m[3]}."),
+    (
+        re.compile(r"^Expected `str` matching regex"),
+        lambda m: _("Teksten har ugyldige tegn eller feil form."),
+    ),
+    (
+        re.compile(r"^Expected `(\w+)` (>=|<=|>|<) (\S+)"),
+        lambda m: _("Verdien må være {bound} {value}.").format(bound=_(BOUNDS[m[2]]), value=m[3]),
+    ),
     (
         re.compile(r"^Invalid enum value (.+)"),
-        lambda m: f"Ugyldig verdi {m[1]}; se de gyldige i API-beskrivelsen.",
+        lambda m: _("Ugyldig verdi {value}; se de gyldige i API-beskrivelsen.").format(value=m[1]),
     ),
-    (re.compile(r"^Invalid RFC3339 encoded date$"), lambda m: "Ugyldig dato; skriv den som ÅÅÅÅ-MM-DD."),
+    (re.compile(r"^Invalid RFC3339 encoded date$"), lambda m: _("Ugyldig dato; skriv den som ÅÅÅÅ-MM-DD.")),
     (
         re.compile(r"^Invalid RFC3339 encoded datetime"),
-        lambda m: "Ugyldig tidspunkt; skriv det som 2025-03-01T10:00:00+01:00.",
+        lambda m: _("Ugyldig tidspunkt; skriv det som 2025-03-01T10:00:00+01:00."),
     ),
-    (re.compile(r"^Expected `datetime` with a timezone"), lambda m: "Tidspunktet må ha tidssone."),
-    (re.compile(r"^unknown query parameter"), lambda m: "Ukjent parameter; denne adressen tar den ikke."),
-    (re.compile(r"^JSON is malformed"), lambda m: "Innholdet er ikke gyldig JSON."),
+    (re.compile(r"^Expected `datetime` with a timezone"), lambda m: _("Tidspunktet må ha tidssone.")),
+    (re.compile(r"^unknown query parameter"), lambda m: _("Ukjent parameter; denne adressen tar den ikke.")),
+    (re.compile(r"^JSON is malformed"), lambda m: _("Innholdet er ikke gyldig JSON.")),
 ]
 
 
 def bokmaal(message: str) -> str:
-    """msgspec's and Litestar's English reasons, in bokmål; our own (bokmål) reasons pass as they are."""
+    """msgspec's and Litestar's English reasons in the reader's written form (bokmål or nynorsk); our own
+    reasons, already in it, pass as they are."""
     message = message.split(" - at `", 1)[0].strip()
     for pattern, say in TRANSLATIONS:
         if match := pattern.search(message):
             return say(match)
     if not message or message.startswith(MSGSPEC_OPENERS):
-        return "Ugyldig verdi."
+        return _("Ugyldig verdi.")
     return message.rstrip(".") + "."
 
 

@@ -24,6 +24,7 @@ from contracts import (
     UnitMembership,
 )
 from contracts.base import Contract, Id
+from core.i18n import _
 from core.services.lookups import LookupPurpose
 
 # No NUL characters: PostgreSQL text cannot store them, so they are refused at the door (400).
@@ -187,7 +188,7 @@ class NoteIn(Body):
 
     def __post_init__(self) -> None:
         if self.form is not None and "\\u0000" in msgspec.json.encode(self.form).decode():
-            raise ValueError("form: NUL-tegn er ikke tillatt")
+            raise ValueError("form: " + _("NUL-tegn er ikke tillatt"))
 
 
 class CorrectionIn(Body):

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from contracts import ConsentGiver, InformationArea, PersonKind
+from core.i18n import _
 
 ADULT_AGE = 18
 
@@ -46,7 +47,7 @@ def required_givers(subject: SubjectFacts, area: InformationArea, ages: AgeRules
         return [ConsentGiver(person_id=subject.id, as_role="youth")]
     if not subject.guardians_with_responsibility:
         raise ValueError(
-            "Ingen foresatte med foreldreansvar er registrert for barnet, så samtykke kan ikke innhentes."
+            _("Ingen foresatte med foreldreansvar er registrert for barnet, så samtykke kan ikke innhentes.")
         )
     return [ConsentGiver(person_id=g, as_role="guardian") for g in subject.guardians_with_responsibility]
 
@@ -54,6 +55,10 @@ def required_givers(subject: SubjectFacts, area: InformationArea, ages: AgeRules
 def check_period(valid_from: dt.date, valid_to: dt.date, today: dt.date) -> None:
     """Refuse a period that is already over or reversed; names the fault in bokmål."""
     if valid_to < valid_from:
-        raise ValueError(f"Samtykket kan ikke gjelde til {valid_to} når det gjelder fra {valid_from}.")
+        raise ValueError(
+            _("Samtykket kan ikke gjelde til {valid_to} når det gjelder fra {valid_from}.").format(
+                valid_to=valid_to, valid_from=valid_from
+            )
+        )
     if valid_to < today:
-        raise ValueError(f"Samtykket er utløpt: det gjaldt til {valid_to}.")
+        raise ValueError(_("Samtykket er utløpt: det gjaldt til {valid_to}.").format(valid_to=valid_to))

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Set
 
 from contracts import CaseStatus, Level, MeetingKind, ParticipationBasis, Refusal, TransitionContext
 from contracts.words import LEVEL_NAMES
+from core.i18n import _
 
 
 def parse_level(value: object) -> Level:
@@ -20,7 +21,7 @@ def parse_level(value: object) -> Level:
             return Level(int(value))
         except ValueError:
             pass
-    raise ValueError(f"Ukjent nivå «{value}». Gyldige nivåer er 0, 1, 2 og 3.")
+    raise ValueError(_("Ukjent nivå «{value}». Gyldige nivåer er 0, 1, 2 og 3.").format(value=value))
 
 
 def builtin_refusals(
@@ -32,46 +33,56 @@ def builtin_refusals(
     """Every built-in rule the requested change breaks; empty when it is allowed."""
     snap, target = ctx.snapshot, ctx.to_level
     if snap.case.status is not CaseStatus.OPEN:
-        return [Refusal(code="case_closed", message="Saken er avsluttet og kan ikke endre nivå.")]
+        return [Refusal(code="case_closed", message=_("Saken er avsluttet og kan ikke endre nivå."))]
     if target == ctx.from_level:
-        return [Refusal(code="same_level", message=f"Saken er allerede på {LEVEL_NAMES[target]}.")]
+        return [
+            Refusal(
+                code="same_level",
+                message=_("Saken er allerede på {level}.").format(level=_(LEVEL_NAMES[target])),
+            )
+        ]
     if target < ctx.from_level:
         return []
     if target > ctx.from_level + 1:
         return [
             Refusal(
                 code="skip_level",
-                message=f"Saken kan bare flyttes ett nivå opp om gangen: neste nivå er "
-                f"{LEVEL_NAMES[Level(ctx.from_level + 1)]}.",
+                message=_("Saken kan bare flyttes ett nivå opp om gangen: neste nivå er {level}.").format(
+                    level=_(LEVEL_NAMES[Level(ctx.from_level + 1)])
+                ),
             )
         ]
     refusals: list[Refusal] = []
     if target == Level.INTERNAL:
         if not ctx.unit_leader_informed:
             refusals.append(
-                Refusal(code="unit_leader_not_informed", message="Leder for enheten må være informert.")
+                Refusal(code="unit_leader_not_informed", message=_("Leder for enheten må være informert."))
             )
         if not ctx.guardians_informed:
-            refusals.append(Refusal(code="guardians_not_informed", message="Foresatte må være informert."))
+            refusals.append(Refusal(code="guardians_not_informed", message=_("Foresatte må være informert.")))
     if target >= Level.COLLABORATE_TWO:
         refusals += _consent_refusals(ctx, unit_names)
     if target == Level.COLLABORATE_MANY:
         if snap.case.relay_holder_id is None:
             refusals.append(
-                Refusal(code="relay_holder_missing", message="Nivå 3 krever at saken har en stafettholder.")
+                Refusal(
+                    code="relay_holder_missing", message=_("Nivå 3 krever at saken har en stafettholder.")
+                )
             )
         if not any(m.kind is MeetingKind.COORDINATION for m in snap.meetings):
             refusals.append(
                 Refusal(
                     code="coordination_meeting_missing",
-                    message="Nivå 3 krever at et koordineringsmøte er avholdt eller avtalt.",
+                    message=_("Nivå 3 krever at et koordineringsmøte er avholdt eller avtalt."),
                 )
             )
     elif target in required_holder_levels and snap.case.relay_holder_id is None:
         refusals.append(
             Refusal(
                 code="relay_holder_missing",
-                message=f"Kommunens regler krever en stafettholder på {LEVEL_NAMES[target]}.",
+                message=_("Kommunens regler krever en stafettholder på {level}.").format(
+                    level=_(LEVEL_NAMES[target])
+                ),
             )
         )
     return refusals
@@ -89,16 +100,18 @@ def _consent_refusals(ctx: TransitionContext, unit_names: Mapping[str, str]) -> 
         return [
             Refusal(
                 code="no_second_service",
-                message=f"{LEVEL_NAMES[ctx.to_level].capitalize()} krever at minst én tjeneste til "
-                "deltar i saken.",
+                message=_("{level} krever at minst én tjeneste til deltar i saken.").format(
+                    level=_(LEVEL_NAMES[ctx.to_level]).capitalize()
+                ),
             )
         ]
     covered = {unit for consent in snap.consents_in_force for unit in consent.unit_ids}
     return [
         Refusal(
             code="consent_missing",
-            message="Det mangler gyldig samtykke fra foresatte som omfatter "
-            f"«{unit_names.get(p.unit_id, p.unit_id)}».",
+            message=_("Det mangler gyldig samtykke fra foresatte som omfatter «{unit}».").format(
+                unit=unit_names.get(p.unit_id, p.unit_id)
+            ),
         )
         for p in others
         if p.basis is ParticipationBasis.CONSENT and p.unit_id not in covered

@@ -12,6 +12,7 @@ import datetime as dt
 import random
 
 from contracts import BirthInfo
+from core.i18n import _
 
 K1_WEIGHTS = (3, 7, 6, 1, 8, 9, 4, 5, 2)
 K2_WEIGHTS = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
@@ -35,9 +36,11 @@ def control_digit(digits: str, weights: tuple[int, ...]) -> int | None:
 def _digits(number: str) -> str:
     number = number.strip().replace(" ", "")
     if not number.isascii() or not number.isdigit():
-        raise InvalidNationalId("Fødselsnummeret kan bare inneholde siffer.")
+        raise InvalidNationalId(_("Fødselsnummeret kan bare inneholde siffer."))
     if len(number) != 11:
-        raise InvalidNationalId(f"Fødselsnummeret må ha 11 siffer, men har {len(number)}.")
+        raise InvalidNationalId(
+            _("Fødselsnummeret må ha 11 siffer, men har {len_number}.").format(len_number=len(number))
+        )
     return number
 
 
@@ -66,7 +69,9 @@ def validate(number: str, *, allow_synthetic: bool = False) -> BirthInfo:
     if control_digit(number[:9], K1_WEIGHTS) != int(number[9]) or control_digit(
         number[:10], K2_WEIGHTS
     ) != int(number[10]):
-        raise InvalidNationalId("Kontrollsifferet stemmer ikke. Sjekk at fødselsnummeret er skrevet riktig.")
+        raise InvalidNationalId(
+            _("Kontrollsifferet stemmer ikke. Sjekk at fødselsnummeret er skrevet riktig.")
+        )
     day, month, year = int(number[0:2]), int(number[2:4]), int(number[4:6])
     individual = int(number[6:9])
     is_d_number = day > D_NUMBER_DAY_OFFSET
@@ -74,17 +79,17 @@ def validate(number: str, *, allow_synthetic: bool = False) -> BirthInfo:
         day -= D_NUMBER_DAY_OFFSET
     if month > SYNTHETIC_MONTH_OFFSET:
         if not allow_synthetic:
-            raise InvalidNationalId("Syntetiske fødselsnumre (testidentiteter) godtas ikke her.")
+            raise InvalidNationalId(_("Syntetiske fødselsnumre (testidentiteter) godtas ikke her."))
         month -= SYNTHETIC_MONTH_OFFSET
     elif month > H_NUMBER_MONTH_OFFSET:
-        raise InvalidNationalId("H-nummer støttes ikke. Bruk fødselsnummer eller D-nummer.")
+        raise InvalidNationalId(_("H-nummer støttes ikke. Bruk fødselsnummer eller D-nummer."))
     full_century = century(individual, year)
     if full_century is None:
-        raise InvalidNationalId("Individnummeret passer ikke med fødselsåret i fødselsnummeret.")
+        raise InvalidNationalId(_("Individnummeret passer ikke med fødselsåret i fødselsnummeret."))
     try:
         birth_date = dt.date(full_century + year, month, day)
     except ValueError:
-        raise InvalidNationalId("Fødselsdatoen i fødselsnummeret finnes ikke.") from None
+        raise InvalidNationalId(_("Fødselsdatoen i fødselsnummeret finnes ikke.")) from None
     sex = "male" if int(number[8]) % 2 else "female"
     return BirthInfo(birth_date=birth_date, is_d_number=is_d_number, sex=sex)
 

@@ -38,6 +38,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from contracts import CaseStatus, MunicipalRole, ParticipationBasis, UnitRole
+from core.i18n import N_
 
 
 class ActorKind(StrEnum):
@@ -201,7 +202,7 @@ def decide(
     """Allow or refuse ``action`` by ``actor``; refuses anything not explicitly allowed."""
     if actor.municipality_id != municipality_id or (case and case.municipality_id != municipality_id):
         answer = Answer.NOT_FOUND if case is not None else Answer.FORBIDDEN
-        return _deny("other_municipality", "Opplysningene tilhører en annen kommune.", answer)
+        return _deny("other_municipality", N_("Opplysningene tilhører en annen kommune."), answer)
     if action is Action.SHARE_CASE:
         return _decide_share(case, unit_id)
     if action is Action.SHARE_WITHDRAWAL:
@@ -212,21 +213,21 @@ def decide(
         return _decide_accept_transfer(actor, case, unit_id)
     if action is Action.EXPORT_CASE and actor.kind is not ActorKind.SYSTEM:
         return _deny(
-            "operator_only", "Bare driftsoperatøren flytter saker til en annen kommune (stafett move)."
+            "operator_only", N_("Bare driftsoperatøren flytter saker til en annen kommune (stafett move).")
         )
     if actor.kind is ActorKind.SYSTEM:
         return Decision(True, "system")
     if action is Action.READ_NOTIFICATIONS:  # one's own varsler: any person who has logged in
         if actor.id is not None and actor.kind is not ActorKind.ANONYMOUS:
             return Decision(True, "own")
-        return _deny("no_rule", "Handlingen er ikke tillatt.")
+        return _deny("no_rule", N_("Handlingen er ikke tillatt."))
     if case is not None:
         decision = _decide_case(actor, action, case)
         if not decision.allowed and not knows_of(actor, case):
             return replace(decision, answer=Answer.NOT_FOUND)
         if decision.allowed and case.status is not CaseStatus.OPEN and action not in READ_ONLY_ON_CLOSED:
             return _deny(
-                "case_closed", "Saken er avsluttet; den kan leses, men ikke endres.", Answer.CONFLICT
+                "case_closed", N_("Saken er avsluttet; den kan leses, men ikke endres."), Answer.CONFLICT
             )
         return decision
     return _decide_directory(actor, action, unit_id)
@@ -235,15 +236,15 @@ def decide(
 def _decide_case(actor: Actor, action: Action, case: CaseFacts) -> Decision:
     if actor.kind in (ActorKind.GUARDIAN, ActorKind.YOUTH):
         if actor.id not in case.family_ids:
-            return _deny("not_family", "Du har ikke tilgang til denne saken.")
+            return _deny("not_family", N_("Du har ikke tilgang til denne saken."))
         if action in FAMILY_ACTIONS:
             return Decision(True, "family")
-        return _deny("family_view", "Familien følger saken på Min side; dette gjør bare tjenestene.")
+        return _deny("family_view", N_("Familien følger saken på Min side; dette gjør bare tjenestene."))
     if actor.kind is not ActorKind.EMPLOYEE:
-        return _deny("no_rule", "Handlingen er ikke tillatt.")
+        return _deny("no_rule", N_("Handlingen er ikke tillatt."))
     if action not in EMPLOYEE_CASE_ACTIONS:
         return _deny(
-            "family_only", "Bare familien (foresatte med foreldreansvar eller ungdommen) kan gjøre dette."
+            "family_only", N_("Bare familien (foresatte med foreldreansvar eller ungdommen) kan gjøre dette.")
         )
     basis = employee_basis(actor, case)
     if basis is None:
@@ -257,17 +258,22 @@ def _employee_refusal(actor: Actor, case: CaseFacts) -> Decision:
     if units & set(case.participants):
         return _deny(
             "taushetsplikt",
-            "Tjenesten din deltar i saken, men ingen samtykke i kraft dekker den; taushetsplikten gjelder.",
+            N_(
+                "Tjenesten din deltar i saken, men ingen samtykke i kraft dekker den; "
+                "taushetsplikten gjelder."
+            ),
         )
     if units & case.former_units:
-        return _deny("taushetsplikt", "Tjenesten din deltar ikke lenger i saken; taushetsplikten gjelder.")
+        return _deny(
+            "taushetsplikt", N_("Tjenesten din deltar ikke lenger i saken; taushetsplikten gjelder.")
+        )
     if actor.id is not None and actor.id == case.relay_holder_id:
         return _deny(
-            "taushetsplikt", "Du er stafettholder, men ingen samtykke i kraft gir deg tilgang til saken."
+            "taushetsplikt", N_("Du er stafettholder, men ingen samtykke i kraft gir deg tilgang til saken.")
         )
     if actor.id is not None and actor.id in case.offered_to:
-        return _deny("taushetsplikt", "Du får tilgang til saken når du har tatt imot stafettpinnen.")
-    return _deny("taushetsplikt", "Du har ingen rolle i saken som gir tilgang til den.")
+        return _deny("taushetsplikt", N_("Du får tilgang til saken når du har tatt imot stafettpinnen."))
+    return _deny("taushetsplikt", N_("Du har ingen rolle i saken som gir tilgang til den."))
 
 
 def employee_basis(actor: Actor, case: CaseFacts) -> str | None:
@@ -293,60 +299,62 @@ def employee_basis(actor: Actor, case: CaseFacts) -> str | None:
 def _decide_share(case: CaseFacts | None, unit_id: str | None) -> Decision:
     """A case leaves Stafett for a unit's system only while that unit takes part under a consent in force."""
     if case is None or unit_id is None:
-        return _deny("no_rule", "Handlingen er ikke tillatt.")
+        return _deny("no_rule", N_("Handlingen er ikke tillatt."))
     if unit_id in case.consented_units and case.participants.get(unit_id) is not None:
         return Decision(True, "consent")
-    return _deny("no_consent", "Ingen samtykke i kraft dekker deling med denne tjenesten.")
+    return _deny("no_consent", N_("Ingen samtykke i kraft dekker deling med denne tjenesten."))
 
 
 def _decide_share_withdrawal(case: CaseFacts | None, unit_id: str | None) -> Decision:
     """After a withdrawal, a unit of the case that no consent covers any more may be told so (the
     withdrawn Consent, nothing else); a unit still covered hears it in its next delivery."""
     if case is None or unit_id is None:
-        return _deny("no_rule", "Handlingen er ikke tillatt.")
+        return _deny("no_rule", N_("Handlingen er ikke tillatt."))
     known = unit_id in case.participants or unit_id in case.former_units
     if known and unit_id not in case.consented_units:
         return Decision(True, "withdrawal_notice")
-    return _deny("no_withdrawal", "Tjenesten har ikke et tilbaketrukket samtykke å få beskjed om.")
+    return _deny("no_withdrawal", N_("Tjenesten har ikke et tilbaketrukket samtykke å få beskjed om."))
 
 
 def _decide_accept_transfer(actor: Actor, case: CaseFacts | None, unit_id: str | None) -> Decision:
     """An employee of the receiving unit takes over a case once the guardians' consent covers the unit
     (the service checks that ``unit_id`` is the unit a pending transfer names)."""
     if case is None or unit_id is None or actor.kind is not ActorKind.EMPLOYEE:
-        return _deny("no_rule", "Handlingen er ikke tillatt.")
+        return _deny("no_rule", N_("Handlingen er ikke tillatt."))
     if unit_id not in actor.unit_roles:
-        return _deny("not_receiver", "Bare den mottakende enheten kan ta imot saken.", Answer.NOT_FOUND)
+        return _deny("not_receiver", N_("Bare den mottakende enheten kan ta imot saken."), Answer.NOT_FOUND)
     if unit_id not in case.consented_units:
-        reason = "Foresatte har ikke samtykket til overføringen ennå."
+        reason = N_("Foresatte har ikke samtykket til overføringen ennå.")
         return _deny("no_consent", reason, Answer.NOT_FOUND)
     if case.status is not CaseStatus.OPEN:
-        return _deny("case_closed", "Saken er avsluttet; den kan leses, men ikke endres.", Answer.CONFLICT)
+        return _deny(
+            "case_closed", N_("Saken er avsluttet; den kan leses, men ikke endres."), Answer.CONFLICT
+        )
     return Decision(True, "transfer_consent")
 
 
 def _decide_archive(actor: Actor, case: CaseFacts | None) -> Decision:
     """Archiving and erasure are the system's, on a closed case (retention checks the archive's receipt)."""
     if actor.kind is not ActorKind.SYSTEM or case is None:
-        return _deny("no_rule", "Bare systemet arkiverer og sletter saker, etter reglene for arkiv.")
+        return _deny("no_rule", N_("Bare systemet arkiverer og sletter saker, etter reglene for arkiv."))
     if case.status is CaseStatus.OPEN:
-        return _deny("case_open", "Saken er ikke avsluttet.", Answer.CONFLICT)
+        return _deny("case_open", N_("Saken er ikke avsluttet."), Answer.CONFLICT)
     return Decision(True, "archive_law")
 
 
 def _decide_directory(actor: Actor, action: Action, unit_id: str | None) -> Decision:
     """Actions outside a case: opening one, people, units, the audit trail."""
     if actor.kind is not ActorKind.EMPLOYEE:
-        return _deny("no_rule", "Handlingen er ikke tillatt.")
+        return _deny("no_rule", N_("Handlingen er ikke tillatt."))
     roles = actor.municipal_roles
     if action is Action.OPEN_CASE:
         if unit_id is not None and unit_id in actor.unit_roles:
             return Decision(True, "unit_member")
-        return _deny("not_unit_member", "Du kan bare registrere undring for en enhet du arbeider i.")
+        return _deny("not_unit_member", N_("Du kan bare registrere undring for en enhet du arbeider i."))
     if action in (Action.READ_PERSON, Action.WRITE_PERSON):
         if actor.unit_roles or MunicipalRole.ADMINISTRATOR in roles:
             return Decision(True, "employee")
-        return _deny("no_unit", "Du må tilhøre en enhet for å slå opp personer.")
+        return _deny("no_unit", N_("Du må tilhøre en enhet for å slå opp personer."))
     if action is Action.MANAGE_UNITS and MunicipalRole.ADMINISTRATOR in roles:
         return Decision(True, "administrator")
     if action is Action.READ_AUDIT and MunicipalRole.AUDITOR in roles:
@@ -355,7 +363,7 @@ def _decide_directory(actor: Actor, action: Action, unit_id: str | None) -> Deci
         return Decision(True, "coordinator")
     if action in (Action.READ_INDICATORS, Action.READ_REGION_INDICATORS):
         return _decide_indicators(actor, action, unit_id)
-    return _deny("no_rule", "Handlingen er ikke tillatt.")
+    return _deny("no_rule", N_("Handlingen er ikke tillatt."))
 
 
 INDICATOR_ROLES = frozenset(
@@ -371,7 +379,7 @@ def _decide_indicators(actor: Actor, action: Action, unit_id: str | None) -> Dec
         if MunicipalRole.REGION_COORDINATOR in roles:
             return Decision(True, "region_coordinator")
         return _deny(
-            "not_region_coordinator", "Bare regionkoordinatorer ser kommunene i regionen side om side."
+            "not_region_coordinator", N_("Bare regionkoordinatorer ser kommunene i regionen side om side.")
         )
     if roles & INDICATOR_ROLES:
         return Decision(True, "municipal_role")
@@ -379,5 +387,5 @@ def _decide_indicators(actor: Actor, action: Action, unit_id: str | None) -> Dec
         return Decision(True, "unit_leader")
     return _deny(
         "no_indicator_role",
-        "Følgeevalueringen er for ledere av enheten, kommunens administratorer og koordinatorer.",
+        N_("Følgeevalueringen er for ledere av enheten, kommunens administratorer og koordinatorer."),
     )

@@ -7,15 +7,21 @@ from typing import Any
 
 import jsonschema
 
-_FORMATS = {"date": "en dato (ÅÅÅÅ-MM-DD)", "date-time": "et tidspunkt", "email": "en e-postadresse"}
+from core.i18n import N_, _, ngettext
+
+_FORMATS = {
+    "date": N_("en dato (ÅÅÅÅ-MM-DD)"),
+    "date-time": N_("et tidspunkt"),
+    "email": N_("en e-postadresse"),
+}
 _TYPES = {
-    "string": "tekst",
-    "integer": "et heltall",
-    "number": "et tall",
-    "boolean": "ja eller nei",
-    "array": "en liste",
-    "object": "et skjema",
-    "null": "tomt",
+    "string": N_("tekst"),
+    "integer": N_("et heltall"),
+    "number": N_("et tall"),
+    "boolean": N_("ja eller nei"),
+    "array": N_("en liste"),
+    "object": N_("et skjema"),
+    "null": N_("tomt"),
 }
 
 
@@ -35,10 +41,11 @@ def errors(v: jsonschema.Draft202012Validator, data: object) -> list[str]:
 
 
 def _field(path: list[Any], title: str | None) -> str:
+    """The field as «title» (path); a plugin's title is translated with its bokmål as the key."""
     where = ".".join(str(p) for p in path)
     if title and where:
-        return f"«{title}» ({where})"
-    return f"«{title}»" if title else (where or "Skjemaet")
+        return f"«{_(title)}» ({where})"
+    return f"«{_(title)}»" if title else (where or _("Skjemaet"))
 
 
 def _explain(err: jsonschema.ValidationError) -> Iterator[str]:
@@ -52,30 +59,38 @@ def _explain(err: jsonschema.ValidationError) -> Iterator[str]:
         props = schema.get("properties", {})
         for name in value:
             if name not in instance:
-                yield f"{_field([*path, name], props.get(name, {}).get('title'))}: må fylles ut"
+                field = _field([*path, name], props.get(name, {}).get("title"))
+                yield _("{field}: må fylles ut").format(field=field)
     elif kind == "additionalProperties":
         extra = sorted(set(instance) - set(schema.get("properties", {})))
-        yield f"{here}: ukjent felt {', '.join(f'«{e}»' for e in extra)}"
+        yield _("{field}: ukjent felt {names}").format(field=here, names=", ".join(f"«{e}»" for e in extra))
     elif kind == "maxLength":
-        yield f"{here}: er for lang (høyst {value} tegn)"
+        yield _("{field}: er for lang (høyst {value} tegn)").format(field=here, value=value)
     elif kind == "minLength":
-        yield f"{here}: må fylles ut" if value == 1 else f"{here}: er for kort (minst {value} tegn)"
+        if value == 1:
+            yield _("{field}: må fylles ut").format(field=here)
+        else:
+            yield _("{field}: er for kort (minst {value} tegn)").format(field=here, value=value)
     elif kind == "minItems":
-        yield f"{here}: må ha minst {value} {'rad' if value == 1 else 'rader'}"
+        yield ngettext(
+            "{field}: må ha minst {value} rad", "{field}: må ha minst {value} rader", value
+        ).format(field=here, value=value)
     elif kind == "maxItems":
-        yield f"{here}: kan ha høyst {value} rader"
+        yield _("{field}: kan ha høyst {value} rader").format(field=here, value=value)
     elif kind == "format":
-        yield f"{here}: må være {_FORMATS.get(value, value)}"
+        wanted = _(_FORMATS[value]) if value in _FORMATS else value
+        yield _("{field}: må være {kind}").format(field=here, kind=wanted)
     elif kind == "type":
         wanted = value if isinstance(value, list) else [value]
-        yield f"{here}: må være {' eller '.join(_TYPES.get(t, str(t)) for t in wanted)}"
+        kinds = _(" eller ").join(_(_TYPES[t]) if t in _TYPES else str(t) for t in wanted)
+        yield _("{field}: må være {kind}").format(field=here, kind=kinds)
     elif kind == "const" and value is True:
-        yield f"{here}: må krysses av"
+        yield _("{field}: må krysses av").format(field=here)
     elif kind in {"enum", "oneOf", "anyOf", "const"}:
-        yield f"{here}: har en verdi som ikke er et av valgene"
+        yield _("{field}: har en verdi som ikke er et av valgene").format(field=here)
     elif kind in {"minimum", "exclusiveMinimum"}:
-        yield f"{here}: må være minst {value}"
+        yield _("{field}: må være minst {value}").format(field=here, value=value)
     elif kind in {"maximum", "exclusiveMaximum"}:
-        yield f"{here}: kan være høyst {value}"
+        yield _("{field}: kan være høyst {value}").format(field=here, value=value)
     else:
-        yield f"{here}: er ikke gyldig ({err.message})"
+        yield _("{field}: er ikke gyldig ({why})").format(field=here, why=err.message)

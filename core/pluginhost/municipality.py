@@ -33,6 +33,7 @@ from contracts import (
     ToolDefinition,
     TransitionContext,
 )
+from core.i18n import _
 
 from . import forms
 from .calling import call, coerce, ordered_impls
@@ -45,7 +46,9 @@ log = logging.getLogger("stafett.plugins")
 def _failed(plugin: str) -> Refusal:
     return Refusal(
         code="plugin_error",
-        message=f"Regelen i programtillegget «{plugin}» feilet; endringen er stoppet.",
+        message=_("Regelen i programtillegget «{plugin}» feilet; endringen er stoppet.").format(
+            plugin=plugin
+        ),
     )
 
 
@@ -198,8 +201,13 @@ class MunicipalityPlugins:
         return list(out.values())
 
     def validate_form(self, tool_id: str, data: dict) -> list[str]:
-        """Errors of a filled-in form, in bokmål with the field's title and path; empty when valid."""
+        """Errors of a filled-in form, in the reader's written form, with the field's title and path;
+        empty when valid."""
         v = self._validators.get(tool_id)
         if v is None:
-            return [f"Verktøyet «{tool_id}» finnes ikke i {self.municipality.name}."]
+            return [
+                _("Verktøyet «{tool_id}» finnes ikke i {municipality}.").format(
+                    tool_id=tool_id, municipality=self.municipality.name
+                )
+            ]
         return forms.errors(v, data)

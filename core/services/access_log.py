@@ -14,6 +14,7 @@ from sqlalchemy import and_, or_, select
 
 from core import audit
 from core.domain.policy import Action
+from core.i18n import N_, _
 from core.services import purposes
 from core.services.base import Service
 from core.services.state import CaseState
@@ -23,7 +24,7 @@ READ_ACTIONS = (str(Action.READ_CASE), str(Action.READ_FAMILY_VIEW), str(Action.
 # a disclosure the family is told of: the employee who sent a bekymringsmelding (the worker that
 # carried it is the same disclosure, not another)
 DISCLOSURE = str(Action.SEND_REPORT)
-SYSTEM_NAME = "Systemet (drift)"
+SYSTEM_NAME = N_("Systemet (drift)")
 
 
 class AccessEvent(msgspec.Struct, kw_only=True, frozen=True):
@@ -88,7 +89,7 @@ class AccessLogService(Service):
             AccessEvent(
                 at=e.at,
                 reader_id=e.actor_id,
-                reader_name=people.get(e.actor_id, "Ukjent") if e.actor_id else SYSTEM_NAME,
+                reader_name=people.get(e.actor_id, _("Ukjent")) if e.actor_id else _(SYSTEM_NAME),
                 reader_kind=e.actor_kind,
                 units=units.get(e.actor_id, []) if e.actor_id else [],
                 action=e.action,
@@ -109,9 +110,9 @@ class AccessLogService(Service):
         ]
         head = work.session.get(m.AuditHeadRow, work.municipality_id)
         message = (
-            "Revisjonssporet er helt: ingen hendelser er endret eller slettet."
+            _("Revisjonssporet er helt: ingen hendelser er endret eller slettet.")
             if not faults
-            else f"Revisjonssporet er brutt: {len(faults)} feil."
+            else _("Revisjonssporet er brutt: {num} feil.").format(num=len(faults))
         )
         return AuditVerification(
             municipality_id=work.municipality_id,

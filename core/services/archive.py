@@ -20,6 +20,7 @@ from contracts import ArchiveReceipt, ArchiveStatus, CaseRecord, LogEntryKind
 from core import outbox
 from core.domain.policy import Action
 from core.errors import Conflict, InvalidInput, NotFound
+from core.i18n import _
 from core.services.record import RecordService
 from core.services.state import CaseState
 from core.storage.archive_models import CaseArchiveRow
@@ -76,10 +77,10 @@ class ArchiveService:
         work.authorize(Action.ARCHIVE_CASE, case=state.facts())
         reference = reference.strip()
         if not reference or len(reference) > 300:
-            raise InvalidInput("Kvitteringen mangler arkivets referanse til saken.", field="reference")
+            raise InvalidInput(_("Kvitteringen mangler arkivets referanse til saken."), field="reference")
         if row.checksum is None or checksum != row.checksum:
             raise Conflict(
-                "Kvitteringen gjelder ikke arkivversjonen Stafett sendte (sjekksummen er ulik).",
+                _("Kvitteringen gjelder ikke arkivversjonen Stafett sendte (sjekksummen er ulik)."),
                 code="archive_checksum_mismatch",
             )
         if row.status == ArchiveStatus.DELIVERED:
@@ -89,7 +90,7 @@ class ArchiveService:
             work.after_commit.append(lambda uow: uow.plugins.case_archived(receipt))
         elif row.status != ArchiveStatus.CONFIRMED or row.reference != reference:
             raise Conflict(
-                "Saken er ikke levert til arkivet, eller har en annen kvittering.", code="archive_state"
+                _("Saken er ikke levert til arkivet, eller har en annen kvittering."), code="archive_state"
             )
         return self._receipt(row)
 
@@ -99,7 +100,7 @@ class ArchiveService:
         self.work.authorize(Action.READ_CASE, case=state.facts())
         row = self.work.session.get(CaseArchiveRow, case_id)
         if row is None:
-            raise NotFound("Saken er ikke avsluttet og har ingen arkivversjon.", code="not_archived")
+            raise NotFound(_("Saken er ikke avsluttet og har ingen arkivversjon."), code="not_archived")
         confirmed = row.status in (ArchiveStatus.CONFIRMED, ArchiveStatus.ERASED) and row.reference
         return ArchiveStatus(row.status), self._receipt(row) if confirmed else None
 
@@ -109,7 +110,7 @@ class ArchiveService:
         )
         row = self.work.session.scalar(stmt.with_for_update() if lock else stmt)
         if row is None:
-            raise NotFound("Saken er ikke avsluttet og har ingen arkivversjon.", code="not_archived")
+            raise NotFound(_("Saken er ikke avsluttet og har ingen arkivversjon."), code="not_archived")
         return row
 
     @staticmethod

@@ -27,6 +27,7 @@ from contracts import (
 from core.domain import levels
 from core.domain.policy import Action
 from core.errors import Conflict, InvalidInput, NotFound, RuleRefused
+from core.i18n import N_, _
 from core.ids import new_id
 from core.services import mapping
 from core.services.archive import ArchiveService
@@ -41,9 +42,11 @@ from core.storage import models as m
 def no_consent_for(unit_name: str) -> Refusal:
     return Refusal(
         code="no_consent_for_service",
-        message=f"{unit_name} kan ikke tas med på grunnlag av samtykke: ingen samtykke som gjelder nå, "
-        f"omfatter tjenesten. Be om samtykke som nevner {unit_name}, og ta tjenesten med når "
-        "samtykket er gitt.",
+        message=_(
+            "{unit_name} kan ikke tas med på grunnlag av samtykke: ingen samtykke som gjelder "
+            "nå, omfatter tjenesten. Be om samtykke som nevner {unit_name}, og ta tjenesten med "
+            "når samtykket er gitt."
+        ).format(unit_name=unit_name),
     )
 
 
@@ -93,9 +96,12 @@ class CaseService(LogWriter):
                 PersonKind.PREGNANT,
             )
         ):
-            raise NotFound(f"Fant ikke barnet eller den gravide «{subject_id}».", code="subject_not_found")
+            raise NotFound(
+                _("Fant ikke barnet eller den gravide «{subject_id}».").format(subject_id=subject_id),
+                code="subject_not_found",
+            )
         check_target_group(subject.kind, subject.birth_date, work.now.date())
-        observation = check_text(observation, "hva som er observert")
+        observation = check_text(observation, N_("hva som er observert"))
         observed_on = check_observed_on(observed_on, work.now.date())
         existing = work.session.scalar(
             select(m.CaseRow.id)
@@ -104,7 +110,9 @@ class CaseService(LogWriter):
         )
         if existing:
             raise Conflict(
-                f"Det finnes allerede en åpen sak for dette barnet i {unit.name}; legg undringen til den.",
+                _(
+                    "Det finnes allerede en åpen sak for dette barnet i {unit_name}; legg undringen til den."
+                ).format(unit_name=unit.name),
                 code="case_exists",
             )
         row = m.CaseRow(
@@ -144,7 +152,7 @@ class CaseService(LogWriter):
         state = CaseState(self.work, case_id, lock=True)
         self.work.authorize(Action.WRITE_CASE, case=state.facts())
         unit_id = self._acting_unit(state)
-        observation = check_text(observation, "hva som er observert")
+        observation = check_text(observation, N_("hva som er observert"))
         observed_on = check_observed_on(observed_on, self.work.now.date())
         return mapping.concern(
             self._write_concern(state, unit_id, kind, observation, observed_on, shared_with_family)
@@ -247,7 +255,7 @@ class CaseService(LogWriter):
         self.log.write(
             state,
             LogEntryKind.LEVEL_CHANGED,
-            text=check_text(note, "notat", required=False),
+            text=check_text(note, N_("notat"), required=False),
             data={
                 "from": int(ctx.from_level),
                 "to": int(target),
@@ -259,7 +267,7 @@ class CaseService(LogWriter):
 
     def close(self, case_id: str, reason: object, *, note: str = "") -> Case:
         work = self.work
-        close_reason = parse_choice(CloseReason, reason, field="reason", label="avslutningsgrunn")
+        close_reason = parse_choice(CloseReason, reason, field="reason", label=N_("avslutningsgrunn"))
         state = CaseState(work, case_id, lock=True)
         work.authorize(Action.CHANGE_LEVEL, case=state.facts())
         row = state.row
@@ -273,7 +281,7 @@ class CaseService(LogWriter):
         entry = self.log.write(
             state,
             LogEntryKind.CASE_CLOSED,
-            text=check_text(note, "notat", required=False),
+            text=check_text(note, N_("notat"), required=False),
             data={"reason": str(close_reason)},
         )
         ArchiveService(work).on_close(state, entry.id)  # the archive version goes out with the close
@@ -294,14 +302,17 @@ class CaseService(LogWriter):
         work.authorize(action, case=state.facts())
         unit = self._unit(unit_id)
         if basis is ParticipationBasis.OWNER:
-            raise InvalidInput("En tjeneste kan ikke legges til som eier av saken.", field="basis")
+            raise InvalidInput(_("En tjeneste kan ikke legges til som eier av saken."), field="basis")
         if basis is ParticipationBasis.REPORT_DUTY and unit.service_type != ServiceType.CHILD_WELFARE:
             raise InvalidInput(
-                "Bare barneverntjenesten kan delta på grunnlag av opplysningsplikten.", field="basis"
+                _("Bare barneverntjenesten kan delta på grunnlag av opplysningsplikten."), field="basis"
             )
         existing = work.session.get(m.ParticipantRow, (case_id, unit_id))
         if existing is not None and existing.removed_at is None:
-            raise Conflict(f"{unit.name} deltar allerede i saken.", code="already_participant")
+            raise Conflict(
+                _("{unit_name} deltar allerede i saken.").format(unit_name=unit.name),
+                code="already_participant",
+            )
         if basis is ParticipationBasis.CONSENT and unit_id not in state.consented_units():
             raise RuleRefused([no_consent_for(unit.name)])
         if existing is None:
@@ -327,7 +338,7 @@ class CaseService(LogWriter):
         """One service taking part, with whether its basis holds now."""
         found = next((p for p in self.state(case_id).participants if p.unit_id == unit_id), None)
         if found is None:
-            raise NotFound("Tjenesten deltar ikke i saken.", code="not_participant")
+            raise NotFound(_("Tjenesten deltar ikke i saken."), code="not_participant")
         return found
 
     def remove_participant(self, case_id: str, unit_id: str) -> Case:
@@ -336,9 +347,9 @@ class CaseService(LogWriter):
         work.authorize(Action.MANAGE_PARTICIPANTS, case=state.facts())
         row = work.session.get(m.ParticipantRow, (case_id, unit_id))
         if row is None or row.removed_at is not None:
-            raise NotFound("Tjenesten deltar ikke i saken.", code="not_participant")
+            raise NotFound(_("Tjenesten deltar ikke i saken."), code="not_participant")
         if row.basis == ParticipationBasis.OWNER:
-            raise InvalidInput("Enheten som eier saken, kan ikke fjernes.", field="unit_id")
+            raise InvalidInput(_("Enheten som eier saken, kan ikke fjernes."), field="unit_id")
         row.removed_at = work.now
         work.session.flush()
         state.refresh()
@@ -380,7 +391,10 @@ class CaseService(LogWriter):
     def _unit(self, unit_id: str) -> m.UnitRow:
         unit = self.work.session.get(m.UnitRow, unit_id)
         if unit is None or unit.municipality_id != self.work.municipality_id or not unit.active:
-            raise NotFound(f"Fant ingen aktiv enhet «{unit_id}» i kommunen.", code="unit_not_found")
+            raise NotFound(
+                _("Fant ingen aktiv enhet «{unit_id}» i kommunen.").format(unit_id=unit_id),
+                code="unit_not_found",
+            )
         return unit
 
     def _acting_unit(self, state: CaseState) -> str:

@@ -13,6 +13,7 @@ from contracts.words import LEVEL_NAMES
 from core.domain.consent import check_period, required_givers
 from core.domain.policy import Action, ActorKind
 from core.errors import Conflict, InvalidInput, NotFound
+from core.i18n import N_, _
 from core.ids import new_id
 from core.services.inputs import check_text, parse_choice
 from core.services.relaylog import LogWriter
@@ -37,22 +38,24 @@ class ConsentService(LogWriter):
         work = self.work
         state = CaseState(work, case_id, lock=True)
         work.authorize(Action.RECORD_CONSENT, case=state.facts())
-        area = parse_choice(InformationArea, area, field="area", label="område")
+        area = parse_choice(InformationArea, area, field="area", label=N_("område"))
         try:
             check_period(valid_from, valid_to, work.now.date())
             givers = required_givers(state.subject_facts(), area, work.consent_ages)
         except ValueError as exc:
             raise InvalidInput(str(exc), field="valid_to", code="invalid_consent") from None
-        purpose = check_text(purpose, "formål")
-        categories = [check_text(c, "opplysninger som kan deles") for c in categories]
+        purpose = check_text(purpose, N_("formål"))
+        categories = [check_text(c, N_("opplysninger som kan deles")) for c in categories]
         if not categories:
-            raise InvalidInput("Samtykket må si hvilke opplysninger som kan deles.", field="categories")
+            raise InvalidInput(_("Samtykket må si hvilke opplysninger som kan deles."), field="categories")
         units = self._units(unit_ids)
         required = {g.person_id for g in givers}
         unknown = set(given_on_paper_by) - required
         if unknown:
             raise InvalidInput(
-                "Bare den som har rett til å samtykke, kan stå som giver: " + ", ".join(sorted(unknown)),
+                _("Bare den som har rett til å samtykke, kan stå som giver: {people}").format(
+                    people=", ".join(sorted(unknown))
+                ),
                 field="given_on_paper_by",
             )
         consent = m.ConsentRow(
@@ -90,7 +93,7 @@ class ConsentService(LogWriter):
     def give(self, consent_id: str) -> Consent:
         """The guardian or youth gives their consent digitally."""
         work = self.work
-        _, state, giver = self._answering(consent_id)
+        _consent, state, giver = self._answering(consent_id)
         giver.given_at, giver.method = work.now, "digital"
         work.session.flush()
         state.refresh()
@@ -108,7 +111,7 @@ class ConsentService(LogWriter):
         self.log.write(
             state,
             LogEntryKind.CONSENT_REFUSED,
-            text=check_text(reason, "begrunnelse", required=False),
+            text=check_text(reason, N_("begrunnelse"), required=False),
             data={"consent_id": consent_id, "giver_id": giver.person_id},
         )
         return self._one(state, consent_id)
@@ -122,21 +125,24 @@ class ConsentService(LogWriter):
         work.authorize(Action.GIVE_CONSENT, case=state.facts(), missing=_missing(consent_id))
         giver = work.session.get(m.ConsentGiverRow, (consent_id, work.actor.id))
         if giver is None:
-            raise InvalidInput("Du er ikke blant dem som skal gi dette samtykket.", code="not_a_giver")
+            raise InvalidInput(_("Du er ikke blant dem som skal gi dette samtykket."), code="not_a_giver")
         self._still_open(consent, giver)
         return consent, state, giver
 
     def _still_open(self, consent: m.ConsentRow, giver: m.ConsentGiverRow) -> None:
         """A giver may answer a consent only once, while it is neither withdrawn, refused nor expired."""
         if consent.withdrawn_at is not None:
-            raise Conflict("Samtykket er trukket tilbake; be om et nytt.", code="consent_withdrawn")
+            raise Conflict(_("Samtykket er trukket tilbake; be om et nytt."), code="consent_withdrawn")
         if consent.refused_at is not None:
-            raise Conflict("Samtykket er avslått; be om et nytt.", code="consent_refused")
+            raise Conflict(_("Samtykket er avslått; be om et nytt."), code="consent_refused")
         if giver.given_at is not None:
-            raise Conflict("Du har allerede gitt dette samtykket.", code="already_given")
+            raise Conflict(_("Du har allerede gitt dette samtykket."), code="already_given")
         if consent.valid_to < self.work.now.date():
             raise InvalidInput(
-                f"Samtykket er utløpt: det gjaldt til {consent.valid_to}.", code="consent_expired"
+                _("Samtykket er utløpt: det gjaldt til {consent_valid_to}.").format(
+                    consent_valid_to=consent.valid_to
+                ),
+                code="consent_expired",
             )
 
     def withdraw(self, consent_id: str, *, reason: str = "") -> Consent:
@@ -149,9 +155,11 @@ class ConsentService(LogWriter):
             work.actor.kind in (ActorKind.GUARDIAN, ActorKind.YOUTH)
             and work.session.get(m.ConsentGiverRow, (consent_id, work.actor.id)) is None
         ):
-            raise InvalidInput("Du kan bare trekke tilbake et samtykke du selv skal gi.", code="not_a_giver")
+            raise InvalidInput(
+                _("Du kan bare trekke tilbake et samtykke du selv skal gi."), code="not_a_giver"
+            )
         if consent.withdrawn_at is not None:
-            raise Conflict("Samtykket er allerede trukket tilbake.", code="already_withdrawn")
+            raise Conflict(_("Samtykket er allerede trukket tilbake."), code="already_withdrawn")
         consent.withdrawn_at, consent.withdrawn_by = work.now, work.actor.id
         work.session.flush()
         state.refresh()
@@ -159,7 +167,7 @@ class ConsentService(LogWriter):
         self.log.write(
             state,
             LogEntryKind.CONSENT_WITHDRAWN,
-            text=check_text(reason, "begrunnelse", required=False),
+            text=check_text(reason, N_("begrunnelse"), required=False),
             data={"consent_id": consent_id, "unit_ids": unit_ids},
         )
         self._log_lapsed(state, consent_id, [u for u in state.lapsed_unit_ids() if u in unit_ids])
@@ -227,7 +235,7 @@ class ConsentService(LogWriter):
 
     def _units(self, unit_ids: builtins.list[str]) -> builtins.list[m.UnitRow]:
         if not unit_ids:
-            raise InvalidInput("Samtykket må gjelde minst én tjeneste.", field="unit_ids")
+            raise InvalidInput(_("Samtykket må gjelde minst én tjeneste."), field="unit_ids")
         rows = self.work.session.scalars(
             select(m.UnitRow).where(
                 m.UnitRow.id.in_(unit_ids), m.UnitRow.municipality_id == self.work.municipality_id
@@ -236,10 +244,13 @@ class ConsentService(LogWriter):
         missing = set(unit_ids) - {r.id for r in rows}
         if missing:
             raise InvalidInput(
-                "Ukjente tjenester i samtykket: " + ", ".join(sorted(missing)), field="unit_ids"
+                _("Ukjente tjenester i samtykket: {units}").format(units=", ".join(sorted(missing))),
+                field="unit_ids",
             )
         return list(rows)
 
 
 def _missing(consent_id: str) -> NotFound:
-    return NotFound(f"Fant ikke samtykket «{consent_id}».", code="consent_not_found")
+    return NotFound(
+        _("Fant ikke samtykket «{consent_id}».").format(consent_id=consent_id), code="consent_not_found"
+    )

@@ -24,6 +24,7 @@ from contracts import (
 )
 from core.domain.policy import Action
 from core.errors import NotFound
+from core.i18n import _
 from core.services import mapping
 from core.services.base import Service
 from core.services.state import CaseState
@@ -70,7 +71,9 @@ class DirectoryService(Service):
     def unit(self, unit_id: str) -> Unit:
         row = self.work.session.get(m.UnitRow, unit_id)
         if row is None or row.municipality_id != self.work.municipality_id:
-            raise NotFound(f"Fant ingen enhet «{unit_id}» i kommunen.", code="unit_not_found")
+            raise NotFound(
+                _("Fant ingen enhet «{unit_id}» i kommunen.").format(unit_id=unit_id), code="unit_not_found"
+            )
         return mapping.unit(row)
 
     def services(self) -> list[ServiceDirectoryEntry]:
@@ -85,7 +88,9 @@ class DirectoryService(Service):
     def tool(self, tool_id: str) -> ToolDefinition:
         tool = self.work.plugins.tools.get(tool_id)
         if tool is None:
-            raise NotFound(f"Fant ikke verktøyet «{tool_id}».", code="tool_not_found")
+            raise NotFound(
+                _("Fant ikke verktøyet «{tool_id}».").format(tool_id=tool_id), code="tool_not_found"
+            )
         return tool
 
     def relay_holder_rules(self) -> list[RelayHolderRule]:
@@ -103,7 +108,9 @@ class DirectoryService(Service):
         guide = work.plugins.guide_for(service_type)
         if guide is None:
             raise NotFound(
-                f"Kommunen har ingen handlingsveileder for tjenestetypen «{service_type}».",
+                _("Kommunen har ingen handlingsveileder for tjenestetypen «{service_type}».").format(
+                    service_type=service_type
+                ),
                 code="guide_not_found",
             )
         level = Level(state.row.level)

@@ -29,6 +29,7 @@ from sqlalchemy import func, select
 from contracts import PersonKind
 from core.domain.policy import Action, Decision
 from core.errors import Forbidden, StafettError
+from core.i18n import N_, _
 from core.storage import models as m
 
 if TYPE_CHECKING:
@@ -40,9 +41,9 @@ LOOKUP_ROUTE = "person.lookup"
 
 # the purposes a look-up may state: code -> what the employee does (bokmål, shown in innsyn)
 LOOKUP_PURPOSES: dict[str, str] = {
-    "undring": "slo opp barnet for å registrere en undring",
-    "parorende": "slo opp barnet som pårørende, for å registrere en undring",
-    "foresatte": "slo opp barnet for å registrere foresatte",
+    "undring": N_("slo opp barnet for å registrere en undring"),
+    "parorende": N_("slo opp barnet som pårørende, for å registrere en undring"),
+    "foresatte": N_("slo opp barnet for å registrere foresatte"),
 }
 LookupPurpose = Literal["undring", "parorende", "foresatte"]
 
@@ -112,13 +113,16 @@ def count_lookup(work: Work) -> None:
     work.authorize(Action.READ_PERSON)  # the look-up call itself (also refuses callers without a unit)
     if (done or 0) >= limit:
         minutes = int(WINDOW.total_seconds() // 60)
-        reason = f"Du har gjort {done} oppslag de siste {minutes} minuttene; grensen er {limit}."
+        said = N_("Du har gjort {done} oppslag de siste {minutes} minuttene; grensen er {limit}.")
+        reason = said.format(done=done, minutes=minutes, limit=limit)  # the audit trail keeps bokmål
         try:
             work.refuse(Action.READ_PERSON, Decision(False, LIMIT_BASIS, reason))
         except Forbidden:
             raise TooManyLookups(
-                f"For mange oppslag av personer: {reason} Vent litt før du slår opp flere. "
-                "Kommunens administrator ser når grensen nås.",
+                _(
+                    "For mange oppslag av personer: {reason} Vent litt før du slår opp flere. "
+                    "Kommunens administrator ser når grensen nås."
+                ).format(reason=_(said).format(done=done, minutes=minutes, limit=limit)),
             ) from None
 
 
@@ -157,7 +161,7 @@ def refusals(work: Work, *, since: dt.datetime, limit: int, offset: int) -> tupl
     return [
         LookupRefusal(
             employee_id=r.actor_id,
-            employee_name=names.get(r.actor_id, "Ukjent"),
+            employee_name=names.get(r.actor_id, _("Ukjent")),
             refused=r.refused,
             first_at=r.first_at,
             last_at=r.last_at,

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from contracts import EvaluationOutcome, LogEntryKind, Measure, MeasureStatus, PersonKind
 from core.domain.policy import Action, ActorKind, employee_basis
 from core.errors import Conflict, InvalidInput, NotFound
+from core.i18n import N_, _
 from core.ids import new_id
 from core.services import mapping
 from core.services.inputs import check_text, parse_choice
@@ -31,13 +32,13 @@ NEXT = {  # the status changes a measure allows; ended and cancelled allow none
     MeasureStatus.PAUSED: {MeasureStatus.ACTIVE, MeasureStatus.ENDED, MeasureStatus.CANCELLED},
 }
 NOT_ACTIVE = {
-    MeasureStatus.PAUSED: "Tiltaket er satt på pause; gjenoppta det med en ny evalueringsdato først.",
-    MeasureStatus.ENDED: "Tiltaket er avsluttet og kan ikke endres eller evalueres igjen.",
-    MeasureStatus.CANCELLED: "Tiltaket er avlyst og kan ikke endres eller evalueres.",
+    MeasureStatus.PAUSED: N_("Tiltaket er satt på pause; gjenoppta det med en ny evalueringsdato først."),
+    MeasureStatus.ENDED: N_("Tiltaket er avsluttet og kan ikke endres eller evalueres igjen."),
+    MeasureStatus.CANCELLED: N_("Tiltaket er avlyst og kan ikke endres eller evalueres."),
 }
 UNCHANGED = {
-    MeasureStatus.ACTIVE: "Tiltaket er allerede i gang.",
-    MeasureStatus.PAUSED: "Tiltaket er allerede satt på pause.",
+    MeasureStatus.ACTIVE: N_("Tiltaket er allerede i gang."),
+    MeasureStatus.PAUSED: N_("Tiltaket er allerede satt på pause."),
 }
 
 
@@ -62,14 +63,14 @@ class MeasureService(LogWriter):
         if hidden_from_guardians:
             if for_family:
                 raise InvalidInput(
-                    "En hjemmelekse gjøres hjemme og kan ikke holdes skjult for foresatte.",
+                    _("En hjemmelekse gjøres hjemme og kan ikke holdes skjult for foresatte."),
                     field="hidden_from_guardians",
                 )
             youth_say(work, state)
-        title, goal = check_text(title, "tiltak")[:300], check_text(goal, "mål")
+        title, goal = check_text(title, N_("tiltak"))[:300], check_text(goal, N_("mål"))
         if evaluation_date < start_date:
             raise InvalidInput(
-                "Evalueringsdatoen kan ikke være før tiltaket starter.", field="evaluation_date"
+                _("Evalueringsdatoen kan ikke være før tiltaket starter."), field="evaluation_date"
             )
         self._check_responsible(state, responsible_id, for_family=for_family)
         case_units = [state.row.owner_unit_id, *(p.unit_id for p in state.participant_rows)]
@@ -115,17 +116,17 @@ class MeasureService(LogWriter):
         row = self._row(measure_id)
         state = CaseState(work, row.case_id, lock=True)
         work.authorize(Action.WRITE_CASE, case=state.facts(), missing=_not_found(measure_id))
-        outcome = parse_choice(EvaluationOutcome, outcome, field="outcome", label="resultat")
+        outcome = parse_choice(EvaluationOutcome, outcome, field="outcome", label=N_("resultat"))
         if row.status != MeasureStatus.ACTIVE:
-            raise Conflict(NOT_ACTIVE[MeasureStatus(row.status)], code=f"measure_{row.status}")
+            raise Conflict(_(NOT_ACTIVE[MeasureStatus(row.status)]), code=f"measure_{row.status}")
         if next_evaluation_date is not None and next_evaluation_date <= work.now.date():
-            raise InvalidInput("Neste evaluering må være fram i tid.", field="next_evaluation_date")
+            raise InvalidInput(_("Neste evaluering må være fram i tid."), field="next_evaluation_date")
         work.session.add(
             m.EvaluationRow(
                 id=new_id(),
                 measure_id=measure_id,
                 outcome=str(outcome),
-                summary=check_text(summary, "evaluering"),
+                summary=check_text(summary, N_("evaluering")),
                 evaluated_by=work.actor.id,
                 evaluated_at=work.now,
                 next_evaluation_date=next_evaluation_date,
@@ -133,7 +134,7 @@ class MeasureService(LogWriter):
         )
         due = row.next_evaluation_date
         if due is None:  # an active measure always has a date; this guards the invariant
-            raise Conflict("Tiltaket har ingen evalueringsdato.", code="measure_without_date")
+            raise Conflict(_("Tiltaket har ingen evalueringsdato."), code="measure_without_date")
         row.next_evaluation_date = next_evaluation_date
         if next_evaluation_date is None:
             row.status = str(MeasureStatus.ENDED)
@@ -168,23 +169,23 @@ class MeasureService(LogWriter):
         row = self._row(measure_id)
         state = CaseState(work, row.case_id, lock=True)
         work.authorize(Action.WRITE_CASE, case=state.facts(), missing=_not_found(measure_id))
-        target = parse_choice(MeasureStatus, status, field="status", label="status for tiltaket")
+        target = parse_choice(MeasureStatus, status, field="status", label=N_("status for tiltaket"))
         current = MeasureStatus(row.status)
         if current in FINAL:
-            raise Conflict(NOT_ACTIVE[current], code=f"measure_{current}")
+            raise Conflict(_(NOT_ACTIVE[current]), code=f"measure_{current}")
         if target not in NEXT[current]:
-            raise Conflict(UNCHANGED[current], code="measure_status_unchanged")
+            raise Conflict(_(UNCHANGED[current]), code="measure_status_unchanged")
         resuming = target is MeasureStatus.ACTIVE
-        reason = check_text(reason, "begrunnelse", required=not resuming)
+        reason = check_text(reason, N_("begrunnelse"), required=not resuming)
         if resuming:
             if next_evaluation_date is None or next_evaluation_date <= work.now.date():
                 raise InvalidInput(
-                    "Et tiltak som gjenopptas, må ha en ny evalueringsdato fram i tid.",
+                    _("Et tiltak som gjenopptas, må ha en ny evalueringsdato fram i tid."),
                     field="next_evaluation_date",
                 )
         elif next_evaluation_date is not None:
             raise InvalidInput(
-                "Bare et tiltak som gjenopptas, får ny evalueringsdato.", field="next_evaluation_date"
+                _("Bare et tiltak som gjenopptas, får ny evalueringsdato."), field="next_evaluation_date"
             )
         row.status, row.next_evaluation_date = str(target), next_evaluation_date
         work.session.flush()
@@ -232,21 +233,28 @@ class MeasureService(LogWriter):
                 if employee_basis(actor_for(work.session, person_id), state.facts()) is not None:
                     return
                 raise InvalidInput(
-                    f"{person.given_name} {person.family_name} har ikke tilgang til saken og kan ikke være "
-                    "ansvarlig: den ansvarlige må arbeide i enheten som eier saken, eller i en tjeneste som "
-                    "deltar med samtykke eller opplysningsplikt.",
+                    _(
+                        "{person_given_name} {person_family_name} har ikke tilgang til saken og kan ikke "
+                        "være ansvarlig: den ansvarlige må arbeide i enheten som eier saken, eller i en "
+                        "tjeneste som deltar med samtykke eller opplysningsplikt."
+                    ).format(person_given_name=person.given_name, person_family_name=person.family_name),
                     field="responsible_id",
                     code="responsible_without_access",
                 )
         raise InvalidInput(
-            "Den ansvarlige må være en ansatt med tilgang til saken (eller en i familien for hjemmelekse).",
+            _(
+                "Den ansvarlige må være en ansatt med tilgang til saken (eller en i familien for "
+                "hjemmelekse)."
+            ),
             field="responsible_id",
         )
 
 
 def _not_found(measure_id: str) -> NotFound:
     """The answer for a measure that does not exist, and for one the caller may not know exists."""
-    return NotFound(f"Fant ikke tiltaket «{measure_id}».", code="measure_not_found")
+    return NotFound(
+        _("Fant ikke tiltaket «{measure_id}».").format(measure_id=measure_id), code="measure_not_found"
+    )
 
 
 def evaluations_of(session: Session, measure_id: str) -> list[m.EvaluationRow]:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from contracts import LogEntryKind, Meeting, MeetingKind
 from core.domain.policy import Action
 from core.errors import Conflict, InvalidInput, NotFound
+from core.i18n import N_, _
 from core.ids import new_id
 from core.services import mapping
 from core.services.inputs import check_text, parse_choice
@@ -32,17 +33,19 @@ class MeetingService(LogWriter):
     ) -> Meeting:
         """A meeting in a case, or without a case an anonymous discussion in an arena that allows it."""
         work = self.work
-        kind = parse_choice(MeetingKind, kind, field="kind", label="møtetype")
+        kind = parse_choice(MeetingKind, kind, field="kind", label=N_("møtetype"))
         if starts_at.tzinfo is None:
-            raise InvalidInput("Møtetidspunktet må ha tidssone.", field="starts_at")
+            raise InvalidInput(_("Møtetidspunktet må ha tidssone."), field="starts_at")
         arena = work.plugins.arenas.get(arena_id) if arena_id else None
         if arena_id and arena is None:
-            raise InvalidInput(f"Ukjent møtearena «{arena_id}».", field="arena_id")
+            raise InvalidInput(
+                _("Ukjent møtearena «{arena_id}».").format(arena_id=arena_id), field="arena_id"
+            )
         state = None
         if case_id is None:
             if arena is None or not arena.anonymous_allowed:
                 raise InvalidInput(
-                    "Et møte uten sak må holdes anonymt i en arena som tillater det.", field="arena_id"
+                    _("Et møte uten sak må holdes anonymt i en arena som tillater det."), field="arena_id"
                 )
             work.authorize(Action.OPEN_CASE, unit_id=next(iter(work.actor.unit_roles), None))
         else:
@@ -55,9 +58,9 @@ class MeetingService(LogWriter):
             arena_id=arena_id,
             kind=str(kind),
             starts_at=starts_at,
-            summary=check_text(summary, "referat", required=False),
+            summary=check_text(summary, N_("referat"), required=False),
             created_by=work.actor.id,
-            location=check_text(location or "", "sted", required=False)[:300],
+            location=check_text(location or "", N_("sted"), required=False)[:300],
         )
         work.session.add(row)
         work.session.add_all(m.MeetingUnitRow(meeting_id=row.id, unit_id=u) for u in set(unit_ids))
@@ -82,9 +85,9 @@ class MeetingService(LogWriter):
         work = self.work
         row, state = self._upcoming(meeting_id)
         if starts_at.tzinfo is None:
-            raise InvalidInput("Møtetidspunktet må ha tidssone.", field="starts_at")
+            raise InvalidInput(_("Møtetidspunktet må ha tidssone."), field="starts_at")
         if location is not None:
-            row.location = check_text(location, "sted", required=False)[:300]
+            row.location = check_text(location, N_("sted"), required=False)[:300]
         row.starts_at, row.sequence = starts_at, row.sequence + 1
         work.session.flush()
         self.log.write(
@@ -99,13 +102,17 @@ class MeetingService(LogWriter):
         work = self.work
         row = work.session.get(m.MeetingRow, meeting_id)
         if row is None or row.case_id is None:
-            raise NotFound(f"Fant ikke møtet «{meeting_id}».", code="meeting_not_found")
+            raise NotFound(
+                _("Fant ikke møtet «{meeting_id}».").format(meeting_id=meeting_id), code="meeting_not_found"
+            )
         state = CaseState(work, row.case_id, lock=True)
-        work.authorize(Action.WRITE_CASE, case=state.facts(), missing=NotFound("Fant ikke møtet."))
+        work.authorize(Action.WRITE_CASE, case=state.facts(), missing=NotFound(_("Fant ikke møtet.")))
         if row.cancelled_at is not None:
-            raise Conflict("Møtet er allerede avlyst.", code="meeting_cancelled")
+            raise Conflict(_("Møtet er allerede avlyst."), code="meeting_cancelled")
         if row.starts_at <= work.now:
-            raise Conflict("Et møte som har begynt, kan ikke endres eller avlyses.", code="meeting_started")
+            raise Conflict(
+                _("Et møte som har begynt, kan ikke endres eller avlyses."), code="meeting_started"
+            )
         return row, state
 
     def _contract(self, row: m.MeetingRow) -> Meeting:

@@ -36,6 +36,7 @@ from contracts import (
 )
 from core.domain.policy import Action
 from core.errors import InvalidInput, NotFound, RuleRefused
+from core.i18n import N_, _
 from core.ids import new_id
 from core.services import mapping
 from core.services.cases import CaseService
@@ -50,7 +51,7 @@ if TYPE_CHECKING:
 
 FORMAT = "stafett-flytting/1"
 PURPOSE_MOVE = "flytting av saken til en annen kommune (samtykke)"
-REFUSED = "Pakken er endret eller ikke signert av avsenderen; den er ikke importert."
+REFUSED = N_("Pakken er endret eller ikke signert av avsenderen; den er ikke importert.")
 
 
 def public_key(private_pem: str) -> str:
@@ -90,9 +91,9 @@ def verify(package: bytes, *, trusted_public_pem: str) -> tuple[dict[str, str], 
     try:
         key = serialization.load_pem_public_key(trusted_public_pem.encode())
     except ValueError:
-        raise InvalidInput("Avsenderens offentlige nøkkel kan ikke leses.", field="trusted_key") from None
+        raise InvalidInput(_("Avsenderens offentlige nøkkel kan ikke leses."), field="trusted_key") from None
     if not isinstance(key, Ed25519PublicKey):
-        raise InvalidInput("Avsenderens nøkkel er ikke en Ed25519-nøkkel.", field="trusted_key")
+        raise InvalidInput(_("Avsenderens nøkkel er ikke en Ed25519-nøkkel."), field="trusted_key")
     try:
         outer = json.loads(package)
         body, signature = _b64(outer["body"]), _b64(outer["signature"])
@@ -102,7 +103,7 @@ def verify(package: bytes, *, trusted_public_pem: str) -> tuple[dict[str, str], 
             raise ValueError(inner.get("format"))
         return dict(inner["sender"]), msgspec.convert(inner["record"], CaseRecord)
     except (ValueError, KeyError, TypeError, binascii.Error, InvalidSignature, msgspec.ValidationError):
-        raise InvalidInput(REFUSED, field="package", code="package_refused") from None
+        raise InvalidInput(_(REFUSED), field="package", code="package_refused") from None
 
 
 class MovingService:
@@ -122,10 +123,10 @@ class MovingService:
         state = CaseState(work, case_id, lock=lock)
         work.authorize(Action.EXPORT_CASE, case=state.facts())
         if state.row.status != CaseStatus.OPEN:
-            raise RuleRefused([_refusal("move_closed", "Saken er avsluttet og kan ikke flyttes.")])
+            raise RuleRefused([_refusal("move_closed", _("Saken er avsluttet og kan ikke flyttes."))])
         moving = [c for c in state.consents_in_force() if any("flytting" in k.lower() for k in c.categories)]
         if not moving:
-            reason = "Foresatte har ikke samtykket til at saken flyttes (et samtykke som nevner flytting)."
+            reason = _("Foresatte har ikke samtykket til at saken flyttes (et samtykke som nevner flytting).")
             raise RuleRefused([_refusal("move_needs_consent", reason)])
         return RecordService(work).load(state, [])
 
@@ -156,7 +157,10 @@ class MovingService:
         work.authorize(Action.OPEN_CASE, unit_id=unit_id, subject_id=None)
         unit = work.session.get(m.UnitRow, unit_id)
         if unit is None or unit.municipality_id != work.municipality_id:
-            raise NotFound(f"Fant ingen aktiv enhet «{unit_id}» i kommunen.", code="unit_not_found")
+            raise NotFound(
+                _("Fant ingen aktiv enhet «{unit_id}» i kommunen.").format(unit_id=unit_id),
+                code="unit_not_found",
+            )
         people = PeopleService(work)
         subject = record.subject
         child_id = self._find(subject.national_id) or people.register_child(

@@ -23,6 +23,7 @@ from core import i18n
 from core.domain import national_id
 from core.domain.policy import Action, Actor, ActorKind
 from core.errors import Conflict, InvalidInput, NotFound
+from core.i18n import _
 from core.ids import new_id
 from core.services import lookups, mapping
 from core.services.base import Service
@@ -81,7 +82,7 @@ class PeopleService(Service):
     ) -> PregnantPerson:
         row = self._person(PersonKind.PREGNANT, given_name, family_name, national_id, birth_date)
         if due_date < self.work.now.date() - dt.timedelta(days=60):
-            raise InvalidInput("Termindatoen er for langt tilbake i tid.", field="due_date")
+            raise InvalidInput(_("Termindatoen er for langt tilbake i tid."), field="due_date")
         row.due_date = due_date
         self.work.session.flush()
         return mapping.pregnant(row)
@@ -132,7 +133,7 @@ class PeopleService(Service):
         self.work.authorize(Action.WRITE_PERSON, subject_id=child_id)
         child, guardian = self._get(child_id), self._get(guardian_id)
         if child.kind != PersonKind.CHILD or guardian.kind != PersonKind.GUARDIAN:
-            raise InvalidInput("Bare en foresatt kan knyttes til et barn.", field="guardian_id")
+            raise InvalidInput(_("Bare en foresatt kan knyttes til et barn."), field="guardian_id")
         link = self.work.session.get(m.GuardianshipRow, (child_id, guardian_id))
         if link is None:
             link = m.GuardianshipRow(child_id=child_id, guardian_id=guardian_id)
@@ -155,13 +156,16 @@ class PeopleService(Service):
         if hpr_number is not None and not (
             hpr_number.isascii() and hpr_number.isdigit() and len(hpr_number) <= 9
         ):
-            raise InvalidInput("HPR-nummeret er høyst ni sifre.", field="hpr_number")
+            raise InvalidInput(_("HPR-nummeret er høyst ni sifre."), field="hpr_number")
         row = self._person(PersonKind.EMPLOYEE, given_name, family_name, None, None)
         row.email, row.title, row.hpr_number = email, title, hpr_number
         for membership in memberships:
             unit = work.session.get(m.UnitRow, membership.unit_id)
             if unit is None or unit.municipality_id != work.municipality_id:
-                raise InvalidInput(f"Ukjent enhet «{membership.unit_id}».", field="memberships")
+                raise InvalidInput(
+                    _("Ukjent enhet «{membership_unit_id}».").format(membership_unit_id=membership.unit_id),
+                    field="memberships",
+                )
             work.session.add(
                 m.UnitMembershipRow(person_id=row.id, unit_id=unit.id, role=str(membership.role))
             )
@@ -173,7 +177,9 @@ class PeopleService(Service):
         """An employee's units and roles, for a colleague choosing a stafettholder or a responsible."""
         self.work.authorize(Action.READ_PERSON, subject_id=person_id)
         if self._get(person_id).kind != PersonKind.EMPLOYEE:
-            raise NotFound(f"Fant ingen ansatt «{person_id}».", code="person_not_found")
+            raise NotFound(
+                _("Fant ingen ansatt «{person_id}».").format(person_id=person_id), code="person_not_found"
+            )
         return self.employee(person_id)
 
     def employee(self, person_id: str) -> Employee:
@@ -208,7 +214,9 @@ class PeopleService(Service):
         )
         self.work.authorize(Action.READ_PERSON, subject_id=row.id if row else None)
         if row is None or row.kind not in (PersonKind.CHILD, PersonKind.PREGNANT):
-            raise NotFound("Fant ingen registrert person med dette fødselsnummeret.", code="person_not_found")
+            raise NotFound(
+                _("Fant ingen registrert person med dette fødselsnummeret."), code="person_not_found"
+            )
         return lookups.match(row)
 
     def search_subjects(self, query: str, *, limit: int = 20) -> list[PersonMatch]:
@@ -219,9 +227,9 @@ class PeopleService(Service):
         """
         text = " ".join((query or "").split())
         if len(text) < 2:
-            raise InvalidInput("Skriv minst to tegn av navnet, eller hele fødselsnummeret.", field="q")
+            raise InvalidInput(_("Skriv minst to tegn av navnet, eller hele fødselsnummeret."), field="q")
         if len(text) > 100:
-            raise InvalidInput("Søket er for langt: skriv navnet eller fødselsnummeret.", field="q")
+            raise InvalidInput(_("Søket er for langt: skriv navnet eller fødselsnummeret."), field="q")
         if text.replace(" ", "").isdigit():
             number = self._valid_national_id(text)
             lookups.count_lookup(self.work)
@@ -273,12 +281,12 @@ class PeopleService(Service):
         work.authorize(Action.WRITE_PERSON)
         given_name, family_name = (given_name or "").strip(), (family_name or "").strip()
         if not given_name or not family_name:
-            raise InvalidInput("Fornavn og etternavn må fylles ut.", field="given_name")
+            raise InvalidInput(_("Fornavn og etternavn må fylles ut."), field="given_name")
         if number:
             number = self._valid_national_id(number)
             born = national_id.validate(number, allow_synthetic=True).birth_date
             if birth_date is not None and birth_date != born:
-                raise InvalidInput("Fødselsdatoen stemmer ikke med fødselsnummeret.", field="birth_date")
+                raise InvalidInput(_("Fødselsdatoen stemmer ikke med fødselsnummeret."), field="birth_date")
             birth_date = born
             if work.session.scalar(
                 select(m.PersonRow.id).where(
@@ -286,12 +294,12 @@ class PeopleService(Service):
                 )
             ):
                 raise Conflict(
-                    "En person med dette fødselsnummeret er allerede registrert.", code="person_exists"
+                    _("En person med dette fødselsnummeret er allerede registrert."), code="person_exists"
                 )
         if kind in (PersonKind.CHILD, PersonKind.PREGNANT) and birth_date is None:
-            raise InvalidInput("Fødselsdato eller fødselsnummer må oppgis.", field="birth_date")
+            raise InvalidInput(_("Fødselsdato eller fødselsnummer må oppgis."), field="birth_date")
         if birth_date is not None and birth_date > work.now.date():
-            raise InvalidInput("Fødselsdatoen kan ikke være fram i tid.", field="birth_date")
+            raise InvalidInput(_("Fødselsdatoen kan ikke være fram i tid."), field="birth_date")
         row = m.PersonRow(
             id=new_id(),
             municipality_id=work.municipality_id,
@@ -317,7 +325,9 @@ class PeopleService(Service):
     def _get(self, person_id: str) -> m.PersonRow:
         row = self.work.session.get(m.PersonRow, person_id)
         if row is None or row.municipality_id != self.work.municipality_id:
-            raise NotFound(f"Fant ingen person «{person_id}».", code="person_not_found")
+            raise NotFound(
+                _("Fant ingen person «{person_id}».").format(person_id=person_id), code="person_not_found"
+            )
         return row
 
 
@@ -325,7 +335,9 @@ def actor_for(session: Session, person_id: str, *, on_behalf_of: str | None = No
     """The actor a logged-in person acts as: their municipality, units and roles, read from the database."""
     person = session.get(m.PersonRow, person_id)
     if person is None or not person.active:
-        raise NotFound(f"Fant ingen aktiv person «{person_id}».", code="person_not_found")
+        raise NotFound(
+            _("Fant ingen aktiv person «{person_id}».").format(person_id=person_id), code="person_not_found"
+        )
     if person.kind == PersonKind.EMPLOYEE:
         units = session.execute(
             select(m.UnitMembershipRow.unit_id, m.UnitMembershipRow.role).where(

@@ -32,6 +32,7 @@ from contracts import (
 )
 from core.domain.policy import Action, ActorKind, employee_basis
 from core.errors import InvalidInput, NotFound, RuleRefused
+from core.i18n import N_, _
 from core.services import mapping
 from core.services.consents import ConsentService
 from core.services.inputs import check_text, parse_choice
@@ -58,16 +59,17 @@ class PlanService:
     def assign_coordinator(self, case_id: str, person_id: str, role: object) -> IndividualPlan:
         """Give the case (at nivå 3) its coordinator, or hand the role over; the log keeps the history."""
         work = self.work
-        coordinator_role = parse_choice(CoordinatorRole, role, field="role", label="koordinatorrolle")
+        coordinator_role = parse_choice(CoordinatorRole, role, field="role", label=N_("koordinatorrolle"))
         if coordinator_role not in work.plugins.plan_template.coordinator_roles:
-            raise InvalidInput("Kommunen bruker ikke denne koordinatorrollen.", field="role")
+            raise InvalidInput(_("Kommunen bruker ikke denne koordinatorrollen."), field="role")
         state = CaseState(work, case_id, lock=True)
         work.authorize(Action.MANAGE_RELAY_HOLDER, case=state.facts())
         if state.row.level != Level.COLLABORATE_MANY:
             raise RuleRefused(
                 [
                     Refusal(
-                        code="coordinator_level_3", message="En koordinator oppnevnes når saken er på nivå 3."
+                        code="coordinator_level_3",
+                        message=_("En koordinator oppnevnes når saken er på nivå 3."),
                     )
                 ]
             )
@@ -78,7 +80,7 @@ class PlanService:
             or employee_basis(actor_for(work.session, person_id), state.facts()) is None
         ):
             raise InvalidInput(
-                "Koordinatoren må være en ansatt som har tilgang til saken.", field="person_id"
+                _("Koordinatoren må være en ansatt som har tilgang til saken."), field="person_id"
             )
         row = work.session.get(IndividualPlanRow, case_id)
         previous = (row.coordinator_id, row.coordinator_role) if row else (None, None)
@@ -120,12 +122,12 @@ class PlanService:
         row = work.session.get(IndividualPlanRow, case_id)
         if row is None:
             raise RuleRefused(
-                [Refusal(code="plan_needs_coordinator", message="Oppnevn en koordinator først.")]
+                [Refusal(code="plan_needs_coordinator", message=_("Oppnevn en koordinator først."))]
             )
         today = work.now.date()
         revision_date = revision_date or suggested_revision(today, template.revision_months)
         if revision_date <= today:
-            raise InvalidInput("Revisjonsdatoen må være fram i tid.", field="revision_date")
+            raise InvalidInput(_("Revisjonsdatoen må være fram i tid."), field="revision_date")
         texts = self._sections(sections or {})
         units = sorted(p.unit_id for p in state.participants)
         consent = ConsentService(work).request(
@@ -138,7 +140,7 @@ class PlanService:
             valid_to=today + dt.timedelta(days=template.consent_days),
         )
         row.goals, row.revision_date, row.consent_id = (
-            check_text(goals, "mål", required=False),
+            check_text(goals, N_("mål"), required=False),
             revision_date,
             consent.id,
         )
@@ -172,7 +174,10 @@ class PlanService:
         for section_id, text in texts.items():
             section = known.get(section_id)
             if section is None:
-                raise InvalidInput(f"Planen har ingen del som heter «{section_id}».", field=section_id)
+                raise InvalidInput(
+                    _("Planen har ingen del som heter «{section_id}».").format(section_id=section_id),
+                    field=section_id,
+                )
             out[section_id] = check_text(text, section.title.lower(), required=False)
         return out
 
@@ -182,7 +187,7 @@ class PlanService:
         state = CaseState(work, case_id, lock=True)
         work.authorize(Action.WRITE_FAMILY if _family(work) else Action.WRITE_CASE, case=state.facts())
         row = self._row(case_id)
-        row.goals = check_text(goals, "mål")
+        row.goals = check_text(goals, N_("mål"))
         work.session.flush()
         self.log.write(state, LogEntryKind.PLAN_UPDATED, text=row.goals, data={"goals": True})
         return self.plan(case_id)
@@ -194,7 +199,7 @@ class PlanService:
         work.authorize(Action.WRITE_FAMILY, case=state.facts())
         self._row(case_id)
         self.log.write(
-            state, LogEntryKind.FAMILY_COMMENT, text=check_text(text, "kommentar"), data={"plan": True}
+            state, LogEntryKind.FAMILY_COMMENT, text=check_text(text, N_("kommentar")), data={"plan": True}
         )
         return self.plan(case_id)
 
@@ -232,7 +237,7 @@ class PlanService:
     def _row(self, case_id: str) -> IndividualPlanRow:
         row = self.work.session.get(IndividualPlanRow, case_id)
         if row is None:
-            raise NotFound("Saken har ingen koordinator eller individuell plan.", code="no_plan")
+            raise NotFound(_("Saken har ingen koordinator eller individuell plan."), code="no_plan")
         return row
 
 

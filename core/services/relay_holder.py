@@ -24,6 +24,7 @@ from contracts import (
 )
 from core.domain.policy import Action, Actor, ActorKind, employee_basis, refusal
 from core.errors import Conflict, InvalidInput, NotFound, RuleRefused
+from core.i18n import N_, _
 from core.ids import new_id
 from core.services import mapping
 from core.services.inputs import check_text
@@ -49,7 +50,9 @@ class RelayHolderService(LogWriter):
         state = CaseState(work, case_id, lock=True)
         work.authorize(Action.MANAGE_RELAY_HOLDER, case=state.facts())
         if state.row.relay_holder_id is not None:
-            raise Conflict("Saken har allerede en stafettholder; bruk overlevering.", code="has_relay_holder")
+            raise Conflict(
+                _("Saken har allerede en stafettholder; bruk overlevering."), code="has_relay_holder"
+            )
         self._check_candidate(state, employee_id, is_handover=False)
         state.row.relay_holder_id = employee_id
         work.session.flush()
@@ -64,16 +67,18 @@ class RelayHolderService(LogWriter):
         holder = state.row.relay_holder_id
         if holder is None:
             raise Conflict(
-                "Saken har ingen stafettholder å overlevere fra; tildel en først.", code="no_relay_holder"
+                _("Saken har ingen stafettholder å overlevere fra; tildel en først."), code="no_relay_holder"
             )
         if work.actor.id != holder and not work.actor.is_leader_of(state.row.owner_unit_id):
             raise InvalidInput(
-                "Bare stafettholderen eller leder for enheten kan overlevere stafetten.", code="not_holder"
+                _("Bare stafettholderen eller leder for enheten kan overlevere stafetten."), code="not_holder"
             )
         if to_id == holder:
-            raise InvalidInput("Mottakeren er allerede stafettholder.", field="to_id")
+            raise InvalidInput(_("Mottakeren er allerede stafettholder."), field="to_id")
         if self._pending(case_id) is not None:
-            raise Conflict("Det finnes allerede en overlevering som venter på svar.", code="handover_pending")
+            raise Conflict(
+                _("Det finnes allerede en overlevering som venter på svar."), code="handover_pending"
+            )
         self._check_candidate(state, to_id, is_handover=True)
         row = m.HandoverRow(
             id=new_id(),
@@ -81,7 +86,7 @@ class RelayHolderService(LogWriter):
             from_id=holder,
             to_id=to_id,
             status=str(HandoverStatus.PENDING),
-            note=check_text(note, "melding", required=False),
+            note=check_text(note, N_("melding"), required=False),
             requested_at=work.now,
         )
         work.session.add(row)
@@ -115,7 +120,7 @@ class RelayHolderService(LogWriter):
         self.log.write(
             state,
             LogEntryKind.HANDOVER_DECLINED,
-            text=check_text(reason, "begrunnelse", required=False),
+            text=check_text(reason, N_("begrunnelse"), required=False),
             data={"handover_id": row.id, "to_id": row.to_id},
         )
         return mapping.handover(row)
@@ -132,17 +137,20 @@ class RelayHolderService(LogWriter):
     def _decide(self, handover_id: str) -> tuple[m.HandoverRow, CaseState]:
         work = self.work
         row = work.session.get(m.HandoverRow, handover_id)
-        missing = NotFound(f"Fant ingen overlevering «{handover_id}».", code="handover_not_found")
+        missing = NotFound(
+            _("Fant ingen overlevering «{handover_id}».").format(handover_id=handover_id),
+            code="handover_not_found",
+        )
         if row is None:
             raise missing
         state = CaseState(work, row.case_id, lock=True)
         if work.actor.id != row.to_id:
-            reason = "Bare mottakeren kan svare på overleveringen."
+            reason = N_("Bare mottakeren kan svare på overleveringen.")
             decision = refusal(work.actor, state.facts(), "not_receiver", reason)
             work.refuse(Action.MANAGE_RELAY_HOLDER, decision, case=state.facts(), missing=missing)
         work.authorize(Action.MANAGE_RELAY_HOLDER, case=state.facts(), missing=missing)
         if row.status != HandoverStatus.PENDING:
-            raise Conflict("Overleveringen er allerede besvart.", code="handover_decided")
+            raise Conflict(_("Overleveringen er allerede besvart."), code="handover_decided")
         return row, state
 
     def _pending(self, case_id: str) -> m.HandoverRow | None:
@@ -160,19 +168,21 @@ class RelayHolderService(LogWriter):
             or person.kind != PersonKind.EMPLOYEE
             or person.municipality_id != work.municipality_id
         ):
-            raise InvalidInput("Stafettholderen må være en ansatt i kommunen.", field="employee_id")
+            raise InvalidInput(_("Stafettholderen må være en ansatt i kommunen."), field="employee_id")
         candidate = actor_for_employee(work, candidate_id)
         refusals: list[Refusal] = []
         if not person.active:
-            refusals.append(Refusal(code="inactive", message="Den ansatte er ikke lenger aktiv."))
+            refusals.append(Refusal(code="inactive", message=_("Den ansatte er ikke lenger aktiv.")))
         # judged as if the candidate held the baton, so a coordinator qualifies while consent is in force
         as_holder = dataclasses.replace(state.facts(), relay_holder_id=candidate_id)
         if employee_basis(candidate, as_holder) is None:
             refusals.append(
                 Refusal(
                     code="no_access",
-                    message="Stafettholderen må tilhøre en tjeneste som deltar i saken med samtykke, "
-                    "eller være koordinator.",
+                    message=_(
+                        "Stafettholderen må tilhøre en tjeneste som deltar i saken med samtykke, eller være "
+                        "koordinator."
+                    ),
                 )
             )
         refusals += work.plugins.check_relay_holder(
@@ -194,5 +204,5 @@ def actor_for_employee(work: Work, person_id: str) -> Actor:
 
     actor = actor_for(work.session, person_id)
     if actor.kind is not ActorKind.EMPLOYEE:
-        raise InvalidInput("Personen er ikke ansatt.", field="employee_id")
+        raise InvalidInput(_("Personen er ikke ansatt."), field="employee_id")
     return actor

@@ -14,6 +14,7 @@ from sqlalchemy.orm import aliased
 from contracts import CaseEvent, Level, LogEntry, LogEntryKind, PersonKind
 from core.domain.policy import Action, ActorKind
 from core.errors import InvalidInput, NotFound
+from core.i18n import N_, _
 from core.ids import new_id
 from core.services import mapping
 from core.services.base import Service
@@ -111,9 +112,12 @@ class RelayLogService(Service):
         if tool_id is not None:
             errors = self.work.plugins.validate_form(tool_id, form or {})
             if errors:
-                raise InvalidInput("Skjemaet er ikke riktig utfylt: " + "; ".join(errors), field="form")
+                raise InvalidInput(
+                    _("Skjemaet er ikke riktig utfylt: {errors}").format(errors="; ".join(errors)),
+                    field="form",
+                )
             data = {"tool_id": tool_id, "form": form or {}}
-        text = check_text(text, "tekst", required=tool_id is None)
+        text = check_text(text, N_("tekst"), required=tool_id is None)
         kind = LogEntryKind.BRIGHT_MOMENT if bright_moment else LogEntryKind.NOTE
         return self.write(
             state,
@@ -130,11 +134,14 @@ class RelayLogService(Service):
         self.work.authorize(Action.WRITE_CASE, case=state.facts())
         original = self.work.session.get(m.LogEntryRow, entry_id)
         if original is None or original.case_id != case_id:
-            raise NotFound(f"Fant ingen loggføring «{entry_id}» i denne saken.", code="entry_not_found")
+            raise NotFound(
+                _("Fant ingen loggføring «{entry_id}» i denne saken.").format(entry_id=entry_id),
+                code="entry_not_found",
+            )
         if original.author_id is None or original.author_id != self.work.actor.id:
-            raise InvalidInput("Bare den som skrev loggføringen, kan rette den.", code="not_author")
-        text = check_text(text, "tekst")
-        reason = check_text(reason, "begrunnelse")
+            raise InvalidInput(_("Bare den som skrev loggføringen, kan rette den."), code="not_author")
+        text = check_text(text, N_("tekst"))
+        reason = check_text(reason, N_("begrunnelse"))
         return self.write(
             state,
             LogEntryKind.CORRECTION,
@@ -157,7 +164,10 @@ class RelayLogService(Service):
         self.work.authorize(Action.READ_CASE, case=state.facts())
         row = self.work.session.get(m.LogEntryRow, entry_id)
         if row is None or row.case_id != case_id:
-            raise NotFound(f"Fant ingen loggføring «{entry_id}» i denne saken.", code="entry_not_found")
+            raise NotFound(
+                _("Fant ingen loggføring «{entry_id}» i denne saken.").format(entry_id=entry_id),
+                code="entry_not_found",
+            )
         newest = self.work.session.scalar(
             select(m.LogEntryRow.id)
             .where(m.LogEntryRow.case_id == case_id, m.LogEntryRow.corrects == entry_id)
@@ -176,12 +186,12 @@ class RelayLogService(Service):
         """A comment from the family; with ``home_task_id`` it is their report on that home task."""
         state = CaseState(self.work, case_id, lock=True)
         self.work.authorize(Action.WRITE_FAMILY, case=state.facts())
-        text = check_text(text, "kommentar")
+        text = check_text(text, N_("kommentar"))
         data: dict[str, Any] = {}
         if home_task_id is not None:
             task = self.work.session.get(m.MeasureRow, home_task_id)
             if task is None or task.case_id != case_id or not task.for_family:
-                raise NotFound("Fant ikke hjemmeleksen i denne saken.", code="home_task_not_found")
+                raise NotFound(_("Fant ikke hjemmeleksen i denne saken."), code="home_task_not_found")
             data = {"measure_id": task.id, "title": task.title}
         return self.write(state, LogEntryKind.FAMILY_COMMENT, text=text, data=data)
 
@@ -244,8 +254,10 @@ def youth_say(work: Work, state: CaseState) -> None:
     age = state.subject_age
     if state.subject.kind != PersonKind.CHILD or age is None or age < limit:
         raise InvalidInput(
-            f"Bare når barnet er {limit} år eller eldre og selv har bedt om det, kan noe holdes "
-            "skjult for foresatte.",
+            _(
+                "Bare når barnet er {limit} år eller eldre og selv har bedt om det, kan noe holdes "
+                "skjult for foresatte."
+            ).format(limit=limit),
             field="hidden_from_guardians",
             code="youth_too_young",
         )

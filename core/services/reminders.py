@@ -23,6 +23,7 @@ from sqlalchemy import Select, or_, select
 from contracts import CaseStatus, Level, MeasureStatus, ParticipationBasis
 from contracts.words import LEVEL_NAMES
 from core.domain.policy import Action
+from core.i18n import _, ngettext
 from core.services.base import Service
 from core.storage import models as m
 
@@ -85,9 +86,11 @@ class ReminderService(Service):
                 case_id,
                 level,
                 unit_id,
-                f"Saken er på {LEVEL_NAMES[Level(level)]} og skal ha stafettholder, men har ingen.",
+                _("Saken er på {level} og skal ha stafettholder, men har ingen.").format(
+                    level=_(LEVEL_NAMES[Level(level)])
+                ),
             )
-            for case_id, level, unit_id, _ in rows
+            for case_id, level, unit_id, _holder in rows
         ]
 
     def _missing_consents(self) -> list[Reminder]:
@@ -139,9 +142,15 @@ class ReminderService(Service):
                 case_id,
                 level,
                 unit_id,
-                f"Saken er på {LEVEL_NAMES[Level(level)]}, men samtykket nivået krever, gjelder ikke "
-                f"lenger for {len(lapsed)} {'tjeneste' if len(lapsed) == 1 else 'tjenester'} som deltar: "
-                "be om nytt samtykke, ta tjenesten ut av saken eller flytt saken ned.",
+                ngettext(
+                    "Saken er på {level}, men samtykket nivået krever, gjelder ikke lenger for {num} "
+                    "tjeneste som deltar: be om nytt samtykke, ta tjenesten ut av saken eller flytt "
+                    "saken ned.",
+                    "Saken er på {level}, men samtykket nivået krever, gjelder ikke lenger for {num} "
+                    "tjenester som deltar: be om nytt samtykke, ta tjenesten ut av saken eller flytt "
+                    "saken ned.",
+                    len(lapsed),
+                ).format(level=_(LEVEL_NAMES[Level(level)]), num=len(lapsed)),
                 recipient_id=recipient(holder_id, lapsed),
                 relay_holder_id=holder_id,
                 unit_ids=lapsed,
@@ -168,8 +177,11 @@ class ReminderService(Service):
                     case_id,
                     level,
                     unit_id,
-                    f"Tiltaket skulle vært evaluert {due.strftime('%d.%m.%Y')} "
-                    f"({days} {'dag' if days == 1 else 'dager'} siden).",
+                    ngettext(
+                        "Tiltaket skulle vært evaluert {due} ({num} dag siden).",
+                        "Tiltaket skulle vært evaluert {due} ({num} dager siden).",
+                        days,
+                    ).format(due=due.strftime("%d.%m.%Y"), num=days),
                     recipient_id=responsible_id,
                     relay_holder_id=holder_id,
                     measure_id=measure_id,

@@ -34,6 +34,7 @@ from contracts import (
 )
 from core.domain.policy import Action
 from core.errors import Conflict, InvalidInput, NotFound
+from core.i18n import N_, _
 from core.ids import new_id
 from core.outbox import queue_report
 from core.pluginhost.channels import OutboxEndpoint
@@ -103,8 +104,10 @@ class ReportService(LogWriter):
             reporter=Reporter(
                 name=f"{author.given_name} {author.family_name}",
                 role=_text(form.reporter_role or author.title or "", "reporter_role"),
-                phone=_pattern(form.reporter_phone, "reporter_phone", PHONE, "telefonnummer"),
-                email=_pattern(form.reporter_email or author.email or "", "reporter_email", EMAIL, "e-post"),
+                phone=_pattern(form.reporter_phone, "reporter_phone", PHONE, N_("telefonnummer")),
+                email=_pattern(
+                    form.reporter_email or author.email or "", "reporter_email", EMAIL, N_("e-post")
+                ),
                 unit_name=unit.name,
                 organization_number=unit.organization_number or "",
                 unit_address=_address(
@@ -170,7 +173,7 @@ class ReportService(LogWriter):
             answer = ReportAnswer(answer)
         except ValueError:
             raise InvalidInput(
-                "Svaret må være «opened» (undersøkelse åpnet) eller «not_opened» (ikke åpnet).",
+                _("Svaret må være «opened» (undersøkelse åpnet) eller «not_opened» (ikke åpnet)."),
                 field="answer",
             ) from None
         row.answer, row.answer_at, row.answer_by = str(answer), work.now, work.actor.id
@@ -264,13 +267,15 @@ class ReportService(LogWriter):
             return found[0]
         if not candidates:
             raise Conflict(
-                "Kommunen har ikke satt opp mottak av bekymringsmeldinger (Fiks) for barneverntjenesten.",
+                _("Kommunen har ikke satt opp mottak av bekymringsmeldinger (Fiks) for barneverntjenesten."),
                 code="no_report_receiver",
             )
         words = (
-            f"Ingen bydel i kommunen har postnummer {postal_code}; sjekk barnets postnummer."
+            _("Ingen bydel i kommunen har postnummer {postal_code}; sjekk barnets postnummer.").format(
+                postal_code=postal_code
+            )
             if postal_code
-            else "Kommunen har bydeler: oppgi barnets postnummer, så finner Stafett barneverntjenesten."
+            else _("Kommunen har bydeler: oppgi barnets postnummer, så finner Stafett barneverntjenesten.")
         )
         raise InvalidInput(words, field="child_postal_code")
 
@@ -288,7 +293,7 @@ class ReportService(LogWriter):
         mine = [u for u in in_case if u in self.work.actor.unit_roles]
         chosen = unit_id or (mine[0] if mine else "")
         if chosen not in self.work.actor.unit_roles:
-            raise InvalidInput("Velg en enhet du arbeider i.", field="reporter_unit_id")
+            raise InvalidInput(_("Velg en enhet du arbeider i."), field="reporter_unit_id")
         return self.work.session.get_one(m.UnitRow, chosen)
 
     def _child(self, state: CaseState, form: ReportInput, party: bool) -> ReportPerson:
@@ -296,8 +301,10 @@ class ReportService(LogWriter):
         reason = _text(form.child_not_informed_reason, "child_not_informed_reason", required=False)
         if party and not form.child_informed and not reason:
             raise InvalidInput(
-                "Ungdommen er 15 år eller eldre og part i saken: si om hen er orientert, "
-                "og hvis ikke, hvorfor.",
+                _(
+                    "Ungdommen er 15 år eller eldre og part i saken: si om hen er orientert, og hvis "
+                    "ikke, hvorfor."
+                ),
                 field="child_not_informed_reason",
             )
         if subject.kind == PersonKind.PREGNANT:
@@ -316,13 +323,14 @@ class ReportService(LogWriter):
         reason = _text(form.guardians_not_informed_reason, "guardians_not_informed_reason", required=False)
         if not form.guardians_informed and not reason:
             raise InvalidInput(
-                "Si hvorfor foresatte ikke er orientert om meldingen.", field="guardians_not_informed_reason"
+                _("Si hvorfor foresatte ikke er orientert om meldingen."),
+                field="guardians_not_informed_reason",
             )
         ids = [state.subject.id] if state.subject.kind == PersonKind.PREGNANT else list(state.guardian_ids)
         rows = [self.work.session.get_one(m.PersonRow, i) for i in ids[:2]]  # KS takes at most two
         if not rows:
             raise InvalidInput(
-                "Barnet har ingen registrerte foresatte med foreldreansvar.", field="guardians"
+                _("Barnet har ingen registrerte foresatte med foreldreansvar."), field="guardians"
             )
         return [
             ReportPerson(
@@ -340,7 +348,7 @@ class ReportService(LogWriter):
             select(m.MeasureRow).where(m.MeasureRow.case_id == case_id, m.MeasureRow.id.in_(form.measure_ids))
         ).all()
         if len(rows) != len(set(form.measure_ids)):
-            raise InvalidInput("Et valgt tiltak finnes ikke i denne saken.", field="measure_ids")
+            raise InvalidInput(_("Et valgt tiltak finnes ikke i denne saken."), field="measure_ids")
         lines = [_measure_line(mapping.measure(r, evaluations_of(self.work.session, r.id))) for r in rows]
         own = _text(form.history, "history", required=not lines)
         return "\n\n".join([*lines, *([own] if own else [])])
@@ -348,7 +356,10 @@ class ReportService(LogWriter):
     def _row(self, report_id: str, *, lock: bool = False) -> ReportRow:
         row = self.work.session.get(ReportRow, report_id, with_for_update=lock)
         if row is None or row.municipality_id != self.work.municipality_id:
-            raise NotFound(f"Fant ingen bekymringsmelding «{report_id}».", code="report_not_found")
+            raise NotFound(
+                _("Fant ingen bekymringsmelding «{report_id}».").format(report_id=report_id),
+                code="report_not_found",
+            )
         return row
 
     def _summary(self, row: ReportRow) -> ReportSummary:
@@ -382,7 +393,9 @@ def _checked(report: ChildWelfareReport) -> ChildWelfareReport:
         return msgspec.convert(msgspec.to_builtins(report), ChildWelfareReport)
     except msgspec.ValidationError as exc:
         where = str(exc).rpartition("at `$.")[2].rstrip("`") or "report"
-        raise InvalidInput(f"Bekymringsmeldingen kan ikke sendes slik: {exc}", field=where) from None
+        raise InvalidInput(
+            _("Bekymringsmeldingen kan ikke sendes slik: {exc}").format(exc=exc), field=where
+        ) from None
 
 
 def _text(value: str, field: str, *, required: bool = True) -> str:
@@ -392,7 +405,9 @@ def _text(value: str, field: str, *, required: bool = True) -> str:
 def _pattern(value: str, field: str, pattern: str, what: str) -> str:
     value = _text(value, field)
     if not re.fullmatch(pattern, value):
-        raise InvalidInput(f"«{value}» er ikke et gyldig {what}.", field=field)
+        raise InvalidInput(
+            _("«{value}» er ikke et gyldig {what}.").format(value=value, what=_(what)), field=field
+        )
     return value
 
 

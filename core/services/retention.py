@@ -23,6 +23,7 @@ from contracts import ArchiveStatus
 from core import audit
 from core.domain.policy import Action, decide
 from core.errors import Conflict
+from core.i18n import _
 from core.services.state import CaseState
 from core.storage import models as m
 from core.storage.archive_models import (
@@ -80,9 +81,12 @@ class RetentionService:
             work.refuse(Action.ERASE_CASE, decision, case=state.facts())
         today = work.now.date()
         if archive is None or archive.status != ArchiveStatus.CONFIRMED or not archive.erase_after:
-            raise Conflict("Saken er ikke bekreftet arkivert; den slettes ikke.", code="not_archived")
+            raise Conflict(_("Saken er ikke bekreftet arkivert; den slettes ikke."), code="not_archived")
         if archive.erase_after > today:
-            raise Conflict(f"Oppbevaringstiden løper til {archive.erase_after:%d.%m.%Y}.", code="retention")
+            raise Conflict(
+                _("Oppbevaringstiden løper til {date}.").format(date=f"{archive.erase_after:%d.%m.%Y}"),
+                code="retention",
+            )
         archive.status, archive.erased_at = str(ArchiveStatus.ERASED), work.now
         work.session.flush()  # the database lets the log go only now (0013)
         people = self._people_to_remove(state.row.subject_id, case_id)

@@ -25,6 +25,7 @@ from sqlalchemy import select
 from contracts import Child, MunicipalRole, PersonKind, PregnantPerson
 from core.domain.policy import Action, ActorKind, Decision, decide
 from core.errors import Forbidden, NotFound
+from core.i18n import N_, _
 from core.services import mapping
 from core.services.state import CaseState
 from core.storage import models as m
@@ -48,7 +49,9 @@ class GuardianOf(msgspec.Struct, kw_only=True, frozen=True, omit_defaults=True):
 
 
 def _not_found(kind: str, person_id: str) -> NotFound:
-    return NotFound(f"Fant ingen {kind} «{person_id}».", code="person_not_found")
+    return NotFound(
+        _("Fant ingen {kind} «{person_id}».").format(kind=kind, person_id=person_id), code="person_not_found"
+    )
 
 
 def _authorize_read(work: Work, row: m.PersonRow) -> None:
@@ -71,7 +74,7 @@ def _authorize_read(work: Work, row: m.PersonRow) -> None:
             work.authorize(Action.READ_CASE, case=facts)
             return
         last = decision
-    refusal = last or Decision(False, "no_case", "Du har ingen sak om denne personen.")
+    refusal = last or Decision(False, "no_case", N_("Du har ingen sak om denne personen."))
     try:
         work.refuse(Action.READ_PERSON, refusal, subject_id=row.id)
     except Forbidden:
@@ -84,7 +87,9 @@ def _subject_row(work: Work, person_id: str, kinds: tuple[PersonKind, ...]) -> m
         # audited like any refused read, and answered like one: 404 whether or not the person exists
         try:
             work.refuse(
-                Action.READ_PERSON, Decision(False, "not_found", "Fant ingen slik person."), subject_id=None
+                Action.READ_PERSON,
+                Decision(False, "not_found", N_("Fant ingen slik person.")),
+                subject_id=None,
             )
         except Forbidden:
             raise _not_found("person", person_id) from None

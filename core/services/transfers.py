@@ -21,6 +21,7 @@ from contracts import Refusal, ServiceType, Transfer, TransferStatus
 from contracts.enums import LogEntryKind, ParticipationBasis
 from core.domain.policy import Action, refusal
 from core.errors import Conflict, InvalidInput, NotFound, RuleRefused
+from core.i18n import N_, _
 from core.ids import new_id
 from core.services.consents import ConsentService
 from core.services.inputs import check_text
@@ -65,19 +66,24 @@ class TransferService:
         state = CaseState(work, case_id, lock=True)
         work.authorize(Action.TRANSFER_CASE, case=state.facts())
         if work.actor.id != state.row.relay_holder_id:
-            reason = "Bare stafettholderen kan foreslå å overføre saken."
+            reason = N_("Bare stafettholderen kan foreslå å overføre saken.")
             work.refuse(Action.TRANSFER_CASE, refusal(work.actor, state.facts(), "not_holder", reason))
         unit = work.session.get(m.UnitRow, to_unit_id)
         if unit is None or unit.municipality_id != work.municipality_id or not unit.active:
-            raise InvalidInput(f"Fant ingen aktiv enhet «{to_unit_id}» i kommunen.", field="to_unit_id")
+            raise InvalidInput(
+                _("Fant ingen aktiv enhet «{to_unit_id}» i kommunen.").format(to_unit_id=to_unit_id),
+                field="to_unit_id",
+            )
         if unit.id == state.row.owner_unit_id:
-            raise InvalidInput("Saken eies allerede av denne enheten.", field="to_unit_id")
+            raise InvalidInput(_("Saken eies allerede av denne enheten."), field="to_unit_id")
         if self._open(case_id) is not None:
-            raise Conflict("Saken har allerede en overføring som venter.", code="transfer_pending")
+            raise Conflict(_("Saken har allerede en overføring som venter."), code="transfer_pending")
         chosen = sorted(set(entry_ids or []))
         if entry_ids is not None:
             if not chosen:
-                raise InvalidInput("Velg minst én oppføring, eller overfør hele loggen.", field="entry_ids")
+                raise InvalidInput(
+                    _("Velg minst én oppføring, eller overfør hele loggen."), field="entry_ids"
+                )
             found = set(
                 work.session.scalars(
                     select(m.LogEntryRow.id).where(
@@ -86,7 +92,10 @@ class TransferService:
                 )
             )
             if missing := [e for e in chosen if e not in found]:
-                raise InvalidInput(f"Oppføringen «{missing[0]}» finnes ikke i saken.", field="entry_ids")
+                raise InvalidInput(
+                    _("Oppføringen «{entry_id}» finnes ikke i saken.").format(entry_id=missing[0]),
+                    field="entry_ids",
+                )
         what = (
             "hele stafettloggen"
             if entry_ids is None
@@ -189,24 +198,27 @@ class TransferService:
         self.log.write(
             state,
             LogEntryKind.TRANSFER_DECLINED,
-            text=check_text(reason, "begrunnelse", required=False),
+            text=check_text(reason, N_("begrunnelse"), required=False),
             data={"transfer_id": row.id, "to_unit_id": row.to_unit_id},
         )
         return self._contract(row, self._chosen(row.id))
 
     def _decide(self, transfer_id: str) -> tuple[CaseTransferRow, CaseState]:
         work = self.work
-        missing = NotFound(f"Fant ingen overføring «{transfer_id}».", code="transfer_not_found")
+        missing = NotFound(
+            _("Fant ingen overføring «{transfer_id}».").format(transfer_id=transfer_id),
+            code="transfer_not_found",
+        )
         row = work.session.get(CaseTransferRow, transfer_id, with_for_update=True)
         if row is None:
             raise missing
         state = CaseState(work, row.case_id, lock=True)
         work.authorize(Action.ACCEPT_TRANSFER, case=state.facts(), unit_id=row.to_unit_id, missing=missing)
         if row.status not in OPEN:
-            raise Conflict("Overføringen er allerede besvart.", code="transfer_decided")
+            raise Conflict(_("Overføringen er allerede besvart."), code="transfer_decided")
         if state.row.owner_unit_id != row.from_unit_id:
             raise RuleRefused(
-                [Refusal(code="transfer_stale", message="Saken har byttet enhet siden forslaget.")]
+                [Refusal(code="transfer_stale", message=_("Saken har byttet enhet siden forslaget."))]
             )
         return row, state
 
