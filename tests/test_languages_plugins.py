@@ -29,6 +29,7 @@ from typing import Any
 import msgspec
 import pluggy
 import pytest
+from babel.messages.pofile import read_po
 
 from contracts import (
     CaseStatistics,
@@ -67,6 +68,7 @@ SCHEMA_TEXT = {"title", "description"}  # of a JSON schema; "const", "enum", "re
 SCHEMA_NOT_TEXT = {"const", "enum", "required", "format", "pattern", "$schema", "type", "default"}
 BOKMAL_ONLY = re.compile(r"\b(ikke|jeg|hva|hvem|hvordan|noen|mye|være|ble)\b", re.IGNORECASE)
 RUNTIME_HOOKS = ("check_transition", "check_relay_holder", "indicators")
+NO_TEXT_HOOKS = {"suggest_relay_holder"}  # answers with an id
 HEADER = """\
 # Nynorsk for the texts the plugin «{plugin}» brings (docs/languages.md): msgid is its bokmål, exactly as
 # the plugin gives it; tests/test_languages_plugins.py finds every text and adds a new one here.
@@ -196,11 +198,13 @@ def plugin_texts() -> dict[str, dict[str, dict[str, str]]]:
             "meeting_arenas": results.arenas,
             "services": results.services,
             "relay_holder_rules": results.rules,
+            "outbox_channels": results.channels,
             "notification_kinds": results.kinds,
             "plan_templates": results.plans,
             "practice_cases": results.practice_cases,
             "learning_modules": results.learning_modules,
         }
+        assert set(buckets) == set(static.STATIC_HOOKS), "a new static hook: walk its answer here"
         for hook, items in buckets.items():
             for n, (name, item) in enumerate(items):
                 if name == plugin:
@@ -252,6 +256,10 @@ def test_every_text_a_plugin_brings_has_nynorsk() -> None:
 def test_every_plugin_text_is_found_and_walked() -> None:
     """The walk itself: it reaches the texts of every hook of every plugin (an empty walk checks nothing)."""
     texts = plugin_texts()
+    for plugin in ALONE:
+        hooks = set(discovery.implemented_hooks(plugin, discovery.discover()[plugin].load()))
+        unwalked = hooks - set(static.STATIC_HOOKS) - set(RUNTIME_HOOKS) - NO_TEXT_HOOKS
+        assert not unwalked, f"{plugin} implements {sorted(unwalked)}: call it in plugin_texts"
     assert set(texts) == set(ALONE)
     assert {"action_guides", "tools", "relay_holder_rules", "practice_cases", "indicators"} <= set(
         texts["bti-standard"]
@@ -295,6 +303,10 @@ def test_each_plugin_ships_its_catalogue_and_core_finds_it(plugin: str) -> None:
     )
     PluginHost.load(config)
     assert catalogue in i18n.catalogue_files(i18n.NYNORSK)
+    with catalogue.open("rb") as file:
+        ours = {m.id: m.string for m in read_po(file, locale=i18n.NYNORSK) if m.id}
+    table = i18n.table(i18n.NYNORSK)
+    assert len(ours) > 20 and all(table.get(msgid) == nynorsk for msgid, nynorsk in ours.items())
 
 
 @pytest.mark.parametrize("path", CONFIGS, ids=[p.stem for p in CONFIGS])
@@ -331,7 +343,7 @@ def write_missing() -> None:
     """Add every text lacking nynorsk to its plugin's catalogue, with an empty translation; a text the
     baseline brings too stays the baseline's (a regional plugin is enabled after it)."""
     from babel.messages.catalog import Catalog
-    from babel.messages.pofile import read_po, write_po
+    from babel.messages.pofile import write_po
 
     found = plugin_texts()
     catalogues: dict[str, tuple[Path, Catalog]] = {}
