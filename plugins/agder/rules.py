@@ -21,6 +21,12 @@ NOT_COORDINATOR = (
     "når en koordinator er oppnevnt, overtar koordinatoren samordningen, og saken følges opp der."
 )
 
+# The refusal as a text with a value, so its nynorsk is one catalogue entry (locale/nn/LC_MESSAGES/agder.po).
+NOT_INVITED = (
+    "BTI Agder: alle tjenestene som deltar i saken, skal være med i koordineringsmøtet før saken går til "
+    "nivå 3. Ikke invitert: {units}."
+)
+
 RULES: list[RelayHolderRule] = relay_holder_rules(
     "Nivå 0: ingen stafettholder ennå. Den som undrer seg, avklarer uroen i egen enhet med undringsnotat, "
     "samtale med barnet og foreldrene og råd fra kollega eller leder.",
@@ -50,9 +56,5 @@ def check_transition(context: TransitionContext) -> list[Refusal]:
     if not missing:
         return []
     return [
-        Refusal(
-            code="agder.coordination_all_services",
-            message="BTI Agder: alle tjenestene som deltar i saken, skal være med i koordineringsmøtet før "
-            f"saken går til nivå 3. Ikke invitert: {', '.join(missing)}.",
-        )
+        Refusal(code="agder.coordination_all_services", message=NOT_INVITED.format(units=", ".join(missing)))
     ]

@@ -8,6 +8,14 @@ from __future__ import annotations
 
 from contracts import CaseStatistics, Indicator
 
+# The descriptions with values, each one text of the catalogue (locale/nn/LC_MESSAGES/bti_standard.po).
+ON_TIME = (
+    "{part} av {whole} tiltak som skulle evalueres i perioden, ble evaluert innen fristen. Målet er 90 %."
+)
+WITH_HOLDER = "{part} av {whole} åpne saker har stafettholder."
+WITHDRAWN = "{withdrawn} samtykker trukket tilbake, {given} gitt i perioden."
+SHARE_OF_OPEN = "Andel av åpne saker: {share} %."
+
 
 def _share(part: int, whole: int) -> float | None:
     return round(100.0 * part / whole, 1) if whole else None
@@ -43,8 +51,7 @@ def compute(stats: CaseStatistics) -> list[Indicator]:
             "Tiltak evaluert i tide",
             stats.measures_evaluated_on_time,
             due,
-            f"{stats.measures_evaluated_on_time} av {due} tiltak som skulle evalueres i perioden, ble "
-            "evaluert innen fristen. Målet er 90 %.",
+            ON_TIME.format(part=stats.measures_evaluated_on_time, whole=due),
             target=90.0,
         ),
         *_percent(
@@ -52,7 +59,7 @@ def compute(stats: CaseStatistics) -> list[Indicator]:
             "Åpne saker med stafettholder",
             stats.cases_with_relay_holder,
             open_cases,
-            f"{stats.cases_with_relay_holder} av {open_cases} åpne saker har stafettholder.",
+            WITH_HOLDER.format(part=stats.cases_with_relay_holder, whole=open_cases),
         ),
         *_percent(
             "bti.familien-deltok",
@@ -68,7 +75,7 @@ def compute(stats: CaseStatistics) -> list[Indicator]:
             "Samtykker trukket tilbake",
             stats.consents_withdrawn,
             stats.consents_given,
-            f"{stats.consents_withdrawn} samtykker trukket tilbake, {stats.consents_given} gitt i perioden.",
+            WITHDRAWN.format(withdrawn=stats.consents_withdrawn, given=stats.consents_given),
         ),
     ]
     out.append(
@@ -88,7 +95,7 @@ def compute(stats: CaseStatistics) -> list[Indicator]:
                 title=f"Åpne saker på nivå {level}",
                 value=float(count),
                 unit="antall",
-                description=f"Andel av åpne saker: {_share(count, open_cases) or 0.0} %.",
+                description=SHARE_OF_OPEN.format(share=_share(count, open_cases) or 0.0),
             )
         )
     return out
