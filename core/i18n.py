@@ -21,6 +21,8 @@ from types import ModuleType
 
 from babel.messages.pofile import read_po
 
+from contracts import texts
+
 BOKMAL, NYNORSK = "nb", "nn"
 LOCALES = (BOKMAL, NYNORSK)
 NAMES = {BOKMAL: "Bokmål", NYNORSK: "Nynorsk"}  # each in its own words: the choice reads the same in both
@@ -123,3 +125,4 @@ def N_(message: str) -> str:
 
 
 _ = gettext
+texts.install(gettext)  # plugins' texts filled in with values (contracts.texts.translate)

@@ -13,6 +13,7 @@ take part in coordination meetings around a child or family.
 from __future__ import annotations
 
 from contracts import Level, MeetingKind, Refusal, RelayHolderRule, TransitionContext, relay_holder_rules
+from contracts.texts import translate
 
 NOT_COORDINATOR = (
     "Stafettholder er ikke det samme som koordinator: stafettholderen er BTI-rollen som sørger for at "
@@ -56,5 +57,8 @@ def check_transition(context: TransitionContext) -> list[Refusal]:
     if not missing:
         return []
     return [
-        Refusal(code="agder.coordination_all_services", message=NOT_INVITED.format(units=", ".join(missing)))
+        Refusal(
+            code="agder.coordination_all_services",
+            message=translate(NOT_INVITED).format(units=", ".join(missing)),
+        )
     ]

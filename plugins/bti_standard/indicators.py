@@ -7,6 +7,7 @@ shown as 0 %, which would read as failure.
 from __future__ import annotations
 
 from contracts import CaseStatistics, Indicator
+from contracts.texts import translate
 
 # The descriptions with values, each one text of the catalogue (locale/nn/LC_MESSAGES/bti_standard.po).
 ON_TIME = (
@@ -51,7 +52,7 @@ def compute(stats: CaseStatistics) -> list[Indicator]:
             "Tiltak evaluert i tide",
             stats.measures_evaluated_on_time,
             due,
-            ON_TIME.format(part=stats.measures_evaluated_on_time, whole=due),
+            translate(ON_TIME).format(part=stats.measures_evaluated_on_time, whole=due),
             target=90.0,
         ),
         *_percent(
@@ -59,7 +60,7 @@ def compute(stats: CaseStatistics) -> list[Indicator]:
             "Åpne saker med stafettholder",
             stats.cases_with_relay_holder,
             open_cases,
-            WITH_HOLDER.format(part=stats.cases_with_relay_holder, whole=open_cases),
+            translate(WITH_HOLDER).format(part=stats.cases_with_relay_holder, whole=open_cases),
         ),
         *_percent(
             "bti.familien-deltok",
@@ -75,7 +76,7 @@ def compute(stats: CaseStatistics) -> list[Indicator]:
             "Samtykker trukket tilbake",
             stats.consents_withdrawn,
             stats.consents_given,
-            WITHDRAWN.format(withdrawn=stats.consents_withdrawn, given=stats.consents_given),
+            translate(WITHDRAWN).format(withdrawn=stats.consents_withdrawn, given=stats.consents_given),
         ),
     ]
     out.append(
@@ -95,7 +96,7 @@ def compute(stats: CaseStatistics) -> list[Indicator]:
                 title=f"Åpne saker på nivå {level}",
                 value=float(count),
                 unit="antall",
-                description=SHARE_OF_OPEN.format(share=_share(count, open_cases) or 0.0),
+                description=translate(SHARE_OF_OPEN).format(share=_share(count, open_cases) or 0.0),
             )
         )
     return out
