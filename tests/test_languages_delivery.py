@@ -79,7 +79,7 @@ def config(request: pytest.FixtureRequest, mailbox: Mailbox, drop: Path) -> Depl
         base = archive_config(drop)
         municipality = msgspec.structs.replace(base.municipalities[0], language="nn")
         return msgspec.structs.replace(base, municipalities=[municipality])
-    return mailing(mailbox, ["bti-standard", "sms"], "stafett@fjordvik.example")
+    return mailing(mailbox, ["bti-standard", "sms", "fhir"], "stafett@fjordvik.example")
 
 
 def choose(world: World, person: str, language: str) -> None:
@@ -210,3 +210,23 @@ def test_an_identity_error_in_nynorsk_with_accept_language_nn(world: World, serv
     assert missing.json()["title"] == "Ikkje innlogga"
     with i18n.use("nn"):  # the texts themselves: no bokmål word left
         assert not bokmal_words(nynorsk.json()["detail"] + missing.json()["detail"])
+
+
+def test_a_fhir_operation_outcome_in_the_language_the_client_asks_for(world: World, serve_app) -> None:
+    site = serve_app(lambda base: create_app(world.platform, public_url=base))
+    token = issue_token(world.platform, world.ppt, public_url=site)
+    bearer = {"Authorization": f"Bearer {token}"}
+    anonymous = httpx.get(f"{site}/fhir/R4/Patient", headers={"Accept-Language": "nn"})
+    assert anonymous.status_code == 401 and anonymous.headers["content-language"] == "nn"
+    [issue] = anonymous.json()["issue"]
+    assert issue["diagnostics"] == "Innlogging er påkravd (Authorization: Bearer …)."
+    wrong = httpx.get(
+        f"{site}/fhir/R4/Patient", params={"name": "Ola"}, headers={**bearer, "Accept-Language": "nn"}
+    )
+    [issue] = wrong.json()["issue"]
+    assert wrong.status_code == 400 and issue["diagnostics"].startswith(
+        "Søkjeparameteren «name» er ikkje støtta"
+    )
+    same = httpx.get(f"{site}/fhir/R4/Patient", params={"name": "Ola"}, headers=bearer)
+    assert same.json()["issue"][0]["diagnostics"].startswith("Søkeparameteren «name» støttes ikke")
+    assert not bokmal_words(anonymous.text + wrong.text)

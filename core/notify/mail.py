@@ -23,7 +23,7 @@ import icalendar
 from contracts import ChannelMessage, MeetingInvite, NotificationChannel
 from core import i18n
 from core.config import SmtpConfig
-from core.i18n import N_, _, ngettext
+from core.i18n import N_, _
 from core.notify.writer import OSLO
 
 MEETING_LENGTH = dt.timedelta(hours=1)
@@ -76,9 +76,9 @@ def subject(message: ChannelMessage) -> str:
             if meeting.sequence
             else _("Invitasjon til møte i Stafett")
         )
-    return ngettext("Noe venter på deg i Stafett", "{count} nye varsler i Stafett", message.count).format(
-        count=message.count
-    )
+    if message.count == 1:
+        return _("Noe venter på deg i Stafett")
+    return _("{count} nye varsler i Stafett").format(count=message.count)
 
 
 def short_text(message: ChannelMessage) -> str:
