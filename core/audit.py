@@ -24,6 +24,7 @@ from typing import Any, cast
 from sqlalchemy import Connection, Table, bindparam, case, insert, select, update
 from sqlalchemy.orm import Session
 
+from core.i18n import _
 from core.ids import new_id
 from core.storage.models import AuditEventRow, AuditHeadRow
 
@@ -171,10 +172,12 @@ def verify(session: Session, municipality_id: str) -> list[ChainProblem]:
     )
     for row in rows:
         if row.seq != expected_seq:
-            problems.append(ChainProblem(municipality_id, expected_seq, None, "hendelsen mangler (slettet?)"))
+            problems.append(
+                ChainProblem(municipality_id, expected_seq, None, _("hendelsen mangler (slettet?)"))
+            )
         if row.prev_hash != prev_hash:
             problems.append(
-                ChainProblem(municipality_id, row.seq, row.id, "lenken til forrige hendelse er brutt")
+                ChainProblem(municipality_id, row.seq, row.id, _("lenken til forrige hendelse er brutt"))
             )
         personal_changed = (
             row.personal_digest is not None
@@ -183,12 +186,16 @@ def verify(session: Session, municipality_id: str) -> list[ChainProblem]:
         )
         if personal_changed or event_hash(row, row.prev_hash) != row.hash:
             problems.append(
-                ChainProblem(municipality_id, row.seq, row.id, "innholdet er endret etter at det ble skrevet")
+                ChainProblem(
+                    municipality_id, row.seq, row.id, _("innholdet er endret etter at det ble skrevet")
+                )
             )
         prev_hash, expected_seq = row.hash, row.seq + 1
     head = session.get(AuditHeadRow, municipality_id)
     if head is not None and (head.seq != expected_seq - 1 or head.hash != prev_hash):
-        problems.append(ChainProblem(municipality_id, head.seq, None, "siste hendelse(r) mangler (slettet?)"))
+        problems.append(
+            ChainProblem(municipality_id, head.seq, None, _("siste hendelse(r) mangler (slettet?)"))
+        )
     return problems
 
 

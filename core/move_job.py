@@ -15,6 +15,7 @@ from __future__ import annotations
 from contracts import Case
 from core.domain.policy import Actor
 from core.errors import InvalidInput
+from core.i18n import _
 from core.platform import Platform
 from core.services.moving import PURPOSE_MOVE
 
@@ -22,7 +23,9 @@ from core.services.moving import PURPOSE_MOVE
 def move_within(platform: Platform, case_id: str, *, source: str, target: str, unit_id: str) -> Case:
     """Move ``case_id`` from municipality ``source`` to ``unit_id`` in ``target``; the new case."""
     if source == target:
-        raise InvalidInput("Saken er allerede i denne kommunen; bruk overføring mellom enheter.", field="to")
+        raise InvalidInput(
+            _("Saken er allerede i denne kommunen; bruk overføring mellom enheter."), field="to"
+        )
     for mid in (source, target):  # an unknown municipality stops here, before anything is written
         try:
             platform.municipality(mid)

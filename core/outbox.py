@@ -33,6 +33,7 @@ from sqlalchemy import select, update
 from contracts import CaseEvent, CaseRecord, LogEntryKind, OutboxMessage, OutboxStatus
 from core.domain.policy import Action, decide
 from core.errors import InvalidInput, NotFound
+from core.i18n import _
 from core.ids import new_id
 from core.pluginhost.channels import OutboxEndpoint
 from core.services import mapping
@@ -213,7 +214,10 @@ class OutboxService:
             except ValueError:
                 choices = ", ".join(s.value for s in OutboxStatus)
                 raise InvalidInput(
-                    f"Ukjent status «{status}»; velg blant {choices}.", field="status"
+                    _("Ukjent status «{status}»; velg blant {choices}.").format(
+                        status=status, choices=choices
+                    ),
+                    field="status",
                 ) from None
         rows = self.work.session.scalars(
             stmt.order_by(OutboxRow.created_at.desc(), OutboxRow.id).limit(limit)
@@ -232,7 +236,8 @@ class OutboxService:
         missing = set(ids or ()) - {r.id for r in rows}
         if missing:
             raise NotFound(
-                "Fant ingen døde meldinger med id: " + ", ".join(sorted(missing)), code="outbox_not_found"
+                _("Fant ingen døde meldinger med id: {ids}").format(ids=", ".join(sorted(missing))),
+                code="outbox_not_found",
             )
         self.work.session.execute(
             update(OutboxRow)

@@ -26,6 +26,7 @@ from sqlalchemy import select
 from contracts import CaseRecord, ChildWelfareReport, LogEntryKind, OutboxMessage, OutboxStatus
 from core.domain.policy import Action, Actor
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from core.i18n import _
 from core.outbox import PURPOSE, RetryPolicy, Send, message
 from core.platform import Platform
 from core.services.archive import PURPOSE_ARCHIVE, ArchiveService
@@ -110,7 +111,7 @@ def withdrawal(record: CaseRecord, unit_id: str) -> CaseRecord:
     covered ``unit_id``; no log, no measures, no other people. Nothing withdrawn: nothing to send."""
     consents = [c for c in record.consents if unit_id in c.unit_ids and c.withdrawn_at is not None]
     if not consents:
-        raise NotFound("Ingen tilbaketrukket samtykke dekker tjenesten.")
+        raise NotFound(_("Ingen tilbaketrukket samtykke dekker tjenesten."))
     givers = {g.person_id for c in consents for g in c.givers}
     return msgspec.structs.replace(
         record,

@@ -23,6 +23,7 @@ from xml.etree import ElementTree as ET
 from adapters.archive import arkivmelding, pdf
 from adapters.archive.channel import NAME
 from contracts import CaseRecord, OutboxMessage
+from core import i18n
 from core.public import Actor, ArchiveService, NotFound, Platform, StafettError
 
 log = logging.getLogger("stafett.archive")
@@ -49,8 +50,9 @@ class FolderDrop:
         return endpoint.config if endpoint is not None else {}
 
     def __call__(self, msg: OutboxMessage, record: CaseRecord) -> str:
-        name = self.platform.municipality(msg.municipality_id).name
-        document = pdf.render(record, name)
+        municipality = self.platform.municipality(msg.municipality_id)
+        with i18n.use(municipality.language):  # the archive's copy is in the municipality's målform
+            document = pdf.render(record, municipality.name)
         checksum = pdf.checksum(document)
         xml = arkivmelding.build(
             record, pdf_checksum=checksum, pdf_size=len(document), settings=self.settings(msg)

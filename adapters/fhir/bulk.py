@@ -25,6 +25,7 @@ from typing import IO, Any
 
 from adapters.fhir import export
 from adapters.fhir.search import TYPES
+from core.i18n import _
 from core.public import Actor, Platform
 
 KEEP = dt.timedelta(hours=24)
@@ -56,14 +57,20 @@ def parse(items: list[tuple[str, str]]) -> frozenset[str] | None:
             unknown = sorted(asked - set(EXPORTED))
             if unknown:
                 raise BulkError(
-                    f"_type: {', '.join(unknown)} eksporteres ikke; velg blant {', '.join(EXPORTED)}."
+                    _("_type: {types} eksporteres ikke; velg blant {choices}.").format(
+                        types=", ".join(unknown), choices=", ".join(EXPORTED)
+                    )
                 )
             types = asked if types is None else types | asked
         elif name == "_outputFormat":
             if value not in FORMATS:
-                raise BulkError("_outputFormat må være application/fhir+ndjson.")
+                raise BulkError(_("_outputFormat må være application/fhir+ndjson."))
         else:
-            raise BulkError(f"Parameteren «{name}» støttes ikke i $export; bruk _type og _outputFormat.")
+            raise BulkError(
+                _("Parameteren «{name}» støttes ikke i $export; bruk _type og _outputFormat.").format(
+                    name=name
+                )
+            )
     return types
 
 

@@ -5,7 +5,8 @@ municipal plugin, which imports ``contracts`` only, this adapter reads through c
 layer: each request opens ``Platform.work`` for the logged-in actor (bearer token or session, set by
 core.auth's middleware) and ``adapters.fhir.search`` reads the cases with ``RecordService``, so the
 one policy decides and every case read is audited. Errors are OperationOutcomes with a 4xx status.
-Served only to people of municipalities that enable the ``fhir`` plugin.
+Served only to people of municipalities that enable the ``fhir`` plugin. The diagnostics are in the
+request's written form (``Accept-Language``, set by core's language middleware for ``/fhir``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from litestar.response import File
 
 from adapters.fhir import bulk, search
 from adapters.fhir.search import Query, SearchError
+from core.i18n import _
 from core.public import Platform, StafettError
 
 FHIR_JSON = "application/fhir+json"
@@ -132,7 +134,9 @@ def read(
     except FhirError as error:
         return outcome(error.status, error.code, error.text)
     if not found:
-        return outcome(404, "not-found", f"{resource_type}/{resource_id} finnes ikke.")
+        return outcome(
+            404, "not-found", _("{resource} finnes ikke.").format(resource=f"{resource_type}/{resource_id}")
+        )
     return fhir(found[0])
 
 
@@ -147,11 +151,11 @@ async def search_form(request: Request, state: State, resource_type: Segment) ->
     so a fødselsnummer travels in the body, never in a URL that access logs keep. Parameters in the
     URL and the body are one search."""
     if request.headers.get("content-type", "").split(";")[0].strip() != FORM:
-        return outcome(415, "not-supported", f"Søk med POST krever Content-Type: {FORM}.")
+        return outcome(415, "not-supported", _("Søk med POST krever Content-Type: {type}.").format(type=FORM))
     try:
         body = (await request.body()).decode("utf-8")
     except UnicodeDecodeError:
-        return outcome(400, "invalid", "Skjemaet er ikke gyldig UTF-8.")
+        return outcome(400, "invalid", _("Skjemaet er ikke gyldig UTF-8."))
     items = list(request.query_params.multi_items())
     items += parse_qsl(body, keep_blank_values=True, max_num_fields=50)
     return await sync_to_thread(_search, request, state.platform, resource_type, items)
@@ -189,9 +193,9 @@ def _answer(
     """Authenticate, parse and search in one audited unit of work; every failure becomes a ``FhirError``."""
     actor = request.user
     if actor is None:
-        raise FhirError(401, "Innlogging kreves (Authorization: Bearer …).")
+        raise FhirError(401, _("Innlogging kreves (Authorization: Bearer …)."))
     if PLUGIN not in platform.plugins.enabled(actor.municipality_id):
-        raise FhirError(404, "FHIR-tilgang er ikke slått på i denne kommunen.", "not-supported")
+        raise FhirError(404, _("FHIR-tilgang er ikke slått på i denne kommunen."), "not-supported")
     try:
         query: Query = search.parse(resource_type, items)
         with platform.work(actor, PURPOSE) as work:
@@ -205,9 +209,9 @@ def _answer(
 def _bulk_actor(request: Request, platform: Platform):
     actor = request.user
     if actor is None:
-        raise FhirError(401, "Innlogging kreves (Authorization: Bearer …).")
+        raise FhirError(401, _("Innlogging kreves (Authorization: Bearer …)."))
     if PLUGIN not in platform.plugins.enabled(actor.municipality_id):
-        raise FhirError(404, "FHIR-tilgang er ikke slått på i denne kommunen.", "not-supported")
+        raise FhirError(404, _("FHIR-tilgang er ikke slått på i denne kommunen."), "not-supported")
     return actor
 
 
@@ -221,7 +225,7 @@ def export_kick_off(request: Request, state: State) -> Response[Any]:
     try:
         actor = _bulk_actor(request, state.platform)
         if "respond-async" not in request.headers.get("prefer", ""):
-            raise FhirError(400, "$export krever Prefer: respond-async.")
+            raise FhirError(400, _("$export krever Prefer: respond-async."))
         types = bulk.parse(list(request.query_params.multi_items()))
     except FhirError as error:
         return outcome(error.status, error.code, error.text)
@@ -239,7 +243,7 @@ def _job(request: Request, state: State, job_id: str) -> Any:
         folder = bulk.job_folder(_bulk_actor(request, state.platform), job_id)
     except FhirError as error:
         return outcome(error.status, error.code, error.text)
-    return folder if folder is not None else outcome(404, "not-found", "Eksportjobben finnes ikke.")
+    return folder if folder is not None else outcome(404, "not-found", _("Eksportjobben finnes ikke."))
 
 
 @get("/$export-status/{job_id:str}", sync_to_thread=False, include_in_schema=False)
@@ -275,7 +279,7 @@ def export_file(request: Request, state: State, job_id: str, name: str) -> Respo
         return outcome(error.status, error.code, error.text)
     path = bulk.output(folder, name) if folder is not None else None
     if path is None:
-        return outcome(404, "not-found", "Filen finnes ikke.")
+        return outcome(404, "not-found", _("Filen finnes ikke."))
     return File(path, media_type=NDJSON, content_disposition_type="inline")
 
 

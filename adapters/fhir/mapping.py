@@ -44,6 +44,7 @@ from contracts import (
 )
 from contracts.outbox import AuditRecord
 from contracts.words import LEVEL_NAMES, LOG_ENTRY_KINDS
+from core.i18n import _
 
 if TYPE_CHECKING:
     from fhir_core.fhirabstractmodel import FHIRAbstractModel
@@ -178,7 +179,7 @@ def related_person(
     another guardian, else ``ukjent`` (Stafett does not record whether a sole holder is mor, far, ...).
     """
     identifiers = [national_identifier(guardian.national_id)] if guardian.national_id else []
-    text = "Foresatt med foreldreansvar" if parental_responsibility else "Foresatt uten foreldreansvar"
+    text = _("Foresatt med foreldreansvar") if parental_responsibility else _("Foresatt uten foreldreansvar")
     coding = [{"system": V3_ROLE, "code": "GUARD" if parental_responsibility else "FAMMEMB"}]
     if parental_responsibility:
         code, display = ("felles", "Felles") if shared else ("ukjent", "Ukjent")
@@ -321,7 +322,7 @@ def care_team(case: Case, participants: list[Participant]) -> dict[str, Any]:
     """The services taking part, each with the basis it takes part on."""
     return {
         **_of_case("CareTeam", "team", "care-team", case, "inactive"),
-        "name": "Tjenester i BTI-saken",
+        "name": _("Tjenester i BTI-saken"),
         "managingOrganization": [ref("Organization", case.owner_unit_id)],
         "participant": [
             {
@@ -351,7 +352,7 @@ def _kept_from_guardians() -> dict[str, Any]:
             {
                 "system": code_system("visibility"),
                 "code": "hidden-from-guardians",
-                "display": "Skjult for foresatte etter ungdommens ønske",
+                "display": _("Skjult for foresatte etter ungdommens ønske"),
             },
         ]
     }
@@ -430,7 +431,7 @@ def task(case: Case, handover: Handover) -> dict[str, Any]:
         "intent": "order",
         "code": {
             "coding": [{"system": code_system("task"), "code": "handover"}],
-            "text": "Overlevering av stafettholderrollen",
+            "text": _("Overlevering av stafettholderrollen"),
         },
         "focus": ref("EpisodeOfCare", case.id),
         "for": ref("Patient", case.subject_id),
@@ -449,7 +450,7 @@ def task(case: Case, handover: Handover) -> dict[str, Any]:
 def service_request(case: Case, participant: Participant, current: bool) -> dict[str, Any]:
     """A service brought into the case: a referral under consent, or a report to child welfare."""
     report = participant.basis is ParticipationBasis.REPORT_DUTY
-    text = "Bekymringsmelding til barnevernet" if report else "Samarbeid i BTI-saken"
+    text = _("Bekymringsmelding til barnevernet") if report else _("Samarbeid i BTI-saken")
     out: dict[str, Any] = {
         "resourceType": "ServiceRequest",
         "id": compound("referral.", case.id, participant.unit_id),
@@ -500,7 +501,7 @@ def consent(case: Case, record_consent: Consent, on: dt.datetime, guardian_ids: 
             ]
         },
         "category": [
-            {"coding": [{"system": "http://loinc.org", "code": "59284-0"}], "text": "Samtykke til deling"}
+            {"coding": [{"system": "http://loinc.org", "code": "59284-0"}], "text": _("Samtykke til deling")}
         ],
         "patient": ref("Patient", case.subject_id),
         "dateTime": _ts(record_consent.recorded_at),
@@ -550,7 +551,7 @@ def communication(record: CaseRecord, entry: LogEntry, guardian_ids: set[str]) -
         "category": [
             {
                 "coding": [{"system": code_system("log-entry-kind"), "code": str(entry.kind)}],
-                "text": LOG_ENTRY_KINDS[entry.kind],
+                "text": _(LOG_ENTRY_KINDS[entry.kind]),
             }
         ],
         "subject": ref("Patient", record.case.subject_id),

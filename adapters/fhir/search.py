@@ -15,6 +15,7 @@ from typing import Any
 
 from adapters.fhir import mapping
 from contracts import CaseRecord
+from core.i18n import _
 from core.public import NotFound, RecordService, Work
 
 NATIONAL_ID_SYSTEMS = (mapping.FNR, mapping.DNR)
@@ -83,27 +84,31 @@ class Query:
 def parse(resource_type: str, items: list[tuple[str, str]]) -> Query:
     """The query of ``GET /{type}?…``; each parameter at most once, references as ``Type/id`` or ``id``."""
     if resource_type not in TYPES:
-        raise SearchError(f"Ressurstypen «{resource_type}» støttes ikke her.")
+        raise SearchError(_("Ressurstypen «{type}» støttes ikke her.").format(type=resource_type))
     allowed = {*search_params(resource_type), "_count"}
     seen: dict[str, str] = {}
     for name, value in items:
         if name not in allowed:
             choices = ", ".join(sorted(allowed))
-            raise SearchError(f"Søkeparameteren «{name}» støttes ikke for {resource_type}; bruk {choices}.")
+            raise SearchError(
+                _("Søkeparameteren «{name}» støttes ikke for {type}; bruk {choices}.").format(
+                    name=name, type=resource_type, choices=choices
+                )
+            )
         if name in seen:
-            raise SearchError(f"Søkeparameteren «{name}» kan bare gis én gang.")
+            raise SearchError(_("Søkeparameteren «{name}» kan bare gis én gang.").format(name=name))
         if not value.strip():
-            raise SearchError(f"Søkeparameteren «{name}» mangler verdi.")
+            raise SearchError(_("Søkeparameteren «{name}» mangler verdi.").format(name=name))
         seen[name] = value.strip()
     identifier = None
     if "identifier" in seen:
-        system, _, value = seen["identifier"].rpartition("|")
+        system, _sep, value = seen["identifier"].rpartition("|")
         if not value:
-            raise SearchError("identifier må ha formen system|verdi eller verdi.")
+            raise SearchError(_("identifier må ha formen system|verdi eller verdi."))
         identifier = (system, value)
     patients = {_reference(seen[p], "Patient", p) for p in ("patient", "subject") if p in seen}
     if len(patients) > 1:
-        raise SearchError("patient og subject må vise til det samme barnet.")
+        raise SearchError(_("patient og subject må vise til det samme barnet."))
     return Query(
         resource_type=resource_type,
         id=seen.get("_id"),
@@ -119,9 +124,11 @@ def parse(resource_type: str, items: list[tuple[str, str]]) -> Query:
 def _reference(value: str, resource_type: str, name: str) -> str:
     kind, slash, ref_id = value.rpartition("/")
     if slash and kind.rsplit("/", 1)[-1] != resource_type:
-        raise SearchError(f"{name} må vise til en {resource_type} ({resource_type}/id).")
+        raise SearchError(
+            _("{name} må vise til en {type} ({type}/id).").format(name=name, type=resource_type)
+        )
     if not ref_id:
-        raise SearchError(f"{name} mangler id.")
+        raise SearchError(_("{name} mangler id.").format(name=name))
     return ref_id
 
 
@@ -217,7 +224,7 @@ def _scope_of_id(
     if resource_type == "Patient":
         return None, resource_id
     if resource_type == "RelatedPerson":  # <guardian>.<child>
-        guardian, _, child = resource_id.partition(".")
+        guardian, _sep, child = resource_id.partition(".")
         return ([], None) if not (guardian and child) else (None, mapping.long(child))
     if resource_type in CASE_ID_PREFIX:
         prefix = CASE_ID_PREFIX[resource_type]

@@ -21,6 +21,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT201909
 
 from contracts import Address, ChildWelfareReport, ReportPerson
+from core.i18n import _
 from core.public import InvalidInput
 
 MESSAGE_TYPE = "no.ks.fiks.bekymringsmelding.offentlig.v2"
@@ -76,7 +77,10 @@ def check(message: dict[str, Any]) -> dict[str, Any]:
     if found:
         field, what = found[0]
         raise MessageRefused(
-            f"Bekymringsmeldingen følger ikke KS' format: feltet «{field}» er feil ({what}).", field=field
+            _("Bekymringsmeldingen følger ikke KS' format: feltet «{field}» er feil ({what}).").format(
+                field=field, what=what
+            ),
+            field=field,
         )
     return message
 
@@ -134,9 +138,9 @@ def build(report: ChildWelfareReport) -> dict[str, Any]:
         )
     worry = report.worry
     if report.urgent:
-        worry = "HASTER: " + worry
+        worry = _("HASTER: ") + worry
     if report.child.party:
-        worry += "\n\nUngdommen er 15 år eller eldre og er part i saken (barnevernsloven § 12-3)."
+        worry += "\n\n" + _("Ungdommen er 15 år eller eldre og er part i saken (barnevernsloven § 12-3).")
     melding: dict[str, Any] = {"melding": worry, "historie": report.history}
     if report.other_views:
         melding["andreSynspunkter"] = report.other_views

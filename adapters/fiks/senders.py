@@ -37,6 +37,7 @@ from adapters.fiks import message as fiks_message
 from adapters.fiks.channel import NAME, EndpointConfig
 from adapters.fiks.pdf import pdf
 from contracts import ChildWelfareReport, OutboxMessage
+from core import i18n
 from core.public import Actor, NotFound, Platform, ReportService
 
 JSON_NAME, PDF_NAME, METADATA_NAME = "bekymringsmelding.json", "bekymringsmelding.pdf", "metadata.json"
@@ -225,6 +226,11 @@ class FiksSender:
         self.client = httpx.Client(timeout=timeout)
 
     def __call__(self, msg: OutboxMessage, report: ChildWelfareReport) -> None:
+        """Deliver ``report``; its PDF and texts in the municipality's målform (docs/languages.md)."""
+        with i18n.use(self.platform.municipality(msg.municipality_id).language):
+            self._deliver(msg, report)
+
+    def _deliver(self, msg: OutboxMessage, report: ChildWelfareReport) -> None:
         if msg.endpoint.startswith("file:"):
             drop(report, msg.endpoint)
             return

@@ -54,6 +54,7 @@ from adapters.school.staging import (
 )
 from adapters.school.storage import RosterRecordRow, RosterSourceRow
 from contracts import PersonKind, ServiceType
+from core.i18n import _
 from core.public import (
     DirectorySync,
     InvalidInput,
@@ -80,7 +81,7 @@ class RosterImport:
         allow_mass_end: bool = False,
     ) -> None:
         if not source or len(source) > 200:
-            raise InvalidInput("Kildesystemet må ha et navn (høyst 200 tegn).", field="source")
+            raise InvalidInput(_("Kildesystemet må ha et navn (høyst 200 tegn)."), field="source")
         self.sync, self.session, self.source = sync, sync.session, source
         self.municipality_id = sync.municipality_id
         declared = self.session.get(RosterSourceRow, (self.municipality_id, source))
@@ -320,7 +321,7 @@ class RosterImport:
                 .order_by(table.c.seq)
                 .limit(MAX_PROBLEMS)
             )
-            for origin, sid, _ in rows:
+            for origin, sid, _count in rows:
                 self.problem(origin, f"{what} med sourcedId «{sid}» står mer enn én gang")
         self._check_refs(ST_ROLE, ST_ROLE.c.user_sid, ST_USER, PERSON_KINDS, "brukeren")
         self._check_refs(ST_ROLE, ST_ROLE.c.org_sid, ST_ORG, ("org",), "org")
@@ -494,7 +495,7 @@ class RosterImport:
 
     def _upsert_people(self, changed: list[tuple[str, sa.Row, RosterRecordRow | None, str]]) -> None:
         batch = []
-        for kind, row, record, _ in changed:
+        for kind, row, record, _digest in changed:
             nin = row.nin if kind != "employee" else None
             person = PersonData(
                 kind=PERSON_KIND[kind],

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from contracts import ServiceType
+from core.i18n import _
 from core.public import InvalidInput
 
 Mode = Literal["bulk", "delta", "absent"]
@@ -119,10 +120,13 @@ class RosterRefused(InvalidInput):
     """The import was refused as a whole; ``problems`` lists the first ``MAX_PROBLEMS`` with file and line."""
 
     def __init__(self, problems: list[Problem], total: int) -> None:
-        more = f" (viser de første {len(problems)})" if total > len(problems) else ""
+        more = _(" (viser de første {shown})").format(shown=len(problems)) if total > len(problems) else ""
         lines = "\n".join(f"  {p}" for p in problems)
         super().__init__(
-            f"Importen ble avvist med {total} feil{more}; ingenting er endret.\n{lines}",
+            _("Importen ble avvist med {total} feil{more}; ingenting er endret.").format(
+                total=total, more=more
+            )
+            + f"\n{lines}",
             code="roster_refused",
         )
         self.problems = problems

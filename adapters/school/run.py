@@ -10,6 +10,7 @@ from adapters.school.csvpackage import Package, read_manifest, read_package
 from adapters.school.importer import RosterImport
 from adapters.school.records import Mode, Problem, RosterRefused, Summary
 from adapters.school.storage import RosterSourceRow
+from core.i18n import _
 from core.public import Actor, DirectorySync, InvalidInput, Platform
 
 Progress = Callable[[str, int, int], None]
@@ -157,7 +158,7 @@ def declare_source(
     """Record what the municipality declares about a source; what is not given stays as it was.
     The adapter's own bookkeeping (no personal data), written by the operator at the command line."""
     if max_end_share is not None and not 0 <= max_end_share <= 1:
-        raise InvalidInput("Andelen må være mellom 0 og 1 (for eksempel 0.25).", field="max_end_share")
+        raise InvalidInput(_("Andelen må være mellom 0 og 1 (for eksempel 0.25)."), field="max_end_share")
     actor = Actor.system(municipality_id, operator=operator)
     with platform.work(actor, f"Oppsett av kilden {source}"[:300]) as work:
         row = work.session.get(RosterSourceRow, (municipality_id, source))

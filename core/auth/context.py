@@ -11,6 +11,7 @@ from core.auth.realm import LocalRealm
 from core.auth.session import SESSION_COOKIE, Signer
 from core.auth.settings import AuthSettings
 from core.auth.validation import InvalidToken, TokenValidator
+from core.i18n import _
 from core.platform import Platform
 
 DEFAULT_SESSION_AGE = 8 * 3600
@@ -33,7 +34,7 @@ class Auth:
             async with self.settings.client() as openid:
                 return await openid.a_refresh_token(refresh_token)
         except Exception:
-            raise InvalidToken("Innloggingen er utløpt; logg inn igjen.") from None
+            raise InvalidToken(_("Innloggingen er utløpt; logg inn igjen.")) from None
 
     def session_cookie(self, tokens: dict[str, Any]) -> Cookie:
         age = int(tokens.get("refresh_expires_in") or 0) or DEFAULT_SESSION_AGE

@@ -24,6 +24,7 @@ from contracts import MunicipalRole, PersonKind, UnitRole
 from core.domain import national_id
 from core.domain.consent import own_case_age
 from core.domain.policy import Actor, ActorKind
+from core.i18n import _
 from core.platform import Platform
 from core.services.people import actor_for
 from core.storage import models as m
@@ -36,7 +37,8 @@ _MUNICIPAL_ROLES = frozenset(str(r) for r in MunicipalRole)
 
 
 class IdentityError(Exception):
-    """The token is valid but names no one who may use Stafett; ``detail`` is in bokmål."""
+    """The token is valid but names no one who may use Stafett; ``detail`` is in the written form of
+    the block it was raised in (the request's)."""
 
     def __init__(self, detail: str) -> None:
         super().__init__(detail)
@@ -111,7 +113,7 @@ def claims_for(session: Session, platform: Platform, person_id: str) -> dict[str
     """The identity claims of a token for this person, with roles and groups from the database."""
     person = find_person(session, person_id)
     if person is None:
-        raise IdentityError(f"Fant ingen aktiv person «{person_id}».")
+        raise IdentityError(_("Fant ingen aktiv person «{person_id}».").format(person_id=person_id))
     actor = actor_for(session, person_id)
     groups: list[str] = []
     if actor.kind is ActorKind.EMPLOYEE:
@@ -127,7 +129,7 @@ def claims_for(session: Session, platform: Platform, person_id: str) -> dict[str
     elif age(person.birth_date, dt.date.today()) >= youth_age(platform, person.municipality_id):
         roles = {YOUTH}
     else:
-        raise IdentityError("Barn under aldersgrensen kan ikke logge inn selv.")
+        raise IdentityError(_("Barn under aldersgrensen kan ikke logge inn selv."))
     return {
         "sub": person.id,
         "stafett_person": person.id,
@@ -162,24 +164,26 @@ def resolve_person(session: Session, claims: Mapping[str, Any]) -> Person:
     if isinstance(person_id, str) and person_id:
         person = find_person(session, person_id)
         if person is None:
-            raise IdentityError("Brukeren er ikke registrert som aktiv person i Stafett.")
+            raise IdentityError(_("Brukeren er ikke registrert som aktiv person i Stafett."))
     elif isinstance(pid := claims.get("pid"), str) and pid:
         try:
             national_id.validate(pid, allow_synthetic=True)
         except national_id.InvalidNationalId:
-            raise IdentityError("Fødselsnummeret fra ID-porten er ugyldig.") from None
+            raise IdentityError(_("Fødselsnummeret fra ID-porten er ugyldig.")) from None
         found = find_by_pid(session, pid, municipality)
         if len(found) != 1:
             raise IdentityError(
-                "Fant ingen registrert person med dette fødselsnummeret."
+                _("Fant ingen registrert person med dette fødselsnummeret.")
                 if not found
-                else "Fødselsnummeret er registrert i flere kommuner; tokenet må angi kommune (municipality)."
+                else _(
+                    "Fødselsnummeret er registrert i flere kommuner; tokenet må angi kommune (municipality)."
+                )
             )
         person = found[0]
     else:
-        raise IdentityError("Tokenet sier ikke hvem brukeren er (mangler stafett_person eller pid).")
+        raise IdentityError(_("Tokenet sier ikke hvem brukeren er (mangler stafett_person eller pid)."))
     if municipality is not None and person.municipality_id != municipality:
-        raise IdentityError("Personen tilhører ikke kommunen i tokenet.")
+        raise IdentityError(_("Personen tilhører ikke kommunen i tokenet."))
     return person
 
 
@@ -198,10 +202,10 @@ def actor_from_claims(claims: Mapping[str, Any], platform: Platform) -> Actor:
     try:
         units = {u.id for u in platform.municipality(municipality).units}
     except KeyError:
-        raise IdentityError("Kommunen er ikke med i denne Stafett-installasjonen.") from None
+        raise IdentityError(_("Kommunen er ikke med i denne Stafett-installasjonen.")) from None
     if roles & EMPLOYEE_ROLES:
         if person.kind is not PersonKind.EMPLOYEE:
-            raise IdentityError("Brukeren har en ansattrolle, men er ikke registrert som ansatt.")
+            raise IdentityError(_("Brukeren har en ansattrolle, men er ikke registrert som ansatt."))
         unit_roles: dict[str, UnitRole] = {}
         municipal: set[MunicipalRole] = set()
         for parts in _groups(claims):
@@ -226,8 +230,8 @@ def actor_from_claims(claims: Mapping[str, Any], platform: Platform) -> Actor:
         )
     if person.kind is PersonKind.CHILD and YOUTH in roles:
         if age(person.birth_date, dt.date.today()) < youth_age(platform, municipality):
-            raise IdentityError("Barn under aldersgrensen kan ikke logge inn selv.")
+            raise IdentityError(_("Barn under aldersgrensen kan ikke logge inn selv."))
         return Actor(
             kind=ActorKind.YOUTH, municipality_id=municipality, id=person.id, language=person.language
         )
-    raise IdentityError("Brukeren har ingen rolle i Stafett.")
+    raise IdentityError(_("Brukeren har ingen rolle i Stafett."))

@@ -3,8 +3,10 @@
 Sets ``request.user`` (an ``Actor``, or None) and ``request.auth`` (the token's claims, or None).
 Under ``/api/`` a missing or invalid credential is a 401 problem with ``WWW-Authenticate``, and a
 valid token for someone Stafett does not know is a 403; elsewhere the request goes on anonymous
-and pages decide (redirect to /login). A session whose access token has expired is renewed with
-its refresh token through python-keycloak, and the renewed cookie rides on the response.
+and pages decide (redirect to /login). The problems are in the written form the request asks for
+(``Accept-Language``, else the browser's choice or the municipality's målform). A session whose
+access token has expired is renewed with its refresh token through python-keycloak, and the renewed
+cookie rides on the response.
 """
 
 from __future__ import annotations
@@ -15,10 +17,13 @@ from anyio import to_thread
 from litestar.datastructures import Cookie, Headers
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+from core import i18n
 from core.auth.identity import IdentityError, actor_from_claims
 from core.auth.problems import not_a_user, unauthorized
 from core.auth.session import SESSION_COOKIE
 from core.auth.validation import InvalidToken
+from core.i18n import _
+from core.web.language import request_locale
 
 if TYPE_CHECKING:
     from core.auth.context import Auth
@@ -51,24 +56,25 @@ class AuthenticationMiddleware:
             return
         required = requires_auth(path)
         renewed: Cookie | None = None
-        try:
-            claims, renewed = await self._claims(scope)
-            if claims is None:
+        with i18n.use(request_locale(scope, self.auth.platform)):  # before anyone is known
+            try:
+                claims, renewed = await self._claims(scope)
+                if claims is None:
+                    if required:
+                        raise InvalidToken(_("Mangler tilgangstoken (Authorization: Bearer …)."))
+                else:
+                    scope["user"] = await to_thread.run_sync(actor_from_claims, claims, self.auth.platform)
+                    scope["auth"] = claims
+            except InvalidToken as exc:
                 if required:
-                    raise InvalidToken("Mangler tilgangstoken (Authorization: Bearer …).")
-            else:
-                scope["user"] = await to_thread.run_sync(actor_from_claims, claims, self.auth.platform)
-                scope["auth"] = claims
-        except InvalidToken as exc:
-            if required:
-                await unauthorized(send, exc.description)
-                return
-            scope["user"], scope["auth"] = None, None
-        except IdentityError as exc:
-            if required:
-                await not_a_user(send, exc.detail)
-                return
-            scope["user"], scope["auth"] = None, None
+                    await unauthorized(send, exc.description)
+                    return
+                scope["user"], scope["auth"] = None, None
+            except IdentityError as exc:
+                if required:
+                    await not_a_user(send, exc.detail)
+                    return
+                scope["user"], scope["auth"] = None, None
         if renewed is None:
             await self.app(scope, receive, send)
             return
@@ -85,9 +91,9 @@ class AuthenticationMiddleware:
         headers = Headers.from_scope(scope)
         authorization = headers.get("authorization")
         if authorization:
-            scheme, _, token = authorization.partition(" ")
+            scheme, _sep, token = authorization.partition(" ")
             if scheme.lower() != "bearer" or not token.strip():
-                raise InvalidToken("Bare Bearer-tokens godtas.")
+                raise InvalidToken(_("Bare Bearer-tokens godtas."))
             return await self.auth.validator.validate(token.strip()), None
         cookies = _cookies(headers.get("cookie", ""))
         session = self.auth.signer.loads(cookies.get(SESSION_COOKIE))

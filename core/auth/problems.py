@@ -9,6 +9,9 @@ import json
 
 from litestar.types import HTTPResponseStartEvent, Send
 
+from core import i18n
+from core.i18n import _
+
 MEDIA_TYPE = "application/problem+json"
 
 
@@ -17,7 +20,7 @@ _ASCII = str.maketrans({"æ": "ae", "ø": "o", "å": "aa", "Æ": "Ae", "Ø": "O"
 
 
 def ascii_text(text: str) -> str:
-    """RFC 6750 allows only printable ASCII (no " or \\) in error_description; the body keeps the bokmål."""
+    """RFC 6750 allows only printable ASCII (no " or \\) in error_description; the body keeps æ, ø, å."""
     return "".join(c for c in text.translate(_ASCII) if " " <= c <= "~")
 
 
@@ -32,6 +35,7 @@ async def send_problem(
         (b"content-type", MEDIA_TYPE.encode()),
         (b"content-length", str(len(body)).encode()),
         (b"cache-control", b"no-store"),
+        (b"content-language", i18n.current().encode()),
     ]
     if bearer_error:
         value = f'Bearer realm="stafett", error="{bearer_error}", error_description="{ascii_text(detail)}"'
@@ -42,10 +46,10 @@ async def send_problem(
 
 
 async def unauthorized(send: Send, detail: str) -> None:
-    await send_problem(send, 401, "invalid_token", "Ikke innlogget", detail, bearer_error="invalid_token")
+    await send_problem(send, 401, "invalid_token", _("Ikke innlogget"), detail, bearer_error="invalid_token")
 
 
 async def not_a_user(send: Send, detail: str) -> None:
     await send_problem(
-        send, 403, "unknown_user", "Ingen tilgang til Stafett", detail, bearer_error="insufficient_scope"
+        send, 403, "unknown_user", _("Ingen tilgang til Stafett"), detail, bearer_error="insufficient_scope"
     )

@@ -24,13 +24,15 @@ from jwcrypto.common import JWException
 from jwcrypto.jwt import JWTExpired, JWTInvalidClaimValue, JWTMissingClaim, JWTNotYetValid
 
 from core.auth.settings import AuthSettings
+from core.i18n import _
 
 ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "ES256"]
 REFETCH_AFTER = 30.0
 
 
 class InvalidToken(Exception):
-    """The token cannot be trusted; ``description`` (bokmål) goes into WWW-Authenticate and the problem."""
+    """The token cannot be trusted; ``description`` (the request's written form) goes into the problem, in
+    ASCII into WWW-Authenticate."""
 
     def __init__(self, description: str) -> None:
         super().__init__(description)
@@ -42,7 +44,7 @@ def _header(token: str) -> dict[str, Any]:
         head = token.split(".", 1)[0]
         return json.loads(base64.urlsafe_b64decode(head + "=" * (-len(head) % 4)))
     except (ValueError, UnicodeDecodeError):
-        raise InvalidToken("Tokenet er ikke et gyldig JWT.") from None
+        raise InvalidToken(_("Tokenet er ikke et gyldig JWT.")) from None
 
 
 class TokenValidator:
@@ -70,10 +72,12 @@ class TokenValidator:
             except Exception as exc:  # the provider is down or answers nonsense: no token can be checked
                 self._fetched = 0.0
                 raise InvalidToken(
-                    f"Kan ikke hente nøklene til identitetstjenesten ({type(exc).__name__})."
+                    _("Kan ikke hente nøklene til identitetstjenesten ({error}).").format(
+                        error=type(exc).__name__
+                    )
                 ) from None
         if self._keys is None:
-            raise InvalidToken("Identitetstjenestens nøkler er ikke tilgjengelige.")
+            raise InvalidToken(_("Identitetstjenestens nøkler er ikke tilgjengelige."))
         return self._keys
 
     async def validate(self, token: str) -> dict[str, Any]:
@@ -107,18 +111,18 @@ class TokenValidator:
         only, to check the login it belongs to, never to authenticate a request."""
         claims = await self._decode(token)
         if claims.get("typ") not in (None, "ID"):
-            raise InvalidToken("Dette er ikke et ID-token.")
+            raise InvalidToken(_("Dette er ikke et ID-token."))
         azp = claims.get("azp")
         if azp is not None and azp != self.settings.client_id:
-            raise InvalidToken("ID-tokenet er utstedt til en annen klient (azp).")
+            raise InvalidToken(_("ID-tokenet er utstedt til en annen klient (azp)."))
         if claims.get("nonce") != nonce:
-            raise InvalidToken("ID-tokenet hører ikke til denne innloggingen (nonce).")
+            raise InvalidToken(_("ID-tokenet hører ikke til denne innloggingen (nonce)."))
         return claims
 
     async def _decode(self, token: str) -> dict[str, Any]:
         """Signature, issuer, audience (our client id among ``aud``, a string or a list) and expiry."""
         if not token or token.count(".") != 2:
-            raise InvalidToken("Tokenet er ikke et gyldig JWT.")
+            raise InvalidToken(_("Tokenet er ikke et gyldig JWT."))
         keys = await self._key_set(_header(token).get("kid"))
         try:
             return self._openid.decode_token(
@@ -130,20 +134,22 @@ class TokenValidator:
                 expected_type="JWS",
             )
         except JWTExpired:
-            raise InvalidToken("Tokenet er utløpt.") from None
+            raise InvalidToken(_("Tokenet er utløpt.")) from None
         except JWTNotYetValid:
-            raise InvalidToken("Tokenet er ikke gyldig ennå.") from None
+            raise InvalidToken(_("Tokenet er ikke gyldig ennå.")) from None
         except (JWTInvalidClaimValue, JWTMissingClaim) as exc:
             text = str(exc)
             if "'aud'" in text or "Claim aud " in text:
-                raise InvalidToken("Tokenet er ikke utstedt for Stafett (feil audience).") from None
+                raise InvalidToken(_("Tokenet er ikke utstedt for Stafett (feil audience).")) from None
             if "'iss'" in text or "Claim iss " in text:
                 raise InvalidToken(
-                    "Tokenet er utstedt av en annen identitetstjeneste (feil issuer)."
+                    _("Tokenet er utstedt av en annen identitetstjeneste (feil issuer).")
                 ) from None
-            raise InvalidToken(f"Tokenet mangler eller har ugyldig innhold ({text}).") from None
+            raise InvalidToken(
+                _("Tokenet mangler eller har ugyldig innhold ({error}).").format(error=text)
+            ) from None
         except (JWException, ValueError, TypeError, KeyError):
-            raise InvalidToken("Tokenets signatur kan ikke bekreftes.") from None
+            raise InvalidToken(_("Tokenets signatur kan ikke bekreftes.")) from None
 
 
 VALID_TOKENS_KEPT = 10_000  # checked access tokens remembered per process (the least recently used go)
@@ -166,11 +172,11 @@ def _access_token_only(header: dict[str, Any], claims: dict[str, Any], client_id
     if kind is not None:
         if kind != "Bearer":
             if kind == "ID":
-                raise InvalidToken("Dette er et ID-token; bruk tilgangstokenet (access_token).")
-            raise InvalidToken("Dette er ikke et tilgangstoken.")
+                raise InvalidToken(_("Dette er et ID-token; bruk tilgangstokenet (access_token)."))
+            raise InvalidToken(_("Dette er ikke et tilgangstoken."))
     elif str(header.get("typ", "")).lower() not in ACCESS_TOKEN_MEDIA_TYPES:
-        raise InvalidToken("Dette er ikke et tilgangstoken; bruk tilgangstokenet (access_token).")
+        raise InvalidToken(_("Dette er ikke et tilgangstoken; bruk tilgangstokenet (access_token)."))
     for name in ("azp", "client_id"):
         party = claims.get(name)
         if party is not None and party != client_id:
-            raise InvalidToken(f"Tokenet er utstedt til en annen klient ({name}).")
+            raise InvalidToken(_("Tokenet er utstedt til en annen klient ({claim}).").format(claim=name))

@@ -21,63 +21,82 @@ from email.utils import format_datetime
 import icalendar
 
 from contracts import ChannelMessage, MeetingInvite, NotificationChannel
+from core import i18n
 from core.config import SmtpConfig
+from core.i18n import N_, _
 from core.notify.writer import OSLO
 
 MEETING_LENGTH = dt.timedelta(hours=1)
 POLICY = email.policy.default.clone(max_line_length=998)  # a long link stays one plain header line
-SUMMARY = "Møte i Stafett"
+SUMMARY = N_("Møte i Stafett")
 
 
 def body(message: ChannelMessage) -> str:
-    """The plain text: that ``count`` varsler wait, the meeting's new state if one changed, the links."""
+    """The plain text: that ``count`` varsler wait, the meeting's new state if one changed, the links;
+    in the written form of the block it is made in (``i18n.use``: the recipient's)."""
     count, meeting = message.count, message.meeting
     what = (
-        "Det er noe som venter på deg i Stafett."
+        _("Det er noe som venter på deg i Stafett.")
         if count == 1
-        else f"Det er {count} nye varsler til deg i Stafett."
+        else _("Det er {count} nye varsler til deg i Stafett.").format(count=count)
     )
     when = ""
     if meeting is not None:
         local = meeting.starts_at.astimezone(OSLO)
-        verb = (
-            "er avlyst"
+        said = (
+            _("Et møte er avlyst: {date} kl. {time}.")
             if meeting.cancelled
-            else "har fått ny tid eller nytt sted"
+            else _("Et møte har fått ny tid eller nytt sted: {date} kl. {time}.")
             if meeting.sequence
-            else "er satt opp"
-        )
-        when = f"\nEt møte {verb}: {local:%d.%m.%Y} kl. {local:%H.%M}. Kalenderinvitasjonen ligger ved.\n"
+            else _("Et møte er satt opp: {date} kl. {time}.")
+        ).format(date=f"{local:%d.%m.%Y}", time=f"{local:%H.%M}")
+        when = "\n" + said + " " + _("Kalenderinvitasjonen ligger ved.") + "\n"
     return (
-        f"Hei!\n\n{what}\n{when}\n"
-        "Av hensyn til personvernet står det ikke i e-posten hva det gjelder. Logg inn for å se det:\n"
-        f"{message.link}\n\n"
-        "Du får denne e-posten fordi du er med i arbeidet etter Bedre tverrfaglig innsats (BTI) "
-        f"i {message.municipality}.\n"
-        f"Vil du ikke ha e-post fra Stafett? Meld deg av her: {message.unsubscribe}\n"
+        _("Hei!")
+        + f"\n\n{what}\n{when}\n"
+        + _("Av hensyn til personvernet står det ikke i e-posten hva det gjelder. Logg inn for å se det:")
+        + f"\n{message.link}\n\n"
+        + _(
+            "Du får denne e-posten fordi du er med i arbeidet etter Bedre tverrfaglig innsats (BTI) "
+            "i {municipality}."
+        ).format(municipality=message.municipality)
+        + "\n"
+        + _("Vil du ikke ha e-post fra Stafett? Meld deg av her: {link}").format(link=message.unsubscribe)
+        + "\n"
+    )
+
+
+def subject(message: ChannelMessage) -> str:
+    meeting = message.meeting
+    if meeting is not None:
+        return (
+            _("Møte avlyst i Stafett")
+            if meeting.cancelled
+            else _("Endret møte i Stafett")
+            if meeting.sequence
+            else _("Invitasjon til møte i Stafett")
+        )
+    if message.count == 1:
+        return _("Noe venter på deg i Stafett")
+    return _("{count} nye varsler i Stafett").format(count=message.count)
+
+
+def short_text(message: ChannelMessage) -> str:
+    """The text of a short message (SMS) about ``message``: that something waits, who sends, the link;
+    for a channel plugin, in the recipient's written form when sent from ``send``."""
+    return _("Det er noe som venter på deg i Stafett ({municipality}): {link}").format(
+        municipality=message.municipality, link=message.link
     )
 
 
 def compose(message: ChannelMessage, sender: str) -> EmailMessage:
-    """The e-mail of a channel message to one person, from ``sender``; its ``key`` makes the Message-ID
-    stable."""
-    meeting, count = message.meeting, message.count
+    """The e-mail of a channel message to one person, from ``sender``, in the written form of the block
+    it is made in (``i18n.use``); its ``key`` makes the Message-ID stable."""
+    meeting = message.meeting
     msg = EmailMessage(policy=POLICY)
     msg["From"] = f"Stafett <{sender}>"
     msg["To"] = message.address
-    msg["Subject"] = (
-        (
-            "Møte avlyst i Stafett"
-            if meeting.cancelled
-            else "Endret møte i Stafett"
-            if meeting.sequence
-            else "Invitasjon til møte i Stafett"
-        )
-        if meeting
-        else "Noe venter på deg i Stafett"
-        if count == 1
-        else f"{count} nye varsler i Stafett"
-    )
+    msg["Subject"] = subject(message)
     msg["Date"] = format_datetime(message.sent_at)
     msg["Message-ID"] = f"<{message.key}@stafett>"  # the same for a repeat, so a relay or reader can drop it
     msg["List-Unsubscribe"] = f"<{message.unsubscribe}>"
@@ -90,14 +109,14 @@ def compose(message: ChannelMessage, sender: str) -> EmailMessage:
         msg.add_attachment(
             ics, maintype="text", subtype="calendar", filename="invitasjon.ics", params={"method": method}
         )
-    msg["Content-Language"] = "nb"  # last: setting the content replaces the Content-* headers
+    msg["Content-Language"] = i18n.current()  # last: setting the content replaces the Content-* headers
     return msg
 
 
 def invitation(meeting: MeetingInvite, *, attendee: str, link: str, now: dt.datetime) -> bytes:
     """The meeting as an RFC 5545 calendar: REQUEST, or CANCEL of the same UID with a higher SEQUENCE."""
     cal = icalendar.Calendar()
-    cal.add("prodid", "-//Stafett//Varsler//NB")
+    cal.add("prodid", f"-//Stafett//Varsler//{i18n.current().upper()}")
     cal.add("version", "2.0")
     cal.add("method", "CANCEL" if meeting.cancelled else "REQUEST")
     event = icalendar.Event()
@@ -106,9 +125,9 @@ def invitation(meeting: MeetingInvite, *, attendee: str, link: str, now: dt.date
     event.add("dtstamp", now)
     event.add("dtstart", meeting.starts_at)
     event.add("dtend", meeting.starts_at + MEETING_LENGTH)
-    event.add("summary", SUMMARY)
-    event.add("location", meeting.location or "Se Stafett")
-    event.add("description", f"Se hva møtet gjelder i Stafett: {link}")
+    event.add("summary", _(SUMMARY))
+    event.add("location", meeting.location or _("Se Stafett"))
+    event.add("description", _("Se hva møtet gjelder i Stafett: {link}").format(link=link))
     event.add("url", link)
     event.add("status", "CANCELLED" if meeting.cancelled else "CONFIRMED")
     organizer = icalendar.vCalAddress(f"mailto:{meeting.organiser_email}")
@@ -160,4 +179,4 @@ def email_channel(
                 smtp.close()
         return errors
 
-    return NotificationChannel(name="email", title="E-post", address="email", send=send)
+    return NotificationChannel(name="email", title=N_("E-post"), address="email", send=send)

@@ -4,11 +4,13 @@ A worker leases due rows (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so any numbe
 work and none takes a row another holds), gathers a person's daily-digest rows into one message, holds
 back what falls in the person's quiet hours, and sends each on the person's channel: e-mail over the
 deployment's SMTP relay (built in), or a channel a plugin adds (``notification_channels``, e.g. SMS),
-falling back to e-mail when the person lacks that channel's contact detail. Each send and each failure
-is audited; a failure is retried with back-off (the outbox's ``RetryPolicy``) until it is dead. A
-batch's rows are marked sent in the transaction that audits each message, and only a worker holding a
-row's lease may mark it, so one varsel goes out once; its key is stable besides, so a relay or a
-gateway can drop a repeat.
+falling back to e-mail when the person lacks that channel's contact detail. Each message is written in
+the person's written form (their own choice, else their municipality's målform; docs/languages.md):
+the channel's ``send`` runs inside ``i18n.use`` of it, so a plugin's channel writes it too. Each send
+and each failure is audited; a failure is retried with back-off (the outbox's ``RetryPolicy``) until
+it is dead. A batch's rows are marked sent in the transaction that audits each message, and only a
+worker holding a row's lease may mark it, so one varsel goes out once; its key is stable besides, so
+a relay or a gateway can drop a repeat.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from contracts import ChannelMessage, MeetingInvite, NotificationChannel
+from core import i18n
 from core.auth.settings import AuthSettings
 from core.domain.policy import Action, Actor
 from core.notify.mail import email_channel
@@ -47,6 +50,7 @@ class Batch:
     channel: str
     address: str
     token: str
+    language: str = i18n.BOKMAL  # the written form the message is in: the person's, else the municipality's
     ids: list[str] = field(default_factory=list)
     kinds: list[str] = field(default_factory=list)
     meeting_id: str | None = None
@@ -129,8 +133,11 @@ def claim(platform: Platform, *, limit: int = 50, policy: RetryPolicy = RETRY) -
                 continue
             row.leased_until, row.attempts, row.channel = now + policy.lease, row.attempts + 1, way[0]
             group = (row.recipient_id, "digest") if row.digest else (row.recipient_id, row.id)
+            mine = person.language if person is not None else None
+            language = i18n.choose(mine, platform.municipality(row.municipality_id).language)
             batch = batches.setdefault(
-                group, Batch(row.municipality_id, row.recipient_id, *way, settings.unsubscribe_token)
+                group,
+                Batch(row.municipality_id, row.recipient_id, *way, settings.unsubscribe_token, language),
             )
             batch.ids.append(row.id)
             batch.kinds.append(row.kind)
@@ -185,20 +192,21 @@ def public_url(platform: Platform) -> str:
 
 
 def send(platform: Platform, batches: list[Batch]) -> list[str | None]:
-    """Send each batch on its channel (one call per municipality and channel); the error of each, or
-    None when the relay or gateway accepted it."""
+    """Send each batch on its channel (one call per municipality, channel and written form, inside
+    ``i18n.use`` of that form); the error of each, or None when the relay or gateway accepted it."""
     base, now = public_url(platform), platform.clock()
     errors: list[str | None] = [None] * len(batches)
-    groups: dict[tuple[str, str], list[int]] = {}
+    groups: dict[tuple[str, str, str], list[int]] = {}
     for i, batch in enumerate(batches):
-        groups.setdefault((batch.municipality_id, batch.channel), []).append(i)
-    for (mid, name), indexes in groups.items():
+        groups.setdefault((batch.municipality_id, batch.channel, batch.language), []).append(i)
+    for (mid, name, language), indexes in groups.items():
         channel = channels_for(platform, mid).get(name)
         messages = [message(platform, batches[i], base, now) for i in indexes]
         try:
             if channel is None:
                 raise LookupError(f"kanalen «{name}» er ikke lenger satt opp")
-            answers = list(channel.send(messages))
+            with i18n.use(language):
+                answers = list(channel.send(messages))
             if len(answers) != len(messages):
                 raise ValueError(f"kanalen svarte for {len(answers)} av {len(messages)} meldinger")
         except Exception as exc:  # a channel's fault refuses its batch; it is tried again later

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from contracts import Delivery, Notification
 from core.domain.policy import Action
 from core.errors import InvalidInput, NotFound
+from core.i18n import _
 from core.storage.notification_models import (
     NotificationPreferenceRow,
     NotificationRow,
@@ -63,7 +64,7 @@ class NotificationService:
         return Notification(
             id=row.id,
             kind=row.kind,
-            title=kind.title if kind else "Noe venter på deg i Stafett",
+            title=_(kind.title) if kind else _("Noe venter på deg i Stafett"),
             created_at=row.created_at,
             link=row.link,
             read=row.read_at is not None,
@@ -75,7 +76,7 @@ class NotificationService:
         self.work.authorize(Action.READ_NOTIFICATIONS)
         row = self.work.session.get(NotificationRow, notification_id)
         if row is None or row.recipient_id != self._me:
-            raise NotFound("Fant ikke varselet.", code="notification_not_found")
+            raise NotFound(_("Fant ikke varselet."), code="notification_not_found")
         if row.read_at is None:
             row.read_at = self.work.now
         return self._contract(row)
@@ -107,11 +108,11 @@ class NotificationService:
         kinds = self.work.plugins.notification_kinds
         for kind, value in deliveries.items():
             if kind not in kinds:
-                raise InvalidInput(f"Ukjent varseltype «{kind}».", field=kind)
+                raise InvalidInput(_("Ukjent varseltype «{kind}».").format(kind=kind), field=kind)
             try:
                 delivery = Delivery(value)
             except ValueError:
-                raise InvalidInput("Velg hvordan du vil få varselet.", field=kind) from None
+                raise InvalidInput(_("Velg hvordan du vil få varselet."), field=kind) from None
             row = self.work.session.get(NotificationPreferenceRow, (self._me, kind))
             if row is None:
                 self.work.session.add(
@@ -121,7 +122,9 @@ class NotificationService:
                 row.delivery = str(delivery)
         start, end = quiet
         if (start is None) != (end is None) or any(h is not None and not 0 <= h <= 23 for h in quiet):
-            raise InvalidInput("Stille timer må ha både fra og til, som hele timer 0–23.", field="quiet_from")
+            raise InvalidInput(
+                _("Stille timer må ha både fra og til, som hele timer 0–23."), field="quiet_from"
+            )
         settings = self.settings()
         settings.quiet_from, settings.quiet_to = start, end
 
@@ -129,7 +132,7 @@ class NotificationService:
         """The ways out of Stafett I may choose between (name: title): e-mail, and the municipality's
         plugins' channels."""
         plugins = self.work.plugins.notification_channels
-        return {"email": "E-post", **{name: c.title for name, c in plugins.items()}}
+        return {"email": _("E-post"), **{name: _(c.title) for name, c in plugins.items()}}
 
     def channel(self) -> str:
         row = self.work.session.get(NotificationSettingsRow, self._me)
@@ -139,7 +142,7 @@ class NotificationService:
         """Save my way out of Stafett; my messages go by e-mail where I lack its contact detail."""
         self.work.authorize(Action.READ_NOTIFICATIONS)
         if channel not in self.channels():
-            raise InvalidInput("Velg en av kanalene kommunen har.", field="channel")
+            raise InvalidInput(_("Velg en av kanalene kommunen har."), field="channel")
         self.settings().channel = channel
 
     def quiet_hours(self) -> tuple[int | None, int | None]:
