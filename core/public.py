@@ -9,6 +9,7 @@ contract between core and every adapter, so keep it short.
 
 from __future__ import annotations
 
+from core import i18n
 from core.cli_support import (
     config_option,
     database_option,
@@ -24,6 +25,7 @@ from core.config import valid_organization_number
 from core.domain import national_id
 from core.domain.policy import Actor
 from core.errors import Forbidden, InvalidInput, NotFound, StafettError
+from core.i18n import _
 from core.outbox import OutboxService, RetryPolicy
 from core.outbox_worker import run as run_outbox
 from core.outbox_worker import run_archive, run_reports
@@ -65,10 +67,12 @@ __all__ = [
     "UTCDateTime",
     "UnitData",
     "Work",
+    "_",
     "actor_for",
     "config_option",
     "database_option",
     "echo_outcome",
+    "i18n",
     "municipality_ids",
     "national_id",
     "open_platform",

@@ -23,8 +23,7 @@ from xml.etree import ElementTree as ET
 from adapters.archive import arkivmelding, pdf
 from adapters.archive.channel import NAME
 from contracts import CaseRecord, OutboxMessage
-from core import i18n
-from core.public import Actor, ArchiveService, NotFound, Platform, StafettError
+from core.public import Actor, ArchiveService, NotFound, Platform, StafettError, i18n
 
 log = logging.getLogger("stafett.archive")
 RECEIPT, DONE = "kvittering.xml", "kvittering.behandlet.xml"

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from adapters.pdf import PlainPdf
 from contracts import CaseRecord, LogEntry, words
-from core.i18n import _
+from core.public import _
 
 OSLO = ZoneInfo("Europe/Oslo")
 FIXED_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)  # fpdf's creation date: the content decides the bytes

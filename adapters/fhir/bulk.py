@@ -25,8 +25,7 @@ from typing import IO, Any
 
 from adapters.fhir import export
 from adapters.fhir.search import TYPES
-from core.i18n import _
-from core.public import Actor, Platform
+from core.public import Actor, Platform, _
 
 KEEP = dt.timedelta(hours=24)
 JOB_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")

@@ -23,8 +23,7 @@ from litestar.response import File
 
 from adapters.fhir import bulk, search
 from adapters.fhir.search import Query, SearchError
-from core.i18n import _
-from core.public import Platform, StafettError
+from core.public import Platform, StafettError, _
 
 FHIR_JSON = "application/fhir+json"
 FORM = "application/x-www-form-urlencoded"

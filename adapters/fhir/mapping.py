@@ -44,7 +44,7 @@ from contracts import (
 )
 from contracts.outbox import AuditRecord
 from contracts.words import LEVEL_NAMES, LOG_ENTRY_KINDS
-from core.i18n import _
+from core.public import _
 
 if TYPE_CHECKING:
     from fhir_core.fhirabstractmodel import FHIRAbstractModel

@@ -15,8 +15,7 @@ from typing import Any
 
 from adapters.fhir import mapping
 from contracts import CaseRecord
-from core.i18n import _
-from core.public import NotFound, RecordService, Work
+from core.public import NotFound, RecordService, Work, _
 
 NATIONAL_ID_SYSTEMS = (mapping.FNR, mapping.DNR)
 CASE_TYPES = (

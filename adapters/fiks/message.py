@@ -21,8 +21,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT201909
 
 from contracts import Address, ChildWelfareReport, ReportPerson
-from core.i18n import _
-from core.public import InvalidInput
+from core.public import InvalidInput, _
 
 MESSAGE_TYPE = "no.ks.fiks.bekymringsmelding.offentlig.v2"
 RECEIVED_TYPE = "no.ks.fiks.bekymringsmelding.mottatt.v1"

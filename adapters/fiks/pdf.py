@@ -7,7 +7,7 @@ from __future__ import annotations
 from adapters.fiks.message import local_time
 from adapters.pdf import PlainPdf
 from contracts import ChildWelfareReport, ReportPerson
-from core.i18n import _
+from core.public import _
 
 
 def _informed(p: ReportPerson) -> str:

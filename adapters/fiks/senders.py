@@ -37,8 +37,7 @@ from adapters.fiks import message as fiks_message
 from adapters.fiks.channel import NAME, EndpointConfig
 from adapters.fiks.pdf import pdf
 from contracts import ChildWelfareReport, OutboxMessage
-from core import i18n
-from core.public import Actor, NotFound, Platform, ReportService
+from core.public import Actor, NotFound, Platform, ReportService, i18n
 
 JSON_NAME, PDF_NAME, METADATA_NAME = "bekymringsmelding.json", "bekymringsmelding.pdf", "metadata.json"
 RECEIPTS = "kvitteringer"

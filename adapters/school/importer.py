@@ -54,12 +54,12 @@ from adapters.school.staging import (
 )
 from adapters.school.storage import RosterRecordRow, RosterSourceRow
 from contracts import PersonKind, ServiceType
-from core.i18n import _
 from core.public import (
     DirectorySync,
     InvalidInput,
     PersonData,
     UnitData,
+    _,
     national_id,
     valid_organization_number,
 )

@@ -14,8 +14,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from contracts import ServiceType
-from core.i18n import _
-from core.public import InvalidInput
+from core.public import InvalidInput, _
 
 Mode = Literal["bulk", "delta", "absent"]
 RoleKind = Literal["pupil", "guardian", "relative", "staff", "leader"]

@@ -10,8 +10,7 @@ from adapters.school.csvpackage import Package, read_manifest, read_package
 from adapters.school.importer import RosterImport
 from adapters.school.records import Mode, Problem, RosterRefused, Summary
 from adapters.school.storage import RosterSourceRow
-from core.i18n import _
-from core.public import Actor, DirectorySync, InvalidInput, Platform
+from core.public import Actor, DirectorySync, InvalidInput, Platform, _
 
 Progress = Callable[[str, int, int], None]
 PURPOSE = "Import av elev-, foresatt- og klassedata fra skoleadministrativt system (OneRoster)"
