@@ -223,7 +223,7 @@ def plugin_texts() -> dict[str, dict[str, dict[str, str]]]:
 def _pattern(msgid: str) -> re.Pattern[str] | None:
     """A catalogue text with ``{placeholders}`` as a pattern its filled-in texts match."""
     parts = re.split(r"\{[a-z_]+\}", msgid)
-    if len(parts) == 1:
+    if len(parts) == 1 or len("".join(parts).strip()) < 20:  # mostly placeholders («{a} i {b}»): no template
         return None
     return re.compile("(.+?)".join(re.escape(p) for p in parts) + r"\Z", re.DOTALL)
 
