@@ -20,6 +20,7 @@ from keycloak.exceptions import KeycloakError
 from litestar import Request, Response, Router, get, route
 from litestar.response import Redirect
 
+from core import i18n
 from core.auth.identity import IdentityError, actor_from_claims
 from core.auth.session import LOGIN_COOKIE, SESSION_COOKIE
 from core.auth.validation import InvalidToken
@@ -39,10 +40,10 @@ def safe_next(target: str | None) -> str:
 
 def _page(title: str, message: str, status: int) -> Response[str]:
     body = (
-        '<!doctype html><html lang="nb"><head><meta charset="utf-8">'
+        f'<!doctype html><html lang="{i18n.current()}"><head><meta charset="utf-8">'
         f"<title>{html.escape(title)} – Stafett</title>"
         f"</head><body><h1>{html.escape(title)}</h1><p>{html.escape(message)}</p>"
-        '<p><a href="/login">Prøv å logge inn igjen</a></p></body></html>'
+        f'<p><a href="/login">{html.escape(i18n.gettext("Prøv å logge inn igjen"))}</a></p></body></html>'
     )
     return Response(body, status_code=status, media_type="text/html; charset=utf-8")
 
@@ -65,8 +66,8 @@ def login_router(auth: Auth) -> Router:
                 )
         except Exception:
             return _page(
-                "Innloggingen er ikke tilgjengelig",
-                "Identitetstjenesten svarer ikke. Prøv igjen senere.",
+                i18n.gettext("Innloggingen er ikke tilgjengelig"),
+                i18n.gettext("Identitetstjenesten svarer ikke. Prøv igjen senere."),
                 503,
             )
         target = safe_next(request.query_params.get("next"))
@@ -83,12 +84,16 @@ def login_router(auth: Auth) -> Router:
         query = request.query_params
         if started is None or not secrets.compare_digest(str(query.get("state", "")), started["state"]):
             return _page(
-                "Innloggingen kan ikke fullføres",
-                "Innloggingen er utløpt eller ble startet et annet sted.",
+                i18n.gettext("Innloggingen kan ikke fullføres"),
+                i18n.gettext("Innloggingen er utløpt eller ble startet et annet sted."),
                 400,
             )
         if error := query.get("error"):
-            return _page("Innloggingen ble avbrutt", f"Identitetstjenesten svarte: {error}.", 400)
+            return _page(
+                i18n.gettext("Innloggingen ble avbrutt"),
+                i18n.gettext("Identitetstjenesten svarte: {error}.").format(error=error),
+                400,
+            )
         try:
             async with auth.settings.client() as openid:
                 tokens = await openid.a_token(
@@ -103,12 +108,14 @@ def login_router(auth: Auth) -> Router:
             await to_thread.run_sync(actor_from_claims, claims, auth.platform)
         except (KeycloakError, KeyError):
             return _page(
-                "Innloggingen kan ikke fullføres", "Koden fra identitetstjenesten ble ikke godtatt.", 400
+                i18n.gettext("Innloggingen kan ikke fullføres"),
+                i18n.gettext("Koden fra identitetstjenesten ble ikke godtatt."),
+                400,
             )
         except InvalidToken as exc:
-            return _page("Innloggingen kan ikke fullføres", exc.description, 400)
+            return _page(i18n.gettext("Innloggingen kan ikke fullføres"), exc.description, 400)
         except IdentityError as exc:
-            return _page("Ingen tilgang til Stafett", exc.detail, 403)
+            return _page(i18n.gettext("Ingen tilgang til Stafett"), exc.detail, 403)
         response = Redirect(started["next"], status_code=302)
         response.cookies.append(auth.signer.cookie(LOGIN_COOKIE, None, 0, path="/auth/callback"))
         response.cookies.append(auth.session_cookie(tokens))
@@ -123,7 +130,7 @@ def login_router(auth: Auth) -> Router:
                     await openid.a_logout(session["rt"])
             except Exception:  # the realm session may be over already; the cookie goes regardless
                 pass
-        response = _page("Du er logget ut", "Du er logget ut av Stafett.", 200)
+        response = _page(i18n.gettext("Du er logget ut"), i18n.gettext("Du er logget ut av Stafett."), 200)
         response.cookies.append(auth.signer.cookie(SESSION_COOKIE, None, 0))
         return response
 

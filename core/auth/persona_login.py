@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from contracts import PersonKind
 from core.auth.identity import youth_age
 from core.auth.realm import AUTH_PARAMS, LocalRealm
+from core.i18n import _
 from core.platform import Platform
 from core.storage import models as m
 from core.web.render import environment
@@ -56,7 +57,7 @@ def personas(platform: Platform) -> list[tuple[str, list[tuple[str, list[tuple[s
                     .order_by(m.UnitMembershipRow.role.desc(), people.family_name, people.given_name)
                     .limit(PERSONAS_PER_LIST)
                 ).all()
-                role_text = {"unit_leader": "enhetsleder", "employee": "ansatt"}
+                role_text = {"unit_leader": _("enhetsleder"), "employee": _("ansatt")}
                 if rows:
                     groups.append(
                         (
@@ -72,14 +73,14 @@ def personas(platform: Platform) -> list[tuple[str, list[tuple[str, list[tuple[s
                 .limit(PERSONAS_PER_LIST)
             ).all()
             role_text = {
-                "coordinator": "BTI-koordinator",
-                "administrator": "administrator",
-                "auditor": "revisor",
+                "coordinator": _("BTI-koordinator"),
+                "administrator": _("administrator"),
+                "auditor": _("revisor"),
             }
             if municipal:
                 groups.append(
                     (
-                        "Kommunale roller",
+                        _("Kommunale roller"),
                         [(r.id, f"{r.given_name} {r.family_name} – {role_text[r.role]}") for r in municipal],
                     )
                 )
@@ -97,10 +98,10 @@ def personas(platform: Platform) -> list[tuple[str, list[tuple[str, list[tuple[s
                 .limit(PERSONAS_PER_LIST)
             ).all()
             if guardians:
-                label = " – barnet har en sak"
+                label = _(" – barnet har en sak")
                 groups.append(
                     (
-                        "Foresatte",
+                        _("Foresatte"),
                         [
                             (r.id, f"{r.given_name} {r.family_name}{label if r.has_case else ''}")
                             for r in guardians
@@ -123,9 +124,14 @@ def personas(platform: Platform) -> list[tuple[str, list[tuple[str, list[tuple[s
             if youth:
                 groups.append(
                     (
-                        f"Ungdom fra {limit} år",
+                        _("Ungdom fra {age} år").format(age=limit),
                         [
-                            (r.id, f"{r.given_name} {r.family_name} ({_age(r.birth_date, today)} år)")
+                            (
+                                r.id,
+                                _("{name} ({age} år)").format(
+                                    name=f"{r.given_name} {r.family_name}", age=_age(r.birth_date, today)
+                                ),
+                            )
                             for r in youth
                         ],
                     )

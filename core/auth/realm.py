@@ -32,6 +32,7 @@ from core.auth import keys
 from core.auth.identity import claims_for
 from core.auth.settings import AuthSettings
 from core.auth.validation import TokenValidator
+from core.i18n import _
 from core.ids import new_id
 from core.platform import Platform
 from core.storage import models as m
@@ -179,9 +180,9 @@ class LocalRealm:
     def check_request(self, params: dict[str, str]) -> None:
         """Refuse an authorization request that must not be redirected back (wrong client or redirect URI)."""
         if params.get("client_id") != self.settings.client_id:
-            raise OAuthError("invalid_client", "Ukjent klient.")
+            raise OAuthError("invalid_client", _("Ukjent klient."))
         if params.get("redirect_uri") != self.settings.redirect_uri:
-            raise OAuthError("invalid_request", "Ugyldig redirect_uri for klienten.")
+            raise OAuthError("invalid_request", _("Ugyldig redirect_uri for klienten."))
 
     def redirect_error(self, params: dict[str, str]) -> str | None:
         """A redirectable error in an otherwise well-addressed request, as an OAuth error code + text."""
@@ -198,7 +199,7 @@ class LocalRealm:
         with self.platform.database.session() as session:
             person = session.get(m.PersonRow, person_id)
             if person is None or not person.active or not self.may_log_in(person.municipality_id):
-                raise OAuthError("access_denied", "Denne personen kan ikke logge inn her.")
+                raise OAuthError("access_denied", _("Denne personen kan ikke logge inn her."))
             claims_for(session, self.platform, person_id)  # refuses children under the age limit
             code = secrets.token_urlsafe(32)
             now = _now()

@@ -17,12 +17,13 @@ from core.auth.persona_login import render_login, render_notice
 from core.auth.problems import ascii_text
 from core.auth.realm import AUTH_PARAMS, LocalRealm, OAuthError
 from core.auth.validation import InvalidToken
+from core.i18n import _
 
 HTML = "text/html; charset=utf-8"
 
 
 def _error_page(message: str, status: int) -> Response[str]:
-    body = render_notice("Innlogging", "Innloggingen kan ikke fullføres", message)
+    body = render_notice(_("Innlogging"), _("Innloggingen kan ikke fullføres"), message)
     return Response(body, status_code=status, media_type=HTML)
 
 
@@ -174,14 +175,14 @@ def realm_router(realm: LocalRealm) -> Router:
                 )
                 await to_thread.run_sync(realm.end_session, claims.get("sid"))
             except Exception:
-                return _error_page("Ugyldig id_token_hint.", 400)
+                return _error_page(_("Ugyldig id_token_hint."), 400)
         target = values.get("post_logout_redirect_uri", "")
         if target and (
             target == realm.settings.public_url or target.startswith(realm.settings.public_url + "/")
         ):
             return Redirect(target, status_code=302)
         return Response(
-            render_notice("Logget ut", "Du er logget ut", link=("/login", "Logg inn igjen")),
+            render_notice(_("Logget ut"), _("Du er logget ut"), link=("/login", _("Logg inn igjen"))),
             status_code=200,
             media_type=HTML,
         )

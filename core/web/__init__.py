@@ -19,6 +19,7 @@ from litestar.static_files import create_static_files_router
 
 from core.api.problems import DETAILS, RETRY_AFTER
 from core.errors import StafettError
+from core.i18n import N_, _
 from core.platform import Platform
 from core.storage.database import is_busy
 from core.web.pages import HANDLERS, FormRefused
@@ -31,12 +32,13 @@ AXE = HERE / "node_modules" / "axe-core" / "axe.min.js"
 
 
 def _refused(request: Request, exc: StafettError) -> Response:
-    """A refusal or bad input that has no form to re-show: the message in bokmål, never a trace."""
+    """A refusal or bad input that has no form to re-show: the message in the reader's written form,
+    never a trace."""
     return page(
         request,
         "feil.html",
         status=exc.status,
-        title=_TITLES.get(exc.status, "Det gikk ikke"),
+        title=_(_TITLES.get(exc.status, N_("Det gikk ikke"))),
         message=exc.message,
     )
 
@@ -45,9 +47,13 @@ def _http_error(request: Request, exc: HTTPException) -> Response:
     if isinstance(exc, NotAuthorizedException):
         return Redirect(f"/login?next={request.url.path}", status_code=303)
     status = exc.status_code if 400 <= exc.status_code < 600 else 500
-    message = exc.detail if isinstance(exc, FormRefused) else _MESSAGES.get(status, _MESSAGES[500])
+    message = exc.detail if isinstance(exc, FormRefused) else _(_MESSAGES.get(status, _MESSAGES[500]))
     return page(
-        request, "feil.html", status=status, title=_TITLES.get(status, "Det gikk ikke"), message=message
+        request,
+        "feil.html",
+        status=status,
+        title=_(_TITLES.get(status, N_("Det gikk ikke"))),
+        message=message,
     )
 
 
@@ -56,19 +62,26 @@ def _crash(request: Request, exc: Exception) -> Response:
     database is not one: the whole transaction was rolled back, so the person can simply try again."""
     if is_busy(exc):
         log.warning("Databasen var opptatt ved %s: %s", request.url.path, exc)
-        response = page(request, "feil.html", status=503, title="Prøv igjen om litt", message=DETAILS[503])
+        response = page(
+            request, "feil.html", status=503, title=_("Prøv igjen om litt"), message=_(DETAILS[503])
+        )
         response.headers["Retry-After"] = str(RETRY_AFTER)
         return response
     log.exception("Feil på siden %s", request.url.path, exc_info=exc)
-    return page(request, "feil.html", status=500, title="Noe gikk galt", message=_MESSAGES[500])
+    return page(request, "feil.html", status=500, title=_("Noe gikk galt"), message=_(_MESSAGES[500]))
 
 
-_TITLES = {403: "Ingen tilgang", 404: "Finnes ikke", 409: "Det gikk ikke", 422: "Noe må rettes"}
+_TITLES = {
+    403: N_("Ingen tilgang"),
+    404: N_("Finnes ikke"),
+    409: N_("Det gikk ikke"),
+    422: N_("Noe må rettes"),
+}
 _MESSAGES = {
-    400: "Forespørselen var ikke gyldig.",
-    404: "Siden eller saken finnes ikke.",
-    405: "Denne handlingen finnes ikke her.",
-    500: "Noe gikk galt hos oss. Prøv igjen, eller gå tilbake til forrige side.",
+    400: N_("Forespørselen var ikke gyldig."),
+    404: N_("Siden eller saken finnes ikke."),
+    405: N_("Denne handlingen finnes ikke her."),
+    500: N_("Noe gikk galt hos oss. Prøv igjen, eller gå tilbake til forrige side."),
 }
 
 

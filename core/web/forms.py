@@ -1,5 +1,8 @@
 """A tool's JSON Schema as accessible HTML form fields, and a submitted form back into the tool's data.
 
+The schema's words (titles, descriptions, the options' titles) are the plugin's bokmål, shown in the
+reader's written form from the plugin's catalogue.
+
 Fields are named by their path (``f.tiltak.0.mal``). Lists get a few empty rows, because a page
 must work without JavaScript; rows left empty are dropped. Checking is the plugin host's
 (``validate_form``), so the page, the API and the service judge a form the same way.
@@ -11,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.i18n import gettext
 from core.web import dates
 
 PREFIX = "f"
@@ -35,7 +39,7 @@ class Field:
 def choices(schema: Mapping[str, Any]) -> list[tuple[str, str]] | None:
     options = schema.get("oneOf") or schema.get("anyOf")
     if options and all("const" in o for o in options):
-        return [(str(o["const"]), str(o.get("title", o["const"]))) for o in options]
+        return [(str(o["const"]), gettext(str(o.get("title", o["const"])))) for o in options]
     if "enum" in schema:
         return [(str(v), str(v)) for v in schema["enum"]]
     return None
@@ -56,8 +60,11 @@ def _object(schema: Mapping[str, Any], path: str, values, id_prefix: str) -> lis
 
 def _field(schema: Mapping[str, Any], name: str, required: bool, values, id_prefix: str) -> Field:
     fid = f"{id_prefix}-{name.replace('.', '-')}"
-    label = str(schema.get("title") or name.rsplit(".", 1)[-1])
-    base = dict(name=name, id=fid, label=label, required=required, description=schema.get("description", ""))
+    label = gettext(str(schema.get("title") or name.rsplit(".", 1)[-1]))  # the plugin's words, translated
+    description: Any = schema.get("description", "")
+    base: dict[str, Any] = dict(
+        name=name, id=fid, label=label, required=required, description=gettext(description) or description
+    )
     given = list(values.get(name, []))
     options = choices(schema)
     if options is not None:
@@ -86,7 +93,7 @@ def _array(schema, name: str, base: dict, values, id_prefix: str) -> Field:
     low, high = int(schema.get("minItems", 0)), int(schema.get("maxItems", 50))
     submitted = _row_count(name, values)
     count = min(high, max(submitted, max(low, 1) + EXTRA_ROWS))
-    item_title = str(items.get("title") or base["label"])
+    item_title = gettext(str(items.get("title") or base["label"]))
     rows = []
     for i in range(count):
         row = _field(items, f"{name}.{i}", False, values, id_prefix)

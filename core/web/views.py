@@ -29,6 +29,7 @@ from contracts.words import COORDINATOR_ROLES
 from core.domain.national_id import age_on
 from core.domain.policy import Action
 from core.errors import NotFound
+from core.i18n import _
 from core.platform import Work
 from core.services import family_view
 from core.services.plans import suggested_revision
@@ -74,21 +75,22 @@ def form_summary(tool: ToolDefinition | None, data: dict[str, Any]) -> list[tupl
     out = []
     for key, value in data.items():
         schema = props.get(key, {})
-        out.append((str(schema.get("title", key)), _answer(schema, value)))
+        out.append((_(str(schema.get("title", key))), _answer(schema, value)))
     return out
 
 
 def _answer(schema: dict[str, Any], value: Any) -> str:
     options = dict(forms.choices(schema) or [])
     if isinstance(value, bool):
-        return "Ja" if value else "Nei"
+        return _("Ja") if value else _("Nei")
     if isinstance(value, list):
         items = schema.get("items", {})
         return "; ".join(_answer(items, v) for v in value)
     if isinstance(value, dict):
         props = schema.get("properties", {})
         return ", ".join(
-            f"{props.get(k, {}).get('title', k)}: {_answer(props.get(k, {}), v)}" for k, v in value.items()
+            f"{_(str(props.get(k, {}).get('title', k)))}: {_answer(props.get(k, {}), v)}"
+            for k, v in value.items()
         )
     if schema.get("format") == "date" and isinstance(value, str):
         try:
@@ -141,7 +143,7 @@ def case_page(w: Work, case_id: str, whole_log: bool = False) -> dict[str, Any]:
         "coordinator_roles": COORDINATOR_ROLES,
         "coordinator_options": [
             (role, title)
-            for role, (title, _) in COORDINATOR_ROLES.items()
+            for role, (title, _text) in COORDINATOR_ROLES.items()
             if role in w.plugins.plan_template.coordinator_roles
         ],
         "plan_template": w.plugins.plan_template,
@@ -154,7 +156,7 @@ def case_page(w: Work, case_id: str, whole_log: bool = False) -> dict[str, Any]:
         "consents": [(c, c.is_in_force(w.now)) for c in record.consents],
         "pending": [h for h in record.handovers if h.status is HandoverStatus.PENDING],
         "next_meeting": next_meeting(record.meetings, w.now),
-        "arena_options": [(a.id, a.name) for a in w.plugins.arenas.values()],
+        "arena_options": [(a.id, _(a.name)) for a in w.plugins.arenas.values()],
         "today": today,
         "now": w.now,
         "entry_details": lambda e: entry_details(e, tools, units, names),
@@ -190,46 +192,46 @@ def entry_details(entry: LogEntry, tools, units, names) -> list[tuple[str, str]]
     """What a log entry's data says, in words (a level change, a form, the services a consent covers)."""
     data = entry.data or {}
     if entry.kind is LogEntryKind.LEVEL_CHANGED:
-        out = [("Fra", labels.level_name(data["from"])), ("Til", labels.level_name(data["to"]))]
+        out = [(_("Fra"), labels.level_name(data["from"])), (_("Til"), labels.level_name(data["to"]))]
         if data.get("unit_leader_informed"):
-            out.append(("Leder informert", "Ja"))
+            out.append((_("Leder informert"), _("Ja")))
         if data.get("guardians_informed"):
-            out.append(("Foresatte informert", "Ja"))
+            out.append((_("Foresatte informert"), _("Ja")))
         return out
     if data.get("tool_id"):
         tool = tools.get(data["tool_id"])
         return [
-            ("Verktøy", tool.title if tool else data["tool_id"]),
+            (_("Verktøy"), _(tool.title) if tool else data["tool_id"]),
             *form_summary(tool, data.get("form", {})),
         ]
     if "unit_ids" in data:
-        return [("Tjenester", ", ".join(units[u].name if u in units else u for u in data["unit_ids"]))]
+        return [(_("Tjenester"), ", ".join(units[u].name if u in units else u for u in data["unit_ids"]))]
     if entry.kind in (LogEntryKind.HANDOVER_REQUESTED, LogEntryKind.HANDOVER_ACCEPTED):
-        return [("Fra", names.get(data.get("from_id"), "")), ("Til", names.get(data.get("to_id"), ""))]
+        return [(_("Fra"), names.get(data.get("from_id"), "")), (_("Til"), names.get(data.get("to_id"), ""))]
     if entry.kind is LogEntryKind.RELAY_HOLDER_ASSIGNED:
-        return [("Stafettholder", names.get(data.get("holder_id"), ""))]
+        return [(_("Stafettholder"), names.get(data.get("holder_id"), ""))]
     if entry.kind is LogEntryKind.MEASURE_CREATED or entry.kind is LogEntryKind.HOME_TASK:
-        return [("Mål", data.get("goal", "")), ("Evalueres", labels.date(data.get("evaluation_date")))]
+        return [(_("Mål"), data.get("goal", "")), (_("Evalueres"), labels.date(data.get("evaluation_date")))]
     if entry.kind is LogEntryKind.MEASURE_STATUS_CHANGED:
         out = [
-            ("Tiltak", data.get("title", "")),
-            ("Ny status", labels.MEASURE_STATUSES.get(str(data.get("to")), "")),
+            (_("Tiltak"), data.get("title", "")),
+            (_("Ny status"), _(labels.MEASURE_STATUSES.get(str(data.get("to")), ""))),
         ]
         if data.get("next_evaluation_date"):
-            out.append(("Neste evaluering", labels.date(data["next_evaluation_date"])))
+            out.append((_("Neste evaluering"), labels.date(data["next_evaluation_date"])))
         return out
     if entry.kind is LogEntryKind.MEASURE_EVALUATED:
         return [
-            ("Resultat", labels.OUTCOMES.get(str(data.get("outcome")), "")),
-            ("Neste evaluering", labels.date(data.get("next_evaluation_date")) or "Tiltaket avsluttes"),
+            (_("Resultat"), _(labels.OUTCOMES.get(str(data.get("outcome")), ""))),
+            (_("Neste evaluering"), labels.date(data.get("next_evaluation_date")) or _("Tiltaket avsluttes")),
         ]
     if entry.kind is LogEntryKind.FAMILY_COMMENT and data.get("title"):
-        return [("Om hjemmeleksen", data["title"])]
+        return [(_("Om hjemmeleksen"), data["title"])]
     if entry.kind is LogEntryKind.CASE_CLOSED:
         reason = str(data.get("reason", ""))
-        return [("Grunn", labels.CLOSE_REASONS.get(reason, reason))]
+        return [(_("Grunn"), _(labels.CLOSE_REASONS.get(reason, reason)))]
     if data.get("reason"):
-        return [("Begrunnelse", data["reason"])]
+        return [(_("Begrunnelse"), data["reason"])]
     return []
 
 
@@ -254,7 +256,7 @@ def family_page(w: Work, case_id: str) -> dict[str, Any]:
     named = {e.author_id for e in entries if e.author_id} | {m.measure.responsible_id for m in measures}
     named |= {plan.coordinator_id} if plan else set()
     names, author_units = family_view.named(w.uow, case_id, named)  # who wrote, who is responsible, and where
-    names[w.actor.id or ""] = "Deg"
+    names[w.actor.id or ""] = _("Deg")
     return {
         "case": case,
         "child": f"{state.subject.given_name} {state.subject.family_name}",

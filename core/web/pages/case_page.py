@@ -10,6 +10,7 @@ from litestar import Request, Response, get, post
 from contracts import CloseReason, InformationArea, MeasureStatus, MeetingKind, ParticipationBasis
 from core.api.routes import IdPath
 from core.errors import Forbidden, InvalidInput, StafettError
+from core.i18n import N_, _
 from core.platform import Work
 from core.web import forms, views
 from core.web.pages.practice import practice_context
@@ -86,7 +87,9 @@ async def change_level(request: Request, case_id: IdPath) -> Response:
 async def close_case(request: Request, case_id: IdPath) -> Response:
     def close(w: Work, form: Form) -> None:
         w.cases.close(
-            case_id, _choice(form, "reason", CloseReason, "hvorfor saken avsluttes"), note=_one(form, "note")
+            case_id,
+            _choice(form, "reason", CloseReason, N_("hvorfor saken avsluttes")),
+            note=_one(form, "note"),
         )
 
     return await _act(request, case_id, "avslutt", "case.close", close, "closed")
@@ -100,8 +103,8 @@ async def add_measure(request: Request, case_id: IdPath) -> Response:
             title=_one(form, "title"),
             goal=_one(form, "goal"),
             responsible_id=_one(form, "responsible_id"),
-            start_date=_date(form, "start_date", "Oppstart"),
-            evaluation_date=_date(form, "evaluation_date", "Evalueres"),
+            start_date=_date(form, "start_date", N_("Oppstart")),
+            evaluation_date=_date(form, "evaluation_date", N_("Evalueres")),
             **_ticked(form, "for_family", "hidden_from_guardians"),
         )
 
@@ -115,7 +118,7 @@ async def evaluate_measure(request: Request, case_id: IdPath, measure_id: IdPath
             measure_id,
             outcome=_one(form, "outcome"),
             summary=_one(form, "summary"),
-            next_evaluation_date=_optional_date(form, "next_evaluation_date", "Neste evaluering"),
+            next_evaluation_date=_optional_date(form, "next_evaluation_date", N_("Neste evaluering")),
         )
 
     return await _act(request, case_id, f"evaluering-{measure_id}", "measure.evaluate", evaluate, "evaluated")
@@ -126,9 +129,9 @@ async def change_measure_status(request: Request, case_id: IdPath, measure_id: I
     def change(w: Work, form: Form) -> None:
         w.measures.change_status(
             measure_id,
-            _choice(form, "status", MeasureStatus, "hva som skal skje med tiltaket"),
+            _choice(form, "status", MeasureStatus, N_("hva som skal skje med tiltaket")),
             reason=_one(form, "reason"),
-            next_evaluation_date=_optional_date(form, "next_evaluation_date", "Ny evalueringsdato"),
+            next_evaluation_date=_optional_date(form, "next_evaluation_date", N_("Ny evalueringsdato")),
         )
 
     return await _act(request, case_id, f"status-{measure_id}", "measure.change_status", change, "status")
@@ -137,7 +140,7 @@ async def change_measure_status(request: Request, case_id: IdPath, measure_id: I
 @post("/saker/{case_id:str}/deltakere", before_request=employee_only)
 async def add_participant(request: Request, case_id: IdPath) -> Response:
     def add(w: Work, form: Form) -> None:
-        basis = _choice(form, "basis", ParticipationBasis, "grunnlaget")
+        basis = _choice(form, "basis", ParticipationBasis, N_("grunnlaget"))
         w.cases.add_participant(case_id, _one(form, "unit_id"), basis=basis)
 
     return await _act(request, case_id, "deltakere", "case.add_participant", add, "participant")
@@ -151,9 +154,9 @@ async def request_consent(request: Request, case_id: IdPath) -> Response:
             unit_ids=[u for u in form.get("unit_ids", []) if u],
             categories=[line.strip() for line in _one(form, "categories").splitlines() if line.strip()],
             purpose=_one(form, "purpose"),
-            area=_choice(form, "area", InformationArea, "område"),
-            valid_from=_date(form, "valid_from", "Gyldig fra"),
-            valid_to=_date(form, "valid_to", "Gyldig til"),
+            area=_choice(form, "area", InformationArea, N_("område")),
+            valid_from=_date(form, "valid_from", N_("Gyldig fra")),
+            valid_to=_date(form, "valid_to", N_("Gyldig til")),
         )
 
     return await _act(request, case_id, "samtykke", "consent.request", ask, "consent")
@@ -179,7 +182,7 @@ async def assign_coordinator(request: Request, case_id: IdPath) -> Response:
 async def make_plan(request: Request, case_id: IdPath) -> Response:
     def make(w: Work, form: Form) -> None:
         sections = {s.id: _one(form, f"section-{s.id}") for s in w.plugins.plan_template.sections}
-        revision = _optional_date(form, "revision_date", "revideres")
+        revision = _optional_date(form, "revision_date", N_("revideres"))
         w.plans.make_plan(case_id, goals=_one(form, "goals"), revision_date=revision, sections=sections)
 
     return await _act(request, case_id, "plan", "case.make_plan", make, "plan")
@@ -233,7 +236,7 @@ async def fill_in_tool(request: Request, case_id: IdPath, tool_id: IdPath) -> Re
         data = forms.parse(tool.form_schema, form)
         errors = w.plugins.validate_form(tool_id, data)
         if errors:
-            raise InvalidInput("Skjemaet er ikke riktig utfylt: " + "; ".join(errors), field="form")
+            raise InvalidInput(_("Skjemaet er ikke riktig utfylt: ") + "; ".join(errors), field="form")
         w.log.add_note(case_id, "", tool_id=tool_id, form=data, shared_with_family=tool.shared_with_family)
 
     return await _act(request, case_id, f"verktoy-{tool_id}", "case.write_log", fill, "tool")
@@ -267,8 +270,8 @@ async def schedule_meeting(request: Request, case_id: IdPath) -> Response:
     def schedule(w: Work, form: Form) -> None:
         w.meetings.schedule(
             case_id,
-            kind=_choice(form, "kind", MeetingKind, "møtetype"),
-            starts_at=_when(form, "starts_at", "Tidspunkt"),
+            kind=_choice(form, "kind", MeetingKind, N_("møtetype")),
+            starts_at=_when(form, "starts_at", N_("Tidspunkt")),
             arena_id=_one(form, "arena_id") or None,
             unit_ids=[u for u in form.get("unit_ids", []) if u],
             summary=_one(form, "summary"),
@@ -282,7 +285,7 @@ async def schedule_meeting(request: Request, case_id: IdPath) -> Response:
 async def reschedule_meeting(request: Request, case_id: IdPath, meeting_id: IdPath) -> Response:
     def reschedule(w: Work, form: Form) -> None:
         w.meetings.reschedule(
-            meeting_id, starts_at=_when(form, "starts_at", "Ny tid"), location=_one(form, "location")
+            meeting_id, starts_at=_when(form, "starts_at", N_("Ny tid")), location=_one(form, "location")
         )
 
     return await _act(request, case_id, "moter", "meeting.reschedule", reschedule, "meeting_changed")

@@ -8,6 +8,7 @@ from litestar.response import Redirect
 
 from core.api.routes import IdPath
 from core.errors import InvalidInput, StafettError
+from core.i18n import _
 from core.platform import Work
 from core.web import views
 from core.web.pages.shared import Form, _done, _message, _one, _posted, _run, family_only, show
@@ -70,7 +71,7 @@ async def report_home_task(request: Request, case_id: IdPath, measure_id: IdPath
 async def give_consent(request: Request, case_id: IdPath, consent_id: IdPath) -> Response:
     def give(w: Work, form: Form) -> None:
         if not _one(form, "understood"):
-            raise InvalidInput("Kryss av for at du har lest hva samtykket betyr.", field="understood")
+            raise InvalidInput(_("Kryss av for at du har lest hva samtykket betyr."), field="understood")
         w.consents.give(consent_id)
 
     return await _family_act(request, case_id, "consent.give", give, "given")

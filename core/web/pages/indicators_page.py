@@ -7,6 +7,7 @@ from typing import Any
 from litestar import Request, Response, get
 
 from core.errors import InvalidInput
+from core.i18n import N_, _
 from core.platform import Work
 from core.services.indicators import IndicatorReport, ScopeKind, Series
 from core.web import charts
@@ -14,7 +15,12 @@ from core.web.pages.shared import _run, real_cases_only, show
 
 TRENDS = ["concerns", "opened", "evaluated_on_time", "family_took_part", "days_to_first_measure"]
 SIDE_BY_SIDE = ["concerns", "opened", "active", "evaluated_on_time", "family_took_part", "closed"]
-NOTES = {"under_5": "under 5", "hidden": "skjult", "not_shown": "ikke vist", "by_year": "bare per år"}
+NOTES = {
+    "under_5": N_("under 5"),
+    "hidden": N_("skjult"),
+    "not_shown": N_("ikke vist"),
+    "by_year": N_("bare per år"),
+}
 
 
 def _int(text: str | None, field: str, label: str) -> int | None:
@@ -23,7 +29,7 @@ def _int(text: str | None, field: str, label: str) -> int | None:
     try:
         return int(text)
     except ValueError:
-        raise InvalidInput(f"«{label}» må være et tall.", field=field) from None
+        raise InvalidInput(_("«{label}» må være et tall.").format(label=label), field=field) from None
 
 
 def load(w: Work, scope: str | None, unit: str | None, year: int | None) -> dict[str, Any]:
@@ -33,7 +39,7 @@ def load(w: Work, scope: str | None, unit: str | None, year: int | None) -> dict
 
 
 def cell_text(cell: Any) -> str:
-    return NOTES.get(cell.note, "") if cell.value is None else f"{cell.value:g}"
+    return _(NOTES.get(cell.note, "")) if cell.value is None else f"{cell.value:g}"
 
 
 def _series(rep: IndicatorReport, id: str) -> Series:
@@ -44,7 +50,7 @@ def _series(rep: IndicatorReport, id: str) -> Series:
 async def indicators(request: Request) -> Response:
     q = request.query_params
     scope = q.get("omfang") or None
-    year = _int(q.get("ar"), "ar", "År")
+    year = _int(q.get("ar"), "ar", _("År"))
     data = await _run(request, "indicators.read", load, scope, q.get("enhet") or None, year)
     rep: IndicatorReport = data["rep"]
     by_year = rep.scope is ScopeKind.UNIT  # a unit's numbers are per year
@@ -54,8 +60,8 @@ async def indicators(request: Request) -> Response:
     levels = rep.main.levels
     level_chart = charts.bars(
         "niva",
-        "Åpne saker nå per nivå",
-        [f"Nivå {i}" for i in range(4)],
+        _("Åpne saker nå per nivå"),
+        [_("Nivå {number}").format(number=i) for i in range(4)],
         [c.value for c in levels],
         [cell_text(c) for c in levels],
     )
@@ -68,7 +74,11 @@ async def indicators(request: Request) -> Response:
                 "series": s,
                 "chart": charts.line(
                     f"trend-{id}",
-                    f"{s.title} per {'år' if by_year else f'måned i {rep.year}'}",
+                    (
+                        _("{title} per år").format(title=_(s.title))
+                        if by_year
+                        else _("{title} per måned i {year}").format(title=_(s.title), year=rep.year)
+                    ),
                     short,
                     [c.value for c in values],
                     s.unit,
@@ -83,7 +93,7 @@ async def indicators(request: Request) -> Response:
         rep=rep,
         led=data["led"],
         level_chart=level_chart,
-        levels=[(f"Nivå {i}", cell_text(c)) for i, c in enumerate(levels)],
+        levels=[(_("Nivå {number}").format(number=i), cell_text(c)) for i, c in enumerate(levels)],
         holder=cell_text(rep.main.with_relay_holder),
         trends=trends,
         by_year=by_year,

@@ -9,6 +9,7 @@ from litestar import Request, Response, get, post
 
 from contracts import ConcernKind, MeetingKind, Subject
 from core.errors import Conflict, InvalidInput, NotFound, StafettError
+from core.i18n import N_, _
 from core.platform import Work
 from core.services.lookups import route_purpose
 from core.web.pages.shared import (
@@ -76,10 +77,10 @@ async def register_person(request: Request) -> Response:
     def register(w: Work) -> dict[str, Any]:
         names = {"given_name": _one(form, "given_name"), "family_name": _one(form, "family_name")}
         number = _one(form, "national_id") or None
-        born = _optional_date(form, "birth_date", "Fødselsdato")
+        born = _optional_date(form, "birth_date", N_("Fødselsdato"))
         person: Subject
         if _one(form, "kind") == "pregnant":
-            due = _date(form, "due_date", "Termin")
+            due = _date(form, "due_date", N_("Termin"))
             person = w.people.register_pregnant(**names, due_date=due, birth_date=born, national_id=number)
         else:
             person = w.people.register_child(**names, birth_date=born, national_id=number)
@@ -96,7 +97,11 @@ async def register_person(request: Request) -> Response:
                     )
                 except (InvalidInput, Conflict) as exc:  # say whose number or name it is
                     field = f"g{i}_{exc.field}" if exc.field else None
-                    raise type(exc)(f"Foresatt {i}: {exc.message}", code=exc.code, field=field) from None
+                    raise type(exc)(
+                        _("Foresatt {number}: {message}").format(number=i, message=exc.message),
+                        code=exc.code,
+                        field=field,
+                    ) from None
         return _new_case_context(w, f"{person.given_name} {person.family_name}", [person])
 
     try:
@@ -112,7 +117,7 @@ async def register_person(request: Request) -> Response:
             target="registrer",
             **context,
         )
-    message = "Personen er registrert. Beskriv nå hva du har observert."
+    message = _("Personen er registrert. Beskriv nå hva du har observert.")
     return await show(request, "ny_undring.html", values={}, error=None, message=message, **context)
 
 
@@ -126,11 +131,11 @@ async def register_concern(request: Request) -> Response:
         if observation and by:
             observation = f"{observation}\n\nObservert av: {by}"
         return w.cases.open_case(
-            subject_id=_one(form, "subject_id") or _missing("barnet"),
-            unit_id=_one(form, "unit_id") or _missing("enheten"),
+            subject_id=_one(form, "subject_id") or _missing(N_("barnet")),
+            unit_id=_one(form, "unit_id") or _missing(N_("enheten")),
             observation=observation,
-            observed_on=_optional_date(form, "observed_on", "Dato"),
-            kind=_choice(form, "kind", ConcernKind, "om det er en undring eller en bekymring"),
+            observed_on=_optional_date(form, "observed_on", N_("Dato")),
+            kind=_choice(form, "kind", ConcernKind, N_("om det er en undring eller en bekymring")),
             **_ticked(form, "shared_with_family"),
         ).id
 
@@ -143,7 +148,7 @@ async def register_concern(request: Request) -> Response:
 
 
 def _missing(what: str) -> str:
-    raise InvalidInput(f"Velg {what}.")
+    raise InvalidInput(_("Velg {what}.").format(what=_(what)))
 
 
 @post("/drofting", before_request=employee_only)
@@ -156,7 +161,7 @@ async def anonymous_discussion(request: Request) -> Response:
         w.meetings.schedule(
             None,
             kind=MeetingKind.DISCUSSION,
-            starts_at=_when(form, "starts_at", "Tidspunkt"),
+            starts_at=_when(form, "starts_at", N_("Tidspunkt")),
             arena_id=_one(form, "arena_id") or None,
             unit_ids=[unit] if unit else [],
             summary=_one(form, "summary"),
@@ -174,6 +179,6 @@ async def anonymous_discussion(request: Request) -> Response:
         values=form if error else {},
         error=error,
         status=error.status if error else 200,
-        message="" if error else "Den anonyme drøftingen er meldt inn. Ingen navn er lagret.",
+        message="" if error else _("Den anonyme drøftingen er meldt inn. Ingen navn er lagret."),
         **context,
     )

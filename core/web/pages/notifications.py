@@ -15,6 +15,7 @@ from sqlalchemy import select
 from core.api.routes import IdPath
 from core.domain.policy import Actor
 from core.errors import InvalidInput, StafettError
+from core.i18n import N_, _
 from core.notify.service import unsubscribe
 from core.platform import Work
 from core.storage import models as m
@@ -33,9 +34,9 @@ from core.web.render import actor
 
 TokenPath = Annotated[str, PathParameter(pattern=r"^[A-Za-z0-9_-]{1,64}$", description="avmeldingslenke")]
 DELIVERIES = [
-    ("immediately", "Med en gang"),
-    ("daily_digest", "Én gang om dagen"),
-    ("in_app", "Bare i Stafett"),
+    ("immediately", N_("Med en gang")),
+    ("daily_digest", N_("Én gang om dagen")),
+    ("in_app", N_("Bare i Stafett")),
 ]
 HOURS = [(str(h), f"{h:02d}.00") for h in range(24)]
 
@@ -107,7 +108,7 @@ async def choose(request: Request) -> Response:
         if not text:
             return None
         if not text.isdigit():
-            raise InvalidInput("Velg en hel time.", field=name)
+            raise InvalidInput(_("Velg en hel time."), field=name)
         return int(text)
 
     def save(w: Work) -> None:

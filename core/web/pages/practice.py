@@ -13,6 +13,7 @@ from litestar.response import Redirect
 
 from core.api.routes import IdPath
 from core.errors import InvalidInput
+from core.i18n import _
 from core.practice import PracticeSpace
 from core.web.pages.shared import _done, _message, _one, _posted, employee_only, show
 from core.web.render import PRACTICE_COOKIE, actor, in_practice
@@ -77,7 +78,7 @@ async def start_practice_case(request: Request) -> Response:
     who, space = actor(request), _space(request)
     assert who is not None
     if not in_practice(request):
-        raise InvalidInput("Gå inn i øvingen først.", field="material")
+        raise InvalidInput(_("Gå inn i øvingen først."), field="material")
 
     def start() -> str:
         space.enter(who)  # colleagues who joined since are there to hand the baton to
@@ -93,7 +94,7 @@ async def complete_practice_case(request: Request, case_id: IdPath) -> Response:
     who = actor(request)
     assert who is not None
     if not in_practice(request):
-        raise InvalidInput("Gå inn i øvingen først.")
+        raise InvalidInput(_("Gå inn i øvingen først."))
     await to_thread.run_sync(_space(request).complete_case, who, case_id)
     return _done(f"/saker/{case_id}", "practice_done")
 
@@ -120,7 +121,7 @@ async def answer_learning_module(request: Request, module_id: str) -> Response:
         module=module,
         results=results,
         answers=answers,
-        message="Alle svarene er riktige. Modulen er fullført." if all(results) else "",
+        message=_("Alle svarene er riktige. Modulen er fullført.") if all(results) else "",
     )
 
 
@@ -129,7 +130,7 @@ def _answer(form: dict[str, list[str]], name: str, options: int) -> int | None:
     if not text:
         return None
     if not text.isdigit() or int(text) >= options:
-        raise InvalidInput("Velg et av alternativene.", field=name)
+        raise InvalidInput(_("Velg et av alternativene."), field=name)
     return int(text)
 
 
