@@ -10,12 +10,18 @@ from tests.conftest import World
 NOTE = "Ola fortalte om helgen hos bestemor."
 
 
-def test_a_note_written_while_the_network_drops_is_kept_until_it_is_sent(world: World, people) -> None:
+def writing_a_note(world: World, people):
+    """The teacher on a case's page, halfway through a note: (the case, the teacher's browser)."""
     case = world.open_case()
     teacher = people(world.teacher)
     teacher.goto(f"/saker/{case.id}", "sak")
     teacher.page.get_by_text("Skriv i stafettloggen", exact=True).click()
     teacher.page.fill("#note-text", NOTE)
+    return case, teacher
+
+
+def test_a_note_written_while_the_network_drops_is_kept_until_it_is_sent(world: World, people) -> None:
+    case, teacher = writing_a_note(world, people)
 
     teacher.page.context.set_offline(True)
     form = teacher.page.locator("form[action$='/logg']")
@@ -47,11 +53,7 @@ def test_a_note_written_while_the_network_drops_is_kept_until_it_is_sent(world: 
 
 
 def test_the_draft_never_keeps_the_csrf_token_or_outlives_the_tab(world: World, people) -> None:
-    case = world.open_case()
-    teacher = people(world.teacher)
-    teacher.goto(f"/saker/{case.id}", "sak")
-    teacher.page.get_by_text("Skriv i stafettloggen", exact=True).click()
-    teacher.page.fill("#note-text", NOTE)
+    case, teacher = writing_a_note(world, people)
     kept = teacher.page.evaluate("() => Object.values(sessionStorage).join(' ')")
     assert NOTE in kept and "csrf" not in kept
     assert teacher.page.evaluate("() => localStorage.length") == 0, "nothing outlives the tab"

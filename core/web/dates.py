@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 
 # «3.12.2026», «03.12.2026», «3/12-2026», «3,12,2026» (a phone's number pad), «03122026»
 NORWEGIAN = re.compile(
@@ -24,12 +25,7 @@ def parse(text: str) -> dt.date:
 
 def in_field(value: dt.date | str | None) -> str:
     """A date as a field shows it (dd.mm.åååå); text that is no date (what was typed) as it was."""
-    if not isinstance(value, str):
-        return value.strftime("%d.%m.%Y") if value else ""
-    try:
-        return dt.date.fromisoformat(value).strftime("%d.%m.%Y")
-    except ValueError:
-        return value
+    return _shown(value, dt.date.fromisoformat, "%d.%m.%Y")
 
 
 MOMENT = re.compile(r"^\s*(.+?)\s*(?:,|\s)\s*(?:kl\.?\s*)?(\d{1,2})[.:](\d{2})\s*$", re.IGNORECASE)
@@ -46,9 +42,13 @@ def parse_moment(text: str) -> dt.datetime:
 
 def moment_in_field(value: dt.datetime | str | None) -> str:
     """A date and time as a field shows it (dd.mm.åååå tt.mm); typed text as it was."""
+    return _shown(value, dt.datetime.fromisoformat, "%d.%m.%Y %H.%M")
+
+
+def _shown(value: dt.date | str | None, iso: Callable[[str], dt.date], shape: str) -> str:
     if not isinstance(value, str):
-        return value.strftime("%d.%m.%Y %H.%M") if value else ""
+        return value.strftime(shape) if value else ""
     try:
-        return dt.datetime.fromisoformat(value).strftime("%d.%m.%Y %H.%M")
+        return iso(value).strftime(shape)
     except ValueError:
         return value
