@@ -59,6 +59,8 @@ class BulkWriter:
         else:
             sql = (
                 "SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN ('audit_event', 'log_entry') "
+                # this database's own tables: not the practice space's of the same names (schema oving)
+                "AND schemaname = current_schema() "
                 "AND substr(indexdef, 1, 13) <> 'CREATE UNIQUE' AND indexname NOT IN "
                 "(SELECT conname FROM pg_constraint) ORDER BY indexname"
             )
