@@ -25,7 +25,15 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 LOCK_WAIT_MS = 5000  # how long a transaction waits for a lock (SQLite's write lock, a PostgreSQL row)
 # synchronous=FULL: the WAL is flushed to disk at every commit, so an answered write (and a read's audit
 # event) survives a power cut too; under NORMAL it survives a killed process but not a crash of the OS.
-_SQLITE_PRAGMAS = ("foreign_keys=ON", f"busy_timeout={LOCK_WAIT_MS}", "synchronous=FULL")
+# mmap_size: pages are read from the operating system's cache in place, not copied per read: the scans of
+# følgeevaluering read a region's log and measures (about 8% faster on the region set, bench/indicators.py)
+MMAP_BYTES = 8 << 30
+_SQLITE_PRAGMAS = (
+    "foreign_keys=ON",
+    f"busy_timeout={LOCK_WAIT_MS}",
+    "synchronous=FULL",
+    f"mmap_size={MMAP_BYTES}",
+)
 
 
 # Connections kept per engine: about as many as the server's worker threads use at once, so a busy
