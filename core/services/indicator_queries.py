@@ -259,7 +259,6 @@ class Queries:
         given digitally), per month of ``bounds`` and then per year of ``years`` (periods numbered after
         the months'), from one read of the entries: a year's count is no sum of its months'."""
         entry = m.LogEntryRow
-        family = select(m.PersonRow.id).where(m.PersonRow.kind.in_(FAMILY_KINDS))
         written = (
             select(
                 m.CaseRow.municipality_id.label("mid"),
@@ -269,10 +268,8 @@ class Queries:
                 m.CaseRow.id.label("val"),
             )
             .join(entry, entry.case_id == m.CaseRow.id)
-            .where(self._case_scope(), entry.kind.in_(FAMILY_ENTRIES))
-            # a family comment is the family's by its kind; a consent only when a family member gave it
-            # (not one an employee recorded on paper): the author is looked up for consents alone
-            .where(or_(entry.kind == str(LogEntryKind.FAMILY_COMMENT), entry.author_id.in_(family)))
+            .join(m.PersonRow, m.PersonRow.id == entry.author_id)
+            .where(self._case_scope(), entry.kind.in_(FAMILY_ENTRIES), m.PersonRow.kind.in_(FAMILY_KINDS))
             .where(entry.at >= min(bounds[0], years[0]), entry.at < max(bounds[-1], years[-1]))
             .cte("family_entries")
         )
