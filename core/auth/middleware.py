@@ -20,7 +20,7 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from core import i18n
 from core.auth.identity import IdentityError, actor_from_claims
 from core.auth.problems import not_a_user, unauthorized
-from core.auth.session import SESSION_COOKIE
+from core.auth.session import SESSION_COOKIE, parse_cookies
 from core.auth.validation import InvalidToken
 from core.i18n import _
 from core.web.language import request_locale
@@ -95,7 +95,7 @@ class AuthenticationMiddleware:
             if scheme.lower() != "bearer" or not token.strip():
                 raise InvalidToken(_("Bare Bearer-tokens godtas."))
             return await self.auth.validator.validate(token.strip()), None
-        cookies = _cookies(headers.get("cookie", ""))
+        cookies = parse_cookies(headers.get("cookie", ""))
         session = self.auth.signer.loads(cookies.get(SESSION_COOKIE))
         if session is None:
             return None, None
@@ -107,12 +107,3 @@ class AuthenticationMiddleware:
         tokens = await self.auth.refresh(session["rt"])  # raises InvalidToken when the session is over
         claims = await self.auth.validator.validate(tokens["access_token"])
         return claims, self.auth.session_cookie(tokens)
-
-
-def _cookies(header: str) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for part in header.split(";"):
-        name, sep, value = part.strip().partition("=")
-        if sep:
-            out.setdefault(name, value)
-    return out

@@ -63,3 +63,14 @@ class Signer:
             samesite="lax",
             secure=self.secure,
         )
+
+
+def parse_cookies(header: str) -> dict[str, str]:
+    """A request's ``Cookie`` header as name -> value (the first of a repeated name), for middleware that
+    runs before Litestar has parsed the request."""
+    out: dict[str, str] = {}
+    for part in header.split(";"):
+        name, sep, value = part.strip().partition("=")
+        if sep:
+            out.setdefault(name, value)
+    return out

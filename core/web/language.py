@@ -13,6 +13,7 @@ from litestar.datastructures import Headers
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from core import i18n
+from core.auth.session import parse_cookies
 from core.domain.policy import Actor
 
 if TYPE_CHECKING:
@@ -54,21 +55,13 @@ def request_locale(scope: Scope, platform: Platform) -> str:
     who = scope.get("user")
     who = who if isinstance(who, Actor) else None
     api = str(scope.get("path", "")).startswith(API_PREFIXES)
-    cookie = _cookie(headers.get("cookie", ""))
+    cookie = parse_cookies(headers.get("cookie", "")).get(COOKIE)
     return i18n.choose(
         accepted(headers.get("accept-language")) if api else None,
         who.language if who else None,
         cookie,
         municipality_language(platform, who.municipality_id if who else None),
     )
-
-
-def _cookie(header: str) -> str | None:
-    for part in header.split(";"):
-        name, sep, value = part.strip().partition("=")
-        if sep and name == COOKIE:
-            return value
-    return None
 
 
 class LanguageMiddleware:
