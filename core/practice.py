@@ -64,9 +64,12 @@ def practice_database(config: DeploymentConfig, real: Database) -> Database:
     if not is_file_url(real.url):
         return Database("sqlite://")  # a test's in-memory database: practise in memory too
     url = sa.make_url(real.url)
-    path = Path(url.database or "")
-    sibling = path.with_name(f"{path.stem}-oving{path.suffix}")
-    return Database(url.set(database=str(sibling)).render_as_string())
+    return Database(url.set(database=str(practice_file(Path(url.database or "")))).render_as_string())
+
+
+def practice_file(real: Path) -> Path:
+    """Where the practice space of the SQLite file ``real`` lives: beside it."""
+    return real.with_name(f"{real.stem}-oving{real.suffix}")
 
 
 def practice_config(config: DeploymentConfig) -> DeploymentConfig:

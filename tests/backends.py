@@ -28,6 +28,7 @@ import pytest
 import sqlalchemy as sa
 
 from core.practice import SCHEMA as PRACTICE_SCHEMA
+from core.practice import practice_file
 from core.storage.database import Database, normalize_url
 from tests.processes import free_port
 
@@ -280,13 +281,14 @@ def _template(backend: str, request: pytest.FixtureRequest, tmp_path_factory: py
     if backend == "sqlite":
         started = time.perf_counter()
         path = tmp_path_factory.mktemp("template") / "stafett.db"
-        database = Database(f"sqlite:///{path}")
-        try:
-            database.upgrade()
-        finally:
-            database.dispose()
-        with contextlib.closing(sqlite3.connect(path, isolation_level=None)) as raw:
-            raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # all in the main file, so copying it is enough
+        for migrated in (path, practice_file(path)):  # øving's file beside the real one, as `serve` makes it
+            database = Database(f"sqlite:///{migrated}")
+            try:
+                database.upgrade()
+            finally:
+                database.dispose()
+            with contextlib.closing(sqlite3.connect(migrated, isolation_level=None)) as raw:
+                raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # all in the main file, to be copied
         timings.template = time.perf_counter() - started
         yield path
         return
@@ -311,6 +313,7 @@ def database_url(_template, backend: str, tmp_path: Path, request: pytest.Fixtur
     if backend == "sqlite":
         path = tmp_path / "stafett.db"
         shutil.copyfile(_template, path)
+        shutil.copyfile(practice_file(_template), practice_file(path))
         copies.append(time.perf_counter() - started)
         yield f"sqlite:///{path}"
         return

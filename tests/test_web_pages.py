@@ -277,7 +277,7 @@ def test_every_form_answers_garbage_in_words_and_a_refusal_writes_nothing(
            "entry_id": "e1", "consent_id": "c1", "report_id": "r1", "meeting_id": "mt1",
            "token": "t1", "section_id": "ressurser", "module_id": "undring-og-niva-0"}  # fmt: skip
     for person in (world.teacher, world.mother):
-        with httpx.Client(base_url=site) as client:
+        with httpx.Client(base_url=site, timeout=30) as client:  # the bar is the answer, not its speed
             login(client, person, next="/")
             token = client.cookies.get(CSRF_COOKIE) or client.get("/saker").cookies.get(CSRF_COOKIE)
             for route in routes:
