@@ -24,6 +24,7 @@ from sqlalchemy import text
 from core import log_redaction
 from core.api import EXCEPTION_HANDLERS, api_router
 from core.api.problems import problem_spec
+from core.audit_gate import AuditGateMiddleware
 from core.auth import AuthComponents, components
 from core.config import default_config, load_config
 from core.platform import Platform
@@ -110,7 +111,11 @@ def create_app(
             *platform.plugins.all_routes(),
         ],
         # the written form is chosen after login: it is the person's own choice first (core/web/language.py)
-        middleware=[*auth.middleware, DefineMiddleware(LanguageMiddleware, platform=platform)],
+        middleware=[
+            DefineMiddleware(AuditGateMiddleware, platform=platform),  # outermost: holds every answer
+            *auth.middleware,
+            DefineMiddleware(LanguageMiddleware, platform=platform),
+        ],
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=OpenAPIConfig(
             title="Stafett API",

@@ -11,14 +11,20 @@ disk flush with PostgreSQL's ``synchronous_commit`` on) is shared instead of pai
 If a batch fails, its events are retried one request at a time, so a fault in one request's events
 fails that request alone. A request whose events could not be stored fails: nothing is answered that
 is not audited. Several processes each run their own writer; they take turns on the chain heads.
+
+Inside an HTTP request (``AuditBarrier``) a read does not block its thread on the commit: it hands
+over its events and goes on, and the barrier holds the response back until they are durable, waiting
+on the event loop. So a read can run on the loop itself, with no thread hop, and still be batched.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 from collections.abc import Sequence
 from concurrent.futures import Future
+from contextvars import ContextVar
 
 from core.audit import AuditEvent, append
 from core.storage.database import LOCK_WAIT_MS, Database
@@ -57,8 +63,13 @@ class GroupCommit:
         return future
 
     def write(self, events: Sequence[AuditEvent]) -> None:
-        """Store ``events`` and return when they are durable; raises what stopped them."""
-        self.submit(events).result(timeout=WAIT_SECONDS)
+        """Store ``events``: inside an open ``AuditBarrier`` the response waits for them; elsewhere this
+        returns when they are durable. Either way what stops them fails the request."""
+        future = self.submit(events)
+        barrier = _BARRIER.get()
+        if barrier is not None and barrier.hold(future):
+            return
+        future.result(timeout=WAIT_SECONDS)
 
     def close(self) -> None:
         """Store what is waiting, then stop the thread."""
@@ -101,3 +112,38 @@ class GroupCommit:
     def _commit(self, events: list[AuditEvent]) -> None:
         with self._database.engine.begin() as connection:  # a Core connection: no ORM session to set up
             append(connection, events)
+
+
+class AuditBarrier:
+    """The audit events one HTTP request handed to group commit, which its response waits for."""
+
+    def __init__(self) -> None:
+        self._pending: list[Future[None]] = []
+        self._open = True
+        self._lock = threading.Lock()  # a thread the request started may still be storing events
+
+    def hold(self, future: Future[None]) -> bool:
+        """Take ``future`` to wait for before the response; False once the response has gone."""
+        with self._lock:
+            if self._open:
+                self._pending.append(future)
+            return self._open
+
+    async def passed(self) -> None:
+        """Wait until every held event is durable; raises what stopped one (or ``TimeoutError``).
+        Afterwards the barrier is shut: whatever the request still stores is waited for where it is."""
+        with self._lock:
+            self._open = False
+        if self._pending:
+            waits = [asyncio.wrap_future(f) for f in self._pending]
+            await asyncio.wait_for(asyncio.gather(*waits), timeout=WAIT_SECONDS)
+
+    @classmethod
+    def enter(cls) -> AuditBarrier:
+        """Open a barrier for the current context (the request's task and the threads it starts)."""
+        barrier = cls()
+        _BARRIER.set(barrier)
+        return barrier
+
+
+_BARRIER: ContextVar[AuditBarrier | None] = ContextVar("stafett_audit_barrier", default=None)

@@ -38,7 +38,7 @@ class CaseController(Controller):
     path = "/cases"
     tags = ("Saker",)
 
-    @read("/", purpose="case.search")
+    @read("/", purpose="case.search", bounded=True)
     def my_cases(
         self,
         uow: UoW,
@@ -81,7 +81,7 @@ class CaseController(Controller):
         """Register an undring: opens a case at level 0, owned by one of my units."""
         return uow.run(lambda w: w.cases.open_case(**fields(data)))
 
-    @read("/{case_id:str}", purpose="case.read")
+    @read("/{case_id:str}", purpose="case.read", bounded=True)
     def get_case(self, case_id: IdPath, uow: UoW) -> Case:
         return uow.run(lambda w: w.cases.get(case_id))
 
@@ -146,7 +146,7 @@ class CaseController(Controller):
     def meetings(self, case_id: IdPath, uow: UoW, paging: Pages) -> Page[Meeting]:
         return uow.run(lambda w: paging.page(w.cases.state(case_id).meetings))
 
-    @read("/{case_id:str}/log", purpose="case.read_log")
+    @read("/{case_id:str}/log", purpose="case.read_log", bounded=True)
     def log(self, case_id: IdPath, uow: UoW, paging: Pages) -> Page[LogEntry]:
         """The whole stafettlogg, in order; a corrected entry names its newest correction."""
         with uow() as w:
@@ -158,7 +158,7 @@ class CaseController(Controller):
         """A note, a lysglimt (``bright_moment``), or a filled-in tool form (``tool_id`` + ``form``)."""
         return uow.run(lambda w: w.log.add_note(case_id, **fields(data)))
 
-    @read("/{case_id:str}/log/{entry_id:str}", purpose="case.read_log")
+    @read("/{case_id:str}/log/{entry_id:str}", purpose="case.read_log", bounded=True)
     def log_entry(self, case_id: IdPath, entry_id: IdPath, uow: UoW) -> LogEntry:
         """One entry of the stafettlogg."""
         return uow.run(lambda w: w.log.entry(case_id, entry_id))

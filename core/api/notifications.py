@@ -26,7 +26,7 @@ class NotificationController(Controller):
             items, total = w.notifications.listing(limit=paging.limit, offset=paging.offset)
         return paging.counted(items, total)
 
-    @read("/unread", purpose="notifications.unread")
+    @read("/unread", purpose="notifications.unread", bounded=True)
     def unread(self, uow: UoW) -> Unread:
         """How many of my varsler are unread (the count in the pages' header)."""
         with uow() as w:

@@ -21,9 +21,14 @@ def _route(method: Any, path: str, purpose: str, kwargs: dict[str, Any], **defau
     return method(path, opt={"purpose": purpose}, **{"sync_to_thread": True, **defaults, **kwargs})
 
 
-def read(path: str, *, purpose: str, **kwargs: Any):
-    """A GET whose unit of work is audited with ``purpose`` (e.g. "case.read")."""
-    return _route(get, path, purpose, kwargs, responses=READ_RESPONSES)
+def read(path: str, *, purpose: str, bounded: bool = False, **kwargs: Any):
+    """A GET whose unit of work is audited with ``purpose`` (e.g. "case.read").
+
+    ``bounded``: its work is a few indexed queries however large the data (one case, one page of a
+    list), so it runs on the event loop instead of a worker thread: no thread hop, and its audit event
+    is awaited there by ``core.audit_gate``. A read that can take long (a report, an export) is not.
+    """
+    return _route(get, path, purpose, kwargs, responses=READ_RESPONSES, sync_to_thread=not bounded)
 
 
 def create(path: str, *, purpose: str, location: str | None = None, **kwargs: Any):

@@ -25,7 +25,14 @@ def ascii_text(text: str) -> str:
 
 
 async def send_problem(
-    send: Send, status: int, code: str, title: str, detail: str, *, bearer_error: str | None = None
+    send: Send,
+    status: int,
+    code: str,
+    title: str,
+    detail: str,
+    *,
+    bearer_error: str | None = None,
+    retry_after: int | None = None,
 ) -> None:
     body = json.dumps(
         {"type": "about:blank", "title": title, "status": status, "detail": detail, "code": code},
@@ -40,6 +47,8 @@ async def send_problem(
     if bearer_error:
         value = f'Bearer realm="stafett", error="{bearer_error}", error_description="{ascii_text(detail)}"'
         headers.append((b"www-authenticate", value.encode()))
+    if retry_after is not None:
+        headers.append((b"retry-after", str(retry_after).encode()))
     start: HTTPResponseStartEvent = {"type": "http.response.start", "status": status, "headers": headers}
     await send(start)
     await send({"type": "http.response.body", "body": body, "more_body": False})

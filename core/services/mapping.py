@@ -10,6 +10,7 @@ from functools import cache
 from typing import Any, TypeVar
 
 import msgspec
+from sqlalchemy import Result
 
 from contracts import (
     Case,
@@ -115,6 +116,26 @@ def log_entry(row: m.LogEntryRow | Any, corrected_by: str | None = None) -> LogE
     """From the ORM row or a plain result row of its columns (the log's fast read)."""
     kind = LogEntryKind(row.kind)
     return from_row(LogEntry, row, kind=kind, data=dict(row.data or {}), corrected_by=corrected_by)
+
+
+def log_entries(result: Result[Any]) -> list[LogEntry]:
+    """The log's fast read: plain result rows (the log's columns and ``corrected_by``) made into entries
+    by position, with no attribute lookup per field; about half the cost of ``log_entry`` per row."""
+    keys = list(result.keys())
+    plain = [(name, keys.index(name)) for name in _field_names(LogEntry) if name not in _CONVERTED]
+    kind, data, corrected_by = (keys.index(name) for name in _CONVERTED)
+    return [
+        LogEntry(
+            **{name: row[i] for name, i in plain},
+            kind=LogEntryKind(row[kind]),
+            data=dict(row[data] or {}),
+            corrected_by=row[corrected_by],
+        )
+        for row in result.all()
+    ]
+
+
+_CONVERTED = ("kind", "data", "corrected_by")
 
 
 def consent(row: m.ConsentRow, givers: list[m.ConsentGiverRow], unit_ids: list[str]) -> Consent:

@@ -203,7 +203,9 @@ class RelayLogService(Service):
         action = Action.READ_FAMILY_VIEW if family_only else Action.READ_CASE
         self.work.authorize(action, case=state.facts())
         view, values = self._view(family_only)
-        total = self.work.session.execute(_COUNT[view], {"case_id": case_id, **values}).scalar() or 0
+        total = (
+            self.work.session.connection().execute(_COUNT[view], {"case_id": case_id, **values}).scalar() or 0
+        )
         return self._entries(case_id, family_only=family_only, limit=limit, offset=offset), total
 
     def _view(self, family_only: bool) -> tuple[str, dict[str, Any]]:
@@ -221,8 +223,7 @@ class RelayLogService(Service):
         view, values = self._view(family_only)
         params = {"case_id": case_id, "limit": limit, "offset": offset, **values}
         stmt = _LOG_ENTRIES[view] if limit is None else _PAGE[view]
-        rows = self.work.session.connection().execute(stmt, params)
-        return [mapping.log_entry(r, r.corrected_by) for r in rows]  # plain rows: no ORM identity or tracking
+        return mapping.log_entries(self.work.session.connection().execute(stmt, params))  # no ORM
 
 
 def _of_case(view: str) -> list[Any]:

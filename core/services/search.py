@@ -7,14 +7,14 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
-from sqlalchemy import Date, Executable, bindparam, exists, func, or_, select
+from sqlalchemy import Date, Executable, Table, bindparam, exists, func, or_, select
 
 from contracts import Case, CaseStatus
 from core.domain.policy import Action
 from core.services.readable import readable_cases
-from core.services.state import CaseState
+from core.services.state import CaseState, stand_in
 from core.storage import models as m
 
 if TYPE_CHECKING:
@@ -79,11 +79,19 @@ def find_cases(
         "relay_holder_id": search.relay_holder_id,
         "today": work.now.date(),
     }
-    total = work.session.execute(count, params).scalar() or 0
-    rows = work.session.execute(page, params | {"limit": limit, "offset": offset}).all()
-    states = CaseState.many(work, [r[0] for r in rows], participants=participants)
+    connection = work.session.connection()  # plain rows: the ORM costs more than it gives a list
+    rows = connection.execute(page, params | {"limit": limit, "offset": offset}).all()
+    if rows:
+        total = rows[0]._mapping[_TOTAL]
+    else:
+        total = (connection.execute(count, params).scalar() or 0) if offset else 0
+    cases = [stand_in({c.name: r._mapping[c.name] for c in _CASES.c}) for r in rows]
+    subjects = {
+        r.subject_id: stand_in({c.name: r._mapping[f"person_{c.name}"] for c in _PEOPLE.c}) for r in rows
+    }
+    states = CaseState.many(work, cases, subjects=subjects, participants=participants)
     return [
-        Found(state, row.next_evaluation)
+        Found(state, row.next_evaluation_date)
         for state, row in zip(states, rows, strict=True)
         if work.permits(Action.READ_CASE, state.facts())
     ], total
@@ -102,9 +110,11 @@ def _statements(
 ) -> tuple[Executable, Executable]:
     """The count and the page for one shape of search (which filters are given), built once per shape
     with bound parameters: building a statement costs more than running it."""
-    stmt = select(m.CaseRow, NEXT_EVALUATION.label("next_evaluation")).where(readable)
-    if name or national_id:
-        stmt = stmt.join(m.PersonRow, m.PersonRow.id == m.CaseRow.subject_id)
+    stmt = (
+        select(*_CASES.c, *_SUBJECT_COLUMNS)
+        .join(m.PersonRow, m.PersonRow.id == m.CaseRow.subject_id)
+        .where(readable)
+    )
     if status != "all":
         # ``|| ''``: the status alone must not drive the plan, or the planner walks every open case of
         # the region (index on status) and checks each against the few the actor may read
@@ -131,8 +141,18 @@ def _statements(
         late = NEXT_EVALUATION < bindparam("today", type_=Date)  # noqa: SIM300 (SQL on the left)
         stmt = stmt.where(late if overdue else or_(NEXT_EVALUATION.is_(None), ~late))
     count = select(func.count()).select_from(stmt.with_only_columns(m.CaseRow.id).subquery())
-    ordered = stmt.order_by(NEXT_EVALUATION.is_(None), NEXT_EVALUATION, m.CaseRow.opened_at, m.CaseRow.id)
+    # the page carries the count of all matches, so a list is one query (the count alone only when the
+    # page is past the end) and its subjects come with it
+    ordered = stmt.add_columns(func.count().over().label(_TOTAL)).order_by(
+        NEXT_EVALUATION.is_(None), NEXT_EVALUATION, m.CaseRow.opened_at, m.CaseRow.id
+    )
     return count, ordered.limit(bindparam("limit")).offset(bindparam("offset"))
+
+
+_CASES = cast(Table, m.CaseRow.__table__)
+_PEOPLE = cast(Table, m.PersonRow.__table__)
+_SUBJECT_COLUMNS = [c.label(f"person_{c.name}") for c in _PEOPLE.c]
+_TOTAL = "total_matches"
 
 
 _ESCAPE = "/"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from types import SimpleNamespace
@@ -45,8 +45,14 @@ class _Plain(SimpleNamespace):
         super().__init__(**values)
 
 
+def stand_in(values: dict[str, Any]) -> Any:
+    """A row's columns as a stand-in for its ORM row, for what only reads it (``CaseState.many``)."""
+    return _Plain(values)
+
+
 # Built once, for a page of cases: a list runs them on every request.
 _SUBJECTS = select(m.PersonRow).where(m.PersonRow.id.in_(bindparam("ids", expanding=True)))
+
 _PARTICIPANTS = (
     select(m.ParticipantRow)
     .where(
@@ -95,7 +101,7 @@ class CaseState:
     def __init__(self, work: Work, case_id: str, *, lock: bool = False) -> None:
         self.work = work
         if work.read_only and not lock:  # a read: plain rows, no ORM identity or change tracking
-            found = work.session.execute(_READ_CASE, {"case_id": case_id}).first()
+            found = work.session.connection().execute(_READ_CASE, {"case_id": case_id}).first()
             if found is None:
                 raise case_not_found(case_id)
             values = found._mapping
@@ -114,9 +120,17 @@ class CaseState:
         self.row, self.__dict__["subject"] = found
 
     @classmethod
-    def many(cls, work: Work, rows: Sequence[m.CaseRow], *, participants: bool = False) -> list[CaseState]:
+    def many(
+        cls,
+        work: Work,
+        rows: Sequence[m.CaseRow],
+        *,
+        subjects: Mapping[str, m.PersonRow] | None = None,
+        participants: bool = False,
+    ) -> list[CaseState]:
         """Read-only states of many cases with what the policy needs loaded in two queries in all, not
-        a few per case (a list asks the policy about each one); ``participants``: also the services
+        a few per case (a list asks the policy about each one). ``rows`` and ``subjects`` (by id,
+        loaded here unless given): ORM rows or ``stand_in``s. ``participants``: also the services
         taking part and the consents (a worklist shows their status)."""
         states = []
         for row in rows:
@@ -125,7 +139,8 @@ class CaseState:
             states.append(state)
         ids = [r.id for r in rows]
         subject_ids = list({r.subject_id for r in rows})
-        subjects = {p.id: p for p in work.session.scalars(_SUBJECTS, {"ids": subject_ids})}
+        if subjects is None:
+            subjects = {p.id: p for p in work.session.scalars(_SUBJECTS, {"ids": subject_ids})}
         relations = _load_relations(work, ids, subject_ids)
         rows_of: dict[str, list[m.ParticipantRow]] = {}
         consents: dict[str, list[Consent]] = {}
@@ -382,7 +397,7 @@ def _load_relations(work: Work, case_ids: list[str], subject_ids: list[str]):
     cases in one round trip: participants, former units, pending hand-overs, consented units (by case)
     and guardians with parental responsibility (by subject)."""
     params = {"case_ids": case_ids, "subject_ids": subject_ids, "now": work.now, "today": work.now.date()}
-    found = work.session.execute(_RELATIONS, params)
+    found = work.session.connection().execute(_RELATIONS, params)  # Core rows: no ORM result set-up
     out: dict[str, dict[str, list[tuple[str, str]]]] = {}
     for owner, tag, key, value in found:
         out.setdefault(owner, {}).setdefault(tag, []).append((key, value))
