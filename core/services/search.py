@@ -110,11 +110,9 @@ def _statements(
 ) -> tuple[Executable, Executable]:
     """The count and the page for one shape of search (which filters are given), built once per shape
     with bound parameters: building a statement costs more than running it."""
-    stmt = (
-        select(*_CASES.c, *_SUBJECT_COLUMNS)
-        .join(m.PersonRow, m.PersonRow.id == m.CaseRow.subject_id)
-        .where(readable)
-    )
+    stmt = select(*_CASES.c).where(readable)
+    if name or national_id:
+        stmt = stmt.join(m.PersonRow, m.PersonRow.id == m.CaseRow.subject_id)
     if status != "all":
         # ``|| ''``: the status alone must not drive the plan, or the planner walks every open case of
         # the region (index on status) and checks each against the few the actor may read
@@ -141,12 +139,22 @@ def _statements(
         late = NEXT_EVALUATION < bindparam("today", type_=Date)  # noqa: SIM300 (SQL on the left)
         stmt = stmt.where(late if overdue else or_(NEXT_EVALUATION.is_(None), ~late))
     count = select(func.count()).select_from(stmt.with_only_columns(m.CaseRow.id).subquery())
-    # the page carries the count of all matches, so a list is one query (the count alone only when the
-    # page is past the end) and its subjects come with it
-    ordered = stmt.add_columns(func.count().over().label(_TOTAL)).order_by(
-        NEXT_EVALUATION.is_(None), NEXT_EVALUATION, m.CaseRow.opened_at, m.CaseRow.id
+    # The page carries the count of all matches, so a list is one query (the count alone only when
+    # the page is past the end); the subjects are joined to the page's cases only, not to every match.
+    order = (NEXT_EVALUATION.is_(None), NEXT_EVALUATION, m.CaseRow.opened_at, m.CaseRow.id)
+    cut = (
+        stmt.add_columns(func.count().over().label(_TOTAL))
+        .order_by(*order)
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
+        .subquery()
     )
-    return count, ordered.limit(bindparam("limit")).offset(bindparam("offset"))
+    page = (
+        select(cut, *_SUBJECT_COLUMNS)
+        .join(m.PersonRow, m.PersonRow.id == cut.c.subject_id)
+        .order_by(cut.c.next_evaluation_date.is_(None), cut.c.next_evaluation_date, cut.c.opened_at, cut.c.id)
+    )
+    return count, page
 
 
 _CASES = cast(Table, m.CaseRow.__table__)
