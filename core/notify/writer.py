@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import BindParameter, bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -64,33 +64,37 @@ def next_digest(now: dt.datetime) -> dt.datetime:
 
 def insert_ignoring_duplicates(session: Session) -> Any:
     """``INSERT … ON CONFLICT DO NOTHING`` on the notification table, in the session's dialect."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return insert(NotificationRow).on_conflict_do_nothing(index_elements=["recipient_id", "key"])
+    return _INSERT_IGNORING[session.get_bind().dialect.name == "postgresql"]
+
+
+# Built once: every write with a case event runs them (building a statement costs more than running it)
+_INSERT_IGNORING = {
+    postgres: (postgresql.insert if postgres else sqlite.insert)(NotificationRow).on_conflict_do_nothing(
+        index_elements=["recipient_id", "key"]
+    )
+    for postgres in (False, True)
+}
+_PEOPLE_IDS: BindParameter[list[str]] = bindparam("people", expanding=True)
+_CONTACT = select(
+    m.PersonRow.id, m.PersonRow.email, m.PersonRow.phone, m.PersonRow.digital_contact_reserved
+).where(m.PersonRow.id.in_(_PEOPLE_IDS))
+_PREFERENCES = select(
+    NotificationPreferenceRow.person_id, NotificationPreferenceRow.kind, NotificationPreferenceRow.delivery
+).where(NotificationPreferenceRow.person_id.in_(_PEOPLE_IDS))
 
 
 def store(work: Work, notices: list[Notice]) -> int:
     """Store ``notices`` (a repeated key is skipped); returns how many rows were asked for."""
     if not notices:
         return 0
-    people = {n.recipient_id for n in notices}
+    people = {"people": sorted({n.recipient_id for n in notices})}
+    connection = work.session.connection()
     contact = {
         pid: (bool(email or phone), reserved)
-        for pid, email, phone, reserved in work.session.execute(
-            select(
-                m.PersonRow.id, m.PersonRow.email, m.PersonRow.phone, m.PersonRow.digital_contact_reserved
-            ).where(m.PersonRow.id.in_(people))
-        )
+        for pid, email, phone, reserved in connection.execute(_CONTACT, people)
     }
     preferences = {
-        (pid, kind): Delivery(delivery)
-        for pid, kind, delivery in work.session.execute(
-            select(
-                NotificationPreferenceRow.person_id,
-                NotificationPreferenceRow.kind,
-                NotificationPreferenceRow.delivery,
-            ).where(NotificationPreferenceRow.person_id.in_(people))
-        )
+        (pid, kind): Delivery(delivery) for pid, kind, delivery in connection.execute(_PREFERENCES, people)
     }
     rows = []
     for n in notices:
@@ -116,7 +120,7 @@ def store(work: Work, notices: list[Notice]) -> int:
                 "last_error": "",
             }
         )
-    work.session.execute(insert_ignoring_duplicates(work.session), rows)
+    work.session.connection().execute(insert_ignoring_duplicates(work.session), rows)  # Core: no ORM bulk
     return len(rows)
 
 

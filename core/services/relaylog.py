@@ -57,10 +57,7 @@ class RelayLogService(Service):
         ``hidden_from_guardians``: shared with the youth, kept from the guardians (``youth_say``)."""
         work = self.work
         hidden_from_guardians = hidden_from_guardians and shared_with_family
-        seq = (
-            work.session.scalar(select(func.max(m.LogEntryRow.seq)).where(m.LogEntryRow.case_id == state.id))
-            or 0
-        ) + 1
+        seq = (work.session.connection().scalar(_LAST_SEQ, {"case_id": state.id}) or 0) + 1
         row = m.LogEntryRow(
             id=new_id(),
             case_id=state.id,
@@ -239,6 +236,7 @@ def _of_case(view: str) -> list[Any]:
 
 # Built once per view (see ``RelayLogService._view``): every log read runs them.
 _LOG = cast(Table, m.LogEntryRow.__table__)
+_LAST_SEQ = select(func.max(_LOG.c.seq)).where(_LOG.c.case_id == bindparam("case_id"))
 _VIEWS = ("whole", "family", "guardians", "unit")
 _COUNT = {v: select(func.count()).select_from(_LOG).where(*_of_case(v)) for v in _VIEWS}
 _LOG_ENTRIES = {
