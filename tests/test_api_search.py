@@ -35,6 +35,8 @@ def test_search_filters_orders_and_pages_what_the_caller_may_read(api: Api, worl
     assert ids(everything) == [second.id, first.id] and everything["total"] == 2
     page = teacher.ok("GET", "/api/v1/cases?limit=1&offset=1")
     assert (ids(page), page["total"]) == ([first.id], 2)
+    past_the_end = teacher.ok("GET", "/api/v1/cases?limit=1&offset=5")  # still says how many there are
+    assert (ids(past_the_end), past_the_end["total"]) == ([], 2)
     assert ids(teacher.ok("GET", "/api/v1/cases?q=nordm")) == [first.id]
     assert ids(teacher.ok("GET", "/api/v1/cases?overdue=true")) == [second.id]
     assert ids(teacher.ok("GET", "/api/v1/cases?overdue=false")) == [first.id]
