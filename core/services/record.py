@@ -78,23 +78,29 @@ class RecordService(Service):
     def load(self, state: CaseState, audit: list[AuditRecord]) -> CaseRecord:
         """Gather the record of a case the caller has already been authorized for."""
         session, case_id = self.work.session, state.id
+        plain = self.work.read_only  # shown, not changed: plain rows, no ORM identity or tracking
+
+        def fetch(stmt: Any, params: dict[str, Any]) -> Sequence[Any]:
+            if plain:
+                return session.connection().execute(stmt, params).all()
+            return session.scalars(stmt, params).all()
 
         mine = employee_units(self.work)  # a transfer of chosen entries keeps the rest from the receiver
 
         def of_case(row: type[Any], order: str, created: str | None = None) -> Sequence[Any]:
             """The case's rows of one table, in ``order``, less what a transfer keeps from the caller."""
-            stmt = _case_rows(row, order, created, for_units=bool(mine))
-            return session.scalars(stmt, {"value": case_id, "units": mine}).all()
+            stmt = _case_rows(row, order, created, for_units=bool(mine), plain=plain)
+            return fetch(stmt, {"value": case_id, "units": mine})
 
         def of_ids(row: type[Any], column: str, ids: Iterable[str], *order: str) -> Sequence[Any]:
-            return session.scalars(rows_in(row, column, *order), {"values": list(ids)}).all()
+            return fetch(rows_in(row, column, *order, plain=plain), {"values": list(ids)})
 
-        links = session.scalars(
-            rows_where(m.GuardianshipRow, "child_id"), {"value": state.row.subject_id}
-        ).all()
+        links = fetch(rows_where(m.GuardianshipRow, "child_id", plain=plain), {"value": state.row.subject_id})
         guardians = of_ids(m.PersonRow, "id", [g.guardian_id for g in links], "id")
-        participants = rows_where(m.ParticipantRow, "case_id", "added_at")  # all, a transfer hides none
-        all_participants = session.scalars(participants, {"value": case_id}).all()
+        participants = rows_where(
+            m.ParticipantRow, "case_id", "added_at", plain=plain
+        )  # a transfer hides none
+        all_participants = fetch(participants, {"value": case_id})
         units = of_ids(
             m.UnitRow, "id", {state.row.owner_unit_id, *(p.unit_id for p in all_participants)}, "id"
         )
@@ -153,14 +159,14 @@ class RecordService(Service):
 _CASE_ROWS: dict[tuple[Any, ...], Any] = {}
 
 
-def _case_rows(row: type[Any], order: str, created: str | None, *, for_units: bool) -> Any:
+def _case_rows(row: type[Any], order: str, created: str | None, *, for_units: bool, plain: bool) -> Any:
     """A case's rows of one table in ``order`` (``:value`` the case); ``for_units``: less what a transfer
     of chosen entries keeps from the units in ``:units`` (rows before it, by ``created``, or the log's
     entries left out). Built once per shape."""
-    key = (row, order, created, for_units)
+    key = (row, order, created, for_units, plain)
     stmt = _CASE_ROWS.get(key)
     if stmt is None:
-        stmt = rows_where(row, "case_id", order)
+        stmt = rows_where(row, "case_id", order, plain=plain)
         if for_units:
             units: BindParameter[Any] = bindparam("units", expanding=True)
             hidden = (
