@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from anyio import to_thread
 from litestar.datastructures import Cookie, Headers
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -26,6 +27,7 @@ from core.web.language import request_locale
 
 if TYPE_CHECKING:
     from core.auth.context import Auth
+    from core.domain.policy import Actor
 
 EXCLUDED_PREFIXES = ("/realms/", "/schema", "/static/", "/favicon")
 EXCLUDED_PATHS = frozenset({"/health", "/ready", "/login", "/auth/callback"})
@@ -62,9 +64,7 @@ class AuthenticationMiddleware:
                     if required:
                         raise InvalidToken(_("Mangler tilgangstoken (Authorization: Bearer …)."))
                 else:
-                    # on the event loop: one indexed lookup in a read transaction, done before the next
-                    # await, costs less than a hop to a worker thread and back
-                    scope["user"] = actor_from_claims(claims, self.auth.platform)
+                    scope["user"] = await self._actor(claims)
                     scope["auth"] = claims
             except InvalidToken as exc:
                 if required:
@@ -87,6 +87,15 @@ class AuthenticationMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_cookie)
+
+    async def _actor(self, claims: dict[str, Any]) -> Actor:
+        """Who the token's person is: one indexed lookup. On SQLite on the event loop (done before the
+        next await, it costs less than a hop to a worker thread and back); on PostgreSQL, which answers
+        over the network, in a worker thread, so the loop serves others while it waits."""
+        platform = self.auth.platform
+        if platform.database.in_process:
+            return actor_from_claims(claims, platform)
+        return await to_thread.run_sync(actor_from_claims, claims, platform)
 
     async def _claims(self, scope: Scope) -> tuple[dict[str, Any] | None, Cookie | None]:
         headers = Headers.from_scope(scope)

@@ -132,6 +132,11 @@ class Database:
     def session(self) -> orm.Session:
         return self._sessions()
 
+    @property
+    def in_process(self) -> bool:
+        """SQLite: a statement costs this process CPU and never waits on the network."""
+        return self.dialect == "sqlite"
+
     def reader(self) -> orm.Session:
         """A session that only reads (a GET, who a token's person is): on SQLite a deferred BEGIN, so it
         takes no write lock and does not queue behind the writers; a write in it is refused by the
