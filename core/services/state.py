@@ -52,7 +52,6 @@ def stand_in(values: dict[str, Any]) -> Any:
 
 # Built once, for a page of cases: a list runs them on every request.
 _SUBJECTS = select(m.PersonRow).where(m.PersonRow.id.in_(bindparam("ids", expanding=True)))
-
 _PARTICIPANTS = (
     select(m.ParticipantRow)
     .where(
