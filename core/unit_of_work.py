@@ -14,6 +14,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
+from sqlalchemy import Executable
 from sqlalchemy.orm import Session
 
 from contracts import CaseEvent
@@ -59,6 +60,14 @@ class UnitOfWork:
     @property
     def read_only(self) -> bool:
         return self._store_audit is not None
+
+    def execute(self, statement: Executable, params: Any = None) -> Any:  # a Result of plain rows
+        """Run a Core statement and get plain rows: in a read-only work on the connection (no ORM result
+        set-up); in a writing one through the session, which first flushes what the work has pending,
+        so the read sees the work's own changes."""
+        if self.read_only:
+            return self.session.connection().execute(statement, params)
+        return self.session.execute(statement, params)
 
     @property
     def municipality_id(self) -> str:

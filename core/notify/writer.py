@@ -88,6 +88,7 @@ def store(work: Work, notices: list[Notice]) -> int:
     if not notices:
         return 0
     people = {"people": sorted({n.recipient_id for n in notices})}
+    work.session.flush()  # the statements below run on the connection: what is pending goes first
     connection = work.session.connection()
     contact = {
         pid: (bool(email or phone), reserved)

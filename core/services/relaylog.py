@@ -200,9 +200,7 @@ class RelayLogService(Service):
         action = Action.READ_FAMILY_VIEW if family_only else Action.READ_CASE
         self.work.authorize(action, case=state.facts())
         view, values = self._view(family_only)
-        total = (
-            self.work.session.connection().execute(_COUNT[view], {"case_id": case_id, **values}).scalar() or 0
-        )
+        total = self.work.execute(_COUNT[view], {"case_id": case_id, **values}).scalar() or 0
         return self._entries(case_id, family_only=family_only, limit=limit, offset=offset), total
 
     def _view(self, family_only: bool) -> tuple[str, dict[str, Any]]:

@@ -79,12 +79,13 @@ def find_cases(
         "relay_holder_id": search.relay_holder_id,
         "today": work.now.date(),
     }
-    connection = work.session.connection()  # plain rows: the ORM costs more than it gives a list
-    rows = connection.execute(page, params | {"limit": limit, "offset": offset}).all()
+    rows = work.execute(page, params | {"limit": limit, "offset": offset}).all()  # plain rows
     if rows:
         total = rows[0]._mapping[_TOTAL]
+    elif offset:  # a page past the end: the count alone
+        total = work.execute(count, params).scalar() or 0
     else:
-        total = (connection.execute(count, params).scalar() or 0) if offset else 0
+        total = 0
     cases = [stand_in({c.name: r._mapping[c.name] for c in _CASES.c}) for r in rows]
     subjects = {
         r.subject_id: stand_in({c.name: r._mapping[f"person_{c.name}"] for c in _PEOPLE.c}) for r in rows

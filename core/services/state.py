@@ -396,7 +396,7 @@ def _load_relations(work: Work, case_ids: list[str], subject_ids: list[str]):
     cases in one round trip: participants, former units, pending hand-overs, consented units (by case)
     and guardians with parental responsibility (by subject)."""
     params = {"case_ids": case_ids, "subject_ids": subject_ids, "now": work.now, "today": work.now.date()}
-    found = work.session.connection().execute(_RELATIONS, params)  # Core rows: no ORM result set-up
+    found = work.execute(_RELATIONS, params)
     out: dict[str, dict[str, list[tuple[str, str]]]] = {}
     for owner, tag, key, value in found:
         out.setdefault(owner, {}).setdefault(tag, []).append((key, value))
